@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The README's two commands, on a fresh Debian 12 machine:
+#   ./bootstrap.sh demo   install packages, build, run `ci-run local` on the example repository
+#   ./bootstrap.sh test   install packages, build, run the whole test suite (ctest)
+# Other modes: `./bootstrap.sh build` (packages + build only), `./bootstrap.sh bench`.
+set -euo pipefail
+cd "$(dirname "$0")"
+mode=${1:-demo}
+shift || true
+
+# Debian packages: build dependencies, the boot backends, the fixtures' compilers.
+packages=(
+  cmake ninja-build pkg-config g++ git
+  libgit2-dev libboost-dev libboost-filesystem-dev libyaml-cpp-dev doctest-dev
+  prometheus-cpp-dev libsqlite3-dev libpqxx-dev libpq-dev nlohmann-json3-dev libcli11-dev
+  libssl-dev libcurl4-openssl-dev libcpp-httplib-dev
+  qemu-system-x86 qemu-system-arm
+  gcc clang lld gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+  ocaml-nox ocaml-findlib
+  postgresql sqlite3 procps
+)
+
+install_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing ${#missing[@]} Debian package(s): ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  echo "==> building ci-run (build/)"
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build -j "$(nproc)"
+}
+
+demo() {
+  local repo=build/example-repo
+  rm -rf "$repo"
+  echo "==> creating the example repository ($repo)"
+  fixtures/repos/make-example-repo.sh "$repo" >/dev/null
+  echo "==> ci-run local $repo --rev good"
+  exec build/ci-run local "$repo" --rev good --cache-dir build/cache "$@"
+}
+
+run_tests() {
+  echo "==> running the test suite"
+  cd build
+  exec ctest --output-on-failure -j "$(nproc)" "$@"
+}
+
+install_packages
+build
+case "$mode" in
+  demo) demo "$@" ;;
+  test) run_tests "$@" ;;
+  build) ;;
+  *) echo "usage: $0 demo|test|build" >&2; exit 2 ;;
+esac

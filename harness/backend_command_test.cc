@@ -1,0 +1,241 @@
+// The exact argv of every backend, and how each decodes exits.
+#include <signal.h>
+
+#include <doctest/doctest.h>
+
+#include "harness/boot_backend.h"
+#include "harness/process_backend.h"
+#include "harness/qemu_backend.h"
+#include "harness/qemu_command.h"
+#include "harness/solo5_backend.h"
+#include "harness/xen_backend.h"
+
+namespace cirun {
+namespace {
+
+using Argv = std::vector<std::string>;
+
+TargetSpec Target(const std::string& name) {
+  for (const TargetSpec& t : DefaultTargets()) {
+    if (t.name == name) return t;
+  }
+  FAIL("no default target " << name);
+  return {};
+}
+
+BootRequest Request() {
+  BootRequest request;
+  request.image = "/img/hello.virtio";
+  request.args = {"--greeting=hi there", "-v"};
+  request.timeout = std::chrono::milliseconds(7'000);
+  request.work_dir = "/work/dir";
+  return request;
+}
+
+Argv ArgvOf(const BootBackend& backend, const BootRequest& request) {
+  Result<ProcessSpec> spec = backend.Command(request);
+  REQUIRE_MESSAGE(spec.ok(), spec.status().ToString());
+  CHECK(spec->cwd == request.work_dir);
+  CHECK(spec->timeout == request.timeout);
+  return spec->argv;
+}
+
+ProcessExit Exited(int code) {
+  ProcessExit e;
+  e.kind = ProcessExit::Kind::kExited;
+  e.code = code;
+  return e;
+}
+
+ProcessExit Signaled(int signal) {
+  ProcessExit e;
+  e.kind = ProcessExit::Kind::kSignaled;
+  e.signal = signal;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("DefaultTargets: names and backends") {
+  std::vector<std::string> names;
+  for (const TargetSpec& t : DefaultTargets()) {
+    names.push_back(t.name + "=" + BackendKindName(t.backend));
+  }
+  CHECK(names == std::vector<std::string>{"unix=process", "virtio=qemu", "virtio-arm64=qemu",
+                                          "xen=xen", "hvt=solo5-hvt", "spt=solo5-spt"});
+}
+
+TEST_CASE("process backend: argv is the image and one element per argument") {
+  ProcessBackend backend(Target("unix"));
+  CHECK(ArgvOf(backend, Request()) == Argv{"/img/hello.virtio", "--greeting=hi there", "-v"});
+  BootRequest relative = Request();
+  relative.image = "hello.unix";
+  CHECK(ArgvOf(backend, relative) == Argv{"./hello.unix", "--greeting=hi there", "-v"});
+  BootRequest raw = Request();
+  raw.raw_command_line = "a \"b c\"";
+  CHECK(ArgvOf(backend, raw) == Argv{"/img/hello.virtio", "a", "b c"});
+}
+
+// clang-format off
+TEST_CASE("virtio: qemu-system-x86_64 microvm with isa-debug-exit, pinned") {
+  QemuBackend backend(Target("virtio"));
+  CHECK(ArgvOf(backend, Request()) == Argv{
+      "qemu-system-x86_64", "-M", "microvm", "-cpu", "qemu64", "-m", "64M",
+      "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
+      "-accel", "tcg", "-device", "isa-debug-exit,iobase=0x501,iosize=2",
+      "-kernel", "/img/hello.virtio", "-append", "\"--greeting=hi there\" -v"});
+}
+
+TEST_CASE("virtio-arm64: qemu-system-aarch64 virt cortex-a57 with semihosting, pinned") {
+  QemuBackend backend(Target("virtio-arm64"));
+  BootRequest request = Request();
+  request.args = {};
+  CHECK(ArgvOf(backend, request) == Argv{
+      "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-m", "128M",
+      "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
+      "-accel", "tcg", "-semihosting-config", "enable=on,target=native",
+      "-kernel", "/img/hello.virtio"});
+}
+// clang-format on
+
+TEST_CASE("qemu: extra args go before -kernel - the raw command line is verbatim") {
+  TargetSpec target = Target("virtio");
+  target.qemu.machine = "pc";
+  target.qemu.extra_args = {"-smp", "2"};
+  QemuBackend backend(target);
+  BootRequest request = Request();
+  request.raw_command_line = "x\"unterminated";
+  Argv argv = ArgvOf(backend, request);
+  CHECK(Argv(argv.end() - 8, argv.end()) == Argv{"-device", "isa-debug-exit,iobase=0x501,iosize=2",
+                                                 "-smp", "2", "-kernel", "/img/hello.virtio",
+                                                 "-append", "x\"unterminated"});
+  CHECK(argv[2] == "pc");
+  request.raw_command_line = std::string("a\0b", 3);
+  CHECK(backend.Command(request).status().code() == Status::Code::kInvalidArgument);
+}
+
+TEST_CASE("qemu: accel auto picks tcg for a foreign architecture") {
+  CHECK(ResolveQemuAccel("auto", "no-such-arch") == "tcg");
+  CHECK(ResolveQemuAccel("kvm", "no-such-arch") == "kvm");
+  CHECK(ResolveQemuAccel("tcg", "x86_64") == "tcg");
+}
+
+// clang-format off
+TEST_CASE("xen without Xen: the PVH image under QEMU, with a note") {
+  XenBackend backend(Target("xen"), /*host_has_xen=*/false);
+  BootRequest request = Request();
+  request.image = "/img/hello.xen";
+  CHECK(ArgvOf(backend, request) == Argv{
+      "qemu-system-x86_64", "-M", "microvm", "-cpu", "qemu64", "-m", "64M",
+      "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
+      "-accel", "tcg", "-device", "isa-debug-exit,iobase=0x501,iosize=2",
+      "-kernel", "/img/hello.xen", "-append", "\"--greeting=hi there\" -v"});
+  // clang-format on
+  CHECK(backend.Note() == "xen image booted under QEMU (PVH): no Xen hypervisor on this host");
+  CHECK(backend.CheckAvailable().ok());
+}
+
+TEST_CASE("xen: without fallback, or on a Xen host, the backend is unavailable") {
+  TargetSpec no_fallback = Target("xen");
+  no_fallback.xen.qemu_fallback = false;
+  XenBackend without(no_fallback, false);
+  CHECK(without.CheckAvailable().code() == Status::Code::kUnavailable);
+  CHECK(without.CheckAvailable().message() ==
+        "no Xen hypervisor on this host (/dev/xen/privcmd missing)");
+  CHECK(without.Note() == "");
+  XenBackend on_xen(Target("xen"), true);
+  CHECK(on_xen.CheckAvailable().message() == "xl backend not implemented yet");
+  CHECK(on_xen.Command(Request()).status().code() == Status::Code::kFailedPrecondition);
+}
+
+TEST_CASE("solo5: tender, memory, extra args, --, image, then the command line as one element") {
+  TargetSpec hvt = Target("hvt");
+  hvt.solo5.extra_args = {"--net:service=tap0"};
+  Solo5Backend backend(hvt);
+  CHECK(ArgvOf(backend, Request()) == Argv{"solo5-hvt", "--mem=64", "--net:service=tap0", "--",
+                                           "/img/hello.virtio", "\"--greeting=hi there\" -v"});
+  BootRequest bare = Request();
+  bare.args = {};
+  CHECK(ArgvOf(Solo5Backend(Target("spt")), bare) ==
+        Argv{"solo5-spt", "--mem=64", "--", "/img/hello.virtio"});
+  TargetSpec unnamed = Target("spt");
+  unnamed.solo5.tender = "";
+  CHECK(Solo5Backend(unnamed).Tender() == "solo5-spt");
+}
+
+TEST_CASE("CheckAvailable names the missing binary") {
+  TargetSpec target = Target("virtio");
+  target.qemu.binary = "qemu-system-nonexistent";
+  Status status = QemuBackend(target).CheckAvailable();
+  CHECK(status.code() == Status::Code::kUnavailable);
+  CHECK(status.message() == "qemu-system-nonexistent not found in PATH");
+  TargetSpec hvt = Target("hvt");
+  hvt.solo5.tender = "solo5-hvt-nonexistent";
+  CHECK(Solo5Backend(hvt).CheckAvailable().message() == "solo5-hvt-nonexistent not found in PATH");
+  CHECK(QemuBackend(Target("virtio")).CheckAvailable().ok());
+}
+
+TEST_CASE("isa-debug-exit decoding") {
+  auto decode = [](int status, std::string_view console = "") {
+    return DecodeQemuExit(QemuExitConvention::kIsaDebugExit, Exited(status), console);
+  };
+  CHECK(decode(83).kind == GuestExit::Kind::kCode);
+  CHECK(decode(83).code == 0);
+  CHECK(decode(129).code == 64);
+  CHECK(decode(7).code == 3);
+  CHECK(decode(127).code == 63);
+  CHECK(decode(255).kind == GuestExit::Kind::kCode);
+  CHECK(decode(255).code == 255);
+  CHECK(decode(1).kind == GuestExit::Kind::kCode);
+  CHECK(decode(1).code == 0);
+  GuestExit qemu_error = decode(1, "qemu-system-x86_64: -kernel x: No such file\n");
+  CHECK(qemu_error.kind == GuestExit::Kind::kHostError);
+  CHECK(qemu_error.note == "qemu-system-x86_64: -kernel x: No such file");
+  CHECK(decode(1, "qemu-system-x86_64: warning: host doesn't support x\n").kind ==
+        GuestExit::Kind::kCode);
+  CHECK(decode(0).kind == GuestExit::Kind::kCrash);
+  CHECK(decode(0).note == "guest reset or powered off without an exit code (triple fault?)");
+  CHECK(decode(2).kind == GuestExit::Kind::kHostError);
+  CHECK(decode(2).note == "QEMU exited with status 2");
+}
+
+TEST_CASE("semihosting decoding, signals and non-exits") {
+  auto semi = [](const ProcessExit& e, std::string_view console = "") {
+    return DecodeQemuExit(QemuExitConvention::kSemihosting, e, console);
+  };
+  CHECK(semi(Exited(0)).code == 0);
+  CHECK(semi(Exited(64)).code == 64);
+  CHECK(semi(Exited(1)).kind == GuestExit::Kind::kCode);
+  CHECK(semi(Exited(1), "qemu-system-aarch64: bad option\n").kind == GuestExit::Kind::kHostError);
+  CHECK(semi(Signaled(SIGKILL)).kind == GuestExit::Kind::kHostError);
+  CHECK(semi(Signaled(SIGKILL)).note == "QEMU killed by signal 9 (SIGKILL)");
+  ProcessExit timed_out;
+  timed_out.kind = ProcessExit::Kind::kTimedOut;
+  CHECK(semi(timed_out).kind == GuestExit::Kind::kNone);
+}
+
+TEST_CASE("process and solo5 exit decoding") {
+  ProcessBackend process(Target("unix"));
+  CHECK(process.DecodeExit(Exited(3), "").code == 3);
+  CHECK(process.DecodeExit(Signaled(SIGABRT), "").kind == GuestExit::Kind::kCrash);
+  CHECK(process.DecodeExit(Signaled(SIGABRT), "").note == "killed by signal 6 (SIGABRT)");
+  CHECK(process.DecodeExit(Signaled(SIGKILL), "").kind == GuestExit::Kind::kHostError);
+  Solo5Backend solo5(Target("hvt"));
+  CHECK(solo5.DecodeExit(Exited(255), "").kind == GuestExit::Kind::kCrash);
+  CHECK(solo5.DecodeExit(Exited(64), "").code == 64);
+  CHECK(solo5.DecodeExit(Exited(64), "").kind == GuestExit::Kind::kCode);
+}
+
+TEST_CASE("MakeBootBackend picks the backend by kind") {
+  for (const TargetSpec& target : DefaultTargets()) {
+    std::unique_ptr<BootBackend> backend = MakeBootBackend(target, RealProcessRunner());
+    REQUIRE(backend != nullptr);
+    CHECK(backend->target().name == target.name);
+  }
+  std::unique_ptr<BootBackend> xen = MakeBootBackend(Target("xen"), RealProcessRunner());
+  CHECK(xen->Note() == (HostHasXen() ? ""
+                                     : "xen image booted under QEMU (PVH): no Xen "
+                                       "hypervisor on this host"));
+}
+
+}  // namespace cirun

@@ -1,0 +1,129 @@
+#include "harness/boot.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "harness/boot_verdict.h"
+#include "harness/console_judge.h"
+#include "harness/metric_lines.h"
+
+namespace cirun {
+namespace {
+
+using std::chrono::milliseconds;
+
+/// Console bytes kept in BootResult::console.
+constexpr size_t kConsoleCap = 1 << 20;
+
+BootResult Infra(BootResult result, const std::string& cause) {
+  result.outcome = BootOutcome::kInfra;
+  result.cause = cause;
+  return result;
+}
+
+std::filesystem::path ImagePath(const BootRequest& request) {
+  std::filesystem::path image(request.image);
+  if (image.is_relative() && !request.work_dir.empty()) return request.work_dir / image;
+  return image;
+}
+
+// Everything one boot accumulates while the backend process runs.
+class BootAttempt {
+ public:
+  BootAttempt(const BootRequest& request, ConsoleJudge judge, const ConsoleObserver& observer)
+      : request_(request), judge_(std::move(judge)), observer_(observer) {}
+
+  OutputAction OnOutput(std::string_view chunk, milliseconds at);
+  void Finish(const ProcessExit& exit, const BootBackend& backend, BootResult& result);
+
+ private:
+  void OnLine(std::string_view line);
+
+  const BootRequest& request_;
+  ConsoleJudge judge_;
+  const ConsoleObserver& observer_;
+  std::string console_;
+  std::vector<BootMetric> metrics_;
+};
+
+OutputAction BootAttempt::OnOutput(std::string_view chunk, milliseconds at) {
+  if (observer_) observer_(chunk);
+  console_.append(chunk.substr(0, kConsoleCap - std::min(kConsoleCap, console_.size())));
+  // Output after the deadline is the kill's echo (QEMU's "terminating on
+  // signal 15"): kept in the console, not judged.
+  const bool late = request_.timeout.count() > 0 && at >= request_.timeout;
+  if (late) return OutputAction::kContinue;
+  ConsoleVerdict verdict = judge_.Feed(chunk, at, [this](std::string_view l) { OnLine(l); });
+  if (judge_.stopped()) return OutputAction::kStop;
+  const bool stop_on_expects = request_.exit_codes.empty() && !request_.expect.empty();
+  if (stop_on_expects && verdict == ConsoleVerdict::kAllExpected) return OutputAction::kStop;
+  return OutputAction::kContinue;
+}
+
+void BootAttempt::OnLine(std::string_view line) {
+  if (std::optional<BootMetric> metric = ParseMetricLine(line)) metrics_.push_back(*metric);
+}
+
+void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, BootResult& result) {
+  BootEvidence evidence;
+  evidence.console = judge_.Finish(exit.elapsed, [this](std::string_view l) { OnLine(l); });
+  evidence.process = exit;
+  evidence.guest = backend.DecodeExit(exit, console_);
+  evidence.console_failure = judge_.failure();
+  evidence.missing_expect = judge_.first_missing_expect();
+  evidence.last_line = judge_.last_line();
+  evidence.exit_codes = request_.exit_codes;
+  BootVerdict verdict = DecideBootOutcome(evidence);
+  result.outcome = verdict.outcome;
+  result.cause = verdict.cause;
+  if (evidence.guest.kind == GuestExit::Kind::kCode) result.guest_exit = evidence.guest.code;
+  result.process = exit;
+  result.console = std::move(console_);
+  result.first_byte = judge_.first_byte();
+  result.success = judge_.success();
+  result.total = exit.elapsed;
+  result.metrics = std::move(metrics_);
+}
+
+BootResult BootOnce(const BootRequest& request, const BootBackend& backend, ProcessRunner& runner,
+                    const CancelToken* cancel, const ConsoleObserver& observer) {
+  BootResult result;
+  result.note = backend.Note();
+  Result<ConsoleJudge> judge = ConsoleJudge::Create(request.expect, request.fail);
+  if (!judge.ok()) return Infra(std::move(result), judge.status().message());
+  std::error_code size_error;
+  result.image_bytes = std::filesystem::file_size(ImagePath(request), size_error);
+  if (size_error) {
+    return Infra(std::move(result),
+                 "image " + ImagePath(request).string() + ": " + size_error.message());
+  }
+  if (Status available = backend.CheckAvailable(); !available.ok()) {
+    return Infra(std::move(result), available.message());
+  }
+  Result<ProcessSpec> spec = backend.Command(request);
+  if (!spec.ok()) return Infra(std::move(result), spec.status().message());
+  result.command = spec->argv;
+  BootAttempt attempt(request, std::move(judge).value(), observer);
+  ProcessExit exit = runner.Run(
+      *spec, [&](std::string_view chunk, milliseconds at) { return attempt.OnOutput(chunk, at); },
+      cancel);
+  attempt.Finish(exit, backend, result);
+  return result;
+}
+
+}  // namespace
+
+BootResult Boot(const BootRequest& request, const BootBackend& backend, ProcessRunner& runner,
+                const CancelToken* cancel, const ConsoleObserver& observer) {
+  BootResult result;
+  try {
+    result = BootOnce(request, backend, runner, cancel, observer);
+  } catch (const std::exception& e) {
+    result.outcome = BootOutcome::kInfra;
+    result.cause = std::string("internal error: ") + e.what();
+  }
+  backend.Cleanup(request);
+  return result;
+}
+
+}  // namespace cirun

@@ -1,0 +1,60 @@
+// BootBackend: how one kind of target turns a BootRequest into a process and
+// its exit back into a guest exit code.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "harness/boot_request.h"
+#include "harness/process_runner.h"
+#include "harness/target_spec.h"
+
+namespace cirun {
+
+/// The guest's view of how the backend process ended.
+struct GuestExit {
+  enum class Kind {
+    kCode,   // the guest exited with `code`
+    kCrash,  // the guest crashed (signal, triple fault/reset, abort convention); `note` says how
+    kHostError,  // the backend itself failed (bad options, missing image); `note` says why
+    kNone,       // the process did not exit by itself (timeout, stop, cancel)
+  };
+  Kind kind = Kind::kNone;
+  int code = 0;
+  std::string note;
+};
+
+class BootBackend {
+ public:
+  virtual ~BootBackend() = default;
+
+  /// The target this backend serves.
+  virtual const TargetSpec& target() const = 0;
+
+  /// OK if this host can boot with this backend; Unavailable with a one-line
+  /// reason otherwise (e.g. "qemu-system-aarch64 not found in PATH").
+  virtual Status CheckAvailable() const = 0;
+
+  /// The process to run for `request` (argv, env, cwd, timeout). Arguments are
+  /// passed as one argv element (-append, --, cmdline=), never through a shell.
+  /// Returns InvalidArgument if the arguments cannot be represented (e.g. a NUL byte).
+  virtual Result<ProcessSpec> Command(const BootRequest& request) const = 0;
+
+  /// Decodes how the process ended. `console` is the output seen so far.
+  virtual GuestExit DecodeExit(const ProcessExit& exit, std::string_view console) const = 0;
+
+  /// Called after every boot, whatever happened (e.g. `xl destroy`). Default: nothing.
+  virtual void Cleanup(const BootRequest& /*request*/) const {}
+
+  /// A remark recorded with every result of this backend ("" if none).
+  virtual std::string Note() const { return ""; }
+};
+
+/// Makes the backend for `target`, using `runner` for any helper processes
+/// (e.g. xl destroy). The runner must outlive the backend.
+std::unique_ptr<BootBackend> MakeBootBackend(const TargetSpec& target, ProcessRunner& runner);
+
+}  // namespace cirun

@@ -1,0 +1,54 @@
+// BootRequest and BootResult: the input and output of one judged boot.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/boot_outcome.h"
+#include "harness/process_runner.h"
+
+namespace cirun {
+
+struct BootRequest {
+  std::string image;              // path of the image (absolute, or relative to work_dir)
+  std::vector<std::string> args;  // runtime arguments, one per element
+  std::optional<std::string> raw_command_line;  // if set, used verbatim instead of joining `args`
+                                                // (the fuzzer's byte-level mutations)
+  std::vector<std::string> expect;              // ECMAScript regexes, matched per line, in order
+  std::vector<std::string> fail;                // any match ends the boot as failed
+  std::chrono::milliseconds timeout{20'000};    // spawn to exit
+  std::vector<int> exit_codes{0};               // accepted guest exit codes; empty: the boot passes
+                                                // (and the VM is stopped) once every expect matched
+  std::string work_dir;                         // the child's cwd and scratch space ("" : current)
+  std::string instance_name;                    // unique per concurrent boot (VM/domain names)
+};
+
+/// One `METRIC name=value unit` line printed by the unikernel.
+struct BootMetric {
+  std::string name;
+  double value = 0;
+  std::string unit;
+};
+
+struct BootResult {
+  BootOutcome outcome = BootOutcome::kInfra;
+  std::string cause;                 // one line: why (the matched pattern, the exit, the last line)
+  std::optional<int> guest_exit;     // decoded guest exit code, if the guest exited
+  ProcessExit process;               // how the backend process ended
+  std::vector<std::string> command;  // the argv that was run (for reproducers)
+  std::string console;               // console output (capped), as the guest wrote it
+  std::optional<std::chrono::milliseconds> first_byte;  // spawn to first console byte
+  std::optional<std::chrono::milliseconds>
+      success;                         // spawn to the line that matched the last expect
+  std::chrono::milliseconds total{0};  // spawn to reap
+  std::uintmax_t image_bytes = 0;      // size of the image file
+  std::vector<BootMetric> metrics;     // METRIC lines, in order
+  std::string
+      note;  // backend remark, e.g. "xen image booted under QEMU (PVH): no Xen on this host"
+};
+
+}  // namespace cirun

@@ -1,0 +1,105 @@
+#include "harness/boot_verdict.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "harness/duration_text.h"
+
+namespace cirun {
+namespace {
+
+using Kind = ProcessExit::Kind;
+
+std::string LastLineSuffix(const BootEvidence& e) {
+  if (e.last_line.empty()) return "; no console output";
+  return "; last line: " + QuoteLine(e.last_line);
+}
+
+std::string CodeList(const std::vector<int>& codes) {
+  std::string text = "[";
+  for (size_t i = 0; i < codes.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += std::to_string(codes[i]);
+  }
+  return text + "]";
+}
+
+bool Accepted(const BootEvidence& e, int code) {
+  return e.exit_codes.empty() ||
+         std::find(e.exit_codes.begin(), e.exit_codes.end(), code) != e.exit_codes.end();
+}
+
+std::optional<BootVerdict> Infra(const BootEvidence& e) {
+  if (e.process.kind == Kind::kSpawnFailed)
+    return BootVerdict{BootOutcome::kInfra, e.process.Describe()};
+  if (e.process.kind == Kind::kCancelled) return BootVerdict{BootOutcome::kInfra, "cancelled"};
+  if (e.guest.kind == GuestExit::Kind::kHostError) {
+    return BootVerdict{BootOutcome::kInfra, "backend failed: " + e.guest.note};
+  }
+  return std::nullopt;
+}
+
+std::optional<BootVerdict> Crashed(const BootEvidence& e) {
+  if (e.console == ConsoleVerdict::kCrashMatched) {
+    return BootVerdict{BootOutcome::kCrashed,
+                       "crash signature /" + e.console_failure->pattern +
+                           "/ matched: " + QuoteLine(e.console_failure->line)};
+  }
+  if (e.guest.kind == GuestExit::Kind::kCrash) {
+    return BootVerdict{BootOutcome::kCrashed, e.guest.note + LastLineSuffix(e)};
+  }
+  const bool coded = e.guest.kind == GuestExit::Kind::kCode;
+  if (coded && (e.guest.code == 255 || e.guest.code == 125) && !Accepted(e, e.guest.code)) {
+    return BootVerdict{BootOutcome::kCrashed, "exit code " + std::to_string(e.guest.code) +
+                                                  " (crash)" + LastLineSuffix(e)};
+  }
+  return std::nullopt;
+}
+
+std::optional<BootVerdict> ExitNotAccepted(const BootEvidence& e) {
+  if (e.guest.kind != GuestExit::Kind::kCode || Accepted(e, e.guest.code)) return std::nullopt;
+  BootOutcome outcome = e.guest.code == 64 ? BootOutcome::kRejected : BootOutcome::kFailed;
+  return BootVerdict{outcome, "exit code " + std::to_string(e.guest.code) + " not in " +
+                                  CodeList(e.exit_codes) + LastLineSuffix(e)};
+}
+
+}  // namespace
+
+BootVerdict DecideBootOutcome(const BootEvidence& e) {
+  if (auto v = Infra(e)) return *v;
+  if (e.process.kind == Kind::kTimedOut) {
+    return {BootOutcome::kHung, e.process.Describe() + LastLineSuffix(e)};
+  }
+  if (auto v = Crashed(e)) return *v;
+  if (e.console == ConsoleVerdict::kFailMatched) {
+    return {BootOutcome::kFailed, "fail pattern /" + e.console_failure->pattern +
+                                      "/ matched: " + QuoteLine(e.console_failure->line)};
+  }
+  if (auto v = ExitNotAccepted(e)) return *v;
+  if (e.missing_expect) {
+    return {BootOutcome::kFailed,
+            "expected /" + *e.missing_expect + "/ not seen" + LastLineSuffix(e)};
+  }
+  return {BootOutcome::kPassed, ""};
+}
+
+std::string QuoteLine(std::string_view text, size_t max) {
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size() && i < max; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c >= 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > max) out += "...";
+  return out + "\"";
+}
+
+}  // namespace cirun

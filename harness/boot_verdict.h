@@ -1,0 +1,47 @@
+// BootVerdict: the outcome rules of one boot, as a pure function of what was seen.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/boot_backend.h"
+#include "harness/boot_outcome.h"
+#include "harness/console_judge.h"
+#include "harness/process_runner.h"
+
+namespace cirun {
+
+/// Everything the verdict depends on, gathered after the backend process ended.
+struct BootEvidence {
+  ProcessExit process;  // how the backend process ended
+  GuestExit guest;      // the backend's decoding of it
+  ConsoleVerdict console = ConsoleVerdict::kPending;
+  std::optional<ConsoleJudge::Match> console_failure;  // for kFailMatched / kCrashMatched
+  std::optional<std::string> missing_expect;           // the first expect not seen
+  std::string last_line;                               // last non-blank console line
+  std::vector<int> exit_codes;                         // accepted guest codes (empty: any)
+};
+
+struct BootVerdict {
+  BootOutcome outcome = BootOutcome::kInfra;
+  std::string cause;  // one line
+};
+
+/// Applies the rules, first match wins:
+/// 1. infra: spawn failed, cancelled, or GuestExit kHostError;
+/// 2. hung: the deadline passed;
+/// 3. crashed: a crash signature matched, GuestExit kCrash, or guest code 255 or
+///    125 when not in exit_codes;
+/// 4. failed: a user fail pattern matched;
+/// 5. guest code not in a non-empty exit_codes: rejected if it is 64, else failed;
+/// 6. failed: an expect was not seen;
+/// 7. passed (cause "").
+BootVerdict DecideBootOutcome(const BootEvidence& evidence);
+
+/// `text` in double quotes on one line: `"` and `\` escaped, bytes outside
+/// printable ASCII as \xNN, cut to `max` bytes with "..." after.
+std::string QuoteLine(std::string_view text, size_t max = 200);
+
+}  // namespace cirun

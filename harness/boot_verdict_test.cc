@@ -1,0 +1,105 @@
+#include "harness/boot_verdict.h"
+
+#include <doctest/doctest.h>
+
+namespace cirun {
+namespace {
+
+BootEvidence Exited(int code, std::vector<int> accepted = {0}) {
+  BootEvidence e;
+  e.process.kind = ProcessExit::Kind::kExited;
+  e.process.code = code;
+  e.guest = GuestExit{GuestExit::Kind::kCode, code, ""};
+  e.console = ConsoleVerdict::kAllExpected;
+  e.exit_codes = std::move(accepted);
+  e.last_line = "SUCCESS";
+  return e;
+}
+
+BootEvidence WithConsoleFailure(BootEvidence e, ConsoleVerdict verdict, std::string pattern) {
+  e.console = verdict;
+  e.console_failure = ConsoleJudge::Match{std::move(pattern), "PANIC: boom", {}};
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("DecideBootOutcome: passed") {
+  BootVerdict v = DecideBootOutcome(Exited(0));
+  CHECK(v.outcome == BootOutcome::kPassed);
+  CHECK(v.cause == "");
+}
+
+TEST_CASE("DecideBootOutcome: infra beats everything") {
+  BootEvidence e = WithConsoleFailure(Exited(0), ConsoleVerdict::kCrashMatched, "PANIC");
+  e.guest = GuestExit{GuestExit::Kind::kHostError, 0, "qemu-system-x86_64: bad -M"};
+  BootVerdict v = DecideBootOutcome(e);
+  CHECK(v.outcome == BootOutcome::kInfra);
+  CHECK(v.cause == "backend failed: qemu-system-x86_64: bad -M");
+  e.process.kind = ProcessExit::Kind::kCancelled;
+  CHECK(DecideBootOutcome(e).cause == "cancelled");
+}
+
+TEST_CASE("DecideBootOutcome: hung beats crashed - crashed beats failed") {
+  BootEvidence e = WithConsoleFailure(Exited(0), ConsoleVerdict::kCrashMatched, "PANIC");
+  e.process.kind = ProcessExit::Kind::kTimedOut;
+  e.process.timeout = std::chrono::milliseconds(10'000);
+  e.guest = GuestExit{};
+  BootVerdict v = DecideBootOutcome(e);
+  CHECK(v.outcome == BootOutcome::kHung);
+  CHECK(v.cause == "timed out after 10s; last line: \"SUCCESS\"");
+
+  BootEvidence crash = WithConsoleFailure(Exited(3), ConsoleVerdict::kCrashMatched, "PANIC");
+  v = DecideBootOutcome(crash);
+  CHECK(v.outcome == BootOutcome::kCrashed);
+  CHECK(v.cause == "crash signature /PANIC/ matched: \"PANIC: boom\"");
+}
+
+TEST_CASE("DecideBootOutcome: crash by guest exit kind and by codes 255 / 125") {
+  BootEvidence e = Exited(0);
+  e.guest = GuestExit{GuestExit::Kind::kCrash, 0, "guest reset"};
+  CHECK(DecideBootOutcome(e).outcome == BootOutcome::kCrashed);
+  CHECK(DecideBootOutcome(e).cause == "guest reset; last line: \"SUCCESS\"");
+  CHECK(DecideBootOutcome(Exited(125)).outcome == BootOutcome::kCrashed);
+  CHECK(DecideBootOutcome(Exited(125)).cause == "exit code 125 (crash); last line: \"SUCCESS\"");
+  CHECK(DecideBootOutcome(Exited(255, {255})).outcome == BootOutcome::kPassed);
+}
+
+TEST_CASE("DecideBootOutcome: fail pattern beats exit code and missing expects") {
+  BootEvidence e = WithConsoleFailure(Exited(64), ConsoleVerdict::kFailMatched, "PANIC|boom");
+  e.missing_expect = "^SUCCESS";
+  BootVerdict v = DecideBootOutcome(e);
+  CHECK(v.outcome == BootOutcome::kFailed);
+  CHECK(v.cause == "fail pattern /PANIC|boom/ matched: \"PANIC: boom\"");
+}
+
+TEST_CASE("DecideBootOutcome: rejected (64) and failed (other) exit codes beat missing expects") {
+  BootEvidence e = Exited(64);
+  e.missing_expect = "^SUCCESS";
+  e.last_line = "error: --port: \"x\" is not a number";
+  BootVerdict v = DecideBootOutcome(e);
+  CHECK(v.outcome == BootOutcome::kRejected);
+  CHECK(v.cause ==
+        "exit code 64 not in [0]; last line: \"error: --port: \\\"x\\\" is not a number\"");
+  CHECK(DecideBootOutcome(Exited(1, {0, 83})).cause ==
+        "exit code 1 not in [0, 83]; last line: \"SUCCESS\"");
+  CHECK(DecideBootOutcome(Exited(1, {})).outcome == BootOutcome::kPassed);
+}
+
+TEST_CASE("DecideBootOutcome: missing expect") {
+  BootEvidence e = Exited(0);
+  e.console = ConsoleVerdict::kPending;
+  e.missing_expect = "^SUCCESS";
+  e.last_line = "";
+  BootVerdict v = DecideBootOutcome(e);
+  CHECK(v.outcome == BootOutcome::kFailed);
+  CHECK(v.cause == "expected /^SUCCESS/ not seen; no console output");
+}
+
+TEST_CASE("QuoteLine keeps the cause on one printable line") {
+  CHECK(QuoteLine("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(QuoteLine("tab\there\r\x01") == "\"tab\\x09here\\x0d\\x01\"");
+  CHECK(QuoteLine("abcdef", 3) == "\"abc...\"");
+}
+
+}  // namespace cirun

@@ -1,0 +1,13 @@
+// Durations as short human text, for causes and descriptions.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace cirun {
+
+/// "250ms" below one second; "10s" for whole seconds; "1.5s" otherwise (one
+/// decimal, rounded down).
+std::string FormatDuration(std::chrono::milliseconds duration);
+
+}  // namespace cirun

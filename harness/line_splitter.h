@@ -1,0 +1,32 @@
+// LineSplitter: turns a stream of arbitrary chunks into console lines.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace cirun {
+
+/// Receives one console line, without its "\n" or "\r\n".
+using LineVisitor = std::function<void(std::string_view line)>;
+
+class LineSplitter {
+ public:
+  /// Lines longer than this are delivered in pieces of this many bytes, so a
+  /// guest that never prints a newline cannot grow memory unboundedly, and
+  /// std::regex (libstdc++ recurses once per character: "(a|b)*c" overflows an
+  /// 8 MiB thread stack on ~10 KiB lines) stays far from the stack's end.
+  static constexpr size_t kMaxLineBytes = 4 * 1024;
+
+  /// Appends `chunk` and calls `visit` for every line it completes.
+  void Feed(std::string_view chunk, const LineVisitor& visit);
+  /// Delivers the last line if the stream ended without a newline; then empty.
+  void Finish(const LineVisitor& visit);
+
+ private:
+  void Deliver(const LineVisitor& visit);
+  std::string partial_;
+};
+
+}  // namespace cirun

@@ -1,0 +1,110 @@
+#include "harness/qemu_command.h"
+
+#include <fcntl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+namespace cirun {
+namespace {
+
+bool KvmUsable() {
+  int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  close(fd);
+  return true;
+}
+
+std::string HostArch() {
+  utsname names{};
+  if (uname(&names) != 0) return "";
+  return names.machine;
+}
+
+void AppendExitDevice(QemuExitConvention convention, std::vector<std::string>& argv) {
+  if (convention == QemuExitConvention::kIsaDebugExit) {
+    argv.insert(argv.end(), {"-device", "isa-debug-exit,iobase=0x501,iosize=2"});
+  } else {
+    argv.insert(argv.end(), {"-semihosting-config", "enable=on,target=native"});
+  }
+}
+
+GuestExit Code(int code) {
+  return GuestExit{GuestExit::Kind::kCode, code, ""};
+}
+GuestExit HostError(std::string note) {
+  return GuestExit{GuestExit::Kind::kHostError, 0, std::move(note)};
+}
+
+GuestExit DecodeIsaDebugExit(int status, std::string_view console) {
+  if (status == 83) return Code(0);
+  if (status == 255) return Code(255);  // guest 255 (panic) reads back as 255: 7 bits survive
+  if (status == 1) {
+    std::string error = QemuErrorLine(console);
+    return error.empty() ? Code(0) : HostError(error);
+  }
+  if (status % 2 == 1) return Code(status >> 1);
+  if (status == 0) {
+    return GuestExit{GuestExit::Kind::kCrash, 0,
+                     "guest reset or powered off without an exit code (triple fault?)"};
+  }
+  return HostError("QEMU exited with status " + std::to_string(status));
+}
+
+GuestExit DecodeSemihosting(int status, std::string_view console) {
+  std::string error = status == 1 ? QemuErrorLine(console) : "";
+  return error.empty() ? Code(status) : HostError(error);
+}
+
+}  // namespace
+
+std::string ResolveQemuAccel(const std::string& accel, const std::string& arch) {
+  if (accel != "auto") return accel;
+  return (arch == HostArch() && KvmUsable()) ? "kvm" : "tcg";
+}
+
+std::vector<std::string> QemuArgv(const QemuOptions& options, const std::string& accel,
+                                  const std::string& image, const std::string& command_line) {
+  std::vector<std::string> argv = {options.binary, "-M", options.machine};
+  if (!options.cpu.empty()) argv.insert(argv.end(), {"-cpu", options.cpu});
+  argv.insert(argv.end(), {"-m", options.memory, "-nodefaults", "-no-user-config", "-display",
+                           "none", "-serial", "stdio", "-no-reboot", "-accel", accel});
+  AppendExitDevice(options.exit_convention, argv);
+  argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
+  argv.insert(argv.end(), {"-kernel", image});
+  if (!command_line.empty()) argv.insert(argv.end(), {"-append", command_line});
+  return argv;
+}
+
+GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
+                         std::string_view console) {
+  switch (exit.kind) {
+    case ProcessExit::Kind::kExited:
+      return convention == QemuExitConvention::kIsaDebugExit
+                 ? DecodeIsaDebugExit(exit.code, console)
+                 : DecodeSemihosting(exit.code, console);
+    case ProcessExit::Kind::kSignaled:
+      return HostError("QEMU " + exit.Describe());
+    case ProcessExit::Kind::kSpawnFailed:
+      return HostError(exit.Describe());
+    default:
+      return GuestExit{};
+  }
+}
+
+std::string QemuErrorLine(std::string_view console) {
+  size_t start = 0;
+  while (start < console.size()) {
+    size_t end = console.find('\n', start);
+    if (end == std::string_view::npos) end = console.size();
+    std::string_view line = console.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    start = end + 1;
+    if (line.rfind("qemu-system-", 0) != 0) continue;
+    if (line.find(": warning: ") != std::string_view::npos) continue;
+    if (line.find("terminating on signal") != std::string_view::npos) continue;
+    return std::string(line);
+  }
+  return "";
+}
+
+}  // namespace cirun

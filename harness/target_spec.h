@@ -1,0 +1,68 @@
+// TargetSpec: how this host boots the images of one target (a host setting).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cirun {
+
+enum class BackendKind {
+  kProcess,   // the image is a host executable; arguments are its argv
+  kQemu,      // qemu-system-*, arguments in -append
+  kXen,       // xl create of a generated .xl file (QEMU PVH fallback without Xen)
+  kSolo5Hvt,  // solo5-hvt tender, arguments after --
+  kSolo5Spt,  // solo5-spt tender, arguments after --
+};
+
+/// How a guest's exit status reaches QEMU's process exit status.
+enum class QemuExitConvention {
+  kIsaDebugExit,  // x86: guest writes v to port 0x501, QEMU exits (v<<1)|1; 83 means success
+                  // (Solo5)
+  kSemihosting,   // arm64: semihosting SYS_EXIT, QEMU exits with the guest's code
+};
+
+struct QemuOptions {
+  std::string binary = "qemu-system-x86_64";  // looked up in PATH
+  std::string machine = "microvm";            // -M
+  std::string cpu;                            // -cpu; "" : QEMU's default
+  std::string memory = "64M";                 // -m
+  std::string accel = "tcg";                  // "tcg", "kvm", or "auto" (kvm when /dev/kvm works)
+  QemuExitConvention exit_convention = QemuExitConvention::kIsaDebugExit;
+  std::vector<std::string> extra_args;  // appended before -kernel
+};
+
+struct XenOptions {
+  std::string xl = "xl";      // the xl binary
+  int memory_mb = 64;         // memory = ...
+  bool qemu_fallback = true;  // without a Xen host, boot the PVH image under QEMU
+};
+
+struct Solo5Options {
+  std::string tender;                   // "solo5-hvt" / "solo5-spt"; "" : by backend kind
+  std::string memory_mb = "64";         // --mem=
+  std::vector<std::string> extra_args;  // block/net devices, e.g. --net:service=tap0
+};
+
+struct TargetSpec {
+  std::string name;  // e.g. "virtio"
+  BackendKind backend = BackendKind::kProcess;
+  std::string arch = "x86_64";  // "x86_64" or "aarch64"
+  QemuOptions qemu;             // for kQemu, and for kXen's fallback
+  XenOptions xen;               // for kXen
+  Solo5Options solo5;           // for kSolo5Hvt / kSolo5Spt
+};
+
+/// "process", "qemu", "xen", "solo5-hvt", "solo5-spt".
+const char* BackendKindName(BackendKind kind);
+
+/// ci-run's built-in targets, aligned with the command lines verified in
+/// fixtures/README.md (all TCG):
+/// - unix: process;
+/// - virtio: qemu-system-x86_64 -M microvm -cpu qemu64 -m 64M, isa-debug-exit;
+/// - virtio-arm64: qemu-system-aarch64 -M virt -cpu cortex-a57 -m 128M, semihosting;
+/// - xen: xl (not implemented yet), else the PVH image under QEMU with the
+///   virtio options;
+/// - hvt, spt: the solo5-hvt / solo5-spt tenders, --mem=64.
+std::vector<TargetSpec> DefaultTargets();
+
+}  // namespace cirun

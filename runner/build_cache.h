@@ -1,0 +1,30 @@
+// BuildCache: built images kept by their BuildCacheKey, so an unchanged
+// (unikernel, cell) is never rebuilt. Layout: DIR/<key[0:2]>/<key>/image.
+#pragma once
+
+#include <string>
+
+#include "base/status.h"
+
+namespace cirun {
+
+class BuildCache {
+ public:
+  /// `dir` is created on first Save.
+  explicit BuildCache(std::string dir) : dir_(std::move(dir)) {}
+
+  /// If an image is cached under `key`, copies it to `dest` (creating parent
+  /// directories, keeping its mode) and returns true; false if not cached.
+  /// Returns IoError if the copy fails.
+  Result<bool> Restore(const std::string& key, const std::string& dest) const;
+
+  /// Stores a copy of `image` under `key`. Atomic (copy then rename), so
+  /// concurrent Save/Restore of one key from threads or processes is safe.
+  Status Save(const std::string& key, const std::string& image) const;
+
+ private:
+  std::string EntryDir(const std::string& key) const;
+  std::string dir_;
+};
+
+}  // namespace cirun

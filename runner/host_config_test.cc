@@ -1,0 +1,57 @@
+#include "runner/host_config.h"
+
+#include <doctest/doctest.h>
+
+namespace cirun {
+
+TEST_CASE("The default host config has the fixture toolchains and targets") {
+  HostConfig host = DefaultHostConfig();
+  REQUIRE(host.FindToolchain("gcc"));
+  CHECK(host.FindToolchain("gcc")->env.at("CC") == "gcc");
+  REQUIRE(host.FindTarget("virtio"));
+  CHECK(host.FindTarget("virtio")->backend == BackendKind::kQemu);
+  CHECK(host.FindTarget("unix")->backend == BackendKind::kProcess);
+  CHECK(host.FindTarget("no-such") == nullptr);
+}
+
+TEST_CASE("A host config file adds toolchains and overrides targets by name") {
+  HostConfig host = DefaultHostConfig();
+  const char* text =
+      "toolchains:\n"
+      "  ocaml-5.2: {kind: opam, switch: '5.2.0', language: ocaml, version: [ocamlfind, ocamlopt, -version]}\n"
+      "targets:\n"
+      "  virtio: {machine: pc, memory: 128M}\n";
+  REQUIRE(ApplyHostConfig(text, "host.yml", false, &host).ok());
+  const ToolchainSpec* ocaml = host.FindToolchain("ocaml-5.2");
+  REQUIRE(ocaml);
+  CHECK(ocaml->kind == ToolchainSpec::Kind::kOpam);
+  CHECK(ocaml->opam_switch == "5.2.0");
+  CHECK(host.FindTarget("virtio")->qemu.machine == "pc");
+  CHECK(host.FindTarget("virtio")->qemu.memory == "128M");
+  CHECK(host.FindTarget("virtio")->backend == BackendKind::kQemu);
+}
+
+TEST_CASE("Host config errors carry file:line:col") {
+  HostConfig host = DefaultHostConfig();
+  const char* text =
+      "targets:\n"
+      "  virtio: {backend: vmware}\n"
+      "  arm: {machin: virt}\n";
+  Status s = ApplyHostConfig(text, "host.yml", false, &host);
+  REQUIRE(!s.ok());
+  CHECK(s.message().find("host.yml:2:21: \"backend\": expected process, qemu, xen") != std::string::npos);
+  CHECK(s.message().find("host.yml:3:9: unknown key \"machin\"") != std::string::npos);
+}
+
+TEST_CASE("An opam toolchain wraps builds in opam exec; a prefix one sets PATH") {
+  ToolchainSpec opam{"ocaml-5.2", ToolchainSpec::Kind::kOpam, "ocaml", {"ocamlopt", "-version"}, {}, "", "5.2.0"};
+  ProcessSpec p = ToolchainProcess(opam, "dune build", "/ws");
+  CHECK(p.argv == std::vector<std::string>{"opam", "exec", "--switch=5.2.0", "--", "sh", "-c", "dune build"});
+  CHECK(p.cwd == "/ws");
+  ToolchainSpec prefix{"gcc-13", ToolchainSpec::Kind::kPrefix, "c", {"gcc", "--version"}, {{"CC", "gcc"}}, "/opt/gcc", ""};
+  ProcessSpec q = ToolchainProcess(prefix, "make", "/ws");
+  CHECK(q.env_set.at("PATH").starts_with("/opt/gcc/bin:"));
+  CHECK(q.env_set.at("CC") == "gcc");
+}
+
+}  // namespace cirun

@@ -1,0 +1,273 @@
+#include "runner/job_executor.h"
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness/boot.h"
+#include "jobs/build_cache_key.h"
+#include "runner/job_spec_json.h"
+#include "runner/reproducer.h"
+#include "runner/shell_quote.h"
+
+namespace cirun {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+constexpr size_t kStoredLogCap = 256 << 10;  // bytes of a log kept in the store
+
+// The last non-empty line of `text` (for one-line causes).
+std::string LastLine(const std::string& text) {
+  size_t end = text.find_last_not_of("\r\n ");
+  if (end == std::string::npos) return "";
+  size_t start = text.rfind('\n', end);
+  start = start == std::string::npos ? 0 : start + 1;
+  return text.substr(start, end - start + 1);
+}
+
+// The first line that looks like a compiler error, else the last line.
+std::string BuildErrorLine(const std::string& log) {
+  size_t pos = 0;
+  while (pos < log.size()) {
+    size_t end = log.find('\n', pos);
+    if (end == std::string::npos) end = log.size();
+    std::string line = log.substr(pos, end - pos);
+    if (line.find("error") != std::string::npos || line.find("Error") != std::string::npos) return line;
+    pos = end + 1;
+  }
+  return LastLine(log);
+}
+
+std::string Tail(const std::string& s, size_t cap) {
+  return s.size() <= cap ? s : "[... " + std::to_string(s.size() - cap) + " bytes cut ...]\n" + s.substr(s.size() - cap);
+}
+
+// State carried through one job's steps.
+struct JobRun {
+  const ClaimedJob& claimed;
+  const CancelToken* cancel;
+  JobPlan plan;
+  std::string workspace;   // the checkout
+  std::string build_dir;   // workspace / plan.path
+  std::string image;       // absolute image path
+};
+
+class StepRecorder {
+ public:
+  StepRecorder(const JobEnvironment& env, const JobRecord& job) : env_(env), job_(job) {}
+  void Start(const std::string& name) { env_.progress->StepStarted(job_, name); }
+  void Finish(StepRecord step) {
+    step.job_id = job_.id;
+    step.attempt = job_.attempt;
+    Status s = env_.store->AddStep(step);
+    if (!s.ok()) env_.progress->Message("warning: cannot record step: " + s.ToString());
+    env_.progress->StepFinished(job_, step);
+  }
+
+ private:
+  const JobEnvironment& env_;
+  const JobRecord& job_;
+};
+
+JobResult Infra(std::string cause) { return {JobState::kInfra, std::move(cause), "", 0}; }
+JobResult Failed(std::string cause) { return {JobState::kFailed, std::move(cause), "", 0}; }
+
+// Returns nullopt if the build produced the image, else the job's result.
+std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
+  const JobPlan& plan = run.plan;
+  const PipelineRecord& pipeline = run.claimed.pipeline;
+  steps.Start("build");
+  StepRecord step;
+  step.name = "build";
+  step.command = plan.build_command;
+  const ToolchainSpec* toolchain = plan.compiler.empty() ? nullptr : env.host->FindToolchain(plan.compiler);
+  ToolchainSpec host_default;  // no `compiler` axis: the host environment as is
+  host_default.name = "(host)";
+  host_default.version_command = {"true"};
+  if (!plan.compiler.empty() && !toolchain) {
+    step.outcome = "infra";
+    step.cause = "no toolchain named \"" + plan.compiler + "\" on this host";
+    steps.Finish(step);
+    return Infra(step.cause);
+  }
+  if (!toolchain) toolchain = &host_default;
+  auto identity = env.toolchains->Identity(*toolchain);
+  auto source_id = env.sources->SourceId(pipeline, plan.path);
+  if (!identity.ok() || !source_id.ok()) {
+    step.outcome = "infra";
+    step.cause = !identity.ok() ? "toolchain " + toolchain->name + ": " + identity.status().message()
+                                : source_id.status().message();
+    steps.Finish(step);
+    return Infra(step.cause);
+  }
+  const std::string key = BuildCacheKey({*source_id, *identity, plan.target, plan.build_command, plan.image});
+  nlohmann::json detail = {{"cache_key", key}, {"source_id", *source_id}, {"toolchain", toolchain->name}};
+  if (env.cache) {
+    auto restored = env.cache->Restore(key, run.image);
+    if (restored.ok() && *restored) {
+      step.outcome = "cached";
+      step.cause = "unchanged since an earlier build (key " + key.substr(0, 12) + ")";
+      step.detail_json = detail.dump();
+      steps.Finish(step);
+      return std::nullopt;
+    }
+  }
+  ProcessSpec spec = ToolchainProcess(*toolchain, plan.build_command, run.build_dir);
+  spec.timeout = plan.build_timeout;
+  std::string log;
+  ProcessExit exit = env.runner->Run(
+      spec,
+      [&](std::string_view chunk, milliseconds) {
+        log.append(chunk);
+        return OutputAction::kContinue;
+      },
+      run.cancel);
+  std::ofstream(fs::path(run.workspace).parent_path() / (fs::path(run.workspace).filename().string() + ".build.log")) << log;
+  step.duration_ms = exit.elapsed.count();
+  step.log = Tail(log, kStoredLogCap);
+  step.detail_json = detail.dump();
+  std::optional<JobResult> result;
+  if (exit.kind == ProcessExit::Kind::kCancelled) {
+    step.outcome = "infra";
+    step.cause = "cancelled";
+    result = JobResult{JobState::kCancelled, "cancelled during build", "", 0};
+  } else if (exit.kind == ProcessExit::Kind::kSpawnFailed) {
+    step.outcome = "infra";
+    step.cause = "cannot run the build: " + exit.error;
+    result = Infra(step.cause);
+  } else if (exit.kind == ProcessExit::Kind::kTimedOut) {
+    step.outcome = "hung";
+    step.cause = "build " + exit.Describe();
+    result = Failed("build: " + step.cause);
+  } else if (exit.kind != ProcessExit::Kind::kExited || exit.code != 0) {
+    step.outcome = "failed";
+    step.cause = "build " + exit.Describe() + ": " + BuildErrorLine(log);
+    result = Failed("build: " + step.cause);
+  } else if (std::error_code ec; !fs::is_regular_file(run.image, ec)) {
+    step.outcome = "failed";
+    step.cause = "build succeeded but produced no image at " + plan.path + "/" + plan.image;
+    result = Failed("build: " + step.cause);
+  } else {
+    step.outcome = "passed";
+    if (env.cache) {
+      Status saved = env.cache->Save(key, run.image);
+      if (!saved.ok()) env.progress->Message("warning: " + saved.ToString());
+    }
+  }
+  steps.Finish(step);
+  return result;
+}
+
+nlohmann::json BootDetail(const BootResult& r) {
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const BootMetric& m : r.metrics) metrics[m.name] = {{"value", m.value}, {"unit", m.unit}};
+  nlohmann::json d = {{"total_ms", r.total.count()}, {"image_bytes", r.image_bytes},
+                      {"metrics", metrics},          {"command", ShellJoin(r.command)},
+                      {"note", r.note},              {"process", r.process.Describe()}};
+  if (r.guest_exit) d["guest_exit"] = *r.guest_exit;
+  return d;
+}
+
+// Boots one case; returns its result (infra retried once).
+BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& boot,
+                        const BootBackend& backend, StepRecorder& steps, const std::string& step_name,
+                        int index) {
+  BootRequest request;
+  request.image = run.image;
+  request.args = boot.args;
+  request.expect = boot.expect;
+  request.fail = boot.fail;
+  request.timeout = boot.timeout;
+  request.exit_codes = boot.exit_codes;
+  request.work_dir = run.workspace;
+  request.instance_name = "ci-run-" + std::to_string(run.claimed.job.id) + "-" +
+                          std::to_string(run.claimed.job.attempt) + "-" + std::to_string(index);
+  steps.Start(step_name);
+  BootResult result = Boot(request, backend, *env.runner, run.cancel);
+  if (result.outcome == BootOutcome::kInfra && !(run.cancel && run.cancel->cancelled())) {
+    env.progress->Message(run.claimed.job.name + ": " + step_name + ": infra failure (" + result.cause + "), retrying once");
+    result = Boot(request, backend, *env.runner, run.cancel);
+  }
+  StepRecord step;
+  step.name = step_name;
+  step.outcome = BootOutcomeName(result.outcome);
+  step.cause = result.cause;
+  step.duration_ms = result.total.count();
+  if (result.first_byte) step.first_byte_ms = result.first_byte->count();
+  if (result.success) step.success_ms = result.success->count();
+  step.command = ShellJoin(result.command);
+  step.log = Tail(result.console, kStoredLogCap);
+  nlohmann::json detail = BootDetail(result);
+  detail["reproducer"] = BootReproducer(env.self_command, run.image, run.plan.target, boot);
+  step.detail_json = detail.dump();
+  steps.Finish(step);
+  return result;
+}
+
+JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
+  const TargetSpec* target = env.host->FindTarget(run.plan.target);
+  if (!target) return Infra("no target named \"" + run.plan.target + "\" on this host");
+  std::unique_ptr<BootBackend> backend = MakeBootBackend(*target, *env.runner);
+  if (Status s = backend->CheckAvailable(); !s.ok()) return Infra("target " + target->name + ": " + s.message());
+  JobResult result{JobState::kPassed, "", "", 0};
+  for (size_t i = 0; i < run.plan.boots.size(); ++i) {
+    const BootCase& boot = run.plan.boots[i];
+    const std::string name = i == 0 ? "boot" : "test:" + boot.name;
+    if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
+    if (i > 0 && result.state != JobState::kPassed) {
+      StepRecord skipped;
+      skipped.name = name;
+      skipped.outcome = "skipped";
+      skipped.cause = "the main boot did not pass";
+      steps.Finish(skipped);
+      continue;
+    }
+    BootResult r = BootCaseStep(env, run, boot, *backend, steps, name, static_cast<int>(i));
+    if (r.outcome == BootOutcome::kPassed || result.state != JobState::kPassed) continue;
+    if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
+    result.state = r.outcome == BootOutcome::kInfra ? JobState::kInfra : JobState::kFailed;
+    result.cause = name + ": " + BootOutcomeName(r.outcome) + ": " + r.cause;
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string JobExecutor::WorkspaceDir(const JobRecord& job) const {
+  return (fs::path(env_.work_root) / ("p" + std::to_string(job.pipeline_id)) /
+          ("j" + std::to_string(job.id)))
+      .string();
+}
+
+JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel) {
+  const auto started = std::chrono::steady_clock::now();
+  env_.progress->JobStarted(claimed.job);
+  auto plan = JobPlanFromJson(claimed.job.spec_json);
+  JobResult result;
+  if (!plan.ok()) {
+    result = Infra(plan.status().message());
+  } else {
+    JobRun run{claimed, cancel, *plan, WorkspaceDir(claimed.job), "", ""};
+    run.build_dir = (fs::path(run.workspace) / run.plan.path).lexically_normal().string();
+    run.image = (fs::path(run.build_dir) / run.plan.image).lexically_normal().string();
+    std::error_code ec;
+    fs::remove_all(run.workspace, ec);  // a previous attempt's leftovers
+    StepRecorder steps(env_, claimed.job);
+    Status checkout = env_.sources->Materialise(claimed.pipeline, run.workspace);
+    if (!checkout.ok()) {
+      result = Infra("checkout: " + checkout.message());
+    } else if (auto build = BuildStep(env_, run, steps)) {
+      result = *build;
+    } else {
+      result = BootSteps(env_, run, steps);
+    }
+    if (result.state == JobState::kPassed && !env_.keep_workspaces) fs::remove_all(run.workspace, ec);
+  }
+  result.reproducer = JobReproducer(env_.self_command, claimed.pipeline, claimed.job);
+  result.duration_ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace cirun

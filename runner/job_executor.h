@@ -1,0 +1,51 @@
+// JobExecutor: runs one claimed job: workspace, build (or cache), boots.
+//
+// Steps are recorded in the store as they finish; the final JobResult is
+// returned to the caller, which writes it with Store::FinishJob (so that only
+// the current lease holder's result counts).
+#pragma once
+
+#include <string>
+
+#include "harness/process_runner.h"
+#include "runner/build_cache.h"
+#include "runner/host_config.h"
+#include "runner/progress.h"
+#include "runner/source_checkout.h"
+#include "runner/store.h"
+#include "runner/toolchain.h"
+
+namespace cirun {
+
+/// Everything a job runs against. All references outlive the executor.
+struct JobEnvironment {
+  ProcessRunner* runner = nullptr;
+  Store* store = nullptr;
+  const HostConfig* host = nullptr;
+  ToolchainProbe* toolchains = nullptr;
+  SourceCheckout* sources = nullptr;
+  const BuildCache* cache = nullptr;    // null: never use or fill the build cache
+  ProgressSink* progress = nullptr;     // never null (use NullProgress)
+  std::string work_root;                // workspaces: work_root/p<pipeline>/j<job>
+  bool keep_workspaces = false;         // keep workspaces of passed jobs too
+  std::string self_command = "ci-run";  // how reproducers invoke ci-run
+};
+
+class JobExecutor {
+ public:
+  explicit JobExecutor(const JobEnvironment& env) : env_(env) {}
+
+  /// Runs `claimed` to its end and returns its result (never throws). Steps:
+  /// build (or `cached`), then the main boot, then each `tests:` case (skipped
+  /// when the main boot did not pass). A boot that ends `infra` is retried once.
+  /// `cancel` stops the job early (result kCancelled).
+  JobResult Run(const ClaimedJob& claimed, const CancelToken* cancel);
+
+  /// The workspace directory of a job.
+  std::string WorkspaceDir(const JobRecord& job) const;
+
+ private:
+  const JobEnvironment& env_;
+};
+
+}  // namespace cirun

@@ -1,0 +1,177 @@
+#include "runner/job_pool.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace cirun {
+namespace {
+
+// One running job as seen by the lease keeper.
+struct RunningJob {
+  int64_t id;
+  int attempt;
+  std::string unikernel;
+  CancelToken cancel;
+};
+
+class Pool {
+ public:
+  Pool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop)
+      : env_(env), options_(options), stop_(stop), executor_(env) {}
+
+  int Run() {
+    std::thread keeper([this] { KeepLeases(); });
+    std::vector<std::thread> slots;
+    for (int i = 0; i < std::max(1, options_.slots); ++i) slots.emplace_back([this] { Slot(); });
+    for (auto& t : slots) t.join();
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    keeper.join();
+    return finished_;
+  }
+
+ private:
+  // One worker thread: claim, run, finish, repeat.
+  void Slot() {
+    while (!stop_.cancelled()) {
+      auto claimed = Claim();
+      if (!claimed) {
+        if (options_.stop_when_idle && Idle()) return;
+        std::unique_lock lock(mu_);
+        wake_.wait_for(lock, options_.stop_when_idle ? std::chrono::milliseconds(50) : options_.poll);
+        continue;
+      }
+      RunOne(*claimed);
+    }
+  }
+
+  std::optional<ClaimedJob> Claim() {
+    ClaimRequest request{options_.worker, options_.labels, options_.lease, options_.pipeline_id};
+    std::lock_guard claim_lock(claim_mu_);  // one claim at a time: keeps max_parallel exact
+    auto claimed = env_.store->ClaimJob(request);
+    if (!claimed.ok()) {
+      env_.progress->Message("warning: cannot claim a job: " + claimed.status().ToString());
+      return std::nullopt;
+    }
+    if (!*claimed) return std::nullopt;
+    const JobRecord& job = (*claimed)->job;
+    if (AtParallelLimit(job.unikernel)) {
+      env_.store->ReleaseJob(job.id, options_.worker, job.attempt);
+      return std::nullopt;
+    }
+    return **claimed;
+  }
+
+  bool AtParallelLimit(const std::string& unikernel) {
+    auto it = options_.max_parallel.find(unikernel);
+    if (it == options_.max_parallel.end() || it->second <= 0) return false;
+    std::lock_guard lock(mu_);
+    int running = 0;
+    for (const auto& r : running_) running += r.unikernel == unikernel;
+    return running >= it->second;
+  }
+
+  // True when this pool has nothing running: a claim just found nothing this
+  // pool may run, so nothing will change unless a running job finishes.
+  bool Idle() {
+    std::lock_guard lock(mu_);
+    return running_.empty();
+  }
+
+  void RunOne(const ClaimedJob& claimed) {
+    RunningJob* running;
+    {
+      std::lock_guard lock(mu_);
+      running = &running_.emplace_back();
+      running->id = claimed.job.id;
+      running->attempt = claimed.job.attempt;
+      running->unikernel = claimed.job.unikernel;
+    }
+    JobResult result = executor_.Run(claimed, &running->cancel);
+    Status written = env_.store->FinishJob(claimed.job.id, options_.worker, claimed.job.attempt, result);
+    if (written.ok()) {
+      ++finished_;
+      JobRecord job = claimed.job;
+      job.state = result.state;
+      env_.progress->JobFinished(job, result);
+      if (result.state == JobState::kFailed && options_.fail_fast_unikernels.count(job.unikernel)) {
+        CancelRest(job);
+      }
+    } else {
+      env_.progress->Message(claimed.job.name + ": result not written: " + written.message());
+    }
+    std::lock_guard lock(mu_);
+    running_.remove_if([&](const RunningJob& r) { return &r == running; });
+    wake_.notify_all();
+  }
+
+  void CancelRest(const JobRecord& failed) {
+    auto jobs = env_.store->ListJobs(failed.pipeline_id);
+    const std::string cause = "fail-fast: " + failed.name + " failed";
+    auto n = env_.store->CancelQueued(failed.pipeline_id, failed.unikernel, cause);
+    if (!jobs.ok() || !n.ok() || *n == 0) return;
+    for (JobRecord job : *jobs) {
+      if (job.state != JobState::kQueued || job.unikernel != failed.unikernel) continue;
+      job.state = JobState::kCancelled;
+      env_.progress->JobFinished(job, {JobState::kCancelled, cause, "", 0});
+    }
+  }
+
+  // Renews leases and forwards `stop` to every running job, until done_.
+  void KeepLeases() {
+    auto next_heartbeat = std::chrono::steady_clock::now();
+    std::unique_lock lock(mu_);
+    while (!done_) {
+      wake_.wait_for(lock, std::chrono::milliseconds(50));
+      for (auto& r : running_) {
+        if (stop_.cancelled()) r.cancel.Cancel();
+      }
+      if (std::chrono::steady_clock::now() < next_heartbeat) continue;
+      next_heartbeat = std::chrono::steady_clock::now() + options_.lease / 3;
+      for (auto& r : running_) {
+        // Store calls under mu_ are short; running_ must not change meanwhile.
+        Status s = env_.store->Heartbeat(r.id, options_.worker, r.attempt, options_.lease);
+        if (s.code() == Status::Code::kFailedPrecondition) r.cancel.Cancel();
+      }
+    }
+  }
+
+  const JobEnvironment& env_;
+  const JobPoolOptions& options_;
+  const CancelToken& stop_;
+  JobExecutor executor_;
+  std::mutex claim_mu_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::list<RunningJob> running_;  // guarded by mu_; list: stable addresses
+  bool done_ = false;              // guarded by mu_
+  std::atomic<int> finished_{0};
+};
+
+}  // namespace
+
+void ApplyPipelineOptions(const std::string& options_json, JobPoolOptions* options) {
+  auto j = nlohmann::json::parse(options_json, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return;
+  if (j.contains("fail_fast") && j["fail_fast"].is_array()) {
+    for (const auto& u : j["fail_fast"]) if (u.is_string()) options->fail_fast_unikernels.insert(u.get<std::string>());
+  }
+  if (j.contains("max_parallel") && j["max_parallel"].is_object()) {
+    for (const auto& [u, n] : j["max_parallel"].items()) if (n.is_number_integer()) options->max_parallel[u] = n.get<int>();
+  }
+}
+
+int RunJobPool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop) {
+  Pool pool(env, options, stop);
+  return pool.Run();
+}
+
+}  // namespace cirun

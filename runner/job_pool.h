@@ -1,0 +1,44 @@
+// JobPool: N threads that claim jobs from the store and run them.
+//
+// Used in-process by `ci-run local` and `ci-run serve`, and by `ci-run worker`.
+// While a job runs, its lease is renewed every lease/3; if the lease is lost
+// (another worker took the job over), the job is cancelled and its result is
+// not written. Cancelling the pool's token kills every running job's
+// processes and stops claiming.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "harness/process_runner.h"
+#include "runner/job_executor.h"
+#include "runner/store.h"
+
+namespace cirun {
+
+struct JobPoolOptions {
+  int slots = 2;                                  // jobs run at once
+  std::string worker;                             // unique name (host:pid)
+  std::vector<std::string> labels;                // what this pool can run
+  std::chrono::milliseconds lease{60'000};        // renewed every lease/3
+  std::optional<int64_t> pipeline_id;             // only this pipeline's jobs
+  bool stop_when_idle = true;                     // return once nothing is claimable and nothing runs here
+  std::chrono::milliseconds poll{500};            // idle wait between claims (service mode)
+  std::set<std::string> fail_fast_unikernels;     // a failure cancels that unikernel's queued jobs
+  std::map<std::string, int> max_parallel;        // per unikernel running limit (0: none)
+};
+
+/// Reads fail_fast and max_parallel from a pipeline's options_json (see
+/// PipelineOptionsJson) into `options`. Malformed JSON is ignored.
+void ApplyPipelineOptions(const std::string& options_json, JobPoolOptions* options);
+
+/// Runs jobs until idle (stop_when_idle) or until `stop` is cancelled. Store
+/// errors are reported through env.progress and retried; never throws.
+/// Returns the number of jobs this pool finished.
+int RunJobPool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop);
+
+}  // namespace cirun

@@ -1,0 +1,27 @@
+// Where ci-run keeps things by default, and how it names itself.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cirun {
+
+/// $CI_RUN_CACHE_DIR, else $XDG_CACHE_HOME/ci-run, else $HOME/.cache/ci-run.
+std::string DefaultCacheDir();
+
+/// The folders searched for named configurations (`--config NAME`): the
+/// source tree's matrices/ (for a build tree), then PREFIX/share/ci-run/matrices.
+std::vector<std::string> MatrixDirs();
+
+/// How a printed command should invoke this program: "ci-run" if that name on
+/// PATH is this executable, else this executable's absolute path.
+std::string SelfCommand();
+
+/// This executable's absolute path (/proc/self/exe).
+std::string SelfExecutable();
+
+/// Creates `dir` and a .gitignore in it that ignores everything, so ci-run's
+/// state never shows as a change in the user's work tree. Best effort.
+void EnsureStateDir(const std::string& dir);
+
+}  // namespace cirun

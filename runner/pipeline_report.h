@@ -1,0 +1,43 @@
+// PipelineReport: a finished (or running) pipeline read back from the store,
+// and the ways ci-run presents it: terminal summary, JUnit XML, JSON.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "runner/store.h"
+
+namespace cirun {
+
+struct JobReport {
+  JobRecord job;
+  std::vector<StepRecord> steps;  // of the job's current attempt
+};
+
+struct PipelineReport {
+  PipelineRecord pipeline;
+  std::vector<JobReport> jobs;  // plan order
+};
+
+/// Reads pipeline `id` with all its jobs and steps.
+Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id);
+
+/// The summary a developer reads at the end: one row per job (state, build,
+/// boot time, tests), then each failure's one-line cause and reproducer, then
+/// the skipped cells grouped by reason.
+void PrintSummary(FILE* out, const PipelineReport& report, bool color);
+
+/// JUnit XML: one <testsuite> per unikernel, one <testcase> per unikernel x
+/// cell x case (build, boot, each test), failures with their cause and the
+/// tail of the log, skipped cells with their reason.
+std::string JUnitXml(const PipelineReport& report);
+
+/// The whole report as a JSON document (pipeline, jobs, steps, counts).
+std::string PipelineJson(const PipelineReport& report);
+
+/// 0 if every job passed or was skipped, 1 otherwise.
+int PipelineExitCode(const PipelineReport& report);
+
+}  // namespace cirun

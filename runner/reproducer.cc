@@ -1,0 +1,38 @@
+#include "runner/reproducer.h"
+
+#include "runner/shell_quote.h"
+
+namespace cirun {
+
+std::string JobReproducer(const std::string& self, const PipelineRecord& pipeline,
+                          const JobRecord& job) {
+  std::vector<std::string> words = {self, "local"};
+  if (pipeline.dirty) {
+    words.push_back(pipeline.worktree);
+  } else {
+    words.push_back(pipeline.repo);
+    words.push_back("--rev");
+    words.push_back(pipeline.commit.substr(0, 12));
+  }
+  words.insert(words.end(), {"--unikernel", job.unikernel});
+  if (!job.cell_key.empty()) words.insert(words.end(), {"--only", job.cell_key});
+  return ShellJoin(words);
+}
+
+std::string BootReproducer(const std::string& self, const std::string& image,
+                           const std::string& target, const BootCase& boot) {
+  std::vector<std::string> words = {self, "boot", image, "--target", target};
+  for (const auto& e : boot.expect) words.insert(words.end(), {"--expect", e});
+  for (const auto& f : boot.fail) words.insert(words.end(), {"--fail", f});
+  if (boot.exit_codes.empty()) words.insert(words.end(), {"--exit", "none"});
+  for (int code : boot.exit_codes) words.insert(words.end(), {"--exit", std::to_string(code)});
+  const auto ms = boot.timeout.count();
+  words.insert(words.end(), {"--timeout", ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms"});
+  if (!boot.args.empty()) {
+    words.push_back("--");
+    words.insert(words.end(), boot.args.begin(), boot.args.end());
+  }
+  return ShellJoin(words);
+}
+
+}  // namespace cirun

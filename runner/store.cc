@@ -1,0 +1,85 @@
+#include "runner/store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+
+#include "runner/sqlite_store.h"
+#include "runner/store_labels.h"
+
+namespace cirun {
+
+const char* JobStateName(JobState state) {
+  switch (state) {
+    case JobState::kQueued: return "queued";
+    case JobState::kRunning: return "running";
+    case JobState::kPassed: return "passed";
+    case JobState::kFailed: return "failed";
+    case JobState::kSkipped: return "skipped";
+    case JobState::kInfra: return "infra";
+    case JobState::kCancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+std::optional<JobState> ParseJobState(const std::string& name) {
+  for (JobState s : {JobState::kQueued, JobState::kRunning, JobState::kPassed, JobState::kFailed,
+                     JobState::kSkipped, JobState::kInfra, JobState::kCancelled}) {
+    if (name == JobStateName(s)) return s;
+  }
+  return std::nullopt;
+}
+
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string JoinLabels(const std::vector<std::string>& labels) {
+  std::string out;
+  for (const auto& l : labels) out += (out.empty() ? "" : " ") + l;
+  return out;
+}
+
+std::vector<std::string> SplitLabels(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; in >> l;) out.push_back(l);
+  return out;
+}
+
+bool LabelsSatisfied(const std::vector<std::string>& required,
+                     const std::vector<std::string>& offered) {
+  return std::all_of(required.begin(), required.end(), [&](const std::string& l) {
+    return std::find(offered.begin(), offered.end(), l) != offered.end();
+  });
+}
+
+std::string PipelineStateFromCounts(const std::map<std::string, int64_t>& counts) {
+  auto count = [&](const char* s) {
+    auto it = counts.find(s);
+    return it == counts.end() ? 0 : it->second;
+  };
+  int64_t total = 0;
+  for (const auto& [_, n] : counts) total += n;
+  if (count("queued") + count("running") > 0) {
+    return count("queued") == total ? "queued" : "running";
+  }
+  if (count("failed") + count("infra") > 0) return "failed";
+  if (count("cancelled") > 0) return "cancelled";
+  return "passed";
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    return Status::Unavailable("PostgreSQL store not built yet (use a SQLite path)");
+  }
+  if (url.find("://") != std::string::npos) {
+    return Status::InvalidArgument("unknown database URL \"" + url +
+                                   "\": expected a SQLite path, sqlite:PATH or postgresql://...");
+  }
+  std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
+  return OpenSqliteStore(path);
+}
+
+}  // namespace cirun
