@@ -29,7 +29,9 @@ class Status {
 
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return Status(Code::kInvalidArgument, std::move(m)); }
+  static Status InvalidArgument(std::string m) {
+    return Status(Code::kInvalidArgument, std::move(m));
+  }
   static Status NotFound(std::string m) { return Status(Code::kNotFound, std::move(m)); }
   static Status IoError(std::string m) { return Status(Code::kIoError, std::move(m)); }
   static Status Timeout(std::string m) { return Status(Code::kTimeout, std::move(m)); }
@@ -61,15 +63,24 @@ class Status {
 
 inline const char* Status::CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kInvalidArgument: return "invalid argument";
-    case Code::kNotFound: return "not found";
-    case Code::kIoError: return "I/O error";
-    case Code::kTimeout: return "timeout";
-    case Code::kUnavailable: return "unavailable";
-    case Code::kFailedPrecondition: return "failed precondition";
-    case Code::kCancelled: return "cancelled";
-    case Code::kInternal: return "internal error";
+    case Code::kOk:
+      return "OK";
+    case Code::kInvalidArgument:
+      return "invalid argument";
+    case Code::kNotFound:
+      return "not found";
+    case Code::kIoError:
+      return "I/O error";
+    case Code::kTimeout:
+      return "timeout";
+    case Code::kUnavailable:
+      return "unavailable";
+    case Code::kFailedPrecondition:
+      return "failed precondition";
+    case Code::kCancelled:
+      return "cancelled";
+    case Code::kInternal:
+      return "internal error";
   }
   return "unknown";
 }
@@ -82,7 +93,7 @@ inline std::string Status::ToString() const {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result built from an OK Status");
   }
@@ -107,8 +118,8 @@ class Result {
 }  // namespace cirun
 
 /// Evaluates `expr` (a Status); returns it from the enclosing function if not OK.
-#define CIRUN_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::cirun::Status _cirun_status = (expr);    \
+#define CIRUN_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::cirun::Status _cirun_status = (expr);        \
     if (!_cirun_status.ok()) return _cirun_status; \
   } while (0)

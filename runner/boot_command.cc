@@ -1,7 +1,7 @@
 #include "runner/boot_command.h"
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 #include "harness/boot.h"
 #include "jobs/repo_config_parser.h"
@@ -50,7 +50,8 @@ int RunBootCommand(const BootCommandOptions& o) {
   }
   ProcessRunner& runner = RealProcessRunner();
   auto backend = MakeBootBackend(*target, runner);
-  if (Status s = backend->CheckAvailable(); !s.ok()) return fail("target " + o.target + ": " + s.message());
+  if (Status s = backend->CheckAvailable(); !s.ok())
+    return fail("target " + o.target + ": " + s.message());
 
   CancelToken cancel;
   CancelOnInterrupt(&cancel);
@@ -63,7 +64,8 @@ int RunBootCommand(const BootCommandOptions& o) {
   }
   BootResult r = Boot(request, *backend, runner, &cancel, echo);
   if (!o.quiet && !r.console.empty() && r.console.back() != '\n') printf("\n");
-  printf("ci-run boot: %s: %s\n", BootOutcomeName(r.outcome), r.cause.empty() ? "ok" : r.cause.c_str());
+  printf("ci-run boot: %s: %s\n", BootOutcomeName(r.outcome),
+         r.cause.empty() ? "ok" : r.cause.c_str());
   printf("ci-run boot: command: %s\n", ShellJoin(r.command).c_str());
   std::string timing = "total " + std::to_string(r.total.count()) + "ms";
   if (r.first_byte) timing += ", first byte " + std::to_string(r.first_byte->count()) + "ms";
@@ -77,12 +79,19 @@ int RunBootCommand(const BootCommandOptions& o) {
 void SetupBootCommand(CLI::App* sub, int* exit_code) {
   auto o = std::make_shared<BootCommandOptions>();
   sub->add_option("image", o->image, "the unikernel image")->required();
-  sub->add_option("--target", o->target, "target name (unix, virtio, virtio-arm64, xen, hvt, spt, ...)");
-  sub->add_option("--expect", o->expect, "regex that must match a console line, in order (repeatable)");
-  sub->add_option("--fail", o->fail, "regex that fails the boot at once (repeatable)");
-  sub->add_option("--exit", o->exit_codes, "accepted guest exit code (repeatable; \"none\": pass once all --expect matched)");
+  sub->add_option("--target", o->target,
+                  "target name (unix, virtio, virtio-arm64, xen, hvt, spt, ...)");
+  sub->add_option("--expect", o->expect,
+                  "regex that must match a console line, in order (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--fail", o->fail, "regex that fails the boot at once (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--exit", o->exit_codes,
+                  "accepted guest exit code (repeatable; \"none\": pass once all --expect matched)")
+      ->allow_extra_args(false);
   sub->add_option("--timeout", o->timeout, "whole boot deadline, e.g. 10s or 500ms (default 20s)");
-  sub->add_option("--host-config", o->host_config, "YAML file of toolchains and targets for this host");
+  sub->add_option("--host-config", o->host_config,
+                  "YAML file of toolchains and targets for this host");
   sub->add_option("--cache-dir", o->cache_dir, "cache directory (for registered toolchains)");
   sub->add_flag("-q,--quiet", o->quiet, "do not echo the console");
   sub->add_option("args", o->args, "runtime arguments, after --");

@@ -17,8 +17,8 @@ struct BootCommandOptions {
   std::string timeout = "20s";
   std::string host_config;
   std::string cache_dir;
-  std::vector<std::string> args;        // runtime arguments (after --)
-  bool quiet = false;                   // do not echo the console
+  std::vector<std::string> args;  // runtime arguments (after --)
+  bool quiet = false;             // do not echo the console
 };
 
 /// Boots and judges; prints the console as it streams and a verdict line.

@@ -29,7 +29,8 @@ Status BuildCache::Save(const std::string& key, const std::string& image) const 
   const fs::path entry = EntryDir(key);
   fs::create_directories(entry, ec);
   if (ec) return Status::IoError("cannot create " + entry.string() + ": " + ec.message());
-  const fs::path tmp = entry / ("image.tmp." + std::to_string(getpid()) + "." + std::to_string(counter++));
+  const fs::path tmp =
+      entry / ("image.tmp." + std::to_string(getpid()) + "." + std::to_string(counter++));
   fs::copy_file(image, tmp, fs::copy_options::overwrite_existing, ec);
   if (!ec) fs::rename(tmp, entry / "image", ec);
   if (ec) {

@@ -44,9 +44,12 @@ Status GitError(const std::string& what, Status::Code code = Status::Code::kIoEr
   const git_error* e = git_error_last();
   std::string message = what + ": " + (e && e->message ? e->message : "unknown libgit2 error");
   switch (code) {
-    case Status::Code::kNotFound: return Status::NotFound(message);
-    case Status::Code::kUnavailable: return Status::Unavailable(message);
-    default: return Status::IoError(message);
+    case Status::Code::kNotFound:
+      return Status::NotFound(message);
+    case Status::Code::kUnavailable:
+      return Status::Unavailable(message);
+    default:
+      return Status::IoError(message);
   }
 }
 
@@ -56,7 +59,9 @@ std::string OidHex(const git_oid* oid) {
   return buf;
 }
 
-bool IsRemoteUrl(const std::string& url) { return url.find("://") != std::string::npos; }
+bool IsRemoteUrl(const std::string& url) {
+  return url.find("://") != std::string::npos;
+}
 
 // A local path becomes absolute (libgit2 resolves it against the process cwd).
 std::string NormaliseUrl(const std::string& url) {
@@ -73,7 +78,8 @@ std::string MirrorName(const std::string& url) {
   base = base.substr(base.find_last_of("/:") + 1);
   if (base.size() > 4 && base.ends_with(".git")) base.resize(base.size() - 4);
   std::string clean;
-  for (char c : base) clean += (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  for (char c : base)
+    clean += (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
   if (clean.empty()) clean = "repo";
   git_oid oid;
   git_odb_hash(&oid, url.data(), url.size(), GIT_OBJECT_BLOB);
@@ -83,7 +89,8 @@ std::string MirrorName(const std::string& url) {
 // Holds an exclusive flock on `path` for its lifetime.
 class FileLock {
  public:
-  explicit FileLock(const std::string& path) : fd_(open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644)) {
+  explicit FileLock(const std::string& path)
+      : fd_(open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644)) {
     if (fd_ >= 0) flock(fd_, LOCK_EX);
   }
   ~FileLock() {
@@ -194,8 +201,7 @@ Result<std::string> GitMirror::ResolveCommit(const std::string& rev) const {
   return OidHex(git_commit_id(commit->get()));
 }
 
-Result<std::string> GitMirror::TreeId(const std::string& commit_id,
-                                      const std::string& path) const {
+Result<std::string> GitMirror::TreeId(const std::string& commit_id, const std::string& path) const {
   auto repo = OpenRepo(dir_);
   if (!repo.ok()) return repo.status();
   auto commit = LookupCommit(repo->get(), commit_id);
@@ -211,7 +217,8 @@ Result<std::string> GitMirror::TreeId(const std::string& commit_id,
   }
   EntryPtr entry(entry_raw);
   if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
-    return Status::NotFound("\"" + clean + "\" is not a directory in commit " + commit_id.substr(0, 12));
+    return Status::NotFound("\"" + clean + "\" is not a directory in commit " +
+                            commit_id.substr(0, 12));
   }
   return OidHex(git_tree_entry_id(entry.get()));
 }
@@ -323,7 +330,8 @@ Result<std::vector<std::string>> SnapshotFiles(git_repository* repo) {
   for (size_t i = 0, n = git_index_entrycount(index.get()); i < n; ++i) {
     const git_index_entry* e = git_index_get_byindex(index.get(), i);
     std::error_code ec;
-    if (!IsOwnStatePath(e->path) && fs::symlink_status(root / e->path, ec).type() != fs::file_type::not_found) {
+    if (!IsOwnStatePath(e->path) &&
+        fs::symlink_status(root / e->path, ec).type() != fs::file_type::not_found) {
       files.insert(e->path);
     }
   }
@@ -335,7 +343,8 @@ Result<std::vector<std::string>> SnapshotFiles(git_repository* repo) {
   StatusListPtr list(list_raw);
   for (size_t i = 0, n = git_status_list_entrycount(list.get()); i < n; ++i) {
     const git_status_entry* e = git_status_byindex(list.get(), i);
-    if ((e->status & GIT_STATUS_WT_NEW) && e->index_to_workdir && !IsOwnStatePath(e->index_to_workdir->new_file.path)) {
+    if ((e->status & GIT_STATUS_WT_NEW) && e->index_to_workdir &&
+        !IsOwnStatePath(e->index_to_workdir->new_file.path)) {
       files.insert(e->index_to_workdir->new_file.path);
     }
   }
@@ -357,7 +366,8 @@ Result<WorktreeState> InspectWorktree(const std::string& path) {
   opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
   git_status_list* list_raw = nullptr;
-  if (git_status_list_new(&list_raw, repo->get(), &opts) != 0) return GitError("cannot read status");
+  if (git_status_list_new(&list_raw, repo->get(), &opts) != 0)
+    return GitError("cannot read status");
   StatusListPtr list(list_raw);
   for (size_t i = 0, n = git_status_list_entrycount(list.get()); i < n; ++i) {
     const git_status_entry* e = git_status_byindex(list.get(), i);
@@ -377,7 +387,8 @@ Status CopyWorktree(const std::string& root, const std::string& dest) {
   for (const std::string& rel : *files) {
     fs::path from = fs::path(root) / rel, to = fs::path(dest) / rel;
     fs::create_directories(to.parent_path(), ec);
-    if (ec) return Status::IoError("cannot create " + to.parent_path().string() + ": " + ec.message());
+    if (ec)
+      return Status::IoError("cannot create " + to.parent_path().string() + ": " + ec.message());
     if (fs::is_symlink(from, ec)) {
       fs::remove(to, ec);
       fs::create_symlink(fs::read_symlink(from, ec), to, ec);
@@ -411,8 +422,11 @@ Result<std::string> WorktreeContentId(const std::string& root, const std::string
       git_odb_hash(&oid, target.data(), target.size(), GIT_OBJECT_BLOB);
       mode = "120000";
     } else {
-      if (git_odb_hashfile(&oid, file.c_str(), GIT_OBJECT_BLOB) != 0) return GitError("cannot hash " + rel);
-      mode = (fs::status(file, ec).permissions() & fs::perms::owner_exec) != fs::perms::none ? "100755" : "100644";
+      if (git_odb_hashfile(&oid, file.c_str(), GIT_OBJECT_BLOB) != 0)
+        return GitError("cannot hash " + rel);
+      mode = (fs::status(file, ec).permissions() & fs::perms::owner_exec) != fs::perms::none
+                 ? "100755"
+                 : "100644";
     }
     manifest += mode + " " + OidHex(&oid) + " " + rel + "\n";
   }

@@ -22,7 +22,8 @@ void MakeRepo(const ScratchDir& dir) {
   REQUIRE(Shell(dir.path(), "git init -q -b main repo") == 0);
   dir.Write("repo/app/hello.c", "int main(void) { return 0; }\n");
   dir.Write("repo/README.md", "first\n");
-  REQUIRE(Shell(dir / "repo", std::string(kGit) + "add -A && " + kGit + "commit -qm first && git tag v1") == 0);
+  REQUIRE(Shell(dir / "repo",
+                std::string(kGit) + "add -A && " + kGit + "commit -qm first && git tag v1") == 0);
   dir.Write("repo/README.md", "second\n");
   REQUIRE(Shell(dir / "repo", std::string(kGit) + "commit -qam second") == 0);
 }
@@ -94,12 +95,15 @@ TEST_CASE("GitMirror checks out commits into separate directories, concurrently"
   std::vector<std::thread> threads;
   std::vector<Status> results(8);
   for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&, i] { results[i] = mirror->CheckoutTo(i % 2 ? "v1" : "main", dir / ("ws" + std::to_string(i))); });
+    threads.emplace_back([&, i] {
+      results[i] = mirror->CheckoutTo(i % 2 ? "v1" : "main", dir / ("ws" + std::to_string(i)));
+    });
   }
   for (auto& t : threads) t.join();
   for (int i = 0; i < 8; ++i) {
     CHECK(results[i].ok());
-    CHECK(ReadAll(dir / ("ws" + std::to_string(i) + "/README.md")) == (i % 2 ? "first\n" : "second\n"));
+    CHECK(ReadAll(dir / ("ws" + std::to_string(i) + "/README.md")) ==
+          (i % 2 ? "first\n" : "second\n"));
     CHECK(std::filesystem::exists(dir / ("ws" + std::to_string(i) + "/app/hello.c")));
   }
 }
@@ -144,7 +148,8 @@ TEST_CASE("CopyWorktree copies the tree as it is, modes included, without ignore
   dir.Write("repo/.gitignore", "*.o\n");
   dir.Write("repo/x.o", "object");
   dir.Write("repo/app/new.sh", "#!/bin/sh\n");
-  std::filesystem::permissions(dir / "repo/app/new.sh", std::filesystem::perms::owner_exec, std::filesystem::perm_options::add);
+  std::filesystem::permissions(dir / "repo/app/new.sh", std::filesystem::perms::owner_exec,
+                               std::filesystem::perm_options::add);
   dir.Write("repo/README.md", "edited\n");
   REQUIRE(CopyWorktree(dir / "repo", dir / "copy").ok());
   CHECK(ReadAll(dir / "copy/README.md") == "edited\n");

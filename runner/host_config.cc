@@ -10,12 +10,14 @@
 namespace cirun {
 
 const ToolchainSpec* HostConfig::FindToolchain(const std::string& name) const {
-  for (const auto& t : toolchains) if (t.name == name) return &t;
+  for (const auto& t : toolchains)
+    if (t.name == name) return &t;
   return nullptr;
 }
 
 const TargetSpec* HostConfig::FindTarget(const std::string& name) const {
-  for (const auto& t : targets) if (t.name == name) return &t;
+  for (const auto& t : targets)
+    if (t.name == name) return &t;
   return nullptr;
 }
 
@@ -43,9 +45,20 @@ HostConfig DefaultHostConfig() {
   HostConfig config;
   config.toolchains = {
       {"gcc", ToolchainSpec::Kind::kSystem, "c", {"gcc", "--version"}, {{"CC", "gcc"}}, "", ""},
-      {"clang", ToolchainSpec::Kind::kSystem, "c", {"clang", "--version"}, {{"CC", "clang"}}, "", ""},
-      {"ocaml-4.13", ToolchainSpec::Kind::kSystem, "ocaml",
-       {"ocamlfind", "ocamlopt", "-version"}, {}, "", ""},
+      {"clang",
+       ToolchainSpec::Kind::kSystem,
+       "c",
+       {"clang", "--version"},
+       {{"CC", "clang"}},
+       "",
+       ""},
+      {"ocaml-4.13",
+       ToolchainSpec::Kind::kSystem,
+       "ocaml",
+       {"ocamlfind", "ocamlopt", "-version"},
+       {},
+       "",
+       ""},
   };
   config.targets = DefaultTargets();
   return config;
@@ -132,10 +145,14 @@ void ReadToolchain(const std::string& name, const YAML::Node& node, Diagnostics&
     const YAML::Node& v = kv.second;
     std::string s;
     if (key == "kind" && ReadString(v, key, d, &s)) {
-      if (s == "system") t.kind = ToolchainSpec::Kind::kSystem;
-      else if (s == "prefix") t.kind = ToolchainSpec::Kind::kPrefix;
-      else if (s == "opam") t.kind = ToolchainSpec::Kind::kOpam;
-      else d.Add(v.Mark(), "\"kind\": expected system, prefix or opam, got \"" + s + "\"");
+      if (s == "system")
+        t.kind = ToolchainSpec::Kind::kSystem;
+      else if (s == "prefix")
+        t.kind = ToolchainSpec::Kind::kPrefix;
+      else if (s == "opam")
+        t.kind = ToolchainSpec::Kind::kOpam;
+      else
+        d.Add(v.Mark(), "\"kind\": expected system, prefix or opam, got \"" + s + "\"");
     } else if (key == "language" && ReadString(v, key, d, &s)) {
       t.language = s;
     } else if (key == "version") {
@@ -145,8 +162,10 @@ void ReadToolchain(const std::string& name, const YAML::Node& node, Diagnostics&
     } else if (key == "switch") {
       ReadString(v, key, d, &t.opam_switch);
     } else if (key == "env") {
-      if (!v.IsMap()) d.Add(v.Mark(), "\"env\": expected a map of NAME: value");
-      else for (const auto& e : v) t.env[e.first.as<std::string>()] = e.second.as<std::string>();
+      if (!v.IsMap())
+        d.Add(v.Mark(), "\"env\": expected a map of NAME: value");
+      else
+        for (const auto& e : v) t.env[e.first.as<std::string>()] = e.second.as<std::string>();
     } else if (key != "kind" && key != "language") {
       d.Add(kv.first.Mark(), "unknown key \"" + key + "\" in toolchain \"" + name +
                                  "\" (expected kind, language, version, env, prefix, switch)");
@@ -159,7 +178,8 @@ void ReadToolchain(const std::string& name, const YAML::Node& node, Diagnostics&
     d.Add(node.Mark(), "toolchain \"" + name + "\": kind opam needs \"switch\"");
   }
   if (t.version_command.empty()) {
-    d.Add(node.Mark(), "toolchain \"" + name + "\": needs \"version\" (a command printing its version)");
+    d.Add(node.Mark(),
+          "toolchain \"" + name + "\": needs \"version\" (a command printing its version)");
   }
   config->Put(std::move(t));
 }
@@ -180,7 +200,8 @@ void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node
   std::string s;
   if (key == "backend") {
     if (ReadString(v, key, d, &s) && !ParseBackend(s, &t->backend)) {
-      d.Add(v.Mark(), "\"backend\": expected process, qemu, xen, solo5-hvt or solo5-spt, got \"" + s + "\"");
+      d.Add(v.Mark(),
+            "\"backend\": expected process, qemu, xen, solo5-hvt or solo5-spt, got \"" + s + "\"");
     }
   } else if (key == "arch") {
     ReadString(v, key, d, &t->arch);
@@ -191,22 +212,33 @@ void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node
   } else if (key == "cpu") {
     ReadString(v, key, d, &t->qemu.cpu);
   } else if (key == "memory") {
-    if (t->backend == BackendKind::kXen) ReadInt(v, key, d, &t->xen.memory_mb);
-    else if (t->backend == BackendKind::kSolo5Hvt || t->backend == BackendKind::kSolo5Spt) ReadString(v, key, d, &t->solo5.memory_mb);
-    else ReadString(v, key, d, &t->qemu.memory);
+    if (t->backend == BackendKind::kXen)
+      ReadInt(v, key, d, &t->xen.memory_mb);
+    else if (t->backend == BackendKind::kSolo5Hvt || t->backend == BackendKind::kSolo5Spt)
+      ReadString(v, key, d, &t->solo5.memory_mb);
+    else
+      ReadString(v, key, d, &t->qemu.memory);
   } else if (key == "accel") {
     if (ReadString(v, key, d, &s)) {
-      if (s != "tcg" && s != "kvm" && s != "auto") d.Add(v.Mark(), "\"accel\": expected tcg, kvm or auto");
-      else t->qemu.accel = s;
+      if (s != "tcg" && s != "kvm" && s != "auto")
+        d.Add(v.Mark(), "\"accel\": expected tcg, kvm or auto");
+      else
+        t->qemu.accel = s;
     }
   } else if (key == "exit") {
     if (ReadString(v, key, d, &s)) {
-      if (s == "isa-debug-exit") t->qemu.exit_convention = QemuExitConvention::kIsaDebugExit;
-      else if (s == "semihosting") t->qemu.exit_convention = QemuExitConvention::kSemihosting;
-      else d.Add(v.Mark(), "\"exit\": expected isa-debug-exit or semihosting, got \"" + s + "\"");
+      if (s == "isa-debug-exit")
+        t->qemu.exit_convention = QemuExitConvention::kIsaDebugExit;
+      else if (s == "semihosting")
+        t->qemu.exit_convention = QemuExitConvention::kSemihosting;
+      else
+        d.Add(v.Mark(), "\"exit\": expected isa-debug-exit or semihosting, got \"" + s + "\"");
     }
   } else if (key == "extra-args") {
-    std::vector<std::string>& args = (t->backend == BackendKind::kSolo5Hvt || t->backend == BackendKind::kSolo5Spt) ? t->solo5.extra_args : t->qemu.extra_args;
+    std::vector<std::string>& args =
+        (t->backend == BackendKind::kSolo5Hvt || t->backend == BackendKind::kSolo5Spt)
+            ? t->solo5.extra_args
+            : t->qemu.extra_args;
     ReadStringList(v, key, d, &args);
   } else if (key == "xl") {
     ReadString(v, key, d, &t->xen.xl);
@@ -221,7 +253,8 @@ void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node
   }
 }
 
-void ReadTarget(const std::string& name, const YAML::Node& node, Diagnostics& d, HostConfig* config) {
+void ReadTarget(const std::string& name, const YAML::Node& node, Diagnostics& d,
+                HostConfig* config) {
   if (!node.IsMap()) {
     d.Add(node.Mark(), "target \"" + name + "\": expected a map");
     return;
@@ -265,8 +298,10 @@ Status ApplyHostConfig(const std::string& text, const std::string& file_name, bo
         }
         for (const auto& entry : kv.second) {
           const std::string name = entry.first.as<std::string>();
-          if (key == "toolchains") ReadToolchain(name, entry.second, d, config);
-          else ReadTarget(name, entry.second, d, config);
+          if (key == "toolchains")
+            ReadToolchain(name, entry.second, d, config);
+          else
+            ReadTarget(name, entry.second, d, config);
         }
       } else if (!allow_other_keys) {
         d.Add(kv.first.Mark(), "unknown key \"" + key + "\" (expected toolchains, targets)");

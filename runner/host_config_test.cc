@@ -18,7 +18,8 @@ TEST_CASE("A host config file adds toolchains and overrides targets by name") {
   HostConfig host = DefaultHostConfig();
   const char* text =
       "toolchains:\n"
-      "  ocaml-5.2: {kind: opam, switch: '5.2.0', language: ocaml, version: [ocamlfind, ocamlopt, -version]}\n"
+      "  ocaml-5.2: {kind: opam, switch: '5.2.0', language: ocaml, version: [ocamlfind, ocamlopt, "
+      "-version]}\n"
       "targets:\n"
       "  virtio: {machine: pc, memory: 128M}\n";
   REQUIRE(ApplyHostConfig(text, "host.yml", false, &host).ok());
@@ -39,16 +40,25 @@ TEST_CASE("Host config errors carry file:line:col") {
       "  arm: {machin: virt}\n";
   Status s = ApplyHostConfig(text, "host.yml", false, &host);
   REQUIRE(!s.ok());
-  CHECK(s.message().find("host.yml:2:21: \"backend\": expected process, qemu, xen") != std::string::npos);
+  CHECK(s.message().find("host.yml:2:21: \"backend\": expected process, qemu, xen") !=
+        std::string::npos);
   CHECK(s.message().find("host.yml:3:9: unknown key \"machin\"") != std::string::npos);
 }
 
 TEST_CASE("An opam toolchain wraps builds in opam exec; a prefix one sets PATH") {
-  ToolchainSpec opam{"ocaml-5.2", ToolchainSpec::Kind::kOpam, "ocaml", {"ocamlopt", "-version"}, {}, "", "5.2.0"};
+  ToolchainSpec opam{
+      "ocaml-5.2", ToolchainSpec::Kind::kOpam, "ocaml", {"ocamlopt", "-version"}, {}, "", "5.2.0"};
   ProcessSpec p = ToolchainProcess(opam, "dune build", "/ws");
-  CHECK(p.argv == std::vector<std::string>{"opam", "exec", "--switch=5.2.0", "--", "sh", "-c", "dune build"});
+  CHECK(p.argv ==
+        std::vector<std::string>{"opam", "exec", "--switch=5.2.0", "--", "sh", "-c", "dune build"});
   CHECK(p.cwd == "/ws");
-  ToolchainSpec prefix{"gcc-13", ToolchainSpec::Kind::kPrefix, "c", {"gcc", "--version"}, {{"CC", "gcc"}}, "/opt/gcc", ""};
+  ToolchainSpec prefix{"gcc-13",
+                       ToolchainSpec::Kind::kPrefix,
+                       "c",
+                       {"gcc", "--version"},
+                       {{"CC", "gcc"}},
+                       "/opt/gcc",
+                       ""};
   ProcessSpec q = ToolchainProcess(prefix, "make", "/ws");
   CHECK(q.env_set.at("PATH").starts_with("/opt/gcc/bin:"));
   CHECK(q.env_set.at("CC") == "gcc");

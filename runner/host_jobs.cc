@@ -69,7 +69,8 @@ std::vector<JobInfo> JobsForHost(const std::vector<JobPlan>& plans, const HostCo
   return jobs;
 }
 
-std::vector<std::string> HostLabels(const HostConfig& host, ToolchainProbe& probe, ProcessRunner& runner) {
+std::vector<std::string> HostLabels(const HostConfig& host, ToolchainProbe& probe,
+                                    ProcessRunner& runner) {
   std::vector<std::string> labels;
   for (const TargetSpec& t : host.targets) {
     if (MakeBootBackend(t, runner)->CheckAvailable().ok()) labels.push_back("target:" + t.name);

@@ -27,7 +27,8 @@ std::vector<JobInfo> JobsForHost(const std::vector<JobPlan>& plans, const HostCo
 
 /// The labels this host offers: every target whose backend is available and
 /// every toolchain that probes successfully.
-std::vector<std::string> HostLabels(const HostConfig& host, ToolchainProbe& probe, ProcessRunner& runner);
+std::vector<std::string> HostLabels(const HostConfig& host, ToolchainProbe& probe,
+                                    ProcessRunner& runner);
 
 /// Pipeline-wide options from the config: {"fail_fast": [unikernel...],
 /// "max_parallel": {unikernel: n}} as a JSON object.

@@ -27,6 +27,8 @@ void CancelOnInterrupt(CancelToken* token) {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-int LastInterrupt() { return g_signal.load(std::memory_order_relaxed); }
+int LastInterrupt() {
+  return g_signal.load(std::memory_order_relaxed);
+}
 
 }  // namespace cirun

@@ -1,7 +1,6 @@
 #include "runner/job_executor.h"
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "harness/boot.h"
@@ -34,14 +33,17 @@ std::string BuildErrorLine(const std::string& log) {
     size_t end = log.find('\n', pos);
     if (end == std::string::npos) end = log.size();
     std::string line = log.substr(pos, end - pos);
-    if (line.find("error") != std::string::npos || line.find("Error") != std::string::npos) return line;
+    if (line.find("error") != std::string::npos || line.find("Error") != std::string::npos)
+      return line;
     pos = end + 1;
   }
   return LastLine(log);
 }
 
 std::string Tail(const std::string& s, size_t cap) {
-  return s.size() <= cap ? s : "[... " + std::to_string(s.size() - cap) + " bytes cut ...]\n" + s.substr(s.size() - cap);
+  return s.size() <= cap ? s
+                         : "[... " + std::to_string(s.size() - cap) + " bytes cut ...]\n" +
+                               s.substr(s.size() - cap);
 }
 
 // State carried through one job's steps.
@@ -49,9 +51,9 @@ struct JobRun {
   const ClaimedJob& claimed;
   const CancelToken* cancel;
   JobPlan plan;
-  std::string workspace;   // the checkout
-  std::string build_dir;   // workspace / plan.path
-  std::string image;       // absolute image path
+  std::string workspace;  // the checkout
+  std::string build_dir;  // workspace / plan.path
+  std::string image;      // absolute image path
 };
 
 class StepRecorder {
@@ -71,8 +73,12 @@ class StepRecorder {
   const JobRecord& job_;
 };
 
-JobResult Infra(std::string cause) { return {JobState::kInfra, std::move(cause), "", 0}; }
-JobResult Failed(std::string cause) { return {JobState::kFailed, std::move(cause), "", 0}; }
+JobResult Infra(std::string cause) {
+  return {JobState::kInfra, std::move(cause), "", 0};
+}
+JobResult Failed(std::string cause) {
+  return {JobState::kFailed, std::move(cause), "", 0};
+}
 
 // Returns nullopt if the build produced the image, else the job's result.
 std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
@@ -82,7 +88,8 @@ std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepR
   StepRecord step;
   step.name = "build";
   step.command = plan.build_command;
-  const ToolchainSpec* toolchain = plan.compiler.empty() ? nullptr : env.host->FindToolchain(plan.compiler);
+  const ToolchainSpec* toolchain =
+      plan.compiler.empty() ? nullptr : env.host->FindToolchain(plan.compiler);
   ToolchainSpec host_default;  // no `compiler` axis: the host environment as is
   host_default.name = "(host)";
   host_default.version_command = {"true"};
@@ -97,13 +104,16 @@ std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepR
   auto source_id = env.sources->SourceId(pipeline, plan.path);
   if (!identity.ok() || !source_id.ok()) {
     step.outcome = "infra";
-    step.cause = !identity.ok() ? "toolchain " + toolchain->name + ": " + identity.status().message()
-                                : source_id.status().message();
+    step.cause = !identity.ok()
+                     ? "toolchain " + toolchain->name + ": " + identity.status().message()
+                     : source_id.status().message();
     steps.Finish(step);
     return Infra(step.cause);
   }
-  const std::string key = BuildCacheKey({*source_id, *identity, plan.target, plan.build_command, plan.image});
-  nlohmann::json detail = {{"cache_key", key}, {"source_id", *source_id}, {"toolchain", toolchain->name}};
+  const std::string key =
+      BuildCacheKey({*source_id, *identity, plan.target, plan.build_command, plan.image});
+  nlohmann::json detail = {
+      {"cache_key", key}, {"source_id", *source_id}, {"toolchain", toolchain->name}};
   if (env.cache) {
     auto restored = env.cache->Restore(key, run.image);
     if (restored.ok() && *restored) {
@@ -124,7 +134,6 @@ std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepR
         return OutputAction::kContinue;
       },
       run.cancel);
-  std::ofstream(fs::path(run.workspace).parent_path() / (fs::path(run.workspace).filename().string() + ".build.log")) << log;
   step.duration_ms = exit.elapsed.count();
   step.log = Tail(log, kStoredLogCap);
   step.detail_json = detail.dump();
@@ -163,17 +172,20 @@ std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepR
 nlohmann::json BootDetail(const BootResult& r) {
   nlohmann::json metrics = nlohmann::json::object();
   for (const BootMetric& m : r.metrics) metrics[m.name] = {{"value", m.value}, {"unit", m.unit}};
-  nlohmann::json d = {{"total_ms", r.total.count()}, {"image_bytes", r.image_bytes},
-                      {"metrics", metrics},          {"command", ShellJoin(r.command)},
-                      {"note", r.note},              {"process", r.process.Describe()}};
+  nlohmann::json d = {{"total_ms", r.total.count()},
+                      {"image_bytes", r.image_bytes},
+                      {"metrics", metrics},
+                      {"command", ShellJoin(r.command)},
+                      {"note", r.note},
+                      {"process", r.process.Describe()}};
   if (r.guest_exit) d["guest_exit"] = *r.guest_exit;
   return d;
 }
 
 // Boots one case; returns its result (infra retried once).
 BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& boot,
-                        const BootBackend& backend, StepRecorder& steps, const std::string& step_name,
-                        int index) {
+                        const BootBackend& backend, StepRecorder& steps,
+                        const std::string& step_name, int index) {
   BootRequest request;
   request.image = run.image;
   request.args = boot.args;
@@ -187,7 +199,8 @@ BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
   steps.Start(step_name);
   BootResult result = Boot(request, backend, *env.runner, run.cancel);
   if (result.outcome == BootOutcome::kInfra && !(run.cancel && run.cancel->cancelled())) {
-    env.progress->Message(run.claimed.job.name + ": " + step_name + ": infra failure (" + result.cause + "), retrying once");
+    env.progress->Message(run.claimed.job.name + ": " + step_name + ": infra failure (" +
+                          result.cause + "), retrying once");
     result = Boot(request, backend, *env.runner, run.cancel);
   }
   StepRecord step;
@@ -206,11 +219,37 @@ BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
   return result;
 }
 
+// The registered after-boot steps (fuzz, bench); the first that does not pass decides.
+JobResult AfterBootSteps(const JobEnvironment& env, JobRun& run, const BootBackend& backend,
+                         StepRecorder& steps) {
+  JobResult result{JobState::kPassed, "", "", 0};
+  for (const JobStep* step : env.after_boot) {
+    if (!step->Wanted(run.plan, run.claimed.pipeline)) continue;
+    if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
+    JobStepContext ctx{env,
+                       run.claimed,
+                       run.plan,
+                       run.image,
+                       run.workspace,
+                       backend,
+                       run.cancel,
+                       [&](StepRecord r) { steps.Finish(std::move(r)); },
+                       [&](const std::string& name) { steps.Start(name); }};
+    JobStepResult r = step->Run(ctx);
+    if (r.state != JobState::kPassed && result.state == JobState::kPassed) {
+      result.state = r.state;
+      result.cause = step->Name() + ": " + r.cause;
+    }
+  }
+  return result;
+}
+
 JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
   const TargetSpec* target = env.host->FindTarget(run.plan.target);
   if (!target) return Infra("no target named \"" + run.plan.target + "\" on this host");
   std::unique_ptr<BootBackend> backend = MakeBootBackend(*target, *env.runner);
-  if (Status s = backend->CheckAvailable(); !s.ok()) return Infra("target " + target->name + ": " + s.message());
+  if (Status s = backend->CheckAvailable(); !s.ok())
+    return Infra("target " + target->name + ": " + s.message());
   JobResult result{JobState::kPassed, "", "", 0};
   for (size_t i = 0; i < run.plan.boots.size(); ++i) {
     const BootCase& boot = run.plan.boots[i];
@@ -230,6 +269,7 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
     result.state = r.outcome == BootOutcome::kInfra ? JobState::kInfra : JobState::kFailed;
     result.cause = name + ": " + BootOutcomeName(r.outcome) + ": " + r.cause;
   }
+  if (result.state == JobState::kPassed) result = AfterBootSteps(env, run, *backend, steps);
   return result;
 }
 
@@ -263,10 +303,12 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
     } else {
       result = BootSteps(env_, run, steps);
     }
-    if (result.state == JobState::kPassed && !env_.keep_workspaces) fs::remove_all(run.workspace, ec);
+    if (result.state == JobState::kPassed && !env_.keep_workspaces)
+      fs::remove_all(run.workspace, ec);
   }
   result.reproducer = JobReproducer(env_.self_command, claimed.pipeline, claimed.job);
-  result.duration_ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count();
+  result.duration_ms =
+      std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count();
   return result;
 }
 

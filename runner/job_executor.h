@@ -10,6 +10,7 @@
 #include "harness/process_runner.h"
 #include "runner/build_cache.h"
 #include "runner/host_config.h"
+#include "runner/job_step.h"
 #include "runner/progress.h"
 #include "runner/source_checkout.h"
 #include "runner/store.h"
@@ -24,11 +25,12 @@ struct JobEnvironment {
   const HostConfig* host = nullptr;
   ToolchainProbe* toolchains = nullptr;
   SourceCheckout* sources = nullptr;
-  const BuildCache* cache = nullptr;    // null: never use or fill the build cache
-  ProgressSink* progress = nullptr;     // never null (use NullProgress)
-  std::string work_root;                // workspaces: work_root/p<pipeline>/j<job>
-  bool keep_workspaces = false;         // keep workspaces of passed jobs too
-  std::string self_command = "ci-run";  // how reproducers invoke ci-run
+  const BuildCache* cache = nullptr;       // null: never use or fill the build cache
+  ProgressSink* progress = nullptr;        // never null (use NullProgress)
+  std::string work_root;                   // workspaces: work_root/p<pipeline>/j<job>
+  bool keep_workspaces = false;            // keep workspaces of passed jobs too
+  std::string self_command = "ci-run";     // how reproducers invoke ci-run
+  std::vector<const JobStep*> after_boot;  // steps run when every boot passed (fuzz, bench)
 };
 
 class JobExecutor {
@@ -37,7 +39,8 @@ class JobExecutor {
 
   /// Runs `claimed` to its end and returns its result (never throws). Steps:
   /// build (or `cached`), then the main boot, then each `tests:` case (skipped
-  /// when the main boot did not pass). A boot that ends `infra` is retried once.
+  /// when the main boot did not pass), then each wanted `after_boot` step when
+  /// every boot passed. A boot that ends `infra` is retried once.
   /// `cancel` stops the job early (result kCancelled).
   JobResult Run(const ClaimedJob& claimed, const CancelToken* cancel);
 

@@ -46,7 +46,8 @@ class Pool {
       if (!claimed) {
         if (options_.stop_when_idle && Idle()) return;
         std::unique_lock lock(mu_);
-        wake_.wait_for(lock, options_.stop_when_idle ? std::chrono::milliseconds(50) : options_.poll);
+        wake_.wait_for(lock,
+                       options_.stop_when_idle ? std::chrono::milliseconds(50) : options_.poll);
         continue;
       }
       RunOne(*claimed);
@@ -96,7 +97,8 @@ class Pool {
       running->unikernel = claimed.job.unikernel;
     }
     JobResult result = executor_.Run(claimed, &running->cancel);
-    Status written = env_.store->FinishJob(claimed.job.id, options_.worker, claimed.job.attempt, result);
+    Status written =
+        env_.store->FinishJob(claimed.job.id, options_.worker, claimed.job.attempt, result);
     if (written.ok()) {
       ++finished_;
       JobRecord job = claimed.job;
@@ -162,10 +164,12 @@ void ApplyPipelineOptions(const std::string& options_json, JobPoolOptions* optio
   auto j = nlohmann::json::parse(options_json, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return;
   if (j.contains("fail_fast") && j["fail_fast"].is_array()) {
-    for (const auto& u : j["fail_fast"]) if (u.is_string()) options->fail_fast_unikernels.insert(u.get<std::string>());
+    for (const auto& u : j["fail_fast"])
+      if (u.is_string()) options->fail_fast_unikernels.insert(u.get<std::string>());
   }
   if (j.contains("max_parallel") && j["max_parallel"].is_object()) {
-    for (const auto& [u, n] : j["max_parallel"].items()) if (n.is_number_integer()) options->max_parallel[u] = n.get<int>();
+    for (const auto& [u, n] : j["max_parallel"].items())
+      if (n.is_number_integer()) options->max_parallel[u] = n.get<int>();
   }
 }
 

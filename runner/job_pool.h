@@ -21,15 +21,15 @@
 namespace cirun {
 
 struct JobPoolOptions {
-  int slots = 2;                                  // jobs run at once
-  std::string worker;                             // unique name (host:pid)
-  std::vector<std::string> labels;                // what this pool can run
-  std::chrono::milliseconds lease{60'000};        // renewed every lease/3
-  std::optional<int64_t> pipeline_id;             // only this pipeline's jobs
-  bool stop_when_idle = true;                     // return once nothing is claimable and nothing runs here
-  std::chrono::milliseconds poll{500};            // idle wait between claims (service mode)
-  std::set<std::string> fail_fast_unikernels;     // a failure cancels that unikernel's queued jobs
-  std::map<std::string, int> max_parallel;        // per unikernel running limit (0: none)
+  int slots = 2;                            // jobs run at once
+  std::string worker;                       // unique name (host:pid)
+  std::vector<std::string> labels;          // what this pool can run
+  std::chrono::milliseconds lease{60'000};  // renewed every lease/3
+  std::optional<int64_t> pipeline_id;       // only this pipeline's jobs
+  bool stop_when_idle = true;           // return once nothing is claimable and nothing runs here
+  std::chrono::milliseconds poll{500};  // idle wait between claims (service mode)
+  std::set<std::string> fail_fast_unikernels;  // a failure cancels that unikernel's queued jobs
+  std::map<std::string, int> max_parallel;     // per unikernel running limit (0: none)
 };
 
 /// Reads fail_fast and max_parallel from a pipeline's options_json (see

@@ -9,9 +9,12 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 
 json BootCaseToJson(const BootCase& c) {
-  return {{"name", c.name},       {"args", c.args},
-          {"expect", c.expect},   {"fail", c.fail},
-          {"timeout_ms", c.timeout.count()}, {"exit", c.exit_codes}};
+  return {{"name", c.name},
+          {"args", c.args},
+          {"expect", c.expect},
+          {"fail", c.fail},
+          {"timeout_ms", c.timeout.count()},
+          {"exit", c.exit_codes}};
 }
 
 BootCase BootCaseFromJson(const json& j) {
@@ -53,8 +56,10 @@ BenchSpec BenchFromJson(const json& j) {
   BenchSpec b;
   b.runs = j.at("runs").get<int>();
   b.args = j.at("args").get<std::vector<std::string>>();
-  for (const json& m : j.at("metrics")) b.metrics.push_back({m.at("name"), m.at("lower_is_better")});
-  if (j.contains("fail_on_regression")) b.fail_on_regression = j["fail_on_regression"].get<double>();
+  for (const json& m : j.at("metrics"))
+    b.metrics.push_back({m.at("name"), m.at("lower_is_better")});
+  if (j.contains("fail_on_regression"))
+    b.fail_on_regression = j["fail_on_regression"].get<double>();
   return b;
 }
 

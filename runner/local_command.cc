@@ -51,13 +51,15 @@ void PrintDryRun(const std::vector<JobPlan>& plans, const std::vector<JobInfo>& 
                            : ProcessSpec{{"sh", "-c", plan.build_command}, {}, {}, plan.path};
     std::string env;
     for (const auto& [k, v] : build.env_set) env += k + "=" + ShellQuote(v) + " ";
-    printf("  build (in %s/): %s%s\n", plan.path.c_str(), env.c_str(), ShellJoin(build.argv).c_str());
+    printf("  build (in %s/): %s%s\n", plan.path.c_str(), env.c_str(),
+           ShellJoin(build.argv).c_str());
     const TargetSpec* target = host.FindTarget(plan.target);
     if (!target) continue;
     auto backend = MakeBootBackend(*target, runner);
     for (size_t b = 0; b < plan.boots.size(); ++b) {
       BootRequest request;
-      request.image = "$WORKSPACE/" + (fs::path(plan.path) / plan.image).lexically_normal().string();
+      request.image =
+          "$WORKSPACE/" + (fs::path(plan.path) / plan.image).lexically_normal().string();
       request.args = plan.boots[b].args;
       request.instance_name = "ci-run-dry-run";
       auto cmd = backend->Command(request);
@@ -84,11 +86,12 @@ int RunLocal(const LocalOptions& o) {
   if (info.dirty) {
     printf("Testing the work tree of %s as it is: %zu uncommitted change(s)", info.repo.c_str(),
            source->changed.size());
-    for (size_t i = 0; i < std::min<size_t>(3, source->changed.size()); ++i) printf("%s %s", i ? "," : ":", source->changed[i].c_str());
+    for (size_t i = 0; i < std::min<size_t>(3, source->changed.size()); ++i)
+      printf("%s %s", i ? "," : ":", source->changed[i].c_str());
     printf("%s\n", source->changed.size() > 3 ? ", ..." : "");
   } else {
-    printf("Testing %s at %s (%s) \"%s\"\n", info.repo_name.c_str(), info.commit.substr(0, 12).c_str(),
-           info.ref.c_str(), info.title.c_str());
+    printf("Testing %s at %s (%s) \"%s\"\n", info.repo_name.c_str(),
+           info.commit.substr(0, 12).c_str(), info.ref.c_str(), info.title.c_str());
   }
 
   // Phase 2: the configuration, parsed and validated before anything runs.
@@ -98,12 +101,14 @@ int RunLocal(const LocalOptions& o) {
     if (!loaded.ok()) return UsageError(loaded.status().message());
     std::tie(config_text, config_file) = *loaded;
   } else if (!source->has_config) {
-    return UsageError("no .ci-run.yml in " + info.repo + " at " + (info.dirty ? "the work tree" : info.commit.substr(0, 12)) +
+    return UsageError("no .ci-run.yml in " + info.repo + " at " +
+                      (info.dirty ? "the work tree" : info.commit.substr(0, 12)) +
                       " (write one, or pass --config FILE or a preset name)");
   }
   auto config = ParseRepoConfig(config_text, config_file);
   if (!config.ok()) {
-    fprintf(stderr, "%s\nci-run: configuration rejected, nothing was run\n", config.status().message().c_str());
+    fprintf(stderr, "%s\nci-run: configuration rejected, nothing was run\n",
+            config.status().message().c_str());
     return 2;
   }
 
@@ -143,13 +148,15 @@ int RunLocal(const LocalOptions& o) {
   const bool live = !o.plain && TerminalProgress::IsInteractive(stdout);
   int runnable = 0;
   for (const auto& j : jobs) runnable += j.state == JobState::kQueued;
-  printf("Pipeline %lld: %zu jobs (%d to run, %zu skipped), db %s\n", static_cast<long long>(*pipeline_id),
-         jobs.size(), runnable, jobs.size() - runnable, db.c_str());
+  printf("Pipeline %lld: %zu jobs (%d to run, %zu skipped), db %s\n",
+         static_cast<long long>(*pipeline_id), jobs.size(), runnable, jobs.size() - runnable,
+         db.c_str());
   fflush(stdout);
   {
     TerminalProgress progress(stdout, live, static_cast<int>(jobs.size()));
     for (const auto& j : jobs) {
-      if (j.state == JobState::kSkipped) progress.JobFinished(JobRecord{j}, {JobState::kSkipped, j.cause, "", 0});
+      if (j.state == JobState::kSkipped)
+        progress.JobFinished(JobRecord{j}, {JobState::kSkipped, j.cause, "", 0});
     }
     SourceCheckout sources(cache_dir);
     BuildCache cache(cache_dir + "/builds");
@@ -171,12 +178,14 @@ int RunLocal(const LocalOptions& o) {
     pool.lease = std::chrono::minutes(10);
     for (const auto& j : jobs) {
       // This host already checked each queued job's toolchain and target.
-      if (j.state == JobState::kQueued) pool.labels.insert(pool.labels.end(), j.labels.begin(), j.labels.end());
+      if (j.state == JobState::kQueued)
+        pool.labels.insert(pool.labels.end(), j.labels.begin(), j.labels.end());
     }
     ApplyPipelineOptions(pipeline_info.options_json, &pool);
     RunJobPool(env, pool, cancel);
     // Nothing stays queued after an in-process run: interrupted, or (a bug) unclaimable.
-    (*store)->CancelQueued(*pipeline_id, "", cancel.cancelled() ? "interrupted" : "no slot of this run could take it");
+    (*store)->CancelQueued(
+        *pipeline_id, "", cancel.cancelled() ? "interrupted" : "no slot of this run could take it");
   }
 
   // Phase 6: report.
@@ -184,10 +193,12 @@ int RunLocal(const LocalOptions& o) {
   if (!report.ok()) return UsageError(report.status().message());
   PrintSummary(stdout, *report, live);
   if (!o.junit.empty()) {
-    if (Status s = WriteFile(o.junit, JUnitXml(*report)); !s.ok()) fprintf(stderr, "ci-run: %s\n", s.message().c_str());
+    if (Status s = WriteFile(o.junit, JUnitXml(*report)); !s.ok())
+      fprintf(stderr, "ci-run: %s\n", s.message().c_str());
   }
   if (!o.json.empty()) {
-    if (Status s = WriteFile(o.json, PipelineJson(*report)); !s.ok()) fprintf(stderr, "ci-run: %s\n", s.message().c_str());
+    if (Status s = WriteFile(o.json, PipelineJson(*report)); !s.ok())
+      fprintf(stderr, "ci-run: %s\n", s.message().c_str());
   }
   if (cancel.cancelled()) {
     fprintf(stderr, "ci-run: interrupted; every VM and build was stopped\n");
@@ -199,15 +210,22 @@ int RunLocal(const LocalOptions& o) {
 void SetupLocalCommand(CLI::App* sub, int* exit_code) {
   auto o = std::make_shared<LocalOptions>();
   sub->add_option("location", o->location, "work tree, repository path or URL (default: .)");
-  sub->add_option("--rev", o->rev, "commit, branch or tag to test (default: the work tree as it is)");
-  sub->add_option("--config", o->config, "configuration file or preset name from matrices/ instead of .ci-run.yml");
-  sub->add_option("--only", o->only, "select cells, e.g. compiler=gcc,target=virtio (repeatable)");
-  sub->add_option("--unikernel", o->unikernels, "select unikernels by name (repeatable)");
+  sub->add_option("--rev", o->rev,
+                  "commit, branch or tag to test (default: the work tree as it is)");
+  sub->add_option("--config", o->config,
+                  "configuration file or preset name from matrices/ instead of .ci-run.yml");
+  sub->add_option("--only", o->only, "select cells, e.g. compiler=gcc,target=virtio (repeatable)")
+      ->allow_extra_args(false);
+  sub->add_option("--unikernel", o->unikernels, "select unikernels by name (repeatable)")
+      ->allow_extra_args(false);
   sub->add_option("-j,--jobs", o->jobs, "jobs run at once (default: number of cores)");
   sub->add_option("--db", o->db, "SQLite database (default: .ci-run/ci.db beside the checkout)");
-  sub->add_option("--cache-dir", o->cache_dir, "mirrors and build cache (default: ~/.cache/ci-run)");
-  sub->add_option("--work-dir", o->work_dir, "workspaces (default: .ci-run/work beside the checkout)");
-  sub->add_option("--host-config", o->host_config, "YAML file of toolchains and targets for this host");
+  sub->add_option("--cache-dir", o->cache_dir,
+                  "mirrors and build cache (default: ~/.cache/ci-run)");
+  sub->add_option("--work-dir", o->work_dir,
+                  "workspaces (default: .ci-run/work beside the checkout)");
+  sub->add_option("--host-config", o->host_config,
+                  "YAML file of toolchains and targets for this host");
   sub->add_option("--junit", o->junit, "write a JUnit XML report to FILE");
   sub->add_option("--json", o->json, "write a JSON report to FILE");
   sub->add_flag("--keep-workspaces", o->keep_workspaces, "keep the workspaces of passed jobs too");

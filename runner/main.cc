@@ -11,7 +11,8 @@
 namespace {
 
 const cirun::CommandEntry kCommands[] = {
-    {"local", "Run the pipeline on a work tree, repository or URL: build the matrix, boot, judge, report",
+    {"local",
+     "Run the pipeline on a work tree, repository or URL: build the matrix, boot, judge, report",
      cirun::SetupLocalCommand},
     {"boot", "Boot one image through the harness and judge it (the building block of reproducers)",
      cirun::SetupBootCommand},
@@ -24,7 +25,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "ci-run 0.1.0");
   app.require_subcommand(1);
   int exit_code = 0;
-  for (const auto& command : kCommands) command.setup(app.add_subcommand(command.name, command.help), &exit_code);
+  for (const auto& command : kCommands)
+    command.setup(app.add_subcommand(command.name, command.help), &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 std::string DefaultCacheDir() {
   if (const char* dir = std::getenv("CI_RUN_CACHE_DIR"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/ci-run";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/ci-run";
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : "/tmp") + "/.cache/ci-run";
 }
@@ -28,7 +29,8 @@ std::string SelfExecutable() {
 
 std::vector<std::string> MatrixDirs() {
   std::vector<std::string> dirs;
-  if (std::string(CIRUN_SOURCE_DIR).size() > 0) dirs.push_back(std::string(CIRUN_SOURCE_DIR) + "/matrices");
+  if (std::string(CIRUN_SOURCE_DIR).size() > 0)
+    dirs.push_back(std::string(CIRUN_SOURCE_DIR) + "/matrices");
   fs::path exe = SelfExecutable();
   dirs.push_back((exe.parent_path().parent_path() / "share/ci-run/matrices").string());
   return dirs;
@@ -50,7 +52,8 @@ void EnsureStateDir(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   fs::path ignore = fs::path(dir) / ".gitignore";
-  if (!fs::exists(ignore, ec)) std::ofstream(ignore) << "# ci-run's state (database, workspaces)\n*\n";
+  if (!fs::exists(ignore, ec))
+    std::ofstream(ignore) << "# ci-run's state (database, workspaces)\n*\n";
 }
 
 }  // namespace cirun

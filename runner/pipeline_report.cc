@@ -2,6 +2,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "runner/job_spec_json.h"
@@ -11,13 +12,16 @@ namespace {
 
 std::string Millis(int64_t ms) {
   char buf[32];
-  if (ms < 1000) snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(ms));
-  else snprintf(buf, sizeof buf, "%.1fs", ms / 1000.0);
+  if (ms < 1000)
+    snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(ms));
+  else
+    snprintf(buf, sizeof buf, "%.1fs", ms / 1000.0);
   return buf;
 }
 
 const StepRecord* FindStep(const JobReport& j, const std::string& name) {
-  for (const auto& s : j.steps) if (s.name == name) return &s;
+  for (const auto& s : j.steps)
+    if (s.name == name) return &s;
   return nullptr;
 }
 
@@ -47,10 +51,14 @@ std::string TestsColumn(const JobReport& j) {
 
 const char* Color(JobState s) {
   switch (s) {
-    case JobState::kPassed: return "\x1b[32m";
-    case JobState::kFailed: return "\x1b[31m";
-    case JobState::kInfra: return "\x1b[35m";
-    default: return "\x1b[33m";
+    case JobState::kPassed:
+      return "\x1b[32m";
+    case JobState::kFailed:
+      return "\x1b[31m";
+    case JobState::kInfra:
+      return "\x1b[35m";
+    default:
+      return "\x1b[33m";
   }
 }
 
@@ -58,21 +66,35 @@ std::string XmlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "?";
-        else out += c;
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r')
+          out += "?";
+        else
+          out += c;
     }
   }
   return out;
 }
 
-std::string Tail(const std::string& s, size_t n) { return s.size() <= n ? s : s.substr(s.size() - n); }
+std::string Tail(const std::string& s, size_t n) {
+  return s.size() <= n ? s : s.substr(s.size() - n);
+}
 
 // The case names a job has, from its spec: build, boot, test:<name>...
 std::vector<std::string> CaseNames(const JobRecord& job) {
@@ -87,7 +109,8 @@ std::vector<std::string> CaseNames(const JobRecord& job) {
 void AppendTestcase(std::ostringstream& x, const JobReport& j, const std::string& name) {
   const StepRecord* s = FindStep(j, name);
   x << "    <testcase classname=\"" << XmlEscape(j.job.unikernel + "." + j.job.cell_label)
-    << "\" name=\"" << XmlEscape(name) << "\" time=\"" << (s ? s->duration_ms / 1000.0 : 0.0) << "\">\n";
+    << "\" name=\"" << XmlEscape(name) << "\" time=\"" << (s ? s->duration_ms / 1000.0 : 0.0)
+    << "\">\n";
   if (!s) {
     std::string why = j.job.state == JobState::kSkipped ? j.job.cause : "not run: " + j.job.cause;
     x << "      <skipped message=\"" << XmlEscape(why) << "\"/>\n";
@@ -95,10 +118,11 @@ void AppendTestcase(std::ostringstream& x, const JobReport& j, const std::string
     x << "      <skipped message=\"" << XmlEscape(s->cause) << "\"/>\n";
   } else if (s->outcome != "passed" && s->outcome != "cached") {
     const char* tag = s->outcome == "infra" ? "error" : "failure";
-    x << "      <" << tag << " type=\"" << s->outcome << "\" message=\"" << XmlEscape(s->cause) << "\">"
-      << XmlEscape(Tail(s->log, 4000)) << "</" << tag << ">\n";
+    x << "      <" << tag << " type=\"" << s->outcome << "\" message=\"" << XmlEscape(s->cause)
+      << "\">" << XmlEscape(Tail(s->log, 4000)) << "</" << tag << ">\n";
   }
-  if (s && !s->log.empty()) x << "      <system-out>" << XmlEscape(Tail(s->log, 20000)) << "</system-out>\n";
+  if (s && !s->log.empty())
+    x << "      <system-out>" << XmlEscape(Tail(s->log, 20000)) << "</system-out>\n";
   x << "    </testcase>\n";
 }
 
@@ -127,10 +151,12 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
     width = std::max(width, j.job.name.size() + 2);
   }
   const auto& p = r.pipeline;
-  fprintf(out, "\n%sSummary%s: pipeline %lld, %s @ %s%s%s\n", color ? "\x1b[1m" : "", color ? "\x1b[0m" : "",
-          static_cast<long long>(p.id), p.repo_name.c_str(), p.commit.substr(0, 12).c_str(),
-          p.dirty ? " + uncommitted changes" : "", p.title.empty() ? "" : (" \"" + p.title + "\"").c_str());
-  fprintf(out, "%-*s %-9s %-9s %-9s %s\n", static_cast<int>(width), "JOB", "STATE", "BUILD", "BOOT", "TESTS");
+  fprintf(out, "\n%sSummary%s: pipeline %lld, %s @ %s%s%s\n", color ? "\x1b[1m" : "",
+          color ? "\x1b[0m" : "", static_cast<long long>(p.id), p.repo_name.c_str(),
+          p.commit.substr(0, 12).c_str(), p.dirty ? " + uncommitted changes" : "",
+          p.title.empty() ? "" : (" \"" + p.title + "\"").c_str());
+  fprintf(out, "%-*s %-9s %-9s %-9s %s\n", static_cast<int>(width), "JOB", "STATE", "BUILD", "BOOT",
+          "TESTS");
   for (const auto& j : r.jobs) {
     const char* state = JobStateName(j.job.state);
     fprintf(out, "%-*s %s%-9s%s %-9s %-9s %s\n", static_cast<int>(width), j.job.name.c_str(),
@@ -142,7 +168,8 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
     if (j.job.state != JobState::kFailed && j.job.state != JobState::kInfra) continue;
     if (!any_failure) fprintf(out, "\nFailures:\n");
     any_failure = true;
-    fprintf(out, "  %s: %s\n    reproduce: %s\n", j.job.name.c_str(), j.job.cause.c_str(), j.job.reproducer.c_str());
+    fprintf(out, "  %s: %s\n    reproduce: %s\n", j.job.name.c_str(), j.job.cause.c_str(),
+            j.job.reproducer.c_str());
     for (const auto& s : j.steps) {
       if (s.outcome == "passed" || s.outcome == "cached" || s.outcome == "skipped") continue;
       auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
@@ -151,16 +178,32 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
       }
     }
   }
+  std::map<std::string, std::set<std::string>> notes;  // backend remark -> jobs
+  for (const auto& j : r.jobs) {
+    for (const auto& s : j.steps) {
+      auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
+      if (!detail.is_discarded() && detail.contains("note") && detail["note"].is_string() &&
+          !detail["note"].get<std::string>().empty()) {
+        notes[detail["note"].get<std::string>()].insert(j.job.name);
+      }
+    }
+  }
+  if (!notes.empty()) fprintf(out, "\nNotes:\n");
+  for (const auto& [note, names] : notes) {
+    fprintf(out, "  %zu job%s: %s\n", names.size(), names.size() == 1 ? "" : "s", note.c_str());
+  }
   std::map<std::string, std::vector<std::string>> skipped;  // reason -> jobs
   for (const auto& j : r.jobs) {
-    if (j.job.state == JobState::kSkipped || j.job.state == JobState::kCancelled) skipped[j.job.cause].push_back(j.job.name);
+    if (j.job.state == JobState::kSkipped || j.job.state == JobState::kCancelled)
+      skipped[j.job.cause].push_back(j.job.name);
   }
   if (!skipped.empty()) fprintf(out, "\nSkipped or cancelled:\n");
   for (const auto& [reason, names] : skipped) {
     fprintf(out, "  %zu job%s: %s\n", names.size(), names.size() == 1 ? "" : "s", reason.c_str());
   }
   std::string totals;
-  for (const auto& [state, n] : counts) totals += (totals.empty() ? "" : ", ") + std::to_string(n) + " " + state;
+  for (const auto& [state, n] : counts)
+    totals += (totals.empty() ? "" : ", ") + std::to_string(n) + " " + state;
   int64_t elapsed = p.finished_ms > 0 ? p.finished_ms - p.created_ms : 0;
   fprintf(out, "\n%zu jobs: %s%s\n", r.jobs.size(), totals.c_str(),
           elapsed > 0 ? (" in " + Millis(elapsed)).c_str() : "");
@@ -183,14 +226,17 @@ std::string JUnitXml(const PipelineReport& r) {
       for (const auto& c : CaseNames(j->job)) {
         ++tests;
         const StepRecord* s = FindStep(*j, c);
-        if (!s || s->outcome == "skipped") ++skipped;
-        else if (s->outcome == "infra") ++errors;
-        else if (s->outcome != "passed" && s->outcome != "cached") ++failures;
+        if (!s || s->outcome == "skipped")
+          ++skipped;
+        else if (s->outcome == "infra")
+          ++errors;
+        else if (s->outcome != "passed" && s->outcome != "cached")
+          ++failures;
         AppendTestcase(cases, *j, c);
       }
     }
-    x << "  <testsuite name=\"" << XmlEscape(name) << "\" tests=\"" << tests << "\" failures=\"" << failures
-      << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\">\n"
+    x << "  <testsuite name=\"" << XmlEscape(name) << "\" tests=\"" << tests << "\" failures=\""
+      << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\">\n"
       << cases.str() << "  </testsuite>\n";
   }
   x << "</testsuites>\n";
@@ -201,30 +247,49 @@ std::string PipelineJson(const PipelineReport& r) {
   using nlohmann::json;
   const auto& p = r.pipeline;
   json out;
-  out["pipeline"] = {{"id", p.id}, {"repo", p.repo}, {"repo_name", p.repo_name}, {"commit", p.commit},
-                     {"ref", p.ref}, {"trigger", p.trigger}, {"dirty", p.dirty}, {"title", p.title},
-                     {"state", p.state}, {"created_ms", p.created_ms}, {"finished_ms", p.finished_ms}};
+  out["pipeline"] = {{"id", p.id},
+                     {"repo", p.repo},
+                     {"repo_name", p.repo_name},
+                     {"commit", p.commit},
+                     {"ref", p.ref},
+                     {"trigger", p.trigger},
+                     {"dirty", p.dirty},
+                     {"title", p.title},
+                     {"state", p.state},
+                     {"created_ms", p.created_ms},
+                     {"finished_ms", p.finished_ms}};
   json jobs = json::array();
   std::map<std::string, int> counts;
   for (const auto& j : r.jobs) {
     ++counts[JobStateName(j.job.state)];
     json cell = json::object();
     auto plan = JobPlanFromJson(j.job.spec_json);
-    if (plan.ok()) for (const auto& [k, v] : plan->cell.values) cell[k] = v;
+    if (plan.ok())
+      for (const auto& [k, v] : plan->cell.values) cell[k] = v;
     json steps = json::array();
     for (const auto& s : j.steps) {
-      json step = {{"name", s.name}, {"outcome", s.outcome}, {"cause", s.cause},
-                   {"duration_ms", s.duration_ms}, {"command", s.command}};
+      json step = {{"name", s.name},
+                   {"outcome", s.outcome},
+                   {"cause", s.cause},
+                   {"duration_ms", s.duration_ms},
+                   {"command", s.command}};
       if (s.first_byte_ms) step["first_byte_ms"] = *s.first_byte_ms;
       if (s.success_ms) step["success_ms"] = *s.success_ms;
       auto detail = json::parse(s.detail_json, nullptr, false);
       if (!detail.is_discarded()) step["detail"] = detail;
       steps.push_back(step);
     }
-    jobs.push_back({{"id", j.job.id}, {"name", j.job.name}, {"unikernel", j.job.unikernel}, {"cell", cell},
-                    {"state", JobStateName(j.job.state)}, {"cause", j.job.cause},
-                    {"reproducer", j.job.reproducer}, {"attempt", j.job.attempt},
-                    {"duration_ms", j.job.duration_ms}, {"worker", j.job.worker}, {"steps", steps}});
+    jobs.push_back({{"id", j.job.id},
+                    {"name", j.job.name},
+                    {"unikernel", j.job.unikernel},
+                    {"cell", cell},
+                    {"state", JobStateName(j.job.state)},
+                    {"cause", j.job.cause},
+                    {"reproducer", j.job.reproducer},
+                    {"attempt", j.job.attempt},
+                    {"duration_ms", j.job.duration_ms},
+                    {"worker", j.job.worker},
+                    {"steps", steps}});
   }
   out["jobs"] = jobs;
   out["counts"] = counts;

@@ -55,7 +55,8 @@ Result<ResolvedSource> ResolveSource(const SourceRequest& request, const FetchPr
 
   if (!is_url) {
     std::error_code ec;
-    if (!fs::exists(request.location, ec)) return Status::NotFound("no such directory: " + request.location);
+    if (!fs::exists(request.location, ec))
+      return Status::NotFound("no such directory: " + request.location);
     auto tree = InspectWorktree(request.location);
     if (tree.ok()) {
       out.state_dir = tree->root + "/.ci-run";
@@ -72,7 +73,8 @@ Result<ResolvedSource> ResolveSource(const SourceRequest& request, const FetchPr
           out.changed = tree->changed;
           out.config_file = config_display;
           out.has_config = ReadFileText(fs::path(tree->root) / kConfigName, &out.config_text);
-          out.info.title = "uncommitted changes in " + std::to_string(out.changed.size()) + " file(s)";
+          out.info.title =
+              "uncommitted changes in " + std::to_string(out.changed.size()) + " file(s)";
           return out;
         }
         rev = tree->head_commit;  // HEAD of the work tree, not of the mirror
@@ -114,7 +116,8 @@ Result<std::pair<std::string, std::string>> LoadConfigOverride(const std::string
       }
     }
   }
-  return Status::NotFound("--config " + name_or_path + ": no such file, and no preset of that name" +
+  return Status::NotFound("--config " + name_or_path +
+                          ": no such file, and no preset of that name" +
                           (presets.empty() ? "" : " (presets:" + presets + ")"));
 }
 

@@ -27,7 +27,8 @@ std::string BootReproducer(const std::string& self, const std::string& image,
   if (boot.exit_codes.empty()) words.insert(words.end(), {"--exit", "none"});
   for (int code : boot.exit_codes) words.insert(words.end(), {"--exit", std::to_string(code)});
   const auto ms = boot.timeout.count();
-  words.insert(words.end(), {"--timeout", ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms"});
+  words.insert(words.end(), {"--timeout", ms % 1000 == 0 ? std::to_string(ms / 1000) + "s"
+                                                         : std::to_string(ms) + "ms"});
   if (!boot.args.empty()) {
     words.push_back("--");
     words.insert(words.end(), boot.args.begin(), boot.args.end());

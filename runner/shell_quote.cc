@@ -7,7 +7,8 @@ namespace cirun {
 std::string ShellQuote(std::string_view s) {
   bool safe = !s.empty();
   for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("@%_+=:,./-").find(c) == std::string_view::npos) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("@%_+=:,./-").find(c) == std::string_view::npos) {
       safe = false;
       break;
     }
@@ -15,8 +16,10 @@ std::string ShellQuote(std::string_view s) {
   if (safe) return std::string(s);
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }

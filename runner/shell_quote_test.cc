@@ -13,7 +13,8 @@ TEST_CASE("ShellQuote leaves safe words alone and single-quotes the rest") {
 }
 
 TEST_CASE("ShellJoin quotes each word") {
-  CHECK(ShellJoin({"ci-run", "boot", "a b", "--", "--name=x y"}) == "ci-run boot 'a b' -- '--name=x y'");
+  CHECK(ShellJoin({"ci-run", "boot", "a b", "--", "--name=x y"}) ==
+        "ci-run boot 'a b' -- '--name=x y'");
 }
 
 }  // namespace cirun

@@ -2,7 +2,8 @@
 
 namespace cirun {
 
-Result<GitMirror> SourceCheckout::MirrorWithCommit(const std::string& repo, const std::string& commit) {
+Result<GitMirror> SourceCheckout::MirrorWithCommit(const std::string& repo,
+                                                   const std::string& commit) {
   {
     std::lock_guard lock(mu_);
     auto it = mirrors_.find(repo);
@@ -26,7 +27,8 @@ Status SourceCheckout::Materialise(const PipelineRecord& pipeline, const std::st
   return mirror->CheckoutTo(pipeline.commit, dest);
 }
 
-Result<std::string> SourceCheckout::SourceId(const PipelineRecord& pipeline, const std::string& path) {
+Result<std::string> SourceCheckout::SourceId(const PipelineRecord& pipeline,
+                                             const std::string& path) {
   if (pipeline.dirty) return WorktreeContentId(pipeline.worktree, path);
   auto mirror = MirrorWithCommit(pipeline.repo, pipeline.commit);
   if (!mirror.ok()) return mirror.status();

@@ -53,19 +53,29 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   Status status() const {
-    return rc_ == SQLITE_OK ? Status::Ok() : Status::Internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    return rc_ == SQLITE_OK ? Status::Ok()
+                            : Status::Internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
   }
-  Statement& Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); return *this; }
+  Statement& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
   Statement& Bind(int i, const std::string& v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
   Statement& BindOptional(int i, const std::optional<int64_t>& v) {
-    if (v) sqlite3_bind_int64(stmt_, i, *v); else sqlite3_bind_null(stmt_, i);
+    if (v)
+      sqlite3_bind_int64(stmt_, i, *v);
+    else
+      sqlite3_bind_null(stmt_, i);
     return *this;
   }
   Statement& BindNullIfEmpty(int i, const std::string& v) {
-    if (v.empty()) sqlite3_bind_null(stmt_, i); else Bind(i, v);
+    if (v.empty())
+      sqlite3_bind_null(stmt_, i);
+    else
+      Bind(i, v);
     return *this;
   }
   /// SQLITE_ROW, SQLITE_DONE, or an error code.
@@ -267,7 +277,8 @@ class SqliteStore final : public Store {
 
   Result<PipelineRecord> GetPipeline(int64_t id) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, (std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = ?").c_str());
+    Statement s(
+        db_, (std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = ?").c_str());
     s.Bind(1, id);
     int rc = s.Step();
     if (rc == SQLITE_ROW) return ReadPipeline(s);
@@ -278,7 +289,8 @@ class SqliteStore final : public Store {
   Result<std::vector<PipelineRecord>> ListPipelines(int limit) override {
     std::lock_guard lock(mu_);
     Statement s(db_, (std::string("SELECT ") + kPipelineColumns +
-                      " FROM pipelines ORDER BY id DESC LIMIT ?").c_str());
+                      " FROM pipelines ORDER BY id DESC LIMIT ?")
+                         .c_str());
     s.Bind(1, limit);
     std::vector<PipelineRecord> out;
     int rc;
@@ -289,8 +301,9 @@ class SqliteStore final : public Store {
 
   Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) override {
     std::lock_guard lock(mu_);
-    Statement s(db_, (std::string("SELECT ") + kJobColumns +
-                      " FROM jobs WHERE pipeline_id = ? ORDER BY id").c_str());
+    Statement s(
+        db_, (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE pipeline_id = ? ORDER BY id")
+                 .c_str());
     s.Bind(1, pipeline_id);
     std::vector<JobRecord> out;
     int rc;
@@ -361,7 +374,8 @@ class SqliteStore final : public Store {
                 "VALUES(?,?,?,?,?,?,?,?,?,?,'queued',?)");
     p.Bind(1, info.repo).Bind(2, info.repo_name).Bind(3, info.commit).Bind(4, info.ref);
     p.Bind(5, info.trigger).Bind(6, info.dirty ? 1 : 0).Bind(7, info.worktree).Bind(8, info.title);
-    p.BindNullIfEmpty(9, info.delivery_id).Bind(10, info.options_json.empty() ? "{}" : info.options_json);
+    p.BindNullIfEmpty(9, info.delivery_id)
+        .Bind(10, info.options_json.empty() ? "{}" : info.options_json);
     p.Bind(11, NowMs());
     CIRUN_RETURN_IF_ERROR(p.Run());
     const int64_t id = sqlite3_last_insert_rowid(db_);
@@ -381,8 +395,9 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<ClaimedJob>> ClaimLocked(const ClaimRequest& request) {
-    std::string sql = std::string("SELECT ") + kJobColumns +
-                      " FROM jobs WHERE state = 'queued' AND (? = 0 OR pipeline_id = ?) ORDER BY id LIMIT 200";
+    std::string sql =
+        std::string("SELECT ") + kJobColumns +
+        " FROM jobs WHERE state = 'queued' AND (? = 0 OR pipeline_id = ?) ORDER BY id LIMIT 200";
     Statement s(db_, sql.c_str());
     s.Bind(1, request.pipeline_id ? 1 : 0).Bind(2, request.pipeline_id.value_or(0));
     std::optional<JobRecord> chosen;
@@ -406,7 +421,8 @@ class SqliteStore final : public Store {
     ps.Bind(1, chosen->pipeline_id);
     CIRUN_RETURN_IF_ERROR(ps.Run());
     ClaimedJob claimed{*chosen, {}};
-    Statement p(db_, (std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = ?").c_str());
+    Statement p(
+        db_, (std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = ?").c_str());
     p.Bind(1, chosen->pipeline_id);
     if (p.Step() != SQLITE_ROW) return Status::Internal("job without pipeline");
     claimed.pipeline = ReadPipeline(p);
@@ -457,8 +473,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) return Status::IoError("cannot create " + parent.string() + ": " + ec.message());
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);

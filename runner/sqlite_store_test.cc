@@ -35,7 +35,8 @@ PipelineInfo Pipeline(const std::string& delivery = "") {
   return p;
 }
 
-ClaimRequest Worker(const std::string& name, std::chrono::milliseconds lease = std::chrono::seconds(60)) {
+ClaimRequest Worker(const std::string& name,
+                    std::chrono::milliseconds lease = std::chrono::seconds(60)) {
   return {name, {"target:virtio", "target:unix"}, lease, std::nullopt};
 }
 
@@ -97,9 +98,11 @@ TEST_CASE("SqliteStore writes a result once, only from the lease holder") {
   auto id = (*store)->CreatePipeline(Pipeline(), {Job("hello a")});
   auto c = **(*store)->ClaimJob(Worker("w1"));
   JobResult passed{JobState::kPassed, "", "ci-run local ...", 12};
-  CHECK((*store)->FinishJob(c.job.id, "w2", c.job.attempt, passed).code() == Status::Code::kFailedPrecondition);
+  CHECK((*store)->FinishJob(c.job.id, "w2", c.job.attempt, passed).code() ==
+        Status::Code::kFailedPrecondition);
   CHECK((*store)->FinishJob(c.job.id, "w1", c.job.attempt, passed).ok());
-  CHECK((*store)->FinishJob(c.job.id, "w1", c.job.attempt, passed).code() == Status::Code::kFailedPrecondition);
+  CHECK((*store)->FinishJob(c.job.id, "w1", c.job.attempt, passed).code() ==
+        Status::Code::kFailedPrecondition);
   auto job = (*store)->ListJobs(*id)->at(0);
   CHECK(job.state == JobState::kPassed);
   CHECK(job.reproducer == "ci-run local ...");
@@ -107,7 +110,8 @@ TEST_CASE("SqliteStore writes a result once, only from the lease holder") {
   CHECK((*store)->GetPipeline(*id)->finished_ms > 0);
 }
 
-TEST_CASE("SqliteStore requeues a job whose lease expired; the old holder can no longer finish it") {
+TEST_CASE(
+    "SqliteStore requeues a job whose lease expired; the old holder can no longer finish it") {
   ScratchDir dir;
   auto store = OpenSqliteStore(dir / "ci.db");
   auto id = (*store)->CreatePipeline(Pipeline(), {Job("hello a")});
@@ -118,10 +122,13 @@ TEST_CASE("SqliteStore requeues a job whose lease expired; the old holder can no
   CHECK(alive.job.id == dead.job.id);
   CHECK(alive.job.attempt == 2);
   JobResult r{JobState::kPassed, "", "", 1};
-  CHECK((*store)->Heartbeat(dead.job.id, "dead", dead.job.attempt, std::chrono::seconds(1)).code() ==
+  CHECK(
+      (*store)->Heartbeat(dead.job.id, "dead", dead.job.attempt, std::chrono::seconds(1)).code() ==
+      Status::Code::kFailedPrecondition);
+  CHECK((*store)->FinishJob(dead.job.id, "dead", dead.job.attempt, r).code() ==
         Status::Code::kFailedPrecondition);
-  CHECK((*store)->FinishJob(dead.job.id, "dead", dead.job.attempt, r).code() == Status::Code::kFailedPrecondition);
-  CHECK((*store)->Heartbeat(alive.job.id, "alive", alive.job.attempt, std::chrono::seconds(60)).ok());
+  CHECK(
+      (*store)->Heartbeat(alive.job.id, "alive", alive.job.attempt, std::chrono::seconds(60)).ok());
   CHECK((*store)->FinishJob(alive.job.id, "alive", alive.job.attempt, r).ok());
   CHECK((*store)->ListJobs(*id)->at(0).attempt == 2);
 }

@@ -11,13 +11,20 @@ namespace cirun {
 
 const char* JobStateName(JobState state) {
   switch (state) {
-    case JobState::kQueued: return "queued";
-    case JobState::kRunning: return "running";
-    case JobState::kPassed: return "passed";
-    case JobState::kFailed: return "failed";
-    case JobState::kSkipped: return "skipped";
-    case JobState::kInfra: return "infra";
-    case JobState::kCancelled: return "cancelled";
+    case JobState::kQueued:
+      return "queued";
+    case JobState::kRunning:
+      return "running";
+    case JobState::kPassed:
+      return "passed";
+    case JobState::kFailed:
+      return "failed";
+    case JobState::kSkipped:
+      return "skipped";
+    case JobState::kInfra:
+      return "infra";
+    case JobState::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -29,20 +29,22 @@ const char* JobStateName(JobState state);
 /// Inverse of JobStateName; nullopt for an unknown name.
 std::optional<JobState> ParseJobState(const std::string& name);
 /// True for the states a job ends in.
-inline bool IsFinal(JobState s) { return s != JobState::kQueued && s != JobState::kRunning; }
+inline bool IsFinal(JobState s) {
+  return s != JobState::kQueued && s != JobState::kRunning;
+}
 
 /// What starts a pipeline.
 struct PipelineInfo {
-  std::string repo;         // clone URL or local path as given to the fetcher
-  std::string repo_name;    // display name, e.g. "owner/name" or the directory name
-  std::string commit;       // full commit id
-  std::string ref;          // what was asked for: "HEAD", "refs/heads/main", "good", ...
-  std::string trigger;      // "local", "push", "pull_request", "nightly", "rebuild"
-  bool dirty = false;       // a local work tree tested as it is
-  std::string worktree;     // for dirty pipelines: the work tree path
-  std::string title;        // commit summary
-  std::string delivery_id;  // GitHub delivery id; "" if none. Unique when set.
-  std::string options_json; // pipeline-wide options (fuzz/bench budgets), JSON object
+  std::string repo;          // clone URL or local path as given to the fetcher
+  std::string repo_name;     // display name, e.g. "owner/name" or the directory name
+  std::string commit;        // full commit id
+  std::string ref;           // what was asked for: "HEAD", "refs/heads/main", "good", ...
+  std::string trigger;       // "local", "push", "pull_request", "nightly", "rebuild"
+  bool dirty = false;        // a local work tree tested as it is
+  std::string worktree;      // for dirty pipelines: the work tree path
+  std::string title;         // commit summary
+  std::string delivery_id;   // GitHub delivery id; "" if none. Unique when set.
+  std::string options_json;  // pipeline-wide options (fuzz/bench budgets), JSON object
 };
 
 struct PipelineRecord : PipelineInfo {
@@ -54,24 +56,24 @@ struct PipelineRecord : PipelineInfo {
 
 /// A job as planned, before it runs.
 struct JobInfo {
-  std::string name;        // "hello gcc/virtio"
+  std::string name;  // "hello gcc/virtio"
   std::string unikernel;
   std::string cell_key;    // "compiler=gcc,target=virtio"
   std::string cell_label;  // "gcc/virtio"
   std::string compiler;
   std::string target;
-  std::vector<std::string> labels;   // worker labels the job needs, e.g. "target:virtio"
-  std::string spec_json;             // everything a worker needs to run it (see job_spec_json.h)
+  std::vector<std::string> labels;     // worker labels the job needs, e.g. "target:virtio"
+  std::string spec_json;               // everything a worker needs to run it (see job_spec_json.h)
   JobState state = JobState::kQueued;  // kSkipped (with cause) when this host cannot run it
-  std::string cause;                 // skip reason
+  std::string cause;                   // skip reason
 };
 
 struct JobRecord : JobInfo {
   int64_t id = 0;
   int64_t pipeline_id = 0;
-  std::string reproducer;   // one-line command that reproduces the result
-  std::string worker;       // who holds / held it
-  int attempt = 0;          // 1 on the first claim, +1 on each re-claim
+  std::string reproducer;  // one-line command that reproduces the result
+  std::string worker;      // who holds / held it
+  int attempt = 0;         // 1 on the first claim, +1 on each re-claim
   int64_t started_ms = 0;
   int64_t finished_ms = 0;
   int64_t duration_ms = 0;
@@ -82,14 +84,15 @@ struct StepRecord {
   int64_t job_id = 0;
   int attempt = 0;
   std::string name;
-  std::string outcome;     // "passed", "failed", "cached", "crashed", "hung", "rejected", "infra", "skipped"
-  std::string cause;       // one line
+  std::string
+      outcome;  // "passed", "failed", "cached", "crashed", "hung", "rejected", "infra", "skipped"
+  std::string cause;  // one line
   int64_t duration_ms = 0;
   std::optional<int64_t> first_byte_ms;
   std::optional<int64_t> success_ms;
-  std::string command;     // what was run, shell-quoted
-  std::string log;         // captured output (capped)
-  std::string detail_json; // step-specific details (metrics, image size, findings), JSON object
+  std::string command;      // what was run, shell-quoted
+  std::string log;          // captured output (capped)
+  std::string detail_json;  // step-specific details (metrics, image size, findings), JSON object
 };
 
 /// The final result of a job attempt.
@@ -102,8 +105,8 @@ struct JobResult {
 
 /// What a worker asks for when it claims.
 struct ClaimRequest {
-  std::string worker;                  // unique worker name, e.g. "host:pid"
-  std::vector<std::string> labels;     // what it can run; a job is eligible if all its labels are here
+  std::string worker;               // unique worker name, e.g. "host:pid"
+  std::vector<std::string> labels;  // what it can run; a job is eligible if all its labels are here
   std::chrono::milliseconds lease{60'000};
   std::optional<int64_t> pipeline_id;  // only jobs of this pipeline (in-process runs)
 };

@@ -22,19 +22,27 @@ std::string Seconds(Clock::duration d) {
 
 std::string Millis(int64_t ms) {
   char buf[32];
-  if (ms < 1000) snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(ms));
-  else snprintf(buf, sizeof buf, "%.1fs", ms / 1000.0);
+  if (ms < 1000)
+    snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(ms));
+  else
+    snprintf(buf, sizeof buf, "%.1fs", ms / 1000.0);
   return buf;
 }
 
 const char* StateMark(JobState s, bool color) {
   switch (s) {
-    case JobState::kPassed: return color ? "\x1b[32mpassed \x1b[0m" : "passed ";
-    case JobState::kFailed: return color ? "\x1b[31mFAILED \x1b[0m" : "FAILED ";
-    case JobState::kSkipped: return color ? "\x1b[33mskipped\x1b[0m" : "skipped";
-    case JobState::kInfra: return color ? "\x1b[35minfra  \x1b[0m" : "infra  ";
-    case JobState::kCancelled: return color ? "\x1b[33mcancel \x1b[0m" : "cancel ";
-    default: return "       ";
+    case JobState::kPassed:
+      return color ? "\x1b[32mpassed \x1b[0m" : "passed ";
+    case JobState::kFailed:
+      return color ? "\x1b[31mFAILED \x1b[0m" : "FAILED ";
+    case JobState::kSkipped:
+      return color ? "\x1b[33mskipped\x1b[0m" : "skipped";
+    case JobState::kInfra:
+      return color ? "\x1b[35minfra  \x1b[0m" : "infra  ";
+    case JobState::kCancelled:
+      return color ? "\x1b[33mcancel \x1b[0m" : "cancel ";
+    default:
+      return "       ";
   }
 }
 
@@ -53,9 +61,9 @@ struct TerminalProgress::State {
   std::condition_variable wake;
   bool stopping = false;
   int finished = 0;
-  std::map<std::string, int> counts;     // by state name
+  std::map<std::string, int> counts;       // by state name
   std::map<std::string, Running> running;  // by job name
-  int drawn_lines = 0;                   // height of the live block on screen
+  int drawn_lines = 0;                     // height of the live block on screen
   std::thread redraw;
 
   void ClearBlock() {
@@ -70,7 +78,8 @@ struct TerminalProgress::State {
             running.empty() ? "" : "  running:");
     drawn_lines = 1;
     for (const auto& [name, r] : running) {
-      fprintf(out, "  %-40s %-18s %s\n", name.c_str(), r.step.c_str(), Seconds(Clock::now() - r.started).c_str());
+      fprintf(out, "  %-40s %-18s %s\n", name.c_str(), r.step.c_str(),
+              Seconds(Clock::now() - r.started).c_str());
       ++drawn_lines;
     }
     fflush(out);
@@ -80,8 +89,10 @@ struct TerminalProgress::State {
   void PrintLine(const std::string& line) {
     if (live) ClearBlock();
     fprintf(out, "%s\n", line.c_str());
-    if (live) DrawBlock();
-    else fflush(out);
+    if (live)
+      DrawBlock();
+    else
+      fflush(out);
   }
 
   void RedrawLoop() {
@@ -132,7 +143,8 @@ void TerminalProgress::StepStarted(const JobRecord& job, const std::string& step
 void TerminalProgress::StepFinished(const JobRecord& job, const StepRecord& step) {
   std::lock_guard lock(state_->mu);
   auto& r = state_->running[job.name];
-  std::string done = step.name + " " + (step.outcome == "passed" ? Millis(step.duration_ms) : step.outcome);
+  std::string done =
+      step.name + " " + (step.outcome == "passed" ? Millis(step.duration_ms) : step.outcome);
   r.steps_done += (r.steps_done.empty() ? "" : ", ") + done;
 }
 
@@ -147,10 +159,12 @@ void TerminalProgress::JobFinished(const JobRecord& job, const JobResult& result
     s.running.erase(it);
   }
   char head[64];
-  snprintf(head, sizeof head, "[%*d/%d] ", static_cast<int>(std::to_string(s.total).size()), s.finished, s.total);
+  snprintf(head, sizeof head, "[%*d/%d] ", static_cast<int>(std::to_string(s.total).size()),
+           s.finished, s.total);
   std::string line = head + std::string(StateMark(result.state, s.live)) + " " + job.name;
   if (!steps.empty()) line += "  (" + steps + ")";
-  if (result.state != JobState::kPassed && !result.cause.empty()) line += "\n           " + result.cause;
+  if (result.state != JobState::kPassed && !result.cause.empty())
+    line += "\n           " + result.cause;
   s.PrintLine(line);
 }
 

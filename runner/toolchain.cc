@@ -6,9 +6,12 @@ namespace cirun {
 
 const char* ToolchainKindName(ToolchainSpec::Kind kind) {
   switch (kind) {
-    case ToolchainSpec::Kind::kSystem: return "system";
-    case ToolchainSpec::Kind::kPrefix: return "prefix";
-    case ToolchainSpec::Kind::kOpam: return "opam";
+    case ToolchainSpec::Kind::kSystem:
+      return "system";
+    case ToolchainSpec::Kind::kPrefix:
+      return "prefix";
+    case ToolchainSpec::Kind::kOpam:
+      return "opam";
   }
   return "unknown";
 }

@@ -18,7 +18,7 @@ struct ToolchainSpec {
     kPrefix,  // an installation prefix: PREFIX/bin goes first on PATH
     kOpam,    // an opam switch: commands run under `opam exec --switch=NAME --`
   };
-  std::string name;                          // the `compiler` axis value, e.g. "gcc", "ocaml-4.14"
+  std::string name;  // the `compiler` axis value, e.g. "gcc", "ocaml-4.14"
   Kind kind = Kind::kSystem;
   std::string language = "c";                // "c" or "ocaml" (for `ci-run toolchain list`)
   std::vector<std::string> version_command;  // prints the identity, e.g. ["gcc", "--version"]
