@@ -33,10 +33,11 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# build [TARGET...]: configure and build (everything by default).
 build() {
-  echo "==> building ci-run (build/)"
+  echo "==> building ${*:-ci-run and its tests} (build/)"
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build build -j "$(nproc)"
+  cmake --build build -j "$(nproc)" ${1:+--target "$@"}
 }
 
 demo() {
@@ -55,10 +56,9 @@ run_tests() {
 }
 
 install_packages
-build
 case "$mode" in
-  demo) demo "$@" ;;
-  test) run_tests "$@" ;;
-  build) ;;
+  demo) build ci-run && demo "$@" ;;
+  test) build && run_tests "$@" ;;
+  build) build ;;
   *) echo "usage: $0 demo|test|build" >&2; exit 2 ;;
 esac

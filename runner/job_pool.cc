@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -76,7 +77,7 @@ class Pool {
     if (it == options_.max_parallel.end() || it->second <= 0) return false;
     std::lock_guard lock(mu_);
     int running = 0;
-    for (const auto& r : running_) running += r.unikernel == unikernel;
+    for (const auto& r : running_) running += r->unikernel == unikernel;
     return running >= it->second;
   }
 
@@ -88,13 +89,13 @@ class Pool {
   }
 
   void RunOne(const ClaimedJob& claimed) {
-    RunningJob* running;
+    auto running = std::make_shared<RunningJob>();
+    running->id = claimed.job.id;
+    running->attempt = claimed.job.attempt;
+    running->unikernel = claimed.job.unikernel;
     {
       std::lock_guard lock(mu_);
-      running = &running_.emplace_back();
-      running->id = claimed.job.id;
-      running->attempt = claimed.job.attempt;
-      running->unikernel = claimed.job.unikernel;
+      running_.push_back(running);
     }
     JobResult result = executor_.Run(claimed, &running->cancel);
     Status written =
@@ -111,7 +112,7 @@ class Pool {
       env_.progress->Message(claimed.job.name + ": result not written: " + written.message());
     }
     std::lock_guard lock(mu_);
-    running_.remove_if([&](const RunningJob& r) { return &r == running; });
+    running_.remove(running);
     wake_.notify_all();
   }
 
@@ -128,20 +129,25 @@ class Pool {
   }
 
   // Renews leases and forwards `stop` to every running job, until done_.
+  // Store calls happen outside mu_ on a snapshot of the running jobs.
   void KeepLeases() {
     auto next_heartbeat = std::chrono::steady_clock::now();
-    std::unique_lock lock(mu_);
-    while (!done_) {
-      wake_.wait_for(lock, std::chrono::milliseconds(50));
-      for (auto& r : running_) {
-        if (stop_.cancelled()) r.cancel.Cancel();
+    while (true) {
+      std::vector<std::shared_ptr<RunningJob>> snapshot;
+      {
+        std::unique_lock lock(mu_);
+        wake_.wait_for(lock, std::chrono::milliseconds(50));
+        if (done_) return;
+        snapshot.assign(running_.begin(), running_.end());
+      }
+      for (auto& r : snapshot) {
+        if (stop_.cancelled()) r->cancel.Cancel();
       }
       if (std::chrono::steady_clock::now() < next_heartbeat) continue;
       next_heartbeat = std::chrono::steady_clock::now() + options_.lease / 3;
-      for (auto& r : running_) {
-        // Store calls under mu_ are short; running_ must not change meanwhile.
-        Status s = env_.store->Heartbeat(r.id, options_.worker, r.attempt, options_.lease);
-        if (s.code() == Status::Code::kFailedPrecondition) r.cancel.Cancel();
+      for (auto& r : snapshot) {
+        Status s = env_.store->Heartbeat(r->id, options_.worker, r->attempt, options_.lease);
+        if (s.code() == Status::Code::kFailedPrecondition) r->cancel.Cancel();
       }
     }
   }
@@ -153,7 +159,7 @@ class Pool {
   std::mutex claim_mu_;
   std::mutex mu_;
   std::condition_variable wake_;
-  std::list<RunningJob> running_;  // guarded by mu_; list: stable addresses
+  std::list<std::shared_ptr<RunningJob>> running_;  // guarded by mu_
   bool done_ = false;              // guarded by mu_
   std::atomic<int> finished_{0};
 };
