@@ -160,7 +160,7 @@ class Pool {
   std::mutex mu_;
   std::condition_variable wake_;
   std::list<std::shared_ptr<RunningJob>> running_;  // guarded by mu_
-  bool done_ = false;              // guarded by mu_
+  bool done_ = false;                               // guarded by mu_
   std::atomic<int> finished_{0};
 };
 

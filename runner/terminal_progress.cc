@@ -53,6 +53,13 @@ struct TerminalProgress::State {
     std::string step = "starting";
     Clock::time_point started = Clock::now();
     std::string steps_done;  // "build cached, boot 45ms"
+    int tests = 0;           // test:* steps finished
+    int tests_passed = 0;
+    std::string Describe() const {
+      if (tests == 0) return steps_done;
+      std::string t = "tests " + std::to_string(tests_passed) + "/" + std::to_string(tests);
+      return steps_done.empty() ? t : steps_done + ", " + t;
+    }
   };
   FILE* out;
   bool live;
@@ -143,6 +150,11 @@ void TerminalProgress::StepStarted(const JobRecord& job, const std::string& step
 void TerminalProgress::StepFinished(const JobRecord& job, const StepRecord& step) {
   std::lock_guard lock(state_->mu);
   auto& r = state_->running[job.name];
+  if (step.name.starts_with("test:")) {
+    ++r.tests;
+    r.tests_passed += step.outcome == "passed";
+    return;
+  }
   std::string done =
       step.name + " " + (step.outcome == "passed" ? Millis(step.duration_ms) : step.outcome);
   r.steps_done += (r.steps_done.empty() ? "" : ", ") + done;
@@ -155,7 +167,7 @@ void TerminalProgress::JobFinished(const JobRecord& job, const JobResult& result
   ++s.counts[JobStateName(result.state)];
   std::string steps;
   if (auto it = s.running.find(job.name); it != s.running.end()) {
-    steps = it->second.steps_done;
+    steps = it->second.Describe();
     s.running.erase(it);
   }
   char head[64];
