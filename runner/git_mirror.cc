@@ -131,6 +131,26 @@ Result<CommitPtr> LookupCommit(git_repository* repo, const std::string& rev) {
   return CommitPtr(reinterpret_cast<git_commit*>(peeled));
 }
 
+// A repository handle and one of its commits, opened together.
+struct OpenedCommit {
+  RepoPtr repo;
+  CommitPtr commit;
+};
+
+Result<OpenedCommit> OpenCommit(const std::string& dir, const std::string& rev) {
+  auto repo = OpenRepo(dir);
+  if (!repo.ok()) return repo.status();
+  auto commit = LookupCommit(repo->get(), rev);
+  if (!commit.ok()) return commit.status();
+  return OpenedCommit{std::move(*repo), std::move(*commit)};
+}
+
+Result<TreePtr> CommitTree(const OpenedCommit& opened) {
+  git_tree* tree = nullptr;
+  if (git_commit_tree(&tree, opened.commit.get()) != 0) return GitError("cannot read tree");
+  return TreePtr(tree);
+}
+
 // "./a/b/" -> "a/b"; "." -> "".
 std::string CleanTreePath(std::string path) {
   while (path.starts_with("./")) path.erase(0, 2);
@@ -194,21 +214,17 @@ Result<GitMirror> GitMirror::Open(const std::string& mirror_dir, const std::stri
 }
 
 Result<std::string> GitMirror::ResolveCommit(const std::string& rev) const {
-  auto repo = OpenRepo(dir_);
-  if (!repo.ok()) return repo.status();
-  auto commit = LookupCommit(repo->get(), rev);
-  if (!commit.ok()) return commit.status();
-  return OidHex(git_commit_id(commit->get()));
+  auto opened = OpenCommit(dir_, rev);
+  if (!opened.ok()) return opened.status();
+  return OidHex(git_commit_id(opened->commit.get()));
 }
 
 Result<std::string> GitMirror::TreeId(const std::string& commit_id, const std::string& path) const {
-  auto repo = OpenRepo(dir_);
-  if (!repo.ok()) return repo.status();
-  auto commit = LookupCommit(repo->get(), commit_id);
-  if (!commit.ok()) return commit.status();
-  git_tree* tree_raw = nullptr;
-  if (git_commit_tree(&tree_raw, commit->get()) != 0) return GitError("cannot read tree");
-  TreePtr tree(tree_raw);
+  auto opened = OpenCommit(dir_, commit_id);
+  if (!opened.ok()) return opened.status();
+  auto tree_or = CommitTree(*opened);
+  if (!tree_or.ok()) return tree_or.status();
+  TreePtr tree = std::move(*tree_or);
   const std::string clean = CleanTreePath(path);
   if (clean.empty()) return OidHex(git_tree_id(tree.get()));
   git_tree_entry* entry_raw = nullptr;
@@ -225,13 +241,11 @@ Result<std::string> GitMirror::TreeId(const std::string& commit_id, const std::s
 
 Result<std::string> GitMirror::ReadFile(const std::string& commit_id,
                                         const std::string& path) const {
-  auto repo = OpenRepo(dir_);
-  if (!repo.ok()) return repo.status();
-  auto commit = LookupCommit(repo->get(), commit_id);
-  if (!commit.ok()) return commit.status();
-  git_tree* tree_raw = nullptr;
-  if (git_commit_tree(&tree_raw, commit->get()) != 0) return GitError("cannot read tree");
-  TreePtr tree(tree_raw);
+  auto opened = OpenCommit(dir_, commit_id);
+  if (!opened.ok()) return opened.status();
+  auto tree_or = CommitTree(*opened);
+  if (!tree_or.ok()) return tree_or.status();
+  TreePtr tree = std::move(*tree_or);
   git_tree_entry* entry_raw = nullptr;
   if (git_tree_entry_bypath(&entry_raw, tree.get(), CleanTreePath(path).c_str()) != 0) {
     return Status::NotFound("no file \"" + path + "\" in commit " + commit_id.substr(0, 12));
@@ -239,7 +253,7 @@ Result<std::string> GitMirror::ReadFile(const std::string& commit_id,
   EntryPtr entry(entry_raw);
   git_blob* blob_raw = nullptr;
   if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB ||
-      git_blob_lookup(&blob_raw, repo->get(), git_tree_entry_id(entry.get())) != 0) {
+      git_blob_lookup(&blob_raw, opened->repo.get(), git_tree_entry_id(entry.get())) != 0) {
     return Status::NotFound("\"" + path + "\" is not a file in commit " + commit_id.substr(0, 12));
   }
   BlobPtr blob(blob_raw);
@@ -248,10 +262,8 @@ Result<std::string> GitMirror::ReadFile(const std::string& commit_id,
 }
 
 Status GitMirror::CheckoutTo(const std::string& commit_id, const std::string& dest) const {
-  auto repo = OpenRepo(dir_);
-  if (!repo.ok()) return repo.status();
-  auto commit = LookupCommit(repo->get(), commit_id);
-  if (!commit.ok()) return commit.status();
+  auto opened = OpenCommit(dir_, commit_id);
+  if (!opened.ok()) return opened.status();
   std::error_code ec;
   fs::create_directories(dest, ec);
   if (ec) return Status::IoError("cannot create " + dest + ": " + ec.message());
@@ -264,7 +276,8 @@ Status GitMirror::CheckoutTo(const std::string& commit_id, const std::string& de
   opts.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
   opts.target_directory = dest.c_str();
   opts.baseline_index = index.get();
-  if (git_checkout_tree(repo->get(), reinterpret_cast<git_object*>(commit->get()), &opts) != 0) {
+  if (git_checkout_tree(opened->repo.get(), reinterpret_cast<git_object*>(opened->commit.get()),
+                        &opts) != 0) {
     return GitError("cannot check out " + commit_id.substr(0, 12) + " into " + dest);
   }
   return Status::Ok();
@@ -272,15 +285,13 @@ Status GitMirror::CheckoutTo(const std::string& commit_id, const std::string& de
 
 Result<std::vector<std::string>> GitMirror::FirstParentHistory(const std::string& commit_id,
                                                                size_t limit) const {
-  auto repo = OpenRepo(dir_);
-  if (!repo.ok()) return repo.status();
-  auto commit = LookupCommit(repo->get(), commit_id);
-  if (!commit.ok()) return commit.status();
+  auto opened = OpenCommit(dir_, commit_id);
+  if (!opened.ok()) return opened.status();
   git_revwalk* walk_raw = nullptr;
-  if (git_revwalk_new(&walk_raw, repo->get()) != 0) return GitError("cannot walk history");
+  if (git_revwalk_new(&walk_raw, opened->repo.get()) != 0) return GitError("cannot walk history");
   RevwalkPtr walk(walk_raw);
   git_revwalk_simplify_first_parent(walk.get());
-  git_revwalk_push(walk.get(), git_commit_id(commit->get()));
+  git_revwalk_push(walk.get(), git_commit_id(opened->commit.get()));
   std::vector<std::string> out;
   git_oid oid;
   while ((limit == 0 || out.size() < limit) && git_revwalk_next(&oid, walk.get()) == 0) {
@@ -290,11 +301,9 @@ Result<std::vector<std::string>> GitMirror::FirstParentHistory(const std::string
 }
 
 Result<std::string> GitMirror::Summary(const std::string& commit_id) const {
-  auto repo = OpenRepo(dir_);
-  if (!repo.ok()) return repo.status();
-  auto commit = LookupCommit(repo->get(), commit_id);
-  if (!commit.ok()) return commit.status();
-  const char* summary = git_commit_summary(commit->get());
+  auto opened = OpenCommit(dir_, commit_id);
+  if (!opened.ok()) return opened.status();
+  const char* summary = git_commit_summary(opened->commit.get());
   return std::string(summary ? summary : "");
 }
 

@@ -1,4 +1,5 @@
 #include "runner/pipeline_report.h"
+#include "harness/duration_text.h"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,15 +11,6 @@
 namespace cirun {
 namespace {
 
-std::string Millis(int64_t ms) {
-  char buf[32];
-  if (ms < 1000)
-    snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(ms));
-  else
-    snprintf(buf, sizeof buf, "%.1fs", ms / 1000.0);
-  return buf;
-}
-
 const StepRecord* FindStep(const JobReport& j, const std::string& name) {
   for (const auto& s : j.steps)
     if (s.name == name) return &s;
@@ -28,7 +20,7 @@ const StepRecord* FindStep(const JobReport& j, const std::string& name) {
 std::string BuildColumn(const JobReport& j) {
   const StepRecord* s = FindStep(j, "build");
   if (!s) return "-";
-  if (s->outcome == "passed") return Millis(s->duration_ms);
+  if (s->outcome == "passed") return FormatDuration(std::chrono::milliseconds(s->duration_ms));
   return s->outcome;
 }
 
@@ -36,7 +28,7 @@ std::string BootColumn(const JobReport& j) {
   const StepRecord* s = FindStep(j, "boot");
   if (!s) return "-";
   if (s->outcome != "passed") return s->outcome;
-  return Millis(s->success_ms.value_or(s->duration_ms));
+  return FormatDuration(std::chrono::milliseconds(s->success_ms.value_or(s->duration_ms)));
 }
 
 std::string TestsColumn(const JobReport& j) {
@@ -206,7 +198,7 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
     totals += (totals.empty() ? "" : ", ") + std::to_string(n) + " " + state;
   int64_t elapsed = p.finished_ms > 0 ? p.finished_ms - p.created_ms : 0;
   fprintf(out, "\n%zu jobs: %s%s\n", r.jobs.size(), totals.c_str(),
-          elapsed > 0 ? (" in " + Millis(elapsed)).c_str() : "");
+          elapsed > 0 ? (" in " + FormatDuration(std::chrono::milliseconds(elapsed))).c_str() : "");
 }
 
 std::string JUnitXml(const PipelineReport& r) {

@@ -1,4 +1,5 @@
 #include "runner/terminal_progress.h"
+#include "harness/duration_text.h"
 
 #include <unistd.h>
 
@@ -17,15 +18,6 @@ using Clock = std::chrono::steady_clock;
 std::string Seconds(Clock::duration d) {
   char buf[32];
   snprintf(buf, sizeof buf, "%.1fs", std::chrono::duration<double>(d).count());
-  return buf;
-}
-
-std::string Millis(int64_t ms) {
-  char buf[32];
-  if (ms < 1000)
-    snprintf(buf, sizeof buf, "%lldms", static_cast<long long>(ms));
-  else
-    snprintf(buf, sizeof buf, "%.1fs", ms / 1000.0);
   return buf;
 }
 
@@ -156,7 +148,9 @@ void TerminalProgress::StepFinished(const JobRecord& job, const StepRecord& step
     return;
   }
   std::string done =
-      step.name + " " + (step.outcome == "passed" ? Millis(step.duration_ms) : step.outcome);
+      step.name + " " +
+      (step.outcome == "passed" ? FormatDuration(std::chrono::milliseconds(step.duration_ms))
+                                : step.outcome);
   r.steps_done += (r.steps_done.empty() ? "" : ", ") + done;
 }
 
