@@ -43,10 +43,12 @@ std::optional<int> GuestExitLine(std::string_view console);
 /// - spawn failure, or xl killed by a signal we did not send -> kHostError;
 /// - a guest exit line -> kCode with its code (whatever the shutdown reason);
 /// - else by the shutdown reason: poweroff -> kCode 0; reboot, crash, watchdog,
-///   or any other reason -> kCrash naming it;
+///   or any other reason -> kCrash "the domain shut down with Xen reason R and
+///   no exit line";
 /// - else "Domain N has been destroyed" -> kHostError (destroyed from outside);
-/// - else -> kHostError "xl create exited with status S: <its first error
-///   line>" (e.g. a config parsing error, or libxl failing to build the domain).
+/// - else -> kHostError "xl create exited with status S without a domain
+///   shutdown: <its first error line, else its last line>" (a config parsing
+///   error, libxl failing to build the domain...).
 GuestExit DecodeXlExit(const ProcessExit& exit, std::string_view console);
 
 }  // namespace cirun

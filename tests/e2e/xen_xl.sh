@@ -3,9 +3,9 @@
 # boots the PVH image under QEMU in a session of its own (like a Xen domain, it
 # outlives a killed `xl create`) and records create/destroy calls. `force-xl`
 # in the host config makes ci-run take the xl path on this Xen-less machine.
-# Scenarios: pass, fail, hang (xl destroy is called), ci-run SIGKILLed mid-boot
-# (the next start destroys the leftover domain), and the QEMU fallback without
-# force-xl.
+# Scenarios: pass, crash, rejection, hang (xl destroy is called), ci-run
+# SIGKILLed mid-boot (the next start destroys the leftover domain), Ctrl-C
+# mid-boot (ci-run destroys it), and the QEMU fallback without force-xl.
 source "$(dirname "$0")/common.inc"
 export XL_STANDIN_STATE="$T/xl"
 export PATH="$SOURCE_DIR/tests/xen:$PATH"
@@ -109,10 +109,27 @@ for _ in $(seq 1 40); do kill -0 "$qemu" 2>/dev/null || break; sleep 0.05; done
 kill -0 "$qemu" 2>/dev/null && fail "the leftover domain's QEMU still runs"
 [ -z "$(domains)" ] || fail "domains left: $(domains)"
 
-# 5. Without force-xl there is no Xen here: the QEMU (PVH) fallback, xl untouched.
+# 5. Ctrl-C mid-boot: ci-run stops, destroys the domain itself, exits 130.
+"$CI_RUN" boot "$hang" --target xen --host-config "$T/xl.yml" --timeout 120s -- --port=0 \
+  >"$T/int.out" 2>&1 &
+victim=$!
+for _ in $(seq 1 200); do
+  grep -q '^verbose' "$T/int.out" 2>/dev/null && [ -n "$(domains)" ] && break
+  sleep 0.1
+done
+left=$(domains)
+[ "$left" = "ci-run-$victim-boot-$victim" ] || fail "expected the domain of ci-run $victim, got '$left'"
+kill -INT "$victim"
+rc=0
+wait "$victim" || rc=$?
+[ "$rc" = 130 ] || { cat "$T/int.out"; fail "interrupted ci-run boot exited $rc, not 130"; }
+grep -qx -- "$left" "$XL_STANDIN_STATE/destroy.log" || fail "no xl destroy $left after Ctrl-C"
+[ -z "$(domains)" ] || fail "domains left after Ctrl-C: $(domains)"
+
+# 6. Without force-xl there is no Xen here: the QEMU (PVH) fallback, xl untouched.
 before=$(count "$XL_STANDIN_STATE/create.log")
 expect_exit 0 "$CI_RUN" boot "$hello" --target xen --expect '^SUCCESS$' >"$T/fallback.out"
 contains "$T/fallback.out" "xen image booted under QEMU (PVH): no Xen hypervisor on this host"
 contains "$T/fallback.out" "ci-run boot: command: qemu-system-x86_64"
 [ "$(count "$XL_STANDIN_STATE/create.log")" = "$before" ] || fail "the fallback called xl"
-echo "xl path: pass, fail, hang, SIGKILL sweep and fallback all behaved"
+echo "xl path: pass, crash, rejection, hang, SIGKILL sweep, Ctrl-C and fallback all behaved"
