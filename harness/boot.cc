@@ -91,6 +91,7 @@ BootResult BootOnce(const BootRequest& request, const BootBackend& backend, Proc
   result.note = backend.Note();
   Result<ConsoleJudge> judge = ConsoleJudge::Create(request.expect, request.fail);
   if (!judge.ok()) return Infra(std::move(result), judge.status().message());
+  judge->IgnoreLines([&backend](std::string_view line) { return backend.IsBackendLine(line); });
   std::error_code size_error;
   result.image_bytes = std::filesystem::file_size(ImagePath(request), size_error);
   if (size_error) {
@@ -103,6 +104,9 @@ BootResult BootOnce(const BootRequest& request, const BootBackend& backend, Proc
   Result<ProcessSpec> spec = backend.Command(request);
   if (!spec.ok()) return Infra(std::move(result), spec.status().message());
   result.command = spec->argv;
+  if (Status prepared = backend.Prepare(request); !prepared.ok()) {
+    return Infra(std::move(result), prepared.message());
+  }
   BootAttempt attempt(request, std::move(judge).value(), observer);
   ProcessExit exit = runner.Run(
       *spec, [&](std::string_view chunk, milliseconds at) { return attempt.OnOutput(chunk, at); },
@@ -122,7 +126,10 @@ BootResult Boot(const BootRequest& request, const BootBackend& backend, ProcessR
     result.outcome = BootOutcome::kInfra;
     result.cause = std::string("internal error: ") + e.what();
   }
-  backend.Cleanup(request);
+  Status cleaned = backend.Cleanup(request);
+  if (!cleaned.ok()) {
+    result.note += (result.note.empty() ? "" : "; ") + ("cleanup failed: " + cleaned.message());
+  }
   return result;
 }
 

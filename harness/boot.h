@@ -26,8 +26,11 @@ using ConsoleObserver = std::function<void(std::string_view chunk)>;
 ///   failed (fail pattern), rejected / failed (exit code), failed (missing
 ///   expect), passed. `cause` is one line; "" when passed.
 /// Infra before anything runs: bad regex, image missing (its size is recorded),
-/// CheckAvailable or Command failing; the cause is their message.
-/// Never throws. `backend.Cleanup` is always called before returning.
+/// CheckAvailable, Command or Prepare failing; the cause is their message.
+/// Lines the backend calls its own (IsBackendLine) stay in `console` but are
+/// not judged.
+/// Never throws. `backend.Cleanup` is always called before returning; if it
+/// fails, "cleanup failed: <why>" is added to `note` (the outcome stands).
 /// Thread-safe: many boots may run at once (distinct instance_name and work
 /// files are the caller's business).
 BootResult Boot(const BootRequest& request, const BootBackend& backend, ProcessRunner& runner,

@@ -4,18 +4,18 @@
 #include "harness/qemu_backend.h"
 #include "harness/solo5_backend.h"
 #include "harness/xen_backend.h"
+#include "harness/xen_host.h"
 
 namespace cirun {
 
 std::unique_ptr<BootBackend> MakeBootBackend(const TargetSpec& target, ProcessRunner& runner) {
-  (void)runner;  // for helper processes (xl destroy) once the xl path exists
   switch (target.backend) {
     case BackendKind::kProcess:
       return std::make_unique<ProcessBackend>(target);
     case BackendKind::kQemu:
       return std::make_unique<QemuBackend>(target);
     case BackendKind::kXen:
-      return std::make_unique<XenBackend>(target, HostHasXen());
+      return std::make_unique<XenBackend>(target, DetectXenHost(), runner);
     case BackendKind::kSolo5Hvt:
     case BackendKind::kSolo5Spt:
       return std::make_unique<Solo5Backend>(target);

@@ -46,8 +46,20 @@ class BootBackend {
   /// Decodes how the process ended. `console` is the output seen so far.
   virtual GuestExit DecodeExit(const ProcessExit& exit, std::string_view console) const = 0;
 
-  /// Called after every boot, whatever happened (e.g. `xl destroy`). Default: nothing.
-  virtual void Cleanup(const BootRequest& /*request*/) const {}
+  /// Called by Boot after Command succeeded and before its process runs: writes
+  /// the files the command reads (the xen backend's .xl file). Returns the
+  /// error that makes the boot infra. Default: nothing.
+  virtual Status Prepare(const BootRequest& /*request*/) const { return Status::Ok(); }
+
+  /// Called after every boot, whatever happened (timeout, failure,
+  /// cancellation), e.g. `xl destroy`. Never cancelled. Returns what went
+  /// wrong (Boot records it in the result's note). Default: nothing.
+  virtual Status Cleanup(const BootRequest& /*request*/) const { return Status::Ok(); }
+
+  /// True for a console line the backend process printed about itself rather
+  /// than the guest (xl's progress lines): Boot keeps it in the console but
+  /// does not judge it. Default: false.
+  virtual bool IsBackendLine(std::string_view /*line*/) const { return false; }
 
   /// A remark recorded with every result of this backend ("" if none).
   virtual std::string Note() const { return ""; }

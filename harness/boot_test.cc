@@ -67,7 +67,10 @@ BootResult BootScript(const BootRequest& request, const CancelToken* cancel = nu
 class CountingBackend : public ProcessBackend {
  public:
   CountingBackend() : ProcessBackend(UnixTarget()) {}
-  void Cleanup(const BootRequest&) const override { ++cleanups; }
+  Status Cleanup(const BootRequest&) const override {
+    ++cleanups;
+    return Status::Ok();
+  }
   std::string Note() const override { return "counted"; }
   mutable int cleanups = 0;
 };

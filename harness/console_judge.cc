@@ -57,20 +57,22 @@ Result<ConsoleJudge> ConsoleJudge::Create(const std::vector<std::string>& expect
 
 ConsoleVerdict ConsoleJudge::Feed(std::string_view chunk, std::chrono::milliseconds at,
                                   const LineVisitor& visit) {
-  if (!chunk.empty() && !first_byte_) first_byte_ = at;
-  splitter_.Feed(chunk, [&](std::string_view line) {
-    JudgeLine(line, at);
-    if (visit) visit(line);
-  });
+  if (!chunk.empty() && !first_byte_ && !ignore_) first_byte_ = at;
+  splitter_.Feed(chunk, [&](std::string_view line) { OnLine(line, at, visit); });
   return verdict();
 }
 
 ConsoleVerdict ConsoleJudge::Finish(std::chrono::milliseconds at, const LineVisitor& visit) {
-  splitter_.Finish([&](std::string_view line) {
-    JudgeLine(line, at);
-    if (visit) visit(line);
-  });
+  splitter_.Finish([&](std::string_view line) { OnLine(line, at, visit); });
   return verdict();
+}
+
+void ConsoleJudge::OnLine(std::string_view line, std::chrono::milliseconds at,
+                          const LineVisitor& visit) {
+  if (ignore_ && ignore_(line)) return;
+  if (!first_byte_) first_byte_ = at;
+  JudgeLine(line, at);
+  if (visit) visit(line);
 }
 
 ConsoleVerdict ConsoleJudge::verdict() const {

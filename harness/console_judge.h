@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <regex>
 #include <string>
@@ -41,6 +42,12 @@ class ConsoleJudge {
   static Result<ConsoleJudge> Create(const std::vector<std::string>& expect,
                                      const std::vector<std::string>& fail, size_t tail_lines = 20);
 
+  /// Lines for which `ignore` returns true (the backend's own messages, e.g.
+  /// xl's) are not judged, not remembered in tail(), and not visited. With a
+  /// filter set, first_byte() is the time of the first line that is not
+  /// ignored. `ignore` may be null (the default: every line is judged).
+  void IgnoreLines(std::function<bool(std::string_view)> ignore) { ignore_ = std::move(ignore); }
+
   /// Feeds a chunk of console output that arrived `at` after spawn. Each line it
   /// completes is judged (crash signatures, then fail patterns, then the next
   /// pending expect; one line satisfies at most one expect), then passed to
@@ -76,6 +83,7 @@ class ConsoleJudge {
   };
   static Result<std::vector<Pattern>> Compile(const std::vector<std::string>& texts,
                                               const char* what);
+  void OnLine(std::string_view line, std::chrono::milliseconds at, const LineVisitor& visit);
   void JudgeLine(std::string_view line, std::chrono::milliseconds at);
   void Remember(std::string_view line);
 
@@ -83,6 +91,7 @@ class ConsoleJudge {
   std::vector<Pattern> fail_;
   std::vector<Pattern> crash_;
   size_t tail_lines_ = 20;
+  std::function<bool(std::string_view)> ignore_;
   LineSplitter splitter_;
   size_t next_expect_ = 0;
   bool crashed_ = false;

@@ -4,12 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "harness/xl_config.h"
+
 namespace cirun {
 
 enum class BackendKind {
   kProcess,   // the image is a host executable; arguments are its argv
   kQemu,      // qemu-system-*, arguments in -append
-  kXen,       // xl create of a generated .xl file (QEMU PVH fallback without Xen)
+  kXen,       // xl create of a generated .xl file (QEMU PVH fallback without a dom0)
   kSolo5Hvt,  // solo5-hvt tender, arguments after --
   kSolo5Spt,  // solo5-spt tender, arguments after --
 };
@@ -32,9 +34,14 @@ struct QemuOptions {
 };
 
 struct XenOptions {
-  std::string xl = "xl";      // the xl binary
-  int memory_mb = 64;         // memory = ...
-  bool qemu_fallback = true;  // without a Xen host, boot the PVH image under QEMU
+  std::string xl = "xl";             // the xl binary, looked up in PATH
+  int memory_mb = 64;                // memory = ... (MB)
+  bool qemu_fallback = true;         // without a Xen dom0, boot the PVH image under QEMU
+  bool force_xl = false;             // use xl even where no Xen dom0 is detected (a stand-in xl in
+                                     // tests; a dom0 whose privcmd device lives elsewhere)
+  std::string on_crash = "destroy";  // or "coredump-destroy" (core in Xen's dump directory)
+  std::vector<XlDisk> disks;         // disk = [...], in order (vdev xvda, xvdb... by default)
+  std::vector<XlVif> vifs;           // vif = [...]: one NIC per bridge
 };
 
 struct Solo5Options {
@@ -60,8 +67,8 @@ const char* BackendKindName(BackendKind kind);
 /// - unix: process;
 /// - virtio: qemu-system-x86_64 -M microvm -cpu qemu64 -m 64M, isa-debug-exit;
 /// - virtio-arm64: qemu-system-aarch64 -M virt -cpu cortex-a57 -m 128M, semihosting;
-/// - xen: xl (not implemented yet), else the PVH image under QEMU with the
-///   virtio options;
+/// - xen: `xl create` of a generated .xl file on a Xen dom0, else the PVH
+///   image under QEMU with the virtio options;
 /// - hvt, spt: the solo5-hvt / solo5-spt tenders, --mem=64.
 std::vector<TargetSpec> DefaultTargets();
 

@@ -9,6 +9,7 @@
 #include "runner/interrupt.h"
 #include "runner/paths.h"
 #include "runner/shell_quote.h"
+#include "runner/xen_sweep.h"
 
 namespace cirun {
 
@@ -52,6 +53,8 @@ int RunBootCommand(const BootCommandOptions& o) {
   auto backend = MakeBootBackend(*target, runner);
   if (Status s = backend->CheckAvailable(); !s.ok())
     return fail("target " + o.target + ": " + s.message());
+  for (const std::string& line : SweepXenLeftovers({*target}, runner))
+    printf("ci-run boot: %s\n", line.c_str());
 
   CancelToken cancel;
   CancelOnInterrupt(&cancel);

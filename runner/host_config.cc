@@ -195,6 +195,48 @@ bool ParseBackend(const std::string& s, BackendKind* out) {
   return false;
 }
 
+// `disks:` of a xen target: each item a path, or {path, vdev, format, access: rw|ro}.
+void ReadXenDisks(const YAML::Node& v, Diagnostics& d, std::vector<XlDisk>* out) {
+  if (!v.IsSequence()) {
+    d.Add(v.Mark(), "\"disks\": expected a list of paths or {path, vdev, format, access} maps");
+    return;
+  }
+  out->clear();
+  for (size_t i = 0; i < v.size(); ++i) {
+    const YAML::Node& item = v[i];
+    XlDisk disk;
+    if (item.IsScalar()) {
+      disk.target = item.as<std::string>();
+    } else if (item.IsMap()) {
+      for (const auto& kv : item) {
+        const std::string key = kv.first.as<std::string>();
+        std::string s;
+        if (key == "path") {
+          ReadString(kv.second, key, d, &disk.target);
+        } else if (key == "vdev") {
+          ReadString(kv.second, key, d, &disk.vdev);
+        } else if (key == "format") {
+          ReadString(kv.second, key, d, &disk.format);
+        } else if (key == "access" && ReadString(kv.second, key, d, &s)) {
+          if (s != "rw" && s != "ro") d.Add(kv.second.Mark(), "\"access\": expected rw or ro");
+          disk.read_only = s == "ro";
+        } else if (key != "access") {
+          d.Add(kv.first.Mark(), "unknown key \"" + key +
+                                     "\" in a disk (expected path, vdev, "
+                                     "format, access)");
+        }
+      }
+    } else {
+      d.Add(item.Mark(), "\"disks\": expected a path or a {path, vdev, format, access} map");
+      continue;
+    }
+    if (Result<std::string> spec = XlDiskSpec(disk, i); !spec.ok())
+      d.Add(item.Mark(), "\"disks\": " + spec.status().message());
+    else
+      out->push_back(disk);
+  }
+}
+
 void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node& k, Diagnostics& d,
                    TargetSpec* t) {
   std::string s;
@@ -244,12 +286,36 @@ void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node
     ReadString(v, key, d, &t->xen.xl);
   } else if (key == "qemu-fallback") {
     ReadBool(v, key, d, &t->xen.qemu_fallback);
+  } else if (key == "force-xl") {
+    ReadBool(v, key, d, &t->xen.force_xl);
+  } else if (key == "on-crash") {
+    if (ReadString(v, key, d, &s)) {
+      if (s != "destroy" && s != "coredump-destroy")
+        d.Add(v.Mark(), "\"on-crash\": expected destroy or coredump-destroy, got \"" + s + "\"");
+      else
+        t->xen.on_crash = s;
+    }
+  } else if (key == "disks") {
+    ReadXenDisks(v, d, &t->xen.disks);
+  } else if (key == "bridges") {
+    std::vector<std::string> bridges;
+    if (ReadStringList(v, key, d, &bridges)) {
+      t->xen.vifs.clear();
+      for (size_t i = 0; i < bridges.size(); ++i) {
+        XlVif vif{bridges[i]};
+        if (Result<std::string> spec = XlVifSpec(vif); !spec.ok())
+          d.Add(v[i].Mark(), "\"bridges\": " + spec.status().message());
+        else
+          t->xen.vifs.push_back(vif);
+      }
+    }
   } else if (key == "tender") {
     ReadString(v, key, d, &t->solo5.tender);
   } else {
     d.Add(k.Mark(), "unknown key \"" + key + "\" in target \"" + t->name +
                         "\" (expected backend, arch, binary, machine, cpu, memory, accel, exit, "
-                        "extra-args, xl, qemu-fallback, tender)");
+                        "extra-args, xl, qemu-fallback, force-xl, on-crash, disks, bridges, "
+                        "tender)");
   }
 }
 

@@ -11,7 +11,9 @@
 //     gcc-13:    {kind: prefix, prefix: /opt/gcc-13, version: [gcc, --version], env: {CC: gcc}}
 //   targets:
 //     virtio:    {backend: qemu, binary: qemu-system-x86_64, machine: pc, memory: 128M}
-//     xen:       {backend: xen, memory: 64, qemu-fallback: false}
+//     xen:       {backend: xen, memory: 64, qemu-fallback: false, on-crash: destroy,
+//                 disks: [/srv/a.img, {path: /srv/b.qcow2, format: qcow2, vdev: xvdb,
+//                 access: ro}], bridges: [xenbr0], force-xl: false, xl: /usr/sbin/xl}
 #pragma once
 
 #include <string>

@@ -45,6 +45,58 @@ TEST_CASE("Host config errors carry file:line:col") {
   CHECK(s.message().find("host.yml:3:9: unknown key \"machin\"") != std::string::npos);
 }
 
+TEST_CASE("xen targets: force-xl, on-crash, disks and bridges") {
+  HostConfig host = DefaultHostConfig();
+  const char* text =
+      "targets:\n"
+      "  xen:\n"
+      "    force-xl: true\n"
+      "    on-crash: coredump-destroy\n"
+      "    memory: 96\n"
+      "    xl: /usr/sbin/xl\n"
+      "    disks: [/srv/a.img, {path: /srv/b.qcow2, format: qcow2, vdev: xvdc, access: ro}]\n"
+      "    bridges: [xenbr0, br1]\n";
+  Status applied = ApplyHostConfig(text, "host.yml", false, &host);
+  REQUIRE_MESSAGE(applied.ok(), applied.ToString());
+  const XenOptions& xen = host.FindTarget("xen")->xen;
+  CHECK(xen.force_xl);
+  CHECK(xen.qemu_fallback);  // the built-in default is kept
+  CHECK(xen.on_crash == "coredump-destroy");
+  CHECK(xen.memory_mb == 96);
+  CHECK(xen.xl == "/usr/sbin/xl");
+  REQUIRE(xen.disks.size() == 2);
+  CHECK(xen.disks[0].target == "/srv/a.img");
+  CHECK(xen.disks[0].format == "raw");
+  CHECK(!xen.disks[0].read_only);
+  CHECK(xen.disks[1].target == "/srv/b.qcow2");
+  CHECK(xen.disks[1].format == "qcow2");
+  CHECK(xen.disks[1].vdev == "xvdc");
+  CHECK(xen.disks[1].read_only);
+  REQUIRE(xen.vifs.size() == 2);
+  CHECK(xen.vifs[1].bridge == "br1");
+}
+
+TEST_CASE("xen target errors: each bad disk, bridge and on-crash at its position") {
+  HostConfig host = DefaultHostConfig();
+  const char* text =
+      "targets:\n"
+      "  xen:\n"
+      "    on-crash: restart\n"
+      "    disks: [rel.img, {path: /a.img, format: vmdk}, {path: /b.img, size: 3}]\n"
+      "    bridges: [xenbr0, \"br 0\"]\n"
+      "    force-xl: maybe\n";
+  Status s = ApplyHostConfig(text, "host.yml", false, &host);
+  REQUIRE(!s.ok());
+  CHECK(s.message() ==
+        "host.yml:3:15: \"on-crash\": expected destroy or coredump-destroy, got \"restart\"\n"
+        "host.yml:4:13: \"disks\": disk target \"rel.img\" is not an absolute path\n"
+        "host.yml:4:22: \"disks\": disk format \"vmdk\" is not raw, qcow, qcow2, vhd or qed\n"
+        "host.yml:4:67: unknown key \"size\" in a disk (expected path, vdev, format, access)\n"
+        "host.yml:5:23: \"bridges\": bridge name \"br 0\" is not 1-15 characters of letters, "
+        "digits, _ . -\n"
+        "host.yml:6:15: \"force-xl\": expected true or false");
+}
+
 TEST_CASE("An opam toolchain wraps builds in opam exec; a prefix one sets PATH") {
   ToolchainSpec opam{
       "ocaml-5.2", ToolchainSpec::Kind::kOpam, "ocaml", {"ocamlopt", "-version"}, {}, "", "5.2.0"};

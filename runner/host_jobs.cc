@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/boot_backend.h"
+#include "harness/xen_host.h"
 #include "runner/job_spec_json.h"
 
 namespace cirun {
@@ -77,6 +78,12 @@ std::vector<std::string> HostLabels(const HostConfig& host, ToolchainProbe& prob
   }
   for (const ToolchainSpec& t : host.toolchains) {
     if (probe.Identity(t).ok()) labels.push_back("toolchain:" + t.name);
+  }
+  for (const TargetSpec& t : host.targets) {  // real Xen, not the QEMU fallback
+    if (t.backend == BackendKind::kXen && ProbeXenHost(t.xen, runner).ok()) {
+      labels.push_back("xen-host");
+      break;
+    }
   }
   return labels;
 }

@@ -26,7 +26,9 @@ std::vector<JobInfo> JobsForHost(const std::vector<JobPlan>& plans, const HostCo
                                  ToolchainProbe& probe, ProcessRunner& runner, bool check_host);
 
 /// The labels this host offers: every target whose backend is available and
-/// every toolchain that probes successfully.
+/// every toolchain that probes successfully, plus "xen-host" when a xen target
+/// boots through real Xen here (ProbeXenHost: a dom0 whose `xl list` works, or
+/// force-xl), not only through the QEMU fallback.
 std::vector<std::string> HostLabels(const HostConfig& host, ToolchainProbe& probe,
                                     ProcessRunner& runner);
 

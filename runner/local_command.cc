@@ -19,6 +19,7 @@
 #include "runner/pipeline_source.h"
 #include "runner/shell_quote.h"
 #include "runner/terminal_progress.h"
+#include "runner/xen_sweep.h"
 
 namespace cirun {
 namespace {
@@ -142,7 +143,15 @@ int RunLocal(const LocalOptions& o) {
   auto pipeline_id = (*store)->CreatePipeline(pipeline_info, jobs);
   if (!pipeline_id.ok()) return UsageError(pipeline_id.status().message());
 
-  // Phase 5: run every job in-process, with a live view.
+  // Phase 5: run every job in-process, with a live view; first destroy the Xen
+  // domains a crashed ci-run left behind.
+  std::vector<TargetSpec> used_targets;
+  for (const auto& j : jobs) {
+    const TargetSpec* t = host->FindTarget(j.target);
+    if (j.state == JobState::kQueued && t) used_targets.push_back(*t);
+  }
+  for (const std::string& line : SweepXenLeftovers(used_targets, runner))
+    printf("%s\n", line.c_str());
   CancelToken cancel;
   CancelOnInterrupt(&cancel);
   const bool live = !o.plain && TerminalProgress::IsInteractive(stdout);

@@ -7,6 +7,7 @@
 #include "runner/boot_command.h"
 #include "runner/command.h"
 #include "runner/local_command.h"
+#include "runner/xl_command.h"
 
 namespace {
 
@@ -16,6 +17,8 @@ const cirun::CommandEntry kCommands[] = {
      cirun::SetupLocalCommand},
     {"boot", "Boot one image through the harness and judge it (the building block of reproducers)",
      cirun::SetupBootCommand},
+    {"xl", "Print the .xl file that boots an image on Xen (xl create), without booting it",
+     cirun::SetupXlCommand},
 };
 
 }  // namespace
