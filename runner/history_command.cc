@@ -25,7 +25,7 @@ struct HistoryOptions {
   int commits = 0;
   std::string since;
   int points = 8;
-  double max_p_value = 0.001;
+  double max_p_value = 0.05;  // lenient: every candidate is confirmed by interleaved runs
 };
 
 int Fail(const Status& s) {
@@ -450,7 +450,7 @@ int RunHistory(const HistoryOptions& o) {
     PrintPoints(c, series);
     std::vector<Suspect> suspects = FindSuspects(c, series);
     if (suspects.empty()) printf("  no change point\n");
-    nlohmann::json changes = nlohmann::json::array();
+    nlohmann::json changes = nlohmann::json::array(), rejected = nlohmann::json::array();
     for (const Suspect& suspect : suspects) {
       printf("  change point between %s and %s (%zu commits apart) in",
              Short(c.commits[suspect.before]).c_str(), Short(c.commits[suspect.after]).c_str(),
@@ -463,12 +463,12 @@ int RunHistory(const HistoryOptions& o) {
         if (finding.status().code() == Status::Code::kCancelled) return Fail(finding.status());
         fprintf(stderr, "ci-run: %s: bisection failed: %s\n", series.plan.Name().c_str(),
                 finding.status().message().c_str());
-        changes.push_back({{"error", finding.status().message()}});
+        rejected.push_back({{"error", finding.status().message()}});
         failed = true;
         continue;
       }
       ReportFinding(c, series, suspect, *finding);
-      changes.push_back(finding->json);
+      (finding->confirmed ? changes : rejected).push_back(finding->json);
       fatal = fatal || finding->fatal;
       if (finding->confirmed) {
         ++found;
@@ -492,7 +492,8 @@ int RunHistory(const HistoryOptions& o) {
     job["points"] = points;
     job["measured_points"] = series.measured_points;
     job["stored_points"] = series.stored_points;
-    job["changes"] = changes;
+    job["changes"] = changes;    // confirmed, with their cause
+    job["rejected"] = rejected;  // candidates that did not reproduce when measured together
     jobs.push_back(job);
   }
 
