@@ -69,11 +69,13 @@ struct ProcessExit {
     kSpawnFailed,  // the child could not be started; `error` says why
   };
   Kind kind = Kind::kSpawnFailed;
-  int code = -1;                         // exit status for kExited
-  int signal = 0;                        // terminating signal for kSignaled
-  std::string error;                     // for kSpawnFailed
-  std::chrono::milliseconds elapsed{0};  // spawn to reap
-  std::chrono::milliseconds timeout{0};  // the deadline that passed, for kTimedOut
+  int code = -1;                          // exit status for kExited
+  int signal = 0;                         // terminating signal for kSignaled
+  std::string error;                      // for kSpawnFailed
+  std::chrono::milliseconds elapsed{0};   // spawn to reap
+  std::chrono::milliseconds timeout{0};   // the deadline that passed, for kTimedOut
+  std::chrono::microseconds cpu_time{0};  // user + system CPU time of the child and the
+                                          // descendants it waited for (0 if not reaped by us)
   int pid = 0;               // the child's pid (= its process group id); 0 if not spawned
   size_t output_bytes = 0;   // total bytes the child wrote
   size_t dropped_bytes = 0;  // bytes beyond output_cap

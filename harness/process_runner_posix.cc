@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -332,8 +333,12 @@ bool Supervision::LeaderExited() {
 void Supervision::ReapLeader() {
   // The leader is a zombie: its pid (= the group id) cannot be reused yet.
   SignalGroup(pid_, SIGKILL);
-  while (waitpid(pid_, &wait_status_, 0) < 0 && errno == EINTR) {
+  struct rusage usage {};
+  while (wait4(pid_, &wait_status_, 0, &usage) < 0 && errno == EINTR) {
   }
+  exit_.cpu_time =
+      std::chrono::microseconds((usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1'000'000LL +
+                                usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   reaped_ = true;
   drain_deadline_ = Clock::now() + kDrainLimit;
 }

@@ -9,6 +9,7 @@
 #include "harness/boot_backend.h"
 #include "jobs/job_plan.h"
 #include "jobs/repo_config_parser.h"
+#include "runner/bench_step.h"
 #include "runner/build_cache.h"
 #include "runner/host_config.h"
 #include "runner/host_jobs.h"
@@ -140,6 +141,16 @@ int RunLocal(const LocalOptions& o) {
   if (!store.ok()) return UsageError(store.status().message());
   PipelineInfo pipeline_info = info;
   pipeline_info.options_json = PipelineOptionsJson(*config);
+  SourceCheckout sources(cache_dir);
+  BenchPipelineOptions bench{!o.no_bench, ""};
+  if (!o.bench_base.empty()) {
+    auto mirror = sources.MirrorWithCommit(info.repo, info.commit);
+    auto base = mirror.ok() ? mirror->ResolveCommit(o.bench_base) : mirror.status();
+    if (!base.ok())
+      return UsageError("--bench-base " + o.bench_base + ": " + base.status().message());
+    bench.base_commit = *base;
+  }
+  pipeline_info.options_json = WithBenchOptions(pipeline_info.options_json, bench);
   auto pipeline_id = (*store)->CreatePipeline(pipeline_info, jobs);
   if (!pipeline_id.ok()) return UsageError(pipeline_id.status().message());
 
@@ -167,8 +178,8 @@ int RunLocal(const LocalOptions& o) {
       if (j.state == JobState::kSkipped)
         progress.JobFinished(JobRecord{j}, {JobState::kSkipped, j.cause, "", 0});
     }
-    SourceCheckout sources(cache_dir);
     BuildCache cache(cache_dir + "/builds");
+    static const BenchStep bench_step;
     JobEnvironment env;
     env.runner = &runner;
     env.store = store->get();
@@ -180,6 +191,7 @@ int RunLocal(const LocalOptions& o) {
     env.work_root = o.work_dir.empty() ? source->state_dir + "/work" : o.work_dir;
     env.keep_workspaces = o.keep_workspaces;
     env.self_command = SelfCommand();
+    env.after_boot.push_back(&bench_step);
     JobPoolOptions pool;
     pool.slots = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
     pool.worker = WorkerName();
@@ -241,6 +253,10 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
   sub->add_flag("--no-cache", o->no_cache, "build everything, and do not fill the build cache");
   sub->add_flag("--dry-run", o->dry_run, "print every command the pipeline would run, run nothing");
   sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
+  sub->add_flag("--no-bench", o->no_bench, "skip the benchmarks of unikernels with bench:");
+  sub->add_option("--bench-base", o->bench_base,
+                  "compare benchmarks with this commit, built and run interleaved (as for a "
+                  "pull request's base)");
   sub->callback([o, exit_code] { *exit_code = RunLocal(*o); });
 }
 

@@ -24,7 +24,9 @@ struct LocalOptions {
   bool keep_workspaces = false;
   bool no_cache = false;
   bool dry_run = false;
-  bool plain = false;  // no live display even on a TTY
+  bool plain = false;      // no live display even on a TTY
+  bool no_bench = false;   // skip the bench step of unikernels with `bench:`
+  std::string bench_base;  // compare benchmarks with this commit, interleaved (a PR's base)
 };
 
 /// Runs the pipeline; returns the exit code (0 all passed or skipped, 1 a job

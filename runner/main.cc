@@ -4,8 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "runner/bench_command.h"
 #include "runner/boot_command.h"
 #include "runner/command.h"
+#include "runner/compare_command.h"
+#include "runner/history_command.h"
 #include "runner/local_command.h"
 #include "runner/xl_command.h"
 
@@ -19,6 +22,14 @@ const cirun::CommandEntry kCommands[] = {
      cirun::SetupBootCommand},
     {"xl", "Print the .xl file that boots an image on Xen (xl create), without booting it",
      cirun::SetupXlCommand},
+    {"bench", "Run the benchmarks of a commit or work tree; print median and spread per metric",
+     cirun::SetupBenchCommand},
+    {"compare",
+     "Benchmark two commits interleaved; per metric: slower, faster, no change or inconclusive",
+     cirun::SetupCompareCommand},
+    {"history",
+     "Find the commits that changed benchmark results along the first-parent history (bisects)",
+     cirun::SetupHistoryCommand},
 };
 
 }  // namespace

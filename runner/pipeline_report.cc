@@ -170,6 +170,18 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
       }
     }
   }
+  bool any_warning = false;  // steps that passed with a warning (e.g. a bench slowdown)
+  for (const auto& j : r.jobs) {
+    for (const auto& s : j.steps) {
+      auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
+      if (detail.is_discarded() || !detail.contains("warning") || !detail["warning"].is_string())
+        continue;
+      if (!any_warning) fprintf(out, "\nWarnings:\n");
+      any_warning = true;
+      fprintf(out, "  %s: %s: %s\n", j.job.name.c_str(), s.name.c_str(),
+              detail["warning"].get<std::string>().c_str());
+    }
+  }
   std::map<std::string, std::set<std::string>> notes;  // backend remark -> jobs
   for (const auto& j : r.jobs) {
     for (const auto& s : j.steps) {

@@ -42,6 +42,26 @@ CREATE TABLE IF NOT EXISTS steps(
 CREATE INDEX IF NOT EXISTS steps_by_job ON steps(job_id, attempt, id);
 )sql";
 
+// Performance tracking: benchmark samples and the changes found in them.
+constexpr const char* kPerfSchema = R"sql(
+CREATE TABLE IF NOT EXISTS samples(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  repo TEXT NOT NULL, unikernel TEXT NOT NULL, cell_key TEXT NOT NULL, metric TEXT NOT NULL,
+  commit_sha TEXT NOT NULL, host TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL,
+  source TEXT NOT NULL, created_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS samples_by_key
+  ON samples(repo, unikernel, cell_key, host, commit_sha, metric);
+CREATE TABLE IF NOT EXISTS perf_changes(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  repo TEXT NOT NULL, unikernel TEXT NOT NULL, cell_key TEXT NOT NULL, metric TEXT NOT NULL,
+  host TEXT NOT NULL, commit_sha TEXT NOT NULL, base_commit TEXT NOT NULL, verdict TEXT NOT NULL,
+  ratio REAL NOT NULL, ci_low REAL NOT NULL, ci_high REAL NOT NULL, p_value REAL NOT NULL,
+  base_median REAL NOT NULL, head_median REAL NOT NULL, base_n INTEGER NOT NULL,
+  head_n INTEGER NOT NULL, unit TEXT NOT NULL, source TEXT NOT NULL, reproducer TEXT NOT NULL,
+  created_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS perf_changes_by_repo ON perf_changes(repo, id);
+)sql";
+
 // One prepared statement; finalized on destruction.
 class Statement {
  public:
@@ -62,6 +82,10 @@ class Statement {
   }
   Statement& Bind(int i, const std::string& v) {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& BindReal(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
     return *this;
   }
   Statement& BindOptional(int i, const std::optional<int64_t>& v) {
@@ -87,6 +111,7 @@ class Statement {
   }
   Status Error() const { return Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_)); }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Real(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string Text(int col) const {
     const unsigned char* t = sqlite3_column_text(stmt_, col);
     return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(stmt_, col)) : "";
@@ -158,7 +183,8 @@ class SqliteStore final : public Store {
 
   Status Init() {
     char* err = nullptr;
-    std::string sql = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ") + kSchema;
+    std::string sql =
+        std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ") + kSchema + kPerfSchema;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string message = err ? err : "unknown error";
       sqlite3_free(err);
@@ -463,6 +489,120 @@ class SqliteStore final : public Store {
 
   std::mutex mu_;  // serialises use of db_ (transactions span several statements)
   sqlite3* db_;
+
+  // ---- Performance tracking (kPerfSchema).
+ public:
+  Status AddSamples(const std::vector<SampleRecord>& samples) override {
+    std::lock_guard lock(mu_);
+    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    const int64_t now = NowMs();
+    for (const SampleRecord& r : samples) {
+      Statement s(db_,
+                  "INSERT INTO samples(repo, unikernel, cell_key, metric, commit_sha, host, value, "
+                  "unit, source, created_ms) VALUES(?,?,?,?,?,?,?,?,?,?)");
+      s.Bind(1, r.repo).Bind(2, r.unikernel).Bind(3, r.cell_key).Bind(4, r.metric);
+      s.Bind(5, r.commit).Bind(6, r.host).BindReal(7, r.value).Bind(8, r.unit).Bind(9, r.source);
+      s.Bind(10, r.created_ms ? r.created_ms : now);
+      if (Status st = s.Run(); !st.ok()) {
+        Exec("ROLLBACK");
+        return st;
+      }
+    }
+    return Exec("COMMIT");
+  }
+
+  Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& q) override {
+    std::lock_guard lock(mu_);
+    std::string sql =
+        "SELECT repo, unikernel, cell_key, metric, commit_sha, host, value, unit, source, "
+        "created_ms FROM samples WHERE repo = ? AND unikernel = ? AND cell_key = ? AND host = ? "
+        "AND (? = '' OR metric = ?)";
+    if (!q.commits.empty()) {
+      sql += " AND commit_sha IN (";
+      for (size_t i = 0; i < q.commits.size(); ++i) sql += i ? ",?" : "?";
+      sql += ")";
+    }
+    sql += " ORDER BY id";
+    Statement s(db_, sql.c_str());
+    s.Bind(1, q.repo).Bind(2, q.unikernel).Bind(3, q.cell_key).Bind(4, q.host);
+    s.Bind(5, q.metric).Bind(6, q.metric);
+    for (size_t i = 0; i < q.commits.size(); ++i) s.Bind(static_cast<int>(7 + i), q.commits[i]);
+    std::vector<SampleRecord> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      SampleRecord r;
+      r.repo = s.Text(0);
+      r.unikernel = s.Text(1);
+      r.cell_key = s.Text(2);
+      r.metric = s.Text(3);
+      r.commit = s.Text(4);
+      r.host = s.Text(5);
+      r.value = s.Real(6);
+      r.unit = s.Text(7);
+      r.source = s.Text(8);
+      r.created_ms = s.Int(9);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return s.Error();
+    return out;
+  }
+
+  Result<int64_t> AddPerfChange(const PerfChangeRecord& c) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "INSERT INTO perf_changes(repo, unikernel, cell_key, metric, host, commit_sha, "
+                "base_commit, verdict, ratio, ci_low, ci_high, p_value, base_median, head_median, "
+                "base_n, head_n, unit, source, reproducer, created_ms) "
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.Bind(1, c.repo).Bind(2, c.unikernel).Bind(3, c.cell_key).Bind(4, c.metric).Bind(5, c.host);
+    s.Bind(6, c.commit).Bind(7, c.base_commit).Bind(8, c.verdict).BindReal(9, c.ratio);
+    s.BindReal(10, c.ci_low).BindReal(11, c.ci_high).BindReal(12, c.p_value);
+    s.BindReal(13, c.base_median).BindReal(14, c.head_median).Bind(15, c.base_n);
+    s.Bind(16, c.head_n).Bind(17, c.unit).Bind(18, c.source).Bind(19, c.reproducer);
+    s.Bind(20, c.created_ms ? c.created_ms : NowMs());
+    CIRUN_RETURN_IF_ERROR(s.Run());
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo,
+                                                        int limit) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "SELECT id, repo, unikernel, cell_key, metric, host, commit_sha, base_commit, "
+                "verdict, ratio, ci_low, ci_high, p_value, base_median, head_median, base_n, "
+                "head_n, unit, source, reproducer, created_ms FROM perf_changes "
+                "WHERE ? = '' OR repo = ? ORDER BY id DESC LIMIT ?");
+    s.Bind(1, repo).Bind(2, repo).Bind(3, limit);
+    std::vector<PerfChangeRecord> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      PerfChangeRecord c;
+      c.id = s.Int(0);
+      c.repo = s.Text(1);
+      c.unikernel = s.Text(2);
+      c.cell_key = s.Text(3);
+      c.metric = s.Text(4);
+      c.host = s.Text(5);
+      c.commit = s.Text(6);
+      c.base_commit = s.Text(7);
+      c.verdict = s.Text(8);
+      c.ratio = s.Real(9);
+      c.ci_low = s.Real(10);
+      c.ci_high = s.Real(11);
+      c.p_value = s.Real(12);
+      c.base_median = s.Real(13);
+      c.head_median = s.Real(14);
+      c.base_n = s.Int(15);
+      c.head_n = s.Int(16);
+      c.unit = s.Text(17);
+      c.source = s.Text(18);
+      c.reproducer = s.Text(19);
+      c.created_ms = s.Int(20);
+      out.push_back(std::move(c));
+    }
+    if (rc != SQLITE_DONE) return s.Error();
+    return out;
+  }
 };
 
 }  // namespace

@@ -77,6 +77,25 @@ std::string PipelineStateFromCounts(const std::map<std::string, int64_t>& counts
   return "passed";
 }
 
+namespace {
+Status NoPerfTables() {
+  return Status::Unavailable("this store does not keep benchmark samples yet");
+}
+}  // namespace
+
+Status Store::AddSamples(const std::vector<SampleRecord>&) {
+  return NoPerfTables();
+}
+Result<std::vector<SampleRecord>> Store::ListSamples(const SampleQuery&) {
+  return NoPerfTables();
+}
+Result<int64_t> Store::AddPerfChange(const PerfChangeRecord&) {
+  return NoPerfTables();
+}
+Result<std::vector<PerfChangeRecord>> Store::ListPerfChanges(const std::string&, int) {
+  return NoPerfTables();
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     return Status::Unavailable("PostgreSQL store not built yet (use a SQLite path)");

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "runner/perf_records.h"
 
 namespace cirun {
 
@@ -165,6 +166,18 @@ class Store {
   virtual Result<std::vector<StepRecord>> ListSteps(int64_t job_id) = 0;
   /// Counts of jobs by state over the whole store (for /metrics and status).
   virtual Result<std::vector<std::pair<std::string, int64_t>>> CountJobsByState() = 0;
+
+  // ---- Performance tracking (perf_records.h). A store without them (not yet
+  // ported) returns Unavailable, and benchmarks then run without history.
+
+  /// Appends benchmark samples (one transaction).
+  virtual Status AddSamples(const std::vector<SampleRecord>& samples);
+  /// The samples matching `query`, oldest first.
+  virtual Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query);
+  /// Records a change found by a comparison; returns its id.
+  virtual Result<int64_t> AddPerfChange(const PerfChangeRecord& change);
+  /// The newest changes of `repo` ("" for every repository), at most `limit`.
+  virtual Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo, int limit);
 };
 
 /// Opens the store at `url`: a path or "sqlite:PATH" for SQLite (created with

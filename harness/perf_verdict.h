@@ -1,0 +1,50 @@
+// The verdict on one metric between a base and a head sample, in the manner of
+// Chromium's Pinpoint: a rank test plus a minimum effect size.
+//
+// With r = median(head) / median(base) and [lo, hi] its confidence interval
+// (ratio_interval.h), e = min_effect, p the two-sided Mann-Whitney p-value:
+// - worse / better ("slower" / "faster"): p < alpha and |log r| >= log(1 + e),
+//   the direction given by lower_is_better;
+// - no change: the interval lies within [1/(1+e), 1+e]: any difference is
+//   smaller than the minimum effect, with the interval's confidence;
+// - inconclusive otherwise (more runs may decide it).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/ratio_interval.h"
+
+namespace cirun {
+
+enum class PerfVerdict { kNoChange, kSlower, kFaster, kInconclusive };
+
+/// "no change", "slower", "faster", "inconclusive".
+const char* PerfVerdictName(PerfVerdict verdict);
+
+struct VerdictOptions {
+  double alpha = 0.001;      // significance level of the rank test, per metric and look
+  double min_effect = 0.05;  // smallest relative change worth reporting (5%)
+  double confidence = 0.95;  // of the ratio's interval
+  bool lower_is_better = true;
+};
+
+struct MetricComparison {
+  PerfVerdict verdict = PerfVerdict::kInconclusive;
+  double base_median = 0;
+  double head_median = 0;
+  double ratio = 1;                       // head median / base median (1 if base median is 0)
+  std::optional<RatioInterval> interval;  // absent for non-positive values
+  double p_value = 1;
+  size_t base_n = 0;
+  size_t head_n = 0;
+  /// The change in percent of the base median: (ratio - 1) * 100.
+  double ChangePercent() const { return (ratio - 1) * 100; }
+};
+
+/// Compares `head` against `base` (see the file comment).
+MetricComparison CompareSamples(const std::vector<double>& base, const std::vector<double>& head,
+                                const VerdictOptions& options);
+
+}  // namespace cirun

@@ -1,0 +1,77 @@
+// Measuring benchmarks: boots of built images as their `bench:` section says,
+// interleaved across subjects, and the escalating comparison of two subjects.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "harness/boot_backend.h"
+#include "harness/perf_verdict.h"
+#include "harness/process_runner.h"
+#include "jobs/job_plan.h"
+
+namespace cirun {
+
+/// One thing to benchmark: the built image of one (commit, unikernel, cell).
+struct BenchSubject {
+  std::string label;                     // for messages, e.g. "3f2a1b9c" or "base"
+  std::string commit;                    // full commit id; "" for a work tree as it is
+  JobPlan plan;                          // plan.bench is set
+  std::string image;                     // absolute path of the image
+  std::string workspace;                 // the boots' working directory
+  const BootBackend* backend = nullptr;  // of plan.target; borrowed
+};
+
+/// The samples of one subject: metric -> values in the order measured.
+struct BenchSamples {
+  std::map<std::string, std::vector<double>> values;
+  std::map<std::string, std::string> units;
+  int runs = 0;  // boots that yielded values
+};
+
+/// The names of the metrics `plan` keeps (bench.metrics, default boot_ms).
+std::vector<std::string> BenchMetricNames(const JobPlan& plan);
+
+/// Called after each boot: subject index, runs done for it, runs planned.
+using BenchProgress = std::function<void(size_t subject, int done, int planned)>;
+
+/// Runs `rounds` rounds; each round boots every subject once, in order on
+/// even rounds and in reverse on odd ones (A B, B A, A B, ...), so that drift
+/// of the machine and any order effect hit every subject alike. A boot is
+/// the main boot's expect / fail / timeout / exit with bench.args; an infra
+/// outcome is retried once. Appends the values of `metrics` to (*samples)[i].
+/// Any other failed boot ends the run with FailedPrecondition naming the
+/// subject and the cause; cancellation with Cancelled.
+Status RunInterleaved(ProcessRunner& runner, const std::vector<BenchSubject>& subjects, int rounds,
+                      const std::vector<std::string>& metrics, std::vector<BenchSamples>* samples,
+                      const BenchProgress& progress, const CancelToken* cancel);
+
+/// How CompareInterleaved escalates.
+struct CompareOptions {
+  int runs = 10;           // rounds per batch (Pinpoint's 10 runs each)
+  int max_runs = 40;       // stop adding batches when a subject has this many runs
+  VerdictOptions verdict;  // lower_is_better is taken per metric from `directions`
+};
+
+struct InterleavedComparison {
+  BenchSamples base, head;
+  std::map<std::string, MetricComparison> metrics;  // by metric name
+  int runs = 0;                                     // per subject
+};
+
+/// Measures `base` and `head` interleaved, `runs` rounds at a time, and
+/// decides each metric (CompareSamples); adds batches while any metric is
+/// inconclusive and fewer than max_runs rounds were run. `directions` maps a
+/// metric to lower_is_better (missing: true). Errors as RunInterleaved.
+Result<InterleavedComparison> CompareInterleaved(
+    ProcessRunner& runner, const BenchSubject& base, const BenchSubject& head,
+    const std::vector<std::string>& metrics, const std::map<std::string, bool>& directions,
+    const CompareOptions& options, const BenchProgress& progress, const CancelToken* cancel);
+
+/// metric -> lower_is_better from plan.bench (boot_ms when it has none).
+std::map<std::string, bool> BenchDirections(const JobPlan& plan);
+
+}  // namespace cirun

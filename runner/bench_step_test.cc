@@ -1,0 +1,32 @@
+#include "runner/bench_step.h"
+
+#include <doctest/doctest.h>
+
+namespace cirun {
+
+TEST_CASE("Bench pipeline options: defaults, disabling, a pull request's base") {
+  CHECK(ReadBenchOptions("").enabled);
+  CHECK(ReadBenchOptions("{\"fail_fast\": []}").enabled);
+  CHECK(ReadBenchOptions("{\"bench\": {\"enabled\": false}}").enabled == false);
+  CHECK(ReadBenchOptions("not json").enabled);
+  BenchPipelineOptions pr;
+  pr.base_commit = "abc123";
+  const std::string json = WithBenchOptions("{\"fail_fast\": [\"hello\"]}", pr);
+  CHECK(json == "{\"bench\":{\"base\":\"abc123\",\"enabled\":true},\"fail_fast\":[\"hello\"]}");
+  CHECK(ReadBenchOptions(json).base_commit == "abc123");
+  CHECK(ReadBenchOptions(json).enabled);
+}
+
+TEST_CASE("BenchStep is wanted for plans with bench: unless the pipeline disables it") {
+  BenchStep step;
+  JobPlan plan;
+  PipelineRecord pipeline;
+  CHECK_FALSE(step.Wanted(plan, pipeline));
+  plan.bench = BenchSpec{};
+  CHECK(step.Wanted(plan, pipeline));
+  pipeline.options_json = WithBenchOptions("{}", BenchPipelineOptions{false, ""});
+  CHECK_FALSE(step.Wanted(plan, pipeline));
+  CHECK(step.Name() == "bench");
+}
+
+}  // namespace cirun

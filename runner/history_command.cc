@@ -1,0 +1,537 @@
+#include "runner/history_command.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include "harness/bisection.h"
+#include "harness/change_points.h"
+#include "harness/sample_stats.h"
+#include "runner/paths.h"
+#include "runner/perf_report.h"
+#include "runner/perf_session.h"
+
+namespace cirun {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kMinSamples = 3;  // a commit with fewer samples of a metric is no point
+
+struct HistoryOptions {
+  PerfOptions perf;
+  std::string rev;
+  int commits = 0;
+  std::string since;
+  int points = 8;
+  double max_p_value = 0.05;  // lenient: every candidate is confirmed by interleaved runs
+};
+
+int Fail(const Status& s) {
+  fprintf(stderr, "ci-run: %s\n", s.message().c_str());
+  return s.code() == Status::Code::kCancelled ? 130 : 2;
+}
+
+std::string Short(const std::string& commit) {
+  return commit.substr(0, 12);
+}
+
+// One (unikernel, cell) along the history.
+struct Series {
+  JobPlan plan;                            // at the newest commit that has it
+  std::vector<size_t> positions;           // indices into the history (oldest first)
+  std::map<size_t, JobPlan> plans;         // per position
+  std::map<size_t, BenchSamples> samples;  // per position, stored and measured
+  std::set<size_t> unmeasurable;           // build or boot failed there
+  int measured_points = 0, stored_points = 0;
+};
+
+struct Context {
+  PerfSession& s;
+  const HistoryOptions& o;
+  std::vector<std::string> commits;  // first-parent history, oldest first
+  std::string location;              // for reproducers
+};
+
+std::vector<size_t> EvenlySpaced(size_t n, int points) {
+  std::vector<size_t> out;
+  if (n == 0) return out;
+  if (points <= 1 || static_cast<size_t>(points) >= n) {
+    for (size_t i = 0; i < n; ++i) out.push_back(i);
+    return out;
+  }
+  for (int i = 0; i < points; ++i) {
+    size_t p = static_cast<size_t>(std::lround(static_cast<double>(i) * (n - 1) / (points - 1)));
+    if (out.empty() || out.back() != p) out.push_back(p);
+  }
+  return out;
+}
+
+int Runs(const BenchSamples& s, const std::string& metric) {
+  auto it = s.values.find(metric);
+  return it == s.values.end() ? 0 : static_cast<int>(it->second.size());
+}
+
+double LogMedian(const BenchSamples& s, const std::string& metric) {
+  return std::log(Median(s.values.at(metric)));
+}
+
+// Builds the subjects at `positions` and measures them interleaved; stores
+// and merges the samples. Positions that cannot be built or booted are marked.
+Status MeasurePositions(Context& c, Series& series, const std::vector<size_t>& positions,
+                        int rounds, std::vector<BenchSamples>* fresh = nullptr) {
+  std::vector<BenchSubject> subjects;
+  std::vector<size_t> measured;
+  std::vector<std::string> labels;
+  for (size_t p : positions) {
+    auto subject = c.s.Prepare(c.commits[p], series.plans.at(p), Short(c.commits[p]));
+    if (!subject.ok()) {
+      if (subject.status().code() == Status::Code::kCancelled) return subject.status();
+      printf("    %s: cannot be measured: %s\n", Short(c.commits[p]).c_str(),
+             subject.status().message().c_str());
+      series.unmeasurable.insert(p);
+      continue;
+    }
+    subjects.push_back(*subject);
+    measured.push_back(p);
+    labels.push_back(Short(c.commits[p]));
+  }
+  std::vector<BenchSamples> samples;
+  Status st = RunInterleaved(c.s.runner(), subjects, rounds, BenchMetricNames(series.plan),
+                             &samples, c.s.Progress(series.plan.Name(), labels), &c.s.cancel());
+  c.s.EndProgress();
+  if (!st.ok()) return st;
+  for (size_t i = 0; i < measured.size(); ++i) {
+    const size_t p = measured[i];
+    if (Status saved = c.s.SaveSamples(c.commits[p], series.plans.at(p), samples[i], "history");
+        !saved.ok())
+      fprintf(stderr, "ci-run: warning: samples not stored: %s\n", saved.message().c_str());
+    BenchSamples& all = series.samples[p];
+    for (const auto& [metric, values] : samples[i].values) {
+      auto& v = all.values[metric];
+      v.insert(v.end(), values.begin(), values.end());
+      all.units[metric] = samples[i].units[metric];
+    }
+    all.runs += samples[i].runs;
+  }
+  if (fresh) *fresh = std::move(samples);
+  return Status::Ok();
+}
+
+// A change point between two measured positions, for some metrics.
+struct Suspect {
+  size_t before = 0, after = 0;      // positions
+  std::vector<std::string> metrics;  // that changed there
+  std::string primary;               // the one with the largest change
+  double primary_change = 0;         // |log ratio|
+};
+
+std::vector<Suspect> FindSuspects(Context& c, Series& series) {
+  std::map<std::pair<size_t, size_t>, Suspect> by_range;
+  ChangePointOptions options;
+  options.max_p_value = c.o.max_p_value;
+  options.min_magnitude = std::log1p(c.o.perf.min_effect);
+  for (const std::string& metric : BenchMetricNames(series.plan)) {
+    std::vector<size_t> points;
+    std::vector<double> values;
+    for (size_t p : series.positions) {
+      auto it = series.samples.find(p);
+      if (it == series.samples.end() || Runs(it->second, metric) < kMinSamples) continue;
+      const double median = Median(it->second.values.at(metric));
+      if (!(median > 0)) {
+        printf("  %s: not analysed (a median is <= 0)\n", metric.c_str());
+        points.clear();
+        break;
+      }
+      points.push_back(p);
+      values.push_back(std::log(median));
+    }
+    for (const ChangePoint& cp : FindChangePoints(values, options)) {
+      Suspect& s = by_range[{points[cp.index - 1], points[cp.index]}];
+      s.before = points[cp.index - 1];
+      s.after = points[cp.index];
+      s.metrics.push_back(metric);
+      const double change = std::fabs(cp.mean_after - cp.mean_before);
+      if (change > s.primary_change) {
+        s.primary_change = change;
+        s.primary = metric;
+      }
+    }
+  }
+  std::vector<Suspect> out;
+  for (auto& [range, s] : by_range) out.push_back(s);
+  return out;
+}
+
+struct Finding {
+  bool confirmed = false;
+  std::string why;  // when not confirmed
+  size_t culprit = 0, parent = 0;
+  bool ambiguous = false;             // the culprit is somewhere in [parent+1, culprit]
+  std::vector<std::string> measured;  // commits measured while bisecting
+  InterleavedComparison evidence;
+  nlohmann::json json;
+  bool fatal = false;
+};
+
+// Bisects `suspect` within `series`; the result names the commit or says why not.
+Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
+  Finding f;
+  std::vector<size_t> range;
+  for (size_t p : series.positions)
+    if (p >= suspect.before && p <= suspect.after) range.push_back(p);
+  std::vector<BisectSide> sides(range.size(), BisectSide::kUnknown);
+  sides.front() = BisectSide::kBefore;
+  sides.back() = BisectSide::kAfter;
+  for (size_t i = 1; i + 1 < range.size(); ++i)
+    if (series.unmeasurable.count(range[i])) sides[i] = BisectSide::kUnmeasurable;
+  const std::string& metric = suspect.primary;
+  const CompareOptions options = c.s.CompareOptionsFor(series.plan);
+  BisectStep step = NextBisectStep(sides);
+  while (step.kind == BisectStep::Kind::kMeasure) {
+    size_t hi = 1;
+    while (sides[hi] != BisectSide::kAfter) ++hi;
+    size_t lo = hi - 1;
+    while (sides[lo] != BisectSide::kBefore) --lo;
+    const size_t mid = step.index;
+    printf("    bisecting: %s (between %s and %s)\n", Short(c.commits[range[mid]]).c_str(),
+           Short(c.commits[range[lo]]).c_str(), Short(c.commits[range[hi]]).c_str());
+    fflush(stdout);
+    // The three measured together, so that drift cannot fake a side.
+    std::vector<BenchSamples> fresh;
+    CIRUN_RETURN_IF_ERROR(
+        MeasurePositions(c, series, {range[lo], range[mid], range[hi]}, options.runs, &fresh));
+    f.measured.push_back(c.commits[range[mid]]);
+    if (series.unmeasurable.count(range[mid]) || fresh.size() != 3) {
+      sides[mid] = BisectSide::kUnmeasurable;
+      if (series.unmeasurable.count(range[lo]) || series.unmeasurable.count(range[hi]))
+        return Status::FailedPrecondition("a commit measured before cannot be measured now");
+    } else {
+      VerdictOptions v = options.verdict;
+      v.lower_is_better = BenchDirections(series.plan).count(metric) == 0 ||
+                          BenchDirections(series.plan).at(metric);
+      MetricComparison ends = CompareSamples(fresh[0].values[metric], fresh[2].values[metric], v);
+      if (ends.verdict == PerfVerdict::kNoChange) {
+        f.why = "the change between " + Short(c.commits[range[lo]]) + " and " +
+                Short(c.commits[range[hi]]) + " did not reproduce when measured together (" +
+                metric + " " + FormatPercent(ends.ratio) + ", no change): machine drift?";
+        return f;
+      }
+      const double pos = PositionBetween(LogMedian(fresh[0], metric), LogMedian(fresh[1], metric),
+                                         LogMedian(fresh[2], metric));
+      sides[mid] = pos < 0.5 ? BisectSide::kBefore : BisectSide::kAfter;
+      printf("      %s %.0f%% of the way from before to after: %s\n", metric.c_str(), pos * 100,
+             pos < 0.5 ? "like before" : "like after");
+    }
+    step = NextBisectStep(sides);
+  }
+  if (step.kind == BisectStep::Kind::kAmbiguous) {
+    f.ambiguous = true;
+    f.parent = range[step.first - 1];
+    f.culprit = range[step.last];
+  } else {
+    f.culprit = range[step.index];
+    f.parent = range[step.index - 1];
+  }
+  // The evidence: the culprit against its parent, interleaved.
+  printf("    confirming: %s against its parent %s\n", Short(c.commits[f.culprit]).c_str(),
+         Short(c.commits[f.parent]).c_str());
+  fflush(stdout);
+  auto base = c.s.Prepare(c.commits[f.parent], series.plans.at(f.parent), "parent");
+  auto head = base.ok() ? c.s.Prepare(c.commits[f.culprit], series.plans.at(f.culprit), "culprit")
+                        : base.status();
+  if (!head.ok()) return head.status();
+  auto evidence = CompareInterleaved(
+      c.s.runner(), *base, *head, BenchMetricNames(series.plan), BenchDirections(series.plan),
+      options, c.s.Progress(series.plan.Name(), {"parent", "culprit"}), &c.s.cancel());
+  c.s.EndProgress();
+  if (!evidence.ok()) return evidence.status();
+  f.evidence = std::move(*evidence);
+  for (const auto& [commit, samples] :
+       {std::pair{c.commits[f.parent], &f.evidence.base}, {c.commits[f.culprit], &f.evidence.head}})
+    c.s.SaveSamples(commit, series.plan, *samples, "history");
+  const PerfVerdict v = f.evidence.metrics.at(metric).verdict;
+  f.confirmed = v == PerfVerdict::kSlower || v == PerfVerdict::kFaster;
+  if (!f.confirmed)
+    f.why =
+        "its comparison with its parent says " + std::string(PerfVerdictName(v)) + " on " + metric;
+  return f;
+}
+
+void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Finding& f) {
+  const std::string culprit = c.commits[f.culprit], parent = c.commits[f.parent];
+  const std::string reproducer =
+      CompareReproducer(SelfCommand(), c.location, Short(parent), Short(culprit), series.plan);
+  f.json = {{"between", {c.commits[suspect.before], c.commits[suspect.after]}},
+            {"metrics_changed", suspect.metrics},
+            {"bisected", f.measured},
+            {"confirmed", f.confirmed}};
+  if (!f.why.empty() && f.evidence.runs == 0) {
+    printf("  change point between %s and %s not confirmed: %s\n",
+           Short(c.commits[suspect.before]).c_str(), Short(c.commits[suspect.after]).c_str(),
+           f.why.c_str());
+    f.json["why"] = f.why;
+    return;
+  }
+  f.json["commit"] = culprit;
+  f.json["parent"] = parent;
+  f.json["title"] = c.s.Describe(culprit);
+  f.json["ambiguous"] = f.ambiguous;
+  f.json["reproducer"] = reproducer;
+  if (f.ambiguous)
+    printf("  %s CHANGE in %s..%s (the commits between cannot be measured)\n",
+           f.confirmed ? "CONFIRMED" : "UNCONFIRMED", Short(parent).c_str(),
+           Short(culprit).c_str());
+  else
+    printf("  %s %s\n",
+           f.confirmed ? "CAUSE:" : "UNCONFIRMED CAUSE:", c.s.Describe(culprit).c_str());
+  if (!f.confirmed) printf("    not confirmed: %s\n", f.why.c_str());
+  nlohmann::json metrics = nlohmann::json::object();
+  std::optional<double> threshold;
+  if (series.plan.bench) threshold = series.plan.bench->fail_on_regression;
+  for (const std::string& metric : BenchMetricNames(series.plan)) {
+    const MetricComparison& m = f.evidence.metrics.at(metric);
+    const std::string unit = f.evidence.head.units[metric];
+    printf("    %-14s %s\n", metric.c_str(), DescribeComparison(m, unit).c_str());
+    metrics[metric] = ComparisonJson(m, unit);
+    if (!f.confirmed || (m.verdict != PerfVerdict::kSlower && m.verdict != PerfVerdict::kFaster))
+      continue;
+    PerfChangeRecord r;
+    r.repo = c.s.repo();
+    r.unikernel = series.plan.unikernel;
+    r.cell_key = series.plan.cell.Key();
+    r.metric = metric;
+    r.host = c.s.host_name();
+    r.commit = culprit;
+    r.base_commit = parent;
+    r.verdict = PerfVerdictName(m.verdict);
+    r.ratio = m.ratio;
+    if (m.interval) {
+      r.ci_low = m.interval->low;
+      r.ci_high = m.interval->high;
+    }
+    r.p_value = m.p_value;
+    r.base_median = m.base_median;
+    r.head_median = m.head_median;
+    r.base_n = static_cast<int64_t>(m.base_n);
+    r.head_n = static_cast<int64_t>(m.head_n);
+    r.unit = unit;
+    r.source = "history";
+    r.reproducer = reproducer;
+    if (auto id = c.s.store().AddPerfChange(r); !id.ok())
+      fprintf(stderr, "ci-run: warning: change not stored: %s\n", id.status().message().c_str());
+    if (m.verdict == PerfVerdict::kSlower && threshold &&
+        std::fabs(std::log(m.ratio)) >= std::log1p(threshold.value_or(0)))
+      f.fatal = true;
+  }
+  printf("    reproduce: %s\n", reproducer.c_str());
+  f.json["metrics"] = metrics;
+}
+
+void PrintPoints(Context& c, const Series& series) {
+  const std::vector<std::string> metrics = BenchMetricNames(series.plan);
+  printf("  %-12s", "COMMIT");
+  for (const auto& m : metrics) printf(" %14s", m.c_str());
+  printf("  (medians)\n");
+  for (size_t p : series.positions) {
+    auto it = series.samples.find(p);
+    if (it == series.samples.end() || it->second.runs == 0) continue;
+    printf("  %-12s", Short(c.commits[p]).c_str());
+    for (const auto& m : metrics) {
+      auto v = it->second.values.find(m);
+      printf(" %14s", v == it->second.values.end() ? "-" : FormatValue(Median(v->second)).c_str());
+    }
+    printf("  n=%d\n", it->second.runs);
+  }
+}
+
+// Samples from the store, then measurements of a spread of commits lacking them.
+Status CollectPoints(Context& c, Series& series) {
+  std::vector<std::string> commits;
+  for (size_t p : series.positions) commits.push_back(c.commits[p]);
+  auto stored = c.s.StoredSamples(series.plan, commits);
+  if (!stored.ok()) return stored.status();
+  const std::string first_metric = BenchMetricNames(series.plan).front();
+  for (size_t p : series.positions) {
+    auto it = stored->find(c.commits[p]);
+    if (it == stored->end() || Runs(it->second, first_metric) < kMinSamples) continue;
+    series.samples[p] = it->second;
+    ++series.stored_points;
+  }
+  std::vector<size_t> wanted;
+  for (size_t i : EvenlySpaced(series.positions.size(), c.o.points)) {
+    const size_t p = series.positions[i];
+    if (!series.samples.count(p)) wanted.push_back(p);
+  }
+  printf("%s: %zu commits; %d with stored samples, measuring %zu (%d runs each, interleaved)\n",
+         series.plan.Name().c_str(), series.positions.size(), series.stored_points, wanted.size(),
+         c.s.RunsFor(series.plan));
+  fflush(stdout);
+  if (!wanted.empty())
+    CIRUN_RETURN_IF_ERROR(MeasurePositions(c, series, wanted, c.s.RunsFor(series.plan)));
+  series.measured_points = static_cast<int>(wanted.size());
+  return Status::Ok();
+}
+
+// Every (unikernel, cell) with a bench job, and the commits where it exists.
+Result<std::vector<Series>> PlanSeries(Context& c) {
+  std::vector<Series> all;
+  std::map<std::string, size_t> index;
+  for (size_t p = 0; p < c.commits.size(); ++p) {
+    auto plans = c.s.BenchPlans(c.commits[p]);
+    if (!plans.ok()) {
+      if (plans.status().code() == Status::Code::kNotFound) continue;  // not there yet
+      printf("  %s: skipped: %s\n", Short(c.commits[p]).c_str(), plans.status().message().c_str());
+      continue;
+    }
+    for (const JobPlan& plan : plans->plans) {
+      auto [it, added] = index.emplace(plan.Name(), all.size());
+      if (added) all.push_back(Series{});
+      Series& s = all[it->second];
+      s.plan = plan;  // the newest wins
+      s.positions.push_back(p);
+      s.plans[p] = plan;
+    }
+  }
+  if (all.empty()) return Status::NotFound("no commit of this history has a bench job to run here");
+  return all;
+}
+
+int RunHistory(const HistoryOptions& o) {
+  // Phase 1: the first-parent history, oldest first.
+  if (o.commits > 0 && !o.since.empty())
+    return Fail(Status::InvalidArgument("--commits and --since exclude each other"));
+  auto session = PerfSession::Open(o.perf, o.rev, /*allow_dirty=*/false);
+  if (!session.ok()) return Fail(session.status());
+  PerfSession& s = **session;
+  auto tip = s.ResolveCommit(o.rev.empty() ? "HEAD" : o.rev);
+  if (!tip.ok()) return Fail(tip.status());
+  auto mirror = s.Mirror();
+  if (!mirror.ok()) return Fail(mirror.status());
+  auto history = mirror->FirstParentHistory(*tip, o.commits > 0 ? o.commits : 0);
+  if (!history.ok()) return Fail(history.status());
+  std::vector<std::string> commits(history->rbegin(), history->rend());
+  if (!o.since.empty()) {
+    auto since = s.ResolveCommit(o.since);
+    if (!since.ok()) return Fail(since.status().WithContext("--since " + o.since));
+    auto it = std::find(commits.begin(), commits.end(), *since);
+    if (it == commits.end())
+      return Fail(Status::InvalidArgument("--since " + o.since +
+                                          " is not on the first-parent history of " + Short(*tip)));
+    commits.erase(commits.begin(), it);
+  }
+  Context c{s, o, commits, ""};
+  c.location = o.perf.location.find("://") != std::string::npos
+                   ? o.perf.location
+                   : fs::absolute(o.perf.location).lexically_normal().string();
+  printf("History of %s: %zu commits on the first-parent line to %s, host %s\n",
+         s.source().info.repo_name.c_str(), commits.size(), s.Describe(*tip).c_str(),
+         s.host_name().c_str());
+  auto all = PlanSeries(c);
+  if (!all.ok()) return Fail(all.status());
+
+  // Phase 2: per (unikernel, cell): points, change points, bisection.
+  nlohmann::json jobs = nlohmann::json::array();
+  int found = 0, unconfirmed = 0;
+  bool fatal = false, failed = false;
+  std::vector<std::string> summary;
+  for (Series& series : *all) {
+    nlohmann::json job = {{"unikernel", series.plan.unikernel}, {"cell", series.plan.cell.Key()}};
+    Status st = CollectPoints(c, series);
+    if (st.code() == Status::Code::kCancelled) return Fail(st);
+    if (!st.ok()) {
+      fprintf(stderr, "ci-run: %s: %s\n", series.plan.Name().c_str(), st.message().c_str());
+      job["error"] = st.message();
+      jobs.push_back(job);
+      failed = true;
+      continue;
+    }
+    PrintPoints(c, series);
+    std::vector<Suspect> suspects = FindSuspects(c, series);
+    if (suspects.empty()) printf("  no change point\n");
+    nlohmann::json changes = nlohmann::json::array(), rejected = nlohmann::json::array();
+    for (const Suspect& suspect : suspects) {
+      printf("  change point between %s and %s (%zu commits apart) in",
+             Short(c.commits[suspect.before]).c_str(), Short(c.commits[suspect.after]).c_str(),
+             suspect.after - suspect.before);
+      for (const auto& m : suspect.metrics) printf(" %s", m.c_str());
+      printf("\n");
+      fflush(stdout);
+      auto finding = Bisect(c, series, suspect);
+      if (!finding.ok()) {
+        if (finding.status().code() == Status::Code::kCancelled) return Fail(finding.status());
+        fprintf(stderr, "ci-run: %s: bisection failed: %s\n", series.plan.Name().c_str(),
+                finding.status().message().c_str());
+        rejected.push_back({{"error", finding.status().message()}});
+        failed = true;
+        continue;
+      }
+      ReportFinding(c, series, suspect, *finding);
+      (finding->confirmed ? changes : rejected).push_back(finding->json);
+      fatal = fatal || finding->fatal;
+      if (finding->confirmed) {
+        ++found;
+        const MetricComparison& m = finding->evidence.metrics.at(suspect.primary);
+        summary.push_back(series.plan.Name() + " " + suspect.primary + " " +
+                          PerfVerdictName(m.verdict) + " " + FormatPercent(m.ratio) + " at " +
+                          c.s.Describe(c.commits[finding->culprit]));
+      } else {
+        ++unconfirmed;
+      }
+    }
+    nlohmann::json points = nlohmann::json::array();
+    for (size_t p : series.positions) {
+      auto it = series.samples.find(p);
+      if (it == series.samples.end()) continue;
+      nlohmann::json metrics = nlohmann::json::object();
+      for (const auto& [metric, values] : it->second.values)
+        metrics[metric] = {{"median", Median(values)}, {"n", values.size()}};
+      points.push_back({{"commit", c.commits[p]}, {"metrics", metrics}});
+    }
+    job["points"] = points;
+    job["measured_points"] = series.measured_points;
+    job["stored_points"] = series.stored_points;
+    job["changes"] = changes;    // confirmed, with their cause
+    job["rejected"] = rejected;  // candidates that did not reproduce when measured together
+    jobs.push_back(job);
+  }
+
+  // Phase 3: summary, JSON, exit code.
+  printf("\n%d change%s found%s\n", found, found == 1 ? "" : "s",
+         unconfirmed
+             ? (", " + std::to_string(unconfirmed) + " change point(s) not confirmed").c_str()
+             : "");
+  for (const auto& line : summary) printf("  %s\n", line.c_str());
+  if (!o.perf.json.empty()) {
+    nlohmann::json doc = {{"repo", s.repo()},
+                          {"tip", *tip},
+                          {"host", s.host_name()},
+                          {"commits", commits},
+                          {"jobs", jobs}};
+    if (Status w = WriteJsonFile(o.perf.json, doc); !w.ok())
+      fprintf(stderr, "ci-run: %s\n", w.message().c_str());
+  }
+  return fatal || failed ? 1 : 0;
+}
+
+}  // namespace
+
+void SetupHistoryCommand(CLI::App* sub, int* exit_code) {
+  auto o = std::make_shared<HistoryOptions>();
+  sub->add_option("location", o->perf.location, "work tree, repository path or URL (default: .)");
+  sub->add_option("--rev", o->rev, "the newest commit (default: HEAD)");
+  auto* commits =
+      sub->add_option("--commits", o->commits, "look at the last N commits (default: all)")
+          ->check(CLI::Range(2, 100000));
+  sub->add_option("--since", o->since, "look at the commits from REV (included) to the newest")
+      ->excludes(commits);
+  sub->add_option("--points", o->points,
+                  "commits to measure along the history when they lack samples (default: 8); "
+                  "bisection measures the others as needed")
+      ->check(CLI::Range(2, 100000));
+  AddPerfOptions(sub, &o->perf, /*comparing=*/true);
+  sub->callback([o, exit_code] { *exit_code = RunHistory(*o); });
+}
+
+}  // namespace cirun

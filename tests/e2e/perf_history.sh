@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# ci-run history over the whole main history of the example repository names
+# exactly the commit tagged perf-regression as the cause of bench's slowdown,
+# with a size close to the planted 25%, and no other change point. Five
+# commits are measured at first, so the culprit is found by bisection.
+source "$(dirname "$0")/common.inc"
+make_repo
+"$CI_RUN" history "$T/repo" --unikernel bench --only compiler=gcc,target=virtio --points 5 \
+    --json "$T/history.json" >"$T/out" 2>&1 || { cat "$T/out"; fail "history exited $?"; }
+cat "$T/out"
+python3 - "$T/history.json" "$(git -C "$T/repo" rev-parse perf-regression)" "$(git -C "$T/repo" rev-list --count main)" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+culprit, count = sys.argv[2], int(sys.argv[3])
+assert len(d["commits"]) == count, len(d["commits"])
+[job] = d["jobs"]
+assert job["measured_points"] == 5, job["measured_points"]
+changes = job["changes"]
+assert len(changes) == 1, changes                      # no other change point
+[c] = changes
+assert c["confirmed"] and not c["ambiguous"], c
+assert c["commit"] == culprit, (c["commit"], culprit)  # exactly the tagged commit
+assert len(c["bisected"]) >= 1, c                      # found by bisection
+m = c["metrics"]
+assert m["cycles"]["verdict"] == "slower", m["cycles"]
+assert 1.10 <= m["cycles"]["ratio"] <= 1.45, m["cycles"]
+assert m["image_bytes"]["verdict"] == "no change", m["image_bytes"]
+assert all(v["verdict"] != "faster" for v in m.values()), m
+PY
+contains "$T/out" "1 change found"
+contains "$T/out" "bench: one more mixing round per item"

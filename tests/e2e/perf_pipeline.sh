@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmarks in pipelines: `ci-run bench`, the bench step of `ci-run local`
+# (samples stored, compared with the nearest ancestor that has samples),
+# fail-on-regression, --bench-base (a pull request's interleaved comparison)
+# and --no-bench.
+source "$(dirname "$0")/common.inc"
+make_repo
+sel=(--unikernel bench --only compiler=gcc,target=virtio)
+db="$T/ci.db"
+
+# ci-run bench: median and spread per metric, samples stored.
+expect_exit 0 "$CI_RUN" bench "$T/repo" --rev perf-regression~1 "${sel[@]}" --runs 5 --db "$db" --json "$T/bench.json" >"$T/out0" 2>&1 || { cat "$T/out0"; exit 1; }
+cat "$T/out0"
+contains "$T/out0" "bench gcc/virtio"
+[ "$(json "$T/bench.json" "d['results'][0]['metrics']['cycles']['n']")" = 5 ] || fail "bench: 5 runs expected"
+[ "$(json "$T/bench.json" "d['results'][0]['metrics']['image_bytes']['unit']")" = bytes ] || fail "image_bytes unit"
+
+# A pipeline at perf-regression compares with perf-regression~1's stored samples.
+expect_exit 0 "$CI_RUN" local "$T/repo" --rev perf-regression "${sel[@]}" --plain --db "$db" --json "$T/p1.json" >"$T/out1" 2>&1 || { cat "$T/out1"; exit 1; }
+cat "$T/out1"
+step() { json "$1" "[s for s in d['jobs'][0]['steps'] if s['name']=='bench'][0]$2"; }
+[ "$(step "$T/p1.json" "['outcome']")" = passed ] || fail "bench step should pass (no fail-on-regression)"
+[ "$(step "$T/p1.json" "['detail']['base']['commit']")" = "$(git -C "$T/repo" rev-parse perf-regression~1)" ] || fail "wrong base"
+[ "$(step "$T/p1.json" "['detail']['base']['interleaved']")" = False ] || fail "stored base is not interleaved"
+if [ "$(step "$T/p1.json" "['detail']['comparisons']['cycles']['verdict']")" = slower ]; then
+    contains "$T/out1" "Warnings:"
+    contains "$T/out1" "bench gcc/virtio: bench: slower: "
+fi
+
+# fail-on-regression: 10% in the configuration, and a pull request's base:
+# both commits built and run interleaved, the cell fails.
+git -C "$T/repo" show perf-regression:.ci-run.yml | sed 's/^      runs: 10$/      runs: 15\n      fail-on-regression: 10%/' >"$T/strict.yml"
+grep -q "fail-on-regression: 10%" "$T/strict.yml" || fail "could not write the strict configuration"
+expect_exit 1 "$CI_RUN" local "$T/repo" --rev perf-regression --bench-base perf-regression~1 --config "$T/strict.yml" "${sel[@]}" --plain --db "$db" --json "$T/p2.json" >"$T/out2" 2>&1 || { cat "$T/out2"; exit 1; }
+cat "$T/out2"
+[ "$(step "$T/p2.json" "['outcome']")" = failed ] || fail "bench step should fail"
+[ "$(step "$T/p2.json" "['detail']['base']['interleaved']")" = True ] || fail "a PR base is interleaved"
+contains "$T/out2" "slower beyond fail-on-regression: "
+contains "$T/out2" "cycles +"
+
+# --no-bench: no bench step at all.
+expect_exit 0 "$CI_RUN" local "$T/repo" --rev perf-regression "${sel[@]}" --no-bench --plain --db "$db" --json "$T/p3.json" >"$T/out3" 2>&1 || { cat "$T/out3"; exit 1; }
+[ "$(json "$T/p3.json" "[s['name'] for s in d['jobs'][0]['steps']]")" = "['build', 'boot']" ] || fail "--no-bench ran a bench step"
