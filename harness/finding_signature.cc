@@ -1,6 +1,7 @@
 #include "harness/finding_signature.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace cirun {
 namespace {
@@ -50,8 +51,11 @@ std::string NormaliseConsoleLine(std::string_view line, const std::vector<std::s
       for (i += 2; i < masked.size() && IsHexDigit(masked[i]); ++i) {
       }
     } else if (c >= '0' && c <= '9') {
-      out += '#';
+      // A number becomes '#'; digits that are part of a word ("ipv4") stay.
+      const bool in_word = i > 0 && std::isalpha(static_cast<unsigned char>(masked[i - 1]));
+      const size_t start = i;
       while (i < masked.size() && masked[i] >= '0' && masked[i] <= '9') ++i;
+      out += in_word ? masked.substr(start, i - start) : "#";
     } else {
       const unsigned char u = static_cast<unsigned char>(c);
       out += u >= 0x20 && u < 0x7f ? c : '?';

@@ -14,7 +14,8 @@ namespace cirun {
 /// occurrence of a `values` entry of 3 or more bytes (the arguments the guest
 /// got, which it may echo) becomes "<arg>", bytes outside printable ASCII
 /// become '?', hexadecimal numbers ("0x1f") become "0x#", other runs of
-/// digits "#"; the result is cut to 120 bytes.
+/// digits "#" unless they follow a letter ("ipv4" stays); the result is cut
+/// to 120 bytes.
 std::string NormaliseConsoleLine(std::string_view line, const std::vector<std::string>& values);
 
 /// The values NormaliseConsoleLine masks for a guest that got `guest_args`:

@@ -13,6 +13,7 @@ TEST_CASE("NormaliseConsoleLine masks echoed values, numbers, hex and bytes") {
         "PANIC: fault # (error 0x# at eip 0x#)");
   CHECK(NormaliseConsoleLine("name: \"nnnnnn\"", {"--name=nnnnnn", "nnnnnn"}) == "name: \"<arg>\"");
   CHECK(NormaliseConsoleLine("x \xff\x01 y", {}) == "x ?? y");
+  CHECK(NormaliseConsoleLine("ipv4: 10.0.0.2/24 at x86", {}) == "ipv4: #.#.#.#/# at x86");
   CHECK(NormaliseConsoleLine("ab ab", {"ab"}) == "ab ab");  // values under 3 bytes stay
   CHECK(NormaliseConsoleLine(std::string(300, 'z'), {}) == std::string(120, 'z'));
 }

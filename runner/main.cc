@@ -6,6 +6,7 @@
 
 #include "runner/boot_command.h"
 #include "runner/command.h"
+#include "runner/fuzz_command.h"
 #include "runner/local_command.h"
 
 namespace {
@@ -16,6 +17,8 @@ const cirun::CommandEntry kCommands[] = {
      cirun::SetupLocalCommand},
     {"boot", "Boot one image through the harness and judge it (the building block of reproducers)",
      cirun::SetupBootCommand},
+    {"fuzz", "Fuzz the boot arguments of one cell: hostile bootvars, minimised findings",
+     cirun::SetupFuzzCommand},
 };
 
 }  // namespace
