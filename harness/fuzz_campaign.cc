@@ -161,7 +161,7 @@ Status Campaign::Calibrate() {
   std::sort(times.begin(), times.end());
   result_.normal_boot = times.empty() ? milliseconds(0) : times[times.size() / 2];
   const milliseconds slowest = times.empty() ? milliseconds(0) : times.back();
-  hang_timeout_ = std::max({10 * result_.normal_boot, 3 * slowest, milliseconds(1000)});
+  hang_timeout_ = std::max({5 * result_.normal_boot, 2 * slowest, milliseconds(1000)});
   hang_timeout_ = std::min(hang_timeout_, config_.boot_timeout);
   result_.hang_timeout = hang_timeout_;
   Log(line + "; hang timeout " + FormatDuration(hang_timeout_));
@@ -242,16 +242,12 @@ std::optional<FuzzFinding> Campaign::Minimise(const FuzzBoot& found, size_t inde
   };
   auto reproduces = [&](const FuzzInput& input) { return first_reproducing({input}).has_value(); };
 
-  // It must show again (a hang may have been a slow boot).
-  if (!reproduces(found.input)) {
+  // A crash must show again. (A hang is confirmed with a longer timeout at
+  // the end; booting it again here would cost a hang timeout.)
+  if (outcome != BootOutcome::kHung && !reproduces(found.input)) {
     if (Cancelled()) return std::nullopt;
-    Log("input " + std::to_string(index) + ": " + BootOutcomeName(outcome) + " did not show again" +
-        (outcome == BootOutcome::kHung ? "; a slow boot, dropped" : ""));
-    if (outcome == BootOutcome::kHung) {
-      std::lock_guard lock(mu_);
-      ++result_.dropped_slow;
-      return std::nullopt;
-    }
+    Log("input " + std::to_string(index) + ": " + BootOutcomeName(outcome) +
+        " did not show again; reported as it was found");
     last = found;
   } else {
     // A raw line that splits: go on with its arguments if they fail the same way.
@@ -350,8 +346,7 @@ std::optional<FuzzFinding> Campaign::Minimise(const FuzzBoot& found, size_t inde
   }
   if (finding.outcome == BootOutcome::kHung) {
     // A hang must survive a longer timeout; otherwise it was a slow boot.
-    const milliseconds confirm =
-        std::min(std::max(4 * hang_timeout_, milliseconds(4000)), config_.boot_timeout);
+    const milliseconds confirm = std::min(2 * hang_timeout_, config_.boot_timeout);
     FuzzBoot again = BootOne(finding.input, confirm);
     {
       std::lock_guard lock(mu_);

@@ -1,20 +1,21 @@
 // FuzzCampaign: fuzzing the boot arguments of one built image.
 //
 // 1. Calibrate: boot the valid arguments a few times; they must pass. The
-//    hang timeout is derived from these normal boot times (10 x the median,
-//    3 x the slowest, at least 1 s, at most the boot timeout), so that a hang
+//    hang timeout is derived from these normal boot times (5 x the median,
+//    2 x the slowest, at least 1 s, at most the boot timeout), so that a hang
 //    costs about a second instead of the whole boot timeout.
 // 2. Fuzz: boot the inputs of a FuzzSchedule on `jobs` parallel slots until
 //    the budget (boots and/or time) is spent. JudgeFuzzBoot sorts each boot
 //    into correct behaviour and findings (crashed, hung).
 // 3. Deduplicate the findings by FindingSignature, then minimise each one:
 //    delta debugging over the arguments, then over the bytes of each value
-//    (the shortest failing prefix by bisection first). A candidate reproduces
-//    when it gives the same outcome (crashed or hung).
-// 4. Confirm each minimised hang with a longer timeout (4 x the hang timeout,
-//    at least 4 s, at most the boot timeout): one that finishes was a slow
-//    boot, not a hang, and is dropped. Deduplicate again by the signature of
-//    the minimised input, so that one defect found several ways is reported once.
+//    (the shortest failing prefix by bisection first, then as many 'a' bytes
+//    when only the length matters). A candidate reproduces when it gives the
+//    same outcome (crashed or hung).
+// 4. Confirm each minimised hang with twice the hang timeout (at most the
+//    boot timeout): one that finishes was a slow boot, not a hang, and is
+//    dropped. Deduplicate again by the signature of the minimised input, so
+//    that one defect found several ways is reported once.
 //
 // Deterministic for a seed: the inputs are a pure function of (seed, index),
 // findings are taken in input order, and minimisation picks the first

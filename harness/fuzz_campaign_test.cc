@@ -18,7 +18,7 @@ using Strings = std::vector<std::string>;
 
 // bootvars with its planted defects: --name longer than 100 bytes smashes the
 // stack, --port=0 loops forever. `fixed` rejects both instead. `slow_zero`
-// makes --port=0 a boot that takes 3 s (not a hang).
+// makes --port=0 a boot that takes 1.5 s (not a hang).
 class BootvarsModel : public ProcessRunner {
  public:
   bool fixed = false;
@@ -36,7 +36,7 @@ class BootvarsModel : public ProcessRunner {
     }
     std::string out;
     exit.code = Boot(Strings(spec.argv.begin() + 1, spec.argv.end()), &out);
-    if (exit.code == kHang && (!slow_zero || spec.timeout < milliseconds(3000))) {
+    if (exit.code == kHang && (!slow_zero || spec.timeout < milliseconds(1500))) {
       exit.kind = ProcessExit::Kind::kTimedOut;
       exit.timeout = spec.timeout;
       exit.elapsed = spec.timeout;

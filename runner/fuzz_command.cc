@@ -56,6 +56,10 @@ void PrintCampaign(const JobReport& job, const StepRecord& fuzz) {
   printf("  minimising: %d boots, confirming hangs: %d boots, slow boots dropped: %d\n",
          d.value("minimise_boots", 0), d.value("confirm_boots", 0), d.value("dropped_slow", 0));
   const json findings = d.value("findings", json::array());
+  if (fuzz.outcome != "passed" && findings.empty()) {
+    printf("Fuzzing did not finish: %s\n", fuzz.cause.c_str());
+    return;
+  }
   if (findings.empty()) {
     printf("No findings: every hostile input was rejected cleanly or accepted.\n");
     return;
