@@ -48,6 +48,14 @@ demo() {
   exec build/ci-run local "$repo" --rev good --cache-dir build/cache "$@"
 }
 
+run_benchmarks() {
+  echo "==> running the benchmarks (tests/bench/*.sh)"
+  for b in tests/bench/*.sh; do
+    echo "==> $b"
+    CI_RUN=$PWD/build/ci-run SOURCE_DIR=$PWD bash "$b" "$@"
+  done
+}
+
 run_tests() {
   echo "==> running the test suite"
   cd build
@@ -60,5 +68,6 @@ case "$mode" in
   demo) demo "$@" ;;
   test) run_tests "$@" ;;
   build) ;;
-  *) echo "usage: $0 demo|test|build" >&2; exit 2 ;;
+  bench) run_benchmarks "$@" ;;
+  *) echo "usage: $0 demo|test|build|bench" >&2; exit 2 ;;
 esac

@@ -69,6 +69,7 @@ class Campaign {
   std::atomic<int> instance_{0};
   milliseconds hang_timeout_{0};
 
+  std::mutex progress_mu_;                          // one progress_ call at a time
   std::mutex mu_;                                   // guards everything below
   FuzzCampaignResult result_;                       //
   std::vector<std::pair<size_t, FuzzBoot>> found_;  // finding boots of the fuzz phase
@@ -82,8 +83,14 @@ void Campaign::Log(const std::string& line) {
 
 void Campaign::Report(const char* phase) {
   if (!progress_) return;
-  std::lock_guard lock(mu_);
-  progress_({phase, result_.inputs, config_.boots, static_cast<int>(raw_signatures_.size())});
+  FuzzProgress p{phase, 0, config_.boots, 0};
+  {
+    std::lock_guard lock(mu_);
+    p.done = result_.inputs;
+    p.findings = static_cast<int>(raw_signatures_.size());
+  }
+  std::lock_guard one_at_a_time(progress_mu_);  // the callback may print: not under mu_
+  progress_(p);
 }
 
 FuzzBoot Campaign::BootOne(const FuzzInput& input, milliseconds timeout) {

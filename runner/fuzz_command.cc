@@ -111,6 +111,7 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   local.work_dir = o.work_dir;
   local.host_config = o.host_config;
   local.plain = o.plain;
+  local.keep_workspaces = o.keep_workspaces;
   LocalPlan plan;
   if (int rc = PrepareLocalPlan(local, &plan); rc != 0) return rc;
   if (plan.plans.size() != 1) {
@@ -191,6 +192,8 @@ void SetupFuzzCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--work-dir", o->work_dir, "workspaces");
   sub->add_option("--host-config", o->host_config, "YAML file of toolchains and targets");
   sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
+  sub->add_flag("--keep-workspaces", o->keep_workspaces,
+                "keep the workspace and its image also when nothing was found");
   sub->callback([o, exit_code] { *exit_code = RunFuzzCommand(*o); });
 }
 

@@ -28,6 +28,7 @@ struct FuzzCommandOptions {
   std::string work_dir;           //
   std::string host_config;        //
   bool plain = false;             //
+  bool keep_workspaces = false;   // keep the workspace (and image) when nothing was found
 };
 
 /// Fuzzes one cell; prints progress, then the campaign's figures and each
