@@ -83,13 +83,14 @@ void Campaign::Log(const std::string& line) {
 
 void Campaign::Report(const char* phase) {
   if (!progress_) return;
+  // One call at a time, counts in order; the callback may print: not under mu_.
+  std::lock_guard one_at_a_time(progress_mu_);
   FuzzProgress p{phase, 0, config_.boots, 0};
   {
     std::lock_guard lock(mu_);
     p.done = result_.inputs;
     p.findings = static_cast<int>(raw_signatures_.size());
   }
-  std::lock_guard one_at_a_time(progress_mu_);  // the callback may print: not under mu_
   progress_(p);
 }
 
