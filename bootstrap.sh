@@ -49,6 +49,14 @@ demo() {
   exec build/ci-run local "$repo" --rev good --cache-dir build/cache "$@"
 }
 
+run_benchmarks() {
+  echo "==> running the benchmarks (tests/bench/*.sh)"
+  for b in tests/bench/*.sh; do
+    echo "==> $b"
+    CI_RUN=$PWD/build/ci-run SOURCE_DIR=$PWD bash "$b" "$@"
+  done
+}
+
 run_tests() {
   echo "==> running the test suite"
   cd build
@@ -60,5 +68,6 @@ case "$mode" in
   demo) build ci-run && demo "$@" ;;
   test) build && run_tests "$@" ;;
   build) build ;;
-  *) echo "usage: $0 demo|test|build" >&2; exit 2 ;;
+  bench) build ci-run && run_benchmarks "$@" ;;
+  *) echo "usage: $0 demo|test|build|bench" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 #include "harness/boot.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -14,6 +15,16 @@ using std::chrono::milliseconds;
 
 /// Console bytes kept in BootResult::console.
 constexpr size_t kConsoleCap = 1 << 20;
+
+// The judge's tail, cut after the line that stopped the judgement (if any).
+std::vector<std::string> JudgedTail(const ConsoleJudge& judge) {
+  std::vector<std::string> tail(judge.tail().begin(), judge.tail().end());
+  if (const auto& failure = judge.failure()) {
+    auto it = std::find(tail.rbegin(), tail.rend(), failure->line);
+    if (it != tail.rend()) tail.erase(it.base(), tail.end());
+  }
+  return tail;
+}
 
 BootResult Infra(BootResult result, const std::string& cause) {
   result.outcome = BootOutcome::kInfra;
@@ -79,6 +90,7 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   if (evidence.guest.kind == GuestExit::Kind::kCode) result.guest_exit = evidence.guest.code;
   result.process = exit;
   result.console = std::move(console_);
+  result.console_tail = JudgedTail(judge_);
   result.first_byte = judge_.first_byte();
   result.success = judge_.success();
   result.total = exit.elapsed;

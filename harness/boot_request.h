@@ -41,6 +41,9 @@ struct BootResult {
   ProcessExit process;               // how the backend process ended
   std::vector<std::string> command;  // the argv that was run (for reproducers)
   std::string console;               // console output (capped), as the guest wrote it
+  std::vector<std::string> console_tail;  // the last judged lines (at most 20), oldest first,
+                                          // ending at the crash/fail line when one matched;
+                                          // output after the deadline is not in it
   std::optional<std::chrono::milliseconds> first_byte;  // spawn to first console byte
   std::optional<std::chrono::milliseconds>
       success;                         // spawn to the line that matched the last expect

@@ -303,9 +303,35 @@ TEST_CASE("Boot with FakeProcessRunner: the judge sees scripted chunks, the spec
   CHECK(r.cause == "crash signature /PANIC/ matched: \"PANIC: x\"");
   CHECK(r.process.kind == ProcessExit::Kind::kStopped);
   CHECK(r.console == "Hello\nPANIC: x\n");
+  CHECK(r.console_tail == std::vector<std::string>{"Hello", "PANIC: x"});
   REQUIRE(fake.runs().size() == 1);
   CHECK(fake.runs()[0].argv == std::vector<std::string>{request.image});
   CHECK(fake.runs()[0].timeout == milliseconds(10'000));
+}
+
+}  // namespace cirun
+
+namespace cirun {
+
+TEST_CASE("Boot: the console tail ends at the crash line; output after the deadline is not in it") {
+  ScratchDir dir;
+  FakeProcessRunner fake;
+  FakeProcessRunner::Script crash;
+  crash.chunks = {"a\nPANIC: x\nafter\n"};
+  fake.Push(crash);
+  BootRequest request = Request(dir.Script("img", "true"));
+  BootResult r = Boot(request, ProcessBackend(UnixTarget()), fake, nullptr);
+  CHECK(r.console_tail == std::vector<std::string>{"a", "PANIC: x"});
+
+  FakeProcessRunner::Script late;
+  late.chunks = {"judged\n", "terminating on signal 15\n"};  // at 1 ms and 2 ms
+  late.exit.kind = ProcessExit::Kind::kTimedOut;
+  fake.Push(late);
+  request.timeout = milliseconds(2);
+  r = Boot(request, ProcessBackend(UnixTarget()), fake, nullptr);
+  CHECK(r.outcome == BootOutcome::kHung);
+  CHECK(r.console_tail == std::vector<std::string>{"judged"});
+  CHECK(r.console == "judged\nterminating on signal 15\n");
 }
 
 }  // namespace cirun

@@ -55,6 +55,8 @@ struct BootCase {
                                               // every `expect` matched, then stop the VM
                                               // (a server; `expect` is then non-empty)
   SourcePos where;                            // where the case was written
+  std::optional<std::string> raw_command_line;  // not from .ci-run.yml: set by `ci-run local
+                                                // --cmdline`; the guest gets it verbatim
 };
 
 /// Typed runtime arguments for the fuzzer (issue: bootvar fuzzing).

@@ -33,7 +33,10 @@ int RunBootCommand(const BootCommandOptions& o) {
 
   BootRequest request;
   request.image = std::filesystem::absolute(o.image).string();
+  if (o.cmdline && !o.args.empty())
+    return fail("--cmdline and arguments after -- exclude each other");
   request.args = o.args;
+  request.raw_command_line = o.cmdline;
   request.expect = o.expect;
   request.fail = o.fail;
   request.timeout = *timeout;
@@ -98,6 +101,9 @@ void SetupBootCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--cache-dir", o->cache_dir, "cache directory (for registered toolchains)");
   sub->add_flag("-q,--quiet", o->quiet, "do not echo the console");
   sub->add_option("args", o->args, "runtime arguments, after --");
+  sub->add_option("--cmdline", o->cmdline,
+                  "the guest command line verbatim instead of arguments after -- (write "
+                  "--cmdline=LINE; on unix it is split with the MirageOS rules)");
   sub->callback([o, exit_code] { *exit_code = RunBootCommand(*o); });
 }
 

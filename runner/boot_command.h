@@ -1,6 +1,7 @@
 // `ci-run boot IMAGE --target NAME [...] -- ARGS`: one judged boot by hand.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +18,9 @@ struct BootCommandOptions {
   std::string timeout = "20s";
   std::string host_config;
   std::string cache_dir;
-  std::vector<std::string> args;  // runtime arguments (after --)
-  bool quiet = false;             // do not echo the console
+  std::vector<std::string> args;       // runtime arguments (after --)
+  std::optional<std::string> cmdline;  // --cmdline RAW: the guest command line verbatim
+  bool quiet = false;                  // do not echo the console
 };
 
 /// Boots and judges; prints the console as it streams and a verdict line.

@@ -83,6 +83,7 @@ BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
   BootRequest request;
   request.image = run.image;
   request.args = boot.args;
+  request.raw_command_line = boot.raw_command_line;
   request.expect = boot.expect;
   request.fail = boot.fail;
   request.timeout = boot.timeout;
@@ -108,16 +109,19 @@ BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
   step.log = Tail(result.console, kStoredLogCap);
   nlohmann::json detail = BootDetail(result);
   detail["reproducer"] = BootReproducer(env.self_command, run.image, run.plan.target, boot);
-  step.detail_json = detail.dump();
+  // Hostile arguments (--cmdline) may not be UTF-8: replaced in the JSON only.
+  step.detail_json = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   steps.Finish(step);
   return result;
 }
 
-// The registered after-boot steps (fuzz, bench); the first that does not pass decides.
+// The registered after-boot steps (fuzz, bench); the first that does not pass
+// decides. With `tests_failed`, only steps that run after failed tests.
 JobResult AfterBootSteps(const JobEnvironment& env, JobRun& run, const BootBackend& backend,
-                         StepRecorder& steps) {
+                         StepRecorder& steps, bool tests_failed) {
   JobResult result{JobState::kPassed, "", "", 0};
   for (const JobStep* step : env.after_boot) {
+    if (tests_failed && !step->RunsAfterFailedTests()) continue;
     if (!step->Wanted(run.plan, run.claimed.pipeline)) continue;
     if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
     JobStepContext ctx{env,
@@ -145,6 +149,7 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
   if (Status s = backend->CheckAvailable(); !s.ok())
     return Infra("target " + target->name + ": " + s.message());
   JobResult result{JobState::kPassed, "", "", 0};
+  bool main_boot_passed = false;
   for (size_t i = 0; i < run.plan.boots.size(); ++i) {
     const BootCase& boot = run.plan.boots[i];
     const std::string name = i == 0 ? "boot" : "test:" + boot.name;
@@ -158,12 +163,19 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
       continue;
     }
     BootResult r = BootCaseStep(env, run, boot, *backend, steps, name, static_cast<int>(i));
+    if (i == 0) main_boot_passed = r.outcome == BootOutcome::kPassed;
     if (r.outcome == BootOutcome::kPassed || result.state != JobState::kPassed) continue;
     if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
     result.state = r.outcome == BootOutcome::kInfra ? JobState::kInfra : JobState::kFailed;
     result.cause = name + ": " + BootOutcomeName(r.outcome) + ": " + r.cause;
   }
-  if (result.state == JobState::kPassed) result = AfterBootSteps(env, run, *backend, steps);
+  if (result.state == JobState::kPassed) {
+    result = AfterBootSteps(env, run, *backend, steps, /*tests_failed=*/false);
+  } else if (main_boot_passed && result.state == JobState::kFailed) {
+    // The failed test decides the result, unless the steps were interrupted.
+    JobResult after = AfterBootSteps(env, run, *backend, steps, /*tests_failed=*/true);
+    if (after.state == JobState::kCancelled) result = after;
+  }
   return result;
 }
 

@@ -30,7 +30,7 @@ struct JobEnvironment {
   std::string work_root;                   // workspaces: work_root/p<pipeline>/j<job>
   bool keep_workspaces = false;            // keep workspaces of passed jobs too
   std::string self_command = "ci-run";     // how reproducers invoke ci-run
-  std::vector<const JobStep*> after_boot;  // steps run when every boot passed (fuzz, bench)
+  std::vector<const JobStep*> after_boot;  // steps run after the boots (fuzz, bench)
 };
 
 class JobExecutor {
@@ -40,7 +40,9 @@ class JobExecutor {
   /// Runs `claimed` to its end and returns its result (never throws). Steps:
   /// build (or `cached`), then the main boot, then each `tests:` case (skipped
   /// when the main boot did not pass), then each wanted `after_boot` step when
-  /// every boot passed. A boot that ends `infra` is retried once.
+  /// every boot passed (or, for steps that RunsAfterFailedTests, when the main
+  /// boot passed; the failed test then decides the result). A boot that ends
+  /// `infra` is retried once.
   /// `cancel` stops the job early (result kCancelled).
   JobResult Run(const ClaimedJob& claimed, const CancelToken* cancel);
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/byte_text.h"
+
 namespace cirun {
 namespace {
 
@@ -9,12 +11,14 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 
 json BootCaseToJson(const BootCase& c) {
-  return {{"name", c.name},
-          {"args", c.args},
-          {"expect", c.expect},
-          {"fail", c.fail},
-          {"timeout_ms", c.timeout.count()},
-          {"exit", c.exit_codes}};
+  json out = {{"name", c.name},
+              {"args", c.args},
+              {"expect", c.expect},
+              {"fail", c.fail},
+              {"timeout_ms", c.timeout.count()},
+              {"exit", c.exit_codes}};
+  if (c.raw_command_line) out["raw_command_line"] = EscapeBytes(*c.raw_command_line);
+  return out;
 }
 
 BootCase BootCaseFromJson(const json& j) {
@@ -25,6 +29,10 @@ BootCase BootCaseFromJson(const json& j) {
   c.fail = j.at("fail").get<std::vector<std::string>>();
   c.timeout = milliseconds(j.at("timeout_ms").get<int64_t>());
   c.exit_codes = j.at("exit").get<std::vector<int>>();
+  if (j.contains("raw_command_line")) {
+    c.raw_command_line = UnescapeBytes(j["raw_command_line"].get<std::string>());
+    if (!c.raw_command_line) throw std::invalid_argument("malformed raw_command_line");
+  }
   return c;
 }
 
@@ -102,7 +110,7 @@ Result<JobPlan> JobPlanFromJson(const std::string& text) {
     if (j.contains("fuzz")) plan.fuzz = FuzzFromJson(j["fuzz"]);
     if (j.contains("bench")) plan.bench = BenchFromJson(j["bench"]);
     return plan;
-  } catch (const json::exception& e) {
+  } catch (const std::exception& e) {  // json::exception, or a malformed raw_command_line
     return Status::InvalidArgument(std::string("malformed job spec: ") + e.what());
   }
 }

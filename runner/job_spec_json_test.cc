@@ -36,6 +36,19 @@ TEST_CASE("JobPlan survives a round trip through its JSON spec") {
   CHECK(back->Name() == "hello gcc/virtio");
 }
 
+TEST_CASE("A raw command line of any bytes survives the JSON spec") {
+  JobPlan plan;
+  plan.unikernel = "bootvars";
+  plan.target = "virtio";
+  BootCase boot;
+  boot.raw_command_line = std::string("--name=\xff\"a\\ \x01", 13);
+  plan.boots = {boot, BootCase{}};
+  auto back = JobPlanFromJson(JobPlanToJson(plan));
+  REQUIRE(back.ok());
+  CHECK(back->boots[0].raw_command_line == boot.raw_command_line);
+  CHECK_FALSE(back->boots[1].raw_command_line.has_value());
+}
+
 TEST_CASE("A malformed job spec is an InvalidArgument, not an exception") {
   CHECK(JobPlanFromJson("{").status().code() == Status::Code::kInvalidArgument);
   CHECK(JobPlanFromJson("{}").status().code() == Status::Code::kInvalidArgument);

@@ -1,6 +1,7 @@
 // JobStep: a step that runs after a job's image booted successfully
 // (bootvar fuzzing, benchmarks). The executor runs each registered step whose
-// Wanted() is true, in registration order, and records what it returns.
+// Wanted() is true, in registration order, and records what it returns: when
+// every boot passed, or when the main boot passed and RunsAfterFailedTests().
 #pragma once
 
 #include <functional>
@@ -44,6 +45,10 @@ class JobStep {
   /// True if this job should run the step (e.g. the plan has a fuzz section
   /// and the pipeline did not disable fuzzing).
   virtual bool Wanted(const JobPlan& plan, const PipelineRecord& pipeline) const = 0;
+  /// True if the step also runs when the main boot passed but a `tests:` case
+  /// did not (fuzzing needs only a booting image). Default: only when every
+  /// boot passed.
+  virtual bool RunsAfterFailedTests() const { return false; }
   /// Runs the step; records its StepRecord(s) through ctx.record. Thread-safe:
   /// one JobStep object serves every job of a pool at once.
   virtual JobStepResult Run(JobStepContext& ctx) const = 0;

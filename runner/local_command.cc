@@ -11,6 +11,7 @@
 #include "jobs/repo_config_parser.h"
 #include "runner/bench_step.h"
 #include "runner/build_cache.h"
+#include "runner/fuzz_step.h"
 #include "runner/host_config.h"
 #include "runner/host_jobs.h"
 #include "runner/interrupt.h"
@@ -40,7 +41,7 @@ std::string WorkerName() {
 
 // Prints every command the pipeline would run, without running anything.
 void PrintDryRun(const std::vector<JobPlan>& plans, const std::vector<JobInfo>& jobs,
-                 const HostConfig& host, ProcessRunner& runner) {
+                 const HostConfig& host, ProcessRunner& runner, const FuzzPipelineOptions& fuzz) {
   for (size_t i = 0; i < plans.size(); ++i) {
     const JobPlan& plan = plans[i];
     printf("%s\n", plan.Name().c_str());
@@ -63,10 +64,16 @@ void PrintDryRun(const std::vector<JobPlan>& plans, const std::vector<JobInfo>& 
       request.image =
           "$WORKSPACE/" + (fs::path(plan.path) / plan.image).lexically_normal().string();
       request.args = plan.boots[b].args;
+      request.raw_command_line = plan.boots[b].raw_command_line;
       request.instance_name = "ci-run-dry-run";
       auto cmd = backend->Command(request);
       printf("  %s: %s\n", b == 0 ? "boot" : ("test " + plan.boots[b].name).c_str(),
              cmd.ok() ? ShellJoin(cmd->argv).c_str() : cmd.status().ToString().c_str());
+    }
+    if (plan.fuzz && fuzz.enabled) {
+      printf("  fuzz: %d boots of hostile arguments (%zu typed keys), seed %llu\n",
+             fuzz.boots.value_or(plan.fuzz->boots), plan.fuzz->keys.size(),
+             static_cast<unsigned long long>(fuzz.seed));
     }
   }
 }
@@ -79,30 +86,31 @@ Status WriteFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-int RunLocal(const LocalOptions& o) {
+int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
   // Phase 1: what to test (a commit of a mirror, or the work tree as it is).
-  const std::string cache_dir = o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir;
-  auto source = ResolveSource({o.location, o.rev, cache_dir}, nullptr);
+  plan->cache_dir = o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir;
+  auto source = ResolveSource({o.location, o.rev, plan->cache_dir}, nullptr);
   if (!source.ok()) return UsageError(source.status().message());
-  const PipelineInfo& info = source->info;
+  plan->source = std::move(source).value();
+  const PipelineInfo& info = plan->source.info;
   if (info.dirty) {
     printf("Testing the work tree of %s as it is: %zu uncommitted change(s)", info.repo.c_str(),
-           source->changed.size());
-    for (size_t i = 0; i < std::min<size_t>(3, source->changed.size()); ++i)
-      printf("%s %s", i ? "," : ":", source->changed[i].c_str());
-    printf("%s\n", source->changed.size() > 3 ? ", ..." : "");
+           plan->source.changed.size());
+    for (size_t i = 0; i < std::min<size_t>(3, plan->source.changed.size()); ++i)
+      printf("%s %s", i ? "," : ":", plan->source.changed[i].c_str());
+    printf("%s\n", plan->source.changed.size() > 3 ? ", ..." : "");
   } else {
     printf("Testing %s at %s (%s) \"%s\"\n", info.repo_name.c_str(),
            info.commit.substr(0, 12).c_str(), info.ref.c_str(), info.title.c_str());
   }
 
   // Phase 2: the configuration, parsed and validated before anything runs.
-  std::string config_text = source->config_text, config_file = source->config_file;
+  std::string config_text = plan->source.config_text, config_file = plan->source.config_file;
   if (!o.config.empty()) {
     auto loaded = LoadConfigOverride(o.config);
     if (!loaded.ok()) return UsageError(loaded.status().message());
     std::tie(config_text, config_file) = *loaded;
-  } else if (!source->has_config) {
+  } else if (!plan->source.has_config) {
     return UsageError("no .ci-run.yml in " + info.repo + " at " +
                       (info.dirty ? "the work tree" : info.commit.substr(0, 12)) +
                       " (write one, or pass --config FILE or a preset name)");
@@ -113,10 +121,12 @@ int RunLocal(const LocalOptions& o) {
             config.status().message().c_str());
     return 2;
   }
+  plan->config = std::move(config).value();
 
   // Phase 3: this host's toolchains and targets; the jobs it can run.
-  auto host = LoadHostConfig(o.host_config, cache_dir);
+  auto host = LoadHostConfig(o.host_config, plan->cache_dir);
   if (!host.ok()) return UsageError(host.status().message());
+  plan->host = std::move(host).value();
   PlanOptions plan_options;
   plan_options.unikernels = o.unikernels;
   for (const std::string& only : o.only) {
@@ -124,53 +134,48 @@ int RunLocal(const LocalOptions& o) {
     if (!filter.ok()) return UsageError("--only " + only + ": " + filter.status().message());
     plan_options.only.push_back(*filter);
   }
-  auto plans = PlanJobs(*config, plan_options);
+  auto plans = PlanJobs(plan->config, plan_options);
   if (!plans.ok()) return UsageError(plans.status().message());
-  ProcessRunner& runner = RealProcessRunner();
-  ToolchainProbe probe(runner);
-  std::vector<JobInfo> jobs = JobsForHost(*plans, *host, probe, runner, /*check_host=*/true);
-  if (o.dry_run) {
-    PrintDryRun(*plans, jobs, *host, runner);
-    return 0;
-  }
+  plan->plans = std::move(plans).value();
+  plan->probe = std::make_unique<ToolchainProbe>(RealProcessRunner());
+  return 0;
+}
 
+Result<LocalRunResult> RunLocalJobs(const LocalOptions& o, LocalPlan& plan,
+                                    const std::vector<JobInfo>& jobs,
+                                    const std::string& options_json,
+                                    const std::vector<const JobStep*>& after_boot, int slots,
+                                    bool* interrupted) {
   // Phase 4: the pipeline and its jobs, queued in the store.
-  EnsureStateDir(source->state_dir);
-  const std::string db = o.db.empty() ? source->state_dir + "/ci.db" : o.db;
-  auto store = OpenStore(db);
-  if (!store.ok()) return UsageError(store.status().message());
-  PipelineInfo pipeline_info = info;
-  pipeline_info.options_json = PipelineOptionsJson(*config);
-  SourceCheckout sources(cache_dir);
-  BenchPipelineOptions bench{!o.no_bench, ""};
-  if (!o.bench_base.empty()) {
-    auto mirror = sources.MirrorWithCommit(info.repo, info.commit);
-    auto base = mirror.ok() ? mirror->ResolveCommit(o.bench_base) : mirror.status();
-    if (!base.ok())
-      return UsageError("--bench-base " + o.bench_base + ": " + base.status().message());
-    bench.base_commit = *base;
-  }
-  pipeline_info.options_json = WithBenchOptions(pipeline_info.options_json, bench);
-  auto pipeline_id = (*store)->CreatePipeline(pipeline_info, jobs);
-  if (!pipeline_id.ok()) return UsageError(pipeline_id.status().message());
+  LocalRunResult run;
+  EnsureStateDir(plan.source.state_dir);
+  run.db = o.db.empty() ? plan.source.state_dir + "/ci.db" : o.db;
+  auto store = OpenStore(run.db);
+  if (!store.ok()) return store.status();
+  run.store = std::move(store).value();
+  PipelineInfo pipeline_info = plan.source.info;
+  pipeline_info.options_json = options_json;
+  auto pipeline_id = run.store->CreatePipeline(pipeline_info, jobs);
+  if (!pipeline_id.ok()) return pipeline_id.status();
+  run.pipeline_id = *pipeline_id;
 
   // Phase 5: run every job in-process, with a live view; first destroy the Xen
   // domains a crashed ci-run left behind.
   std::vector<TargetSpec> used_targets;
   for (const auto& j : jobs) {
-    const TargetSpec* t = host->FindTarget(j.target);
+    const TargetSpec* t = plan.host.FindTarget(j.target);
     if (j.state == JobState::kQueued && t) used_targets.push_back(*t);
   }
-  for (const std::string& line : SweepXenLeftovers(used_targets, runner))
+  for (const std::string& line : SweepXenLeftovers(used_targets, RealProcessRunner()))
     printf("%s\n", line.c_str());
-  CancelToken cancel;
+  static CancelToken cancel;  // lives until exit: the signal handler holds it
   CancelOnInterrupt(&cancel);
   const bool live = !o.plain && TerminalProgress::IsInteractive(stdout);
   int runnable = 0;
   for (const auto& j : jobs) runnable += j.state == JobState::kQueued;
   printf("Pipeline %lld: %zu jobs (%d to run, %zu skipped), db %s\n",
-         static_cast<long long>(*pipeline_id), jobs.size(), runnable, jobs.size() - runnable,
-         db.c_str());
+         static_cast<long long>(run.pipeline_id), jobs.size(), runnable, jobs.size() - runnable,
+         run.db.c_str());
   fflush(stdout);
   {
     TerminalProgress progress(stdout, live, static_cast<int>(jobs.size()));
@@ -178,24 +183,24 @@ int RunLocal(const LocalOptions& o) {
       if (j.state == JobState::kSkipped)
         progress.JobFinished(JobRecord{j}, {JobState::kSkipped, j.cause, "", 0});
     }
-    BuildCache cache(cache_dir + "/builds");
-    static const BenchStep bench_step;
+    SourceCheckout sources(plan.cache_dir);
+    BuildCache cache(plan.cache_dir + "/builds");
     JobEnvironment env;
-    env.runner = &runner;
-    env.store = store->get();
-    env.host = &*host;
-    env.toolchains = &probe;
+    env.runner = &RealProcessRunner();
+    env.store = run.store.get();
+    env.host = &plan.host;
+    env.toolchains = plan.probe.get();
     env.sources = &sources;
     env.cache = o.no_cache ? nullptr : &cache;
     env.progress = &progress;
-    env.work_root = o.work_dir.empty() ? source->state_dir + "/work" : o.work_dir;
+    env.work_root = o.work_dir.empty() ? plan.source.state_dir + "/work" : o.work_dir;
     env.keep_workspaces = o.keep_workspaces;
     env.self_command = SelfCommand();
-    env.after_boot.push_back(&bench_step);
+    env.after_boot = after_boot;
     JobPoolOptions pool;
-    pool.slots = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
+    pool.slots = slots;
     pool.worker = WorkerName();
-    pool.pipeline_id = *pipeline_id;
+    pool.pipeline_id = run.pipeline_id;
     pool.lease = std::chrono::minutes(10);
     for (const auto& j : jobs) {
       // This host already checked each queued job's toolchain and target.
@@ -205,12 +210,54 @@ int RunLocal(const LocalOptions& o) {
     ApplyPipelineOptions(pipeline_info.options_json, &pool);
     RunJobPool(env, pool, cancel);
     // Nothing stays queued after an in-process run: interrupted, or (a bug) unclaimable.
-    (*store)->CancelQueued(
-        *pipeline_id, "", cancel.cancelled() ? "interrupted" : "no slot of this run could take it");
+    run.store->CancelQueued(
+        run.pipeline_id, "",
+        cancel.cancelled() ? "interrupted" : "no slot of this run could take it");
   }
+  *interrupted = cancel.cancelled();
+  return run;
+}
+
+int RunLocal(const LocalOptions& o) {
+  LocalPlan plan;
+  if (int rc = PrepareLocalPlan(o, &plan); rc != 0) return rc;
+  if (o.cmdline) {
+    // A reproducer: the main boot gets this command line; no fuzzing.
+    for (JobPlan& p : plan.plans) p.boots[0].raw_command_line = *o.cmdline;
+  }
+  ProcessRunner& runner = RealProcessRunner();
+  std::vector<JobInfo> jobs =
+      JobsForHost(plan.plans, plan.host, *plan.probe, runner, /*check_host=*/true);
+  FuzzPipelineOptions fuzz;
+  fuzz.enabled = !o.no_fuzz && !o.cmdline;
+  if (o.fuzz_boots > 0) fuzz.boots = o.fuzz_boots;
+  if (o.dry_run) {
+    PrintDryRun(plan.plans, jobs, plan.host, runner, fuzz);
+    return 0;
+  }
+  BenchPipelineOptions bench{!o.no_bench && !o.cmdline, ""};
+  if (!o.bench_base.empty()) {
+    SourceCheckout sources(plan.cache_dir);
+    const PipelineInfo& info = plan.source.info;
+    auto mirror = sources.MirrorWithCommit(info.repo, info.commit);
+    auto base = mirror.ok() ? mirror->ResolveCommit(o.bench_base) : mirror.status();
+    if (!base.ok()) return UsageError("--bench-base " + o.bench_base + ": " + base.status().message());
+    bench.base_commit = *base;
+  }
+  const int slots =
+      o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  FuzzStep fuzz_step(slots);
+  static const BenchStep bench_step;
+  bool interrupted = false;
+  const std::string options_json =
+      WithBenchOptions(WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz), bench);
+  auto run = RunLocalJobs(o, plan, jobs, options_json, {&fuzz_step, &bench_step}, slots,
+                          &interrupted);
+  if (!run.ok()) return UsageError(run.status().message());
 
   // Phase 6: report.
-  auto report = LoadPipelineReport(**store, *pipeline_id);
+  const bool live = !o.plain && TerminalProgress::IsInteractive(stdout);
+  auto report = LoadPipelineReport(*run->store, run->pipeline_id);
   if (!report.ok()) return UsageError(report.status().message());
   PrintSummary(stdout, *report, live);
   if (!o.junit.empty()) {
@@ -221,7 +268,7 @@ int RunLocal(const LocalOptions& o) {
     if (Status s = WriteFile(o.json, PipelineJson(*report)); !s.ok())
       fprintf(stderr, "ci-run: %s\n", s.message().c_str());
   }
-  if (cancel.cancelled()) {
+  if (interrupted) {
     fprintf(stderr, "ci-run: interrupted; every VM and build was stopped\n");
     return 130;
   }
@@ -253,6 +300,13 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
   sub->add_flag("--no-cache", o->no_cache, "build everything, and do not fill the build cache");
   sub->add_flag("--dry-run", o->dry_run, "print every command the pipeline would run, run nothing");
   sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
+  sub->add_flag("--no-fuzz", o->no_fuzz, "skip the fuzz step of every job");
+  sub->add_option("--fuzz-boots", o->fuzz_boots,
+                  "fuzz budget per job in boots, instead of each unikernel's fuzz: boots")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--cmdline", o->cmdline,
+                  "boot the selected jobs' images with this guest command line instead of the "
+                  "main boot's arguments (a fuzz reproducer; write --cmdline=LINE); no fuzzing");
   sub->add_flag("--no-bench", o->no_bench, "skip the benchmarks of unikernels with bench:");
   sub->add_option("--bench-base", o->bench_base,
                   "compare benchmarks with this commit, built and run interleaved (as for a "

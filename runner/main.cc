@@ -9,6 +9,7 @@
 #include "runner/command.h"
 #include "runner/compare_command.h"
 #include "runner/history_command.h"
+#include "runner/fuzz_command.h"
 #include "runner/local_command.h"
 #include "runner/xl_command.h"
 
@@ -30,6 +31,8 @@ const cirun::CommandEntry kCommands[] = {
     {"history",
      "Find the commits that changed benchmark results along the first-parent history (bisects)",
      cirun::SetupHistoryCommand},
+    {"fuzz", "Fuzz the boot arguments of one cell: hostile bootvars, minimised findings",
+     cirun::SetupFuzzCommand},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "runner/fuzz_report.h"
 #include "runner/job_spec_json.h"
 
 namespace cirun {
@@ -88,13 +89,15 @@ std::string Tail(const std::string& s, size_t n) {
   return s.size() <= n ? s : s.substr(s.size() - n);
 }
 
-// The case names a job has, from its spec: build, boot, test:<name>...
-std::vector<std::string> CaseNames(const JobRecord& job) {
+// The case names a job has, from its spec: build, boot, test:<name>...; and
+// fuzz when it ran a fuzz step.
+std::vector<std::string> CaseNames(const JobReport& j) {
   std::vector<std::string> names = {"build", "boot"};
-  auto plan = JobPlanFromJson(job.spec_json);
+  auto plan = JobPlanFromJson(j.job.spec_json);
   if (plan.ok()) {
     for (size_t i = 1; i < plan->boots.size(); ++i) names.push_back("test:" + plan->boots[i].name);
   }
+  if (FindStep(j, "fuzz")) names.push_back("fuzz");
   return names;
 }
 
@@ -182,6 +185,7 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
               detail["warning"].get<std::string>().c_str());
     }
   }
+  PrintFuzzSummary(out, r);
   std::map<std::string, std::set<std::string>> notes;  // backend remark -> jobs
   for (const auto& j : r.jobs) {
     for (const auto& s : j.steps) {
@@ -227,7 +231,7 @@ std::string JUnitXml(const PipelineReport& r) {
     std::ostringstream cases;
     int tests = 0, failures = 0, errors = 0, skipped = 0;
     for (const JobReport* j : by_unikernel[name]) {
-      for (const auto& c : CaseNames(j->job)) {
+      for (const auto& c : CaseNames(*j)) {
         ++tests;
         const StepRecord* s = FindStep(*j, c);
         if (!s || s->outcome == "skipped")

@@ -1,12 +1,16 @@
 #include "runner/reproducer.h"
 
+#include "runner/byte_text.h"
 #include "runner/shell_quote.h"
 
 namespace cirun {
 
-std::string JobReproducer(const std::string& self, const PipelineRecord& pipeline,
-                          const JobRecord& job) {
-  std::vector<std::string> words = {self, "local"};
+namespace {
+
+// `self command SOURCE [--rev C] --unikernel U --only CELL` for one job.
+std::vector<std::string> JobWords(const std::string& self, const std::string& command,
+                                  const PipelineRecord& pipeline, const JobRecord& job) {
+  std::vector<std::string> words = {self, command};
   if (pipeline.dirty) {
     words.push_back(pipeline.worktree);
   } else {
@@ -16,6 +20,25 @@ std::string JobReproducer(const std::string& self, const PipelineRecord& pipelin
   }
   words.insert(words.end(), {"--unikernel", job.unikernel});
   if (!job.cell_key.empty()) words.insert(words.end(), {"--only", job.cell_key});
+  return words;
+}
+
+}  // namespace
+
+std::string JobReproducer(const std::string& self, const PipelineRecord& pipeline,
+                          const JobRecord& job) {
+  return ShellJoin(JobWords(self, "local", pipeline, job));
+}
+
+std::string FuzzReproducer(const std::string& self, const PipelineRecord& pipeline,
+                           const JobRecord& job, int boots, std::chrono::milliseconds time,
+                           uint64_t seed) {
+  std::vector<std::string> words = JobWords(self, "fuzz", pipeline, job);
+  words.insert(words.end(), {"--boots", std::to_string(boots)});
+  if (time.count() > 0) {
+    words.insert(words.end(), {"--seconds", std::to_string((time.count() + 999) / 1000)});
+  }
+  words.insert(words.end(), {"--seed", std::to_string(seed)});
   return ShellJoin(words);
 }
 
@@ -29,11 +52,19 @@ std::string BootReproducer(const std::string& self, const std::string& image,
   const auto ms = boot.timeout.count();
   words.insert(words.end(), {"--timeout", ms % 1000 == 0 ? std::to_string(ms / 1000) + "s"
                                                          : std::to_string(ms) + "ms"});
+  if (boot.raw_command_line) {
+    return ShellJoin(words) + " " + ShellQuoteBytes("--cmdline=" + *boot.raw_command_line);
+  }
   if (!boot.args.empty()) {
     words.push_back("--");
     words.insert(words.end(), boot.args.begin(), boot.args.end());
   }
   return ShellJoin(words);
+}
+
+std::string CommandLineReproducer(const std::string& self, const PipelineRecord& pipeline,
+                                  const JobRecord& job, const std::string& command_line) {
+  return JobReproducer(self, pipeline, job) + " " + ShellQuoteBytes("--cmdline=" + command_line);
 }
 
 }  // namespace cirun

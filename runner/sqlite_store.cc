@@ -60,6 +60,18 @@ CREATE TABLE IF NOT EXISTS perf_changes(
   head_n INTEGER NOT NULL, unit TEXT NOT NULL, source TEXT NOT NULL, reproducer TEXT NOT NULL,
   created_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS perf_changes_by_repo ON perf_changes(repo, id);
+
+// Fuzz findings (see FindingRecord in store.h).
+constexpr const char* kFindingsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS findings(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL REFERENCES jobs(id), attempt INTEGER NOT NULL,
+  repo TEXT NOT NULL, commit_sha TEXT NOT NULL, unikernel TEXT NOT NULL, cell_key TEXT NOT NULL,
+  signature TEXT NOT NULL, outcome TEXT NOT NULL, cause TEXT NOT NULL,
+  command_line TEXT NOT NULL, original TEXT NOT NULL, reproducer TEXT NOT NULL,
+  boot_reproducer TEXT NOT NULL, hits INTEGER NOT NULL, seed INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS findings_by_job ON findings(job_id, id);
 )sql";
 
 // One prepared statement; finalized on destruction.
@@ -183,8 +195,8 @@ class SqliteStore final : public Store {
 
   Status Init() {
     char* err = nullptr;
-    std::string sql =
-        std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ") + kSchema + kPerfSchema;
+    std::string sql = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ") +
+                      kSchema + kPerfSchema + kFindingsSchema;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string message = err ? err : "unknown error";
       sqlite3_free(err);
@@ -373,6 +385,57 @@ class SqliteStore final : public Store {
     std::vector<std::pair<std::string, int64_t>> out;
     int rc;
     while ((rc = s.Step()) == SQLITE_ROW) out.emplace_back(s.Text(0), s.Int(1));
+    if (rc != SQLITE_DONE) return s.Error();
+    return out;
+  }
+
+  Result<int64_t> AddFinding(const FindingRecord& f) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "INSERT INTO findings(job_id, attempt, repo, commit_sha, unikernel, cell_key, "
+                "signature, outcome, cause, command_line, original, reproducer, boot_reproducer, "
+                "hits, seed, created_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    s.Bind(1, f.job_id).Bind(2, f.attempt).Bind(3, f.repo).Bind(4, f.commit).Bind(5, f.unikernel);
+    s.Bind(6, f.cell_key).Bind(7, f.signature).Bind(8, f.outcome).Bind(9, f.cause);
+    s.Bind(10, f.command_line).Bind(11, f.original).Bind(12, f.reproducer);
+    s.Bind(13, f.boot_reproducer).Bind(14, f.hits).Bind(15, f.seed).Bind(16, NowMs());
+    CIRUN_RETURN_IF_ERROR(s.Run());
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "SELECT f.id, f.job_id, f.attempt, j.pipeline_id, f.repo, f.commit_sha, "
+                "f.unikernel, f.cell_key, f.signature, f.outcome, f.cause, f.command_line, "
+                "f.original, f.reproducer, f.boot_reproducer, f.hits, f.seed, f.created_ms "
+                "FROM findings f JOIN jobs j ON j.id = f.job_id "
+                "WHERE j.pipeline_id = ? AND f.attempt = j.attempt ORDER BY f.id");
+    s.Bind(1, pipeline_id);
+    std::vector<FindingRecord> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      FindingRecord f;
+      f.id = s.Int(0);
+      f.job_id = s.Int(1);
+      f.attempt = static_cast<int>(s.Int(2));
+      f.pipeline_id = s.Int(3);
+      f.repo = s.Text(4);
+      f.commit = s.Text(5);
+      f.unikernel = s.Text(6);
+      f.cell_key = s.Text(7);
+      f.signature = s.Text(8);
+      f.outcome = s.Text(9);
+      f.cause = s.Text(10);
+      f.command_line = s.Text(11);
+      f.original = s.Text(12);
+      f.reproducer = s.Text(13);
+      f.boot_reproducer = s.Text(14);
+      f.hits = static_cast<int>(s.Int(15));
+      f.seed = s.Int(16);
+      f.created_ms = s.Int(17);
+      out.push_back(std::move(f));
+    }
     if (rc != SQLITE_DONE) return s.Error();
     return out;
   }

@@ -117,6 +117,29 @@ struct ClaimedJob {
   PipelineRecord pipeline;
 };
 
+/// One unique finding of a fuzz step (bootvar fuzzing): a crash or hang and
+/// the minimised command line that shows it. Every text field is ASCII.
+struct FindingRecord {
+  int64_t id = 0;               // assigned by AddFinding
+  int64_t job_id = 0;           // the fuzz step's job
+  int attempt = 0;              // and attempt
+  int64_t pipeline_id = 0;      // filled in by ListFindings
+  std::string repo;             // the pipeline's repository
+  std::string commit;           // full commit id
+  std::string unikernel;        //
+  std::string cell_key;         // "compiler=gcc,target=virtio"
+  std::string signature;        // outcome + normalised console tail (finding_signature.h)
+  std::string outcome;          // "crashed" or "hung"
+  std::string cause;            // one line
+  std::string command_line;     // the minimised guest command line, EscapeBytes'd
+  std::string original;         // the command line as first booted, EscapeBytes'd
+  std::string reproducer;       // `ci-run local ... --cmdline=...`: always works
+  std::string boot_reproducer;  // `ci-run boot IMAGE ...`: while the workspace exists
+  int hits = 0;                 // fuzz inputs that showed it
+  int64_t seed = 0;             // the campaign's seed
+  int64_t created_ms = 0;       // set by AddFinding
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -178,6 +201,13 @@ class Store {
   virtual Result<int64_t> AddPerfChange(const PerfChangeRecord& change);
   /// The newest changes of `repo` ("" for every repository), at most `limit`.
   virtual Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo, int limit);
+  // --- Fuzz findings (table `findings`) ---
+  /// Records one finding (`id`, `pipeline_id` and `created_ms` are ignored);
+  /// returns its id.
+  virtual Result<int64_t> AddFinding(const FindingRecord& finding) = 0;
+  /// The findings of the current attempts of a pipeline's jobs, in the order
+  /// they were added.
+  virtual Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) = 0;
 };
 
 /// Opens the store at `url`: a path or "sqlite:PATH" for SQLite (created with

@@ -15,8 +15,12 @@ python3 - "$T/junit.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 cases = root.findall(".//testcase")
-# hello and bench: build+boot; bootvars: build+boot+7 tests; 8 cells each.
-assert len(cases) == 8 * (2 + 2 + 9), len(cases)
+# hello and bench: build+boot; bootvars: build+boot+7 tests+fuzz; 8 cells each.
+assert len(cases) == 8 * (2 + 2 + 10), len(cases)
+assert len([c for c in cases if c.get("name") == "fuzz"]) == 8
 assert not root.findall(".//failure") and not root.findall(".//error"), "failures in JUnit"
 PY
 contains "$T/out" "24 jobs: 24 passed"
+# bootvars fuzzed its boot arguments in every cell and found nothing at `good`.
+[ "$(json "$T/report.json" "sorted((s['outcome'], len(s['detail']['findings'])) for j in d['jobs'] for s in j['steps'] if s['name']=='fuzz')")" = "$(python3 -c "print([('passed', 0)] * 8)")" ] || fail "fuzz steps missing or not passed"
+contains "$T/out" "Fuzzing: 8 jobs,"

@@ -1,0 +1,455 @@
+#include "harness/fuzz_campaign.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "harness/boot.h"
+#include "harness/boot_command_line.h"
+#include "harness/delta_debug.h"
+#include "harness/duration_text.h"
+#include "harness/finding_signature.h"
+#include "harness/fuzz_oracle.h"
+#include "harness/fuzz_schedule.h"
+
+namespace cirun {
+namespace {
+
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+milliseconds Since(Clock::time_point start) {
+  return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+}
+
+// One boot of one input, judged.
+struct FuzzBoot {
+  FuzzInput input;
+  bool representable = true;  // false: the backend cannot pass this input; nothing ran
+  BootResult result;          // console cleared (the tail is kept)
+  FuzzVerdict verdict;
+};
+
+class Campaign {
+ public:
+  Campaign(const FuzzCampaignConfig& config, const BootBackend& backend, ProcessRunner& runner,
+           const CancelToken* cancel, const FuzzProgressCallback& progress)
+      : config_(config),
+        backend_(backend),
+        runner_(runner),
+        cancel_(cancel),
+        progress_(progress),
+        generator_(config.keys, config.base_args),
+        schedule_(generator_, config.seed) {}
+
+  FuzzCampaignResult Run();
+
+ private:
+  bool Cancelled() const { return cancel_ && cancel_->cancelled(); }
+  void Log(const std::string& line);
+  void Report(const char* phase);
+
+  FuzzBoot BootOne(const FuzzInput& input, milliseconds timeout);
+  std::vector<FuzzBoot> BootAll(const std::vector<FuzzInput>& inputs, milliseconds timeout);
+
+  Status Calibrate();
+  void Fuzz();
+  std::optional<FuzzFinding> Minimise(const FuzzBoot& found, size_t index, int hits);
+  void AddFinding(FuzzFinding finding);
+
+  const FuzzCampaignConfig& config_;
+  const BootBackend& backend_;
+  ProcessRunner& runner_;
+  const CancelToken* cancel_;
+  const FuzzProgressCallback& progress_;
+  BootvarGenerator generator_;
+  FuzzSchedule schedule_;
+  std::atomic<int> instance_{0};
+  milliseconds hang_timeout_{0};
+
+  std::mutex progress_mu_;                          // one progress_ call at a time
+  std::mutex mu_;                                   // guards everything below
+  FuzzCampaignResult result_;                       //
+  std::vector<std::pair<size_t, FuzzBoot>> found_;  // finding boots of the fuzz phase
+  std::map<std::string, int> raw_signatures_;       // signature -> hits
+};
+
+void Campaign::Log(const std::string& line) {
+  std::lock_guard lock(mu_);
+  result_.log += line + "\n";
+}
+
+void Campaign::Report(const char* phase) {
+  if (!progress_) return;
+  // One call at a time, counts in order; the callback may print: not under mu_.
+  std::lock_guard one_at_a_time(progress_mu_);
+  FuzzProgress p{phase, 0, config_.boots, 0};
+  {
+    std::lock_guard lock(mu_);
+    p.done = result_.inputs;
+    p.findings = static_cast<int>(raw_signatures_.size());
+  }
+  progress_(p);
+}
+
+FuzzBoot Campaign::BootOne(const FuzzInput& input, milliseconds timeout) {
+  FuzzBoot boot;
+  boot.input = input;
+  BootRequest request;
+  request.image = config_.image;
+  request.work_dir = config_.work_dir;
+  request.fail = config_.fail;
+  request.timeout = timeout;
+  request.exit_codes = config_.exit_codes;
+  if (config_.exit_codes.empty()) {
+    request.expect = config_.expect;  // a server: it passes once these matched
+  } else if (std::find(request.exit_codes.begin(), request.exit_codes.end(), kMirageHelpExit) ==
+             request.exit_codes.end()) {
+    request.exit_codes.push_back(kMirageHelpExit);
+  }
+  input.ApplyTo(&request);
+  request.instance_name = config_.instance_prefix + "-" + std::to_string(instance_++);
+  if (!backend_.Command(request).ok()) {
+    boot.representable = false;
+    return boot;
+  }
+  if (config_.shared_slots && !config_.shared_slots->Acquire(cancel_)) {
+    boot.result.outcome = BootOutcome::kInfra;
+    boot.result.cause = "cancelled";
+    boot.verdict = JudgeFuzzBoot(boot.result);
+    return boot;
+  }
+  boot.result = Boot(request, backend_, runner_, cancel_);
+  if (boot.result.outcome == BootOutcome::kInfra && !Cancelled()) {
+    boot.result = Boot(request, backend_, runner_, cancel_);  // infra: retried once
+  }
+  if (config_.shared_slots) config_.shared_slots->Release();
+  boot.result.console.clear();  // the tail is enough; hundreds of boots are kept
+  boot.verdict = JudgeFuzzBoot(boot.result);
+  return boot;
+}
+
+std::vector<FuzzBoot> Campaign::BootAll(const std::vector<FuzzInput>& inputs,
+                                        milliseconds timeout) {
+  std::vector<FuzzBoot> boots(inputs.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    threads.emplace_back([&, i] { boots[i] = BootOne(inputs[i], timeout); });
+  }
+  for (std::thread& t : threads) t.join();
+  return boots;
+}
+
+Status Campaign::Calibrate() {
+  Report("calibrate");
+  const FuzzInput valid{config_.base_args, std::nullopt, "the valid arguments"};
+  std::vector<milliseconds> times;
+  std::string line = "calibration:";
+  for (int done = 0; done < config_.calibration_boots && !Cancelled();) {
+    const int n = std::min(config_.jobs, config_.calibration_boots - done);
+    for (const FuzzBoot& b : BootAll(std::vector<FuzzInput>(n, valid), config_.boot_timeout)) {
+      ++result_.calibration_boots;
+      if (b.result.outcome == BootOutcome::kInfra) {
+        return Cancelled() ? Status::Cancelled("cancelled")
+                           : Status::Unavailable("calibration boot: " + b.result.cause);
+      }
+      if (b.result.outcome != BootOutcome::kPassed) {
+        return Status::FailedPrecondition(
+            "the valid arguments do not boot cleanly, nothing to fuzz: " +
+            std::string(BootOutcomeName(b.result.outcome)) + ": " + b.result.cause);
+      }
+      times.push_back(b.result.total);
+      line += " " + std::to_string(b.result.total.count()) + "ms";
+    }
+    done += n;
+  }
+  if (Cancelled()) return Status::Cancelled("cancelled");
+  std::sort(times.begin(), times.end());
+  result_.normal_boot = times.empty() ? milliseconds(0) : times[times.size() / 2];
+  const milliseconds slowest = times.empty() ? milliseconds(0) : times.back();
+  hang_timeout_ = std::max({5 * result_.normal_boot, 2 * slowest, milliseconds(1000)});
+  hang_timeout_ = std::min(hang_timeout_, config_.boot_timeout);
+  result_.hang_timeout = hang_timeout_;
+  Log(line + "; hang timeout " + FormatDuration(hang_timeout_));
+  return Status::Ok();
+}
+
+void Campaign::Fuzz() {
+  const auto start = Clock::now();
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    while (!Cancelled()) {
+      if (config_.time.count() > 0 && Since(start) >= config_.time) return;
+      const size_t index = next++;
+      if (index >= static_cast<size_t>(config_.boots)) return;
+      FuzzBoot boot = BootOne(schedule_.At(index), hang_timeout_);
+      if (Cancelled()) return;  // a cancelled boot says nothing
+      {
+        std::lock_guard lock(mu_);
+        ++result_.inputs;
+        if (!boot.representable) {
+          ++result_.not_representable;
+        } else {
+          ++result_.boots;
+          ++result_.outcomes[BootOutcomeName(boot.result.outcome)];
+        }
+        if (boot.representable && boot.verdict.kind == FuzzVerdict::Kind::kFinding) {
+          ++result_.raw_findings;
+          const std::string signature =
+              FindingSignature(boot.verdict.outcome, boot.result.console_tail,
+                               boot.input.GuestArgs().value_or(std::vector<std::string>{}));
+          if (raw_signatures_[signature]++ == 0) {
+            result_.log += "input " + std::to_string(index) + " (" + boot.input.origin +
+                           "): new finding: " + signature + "\n";
+          }
+          found_.emplace_back(index, std::move(boot));
+        }
+      }
+      Report("fuzz");
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < std::max(1, std::min(config_.jobs, config_.boots)); ++i)
+    threads.emplace_back(worker);
+  for (std::thread& t : threads) t.join();
+  result_.fuzz_time = Since(start);
+}
+
+std::optional<FuzzFinding> Campaign::Minimise(const FuzzBoot& found, size_t index, int hits) {
+  const BootOutcome outcome = found.verdict.outcome;
+  int budget = config_.minimise_boots;
+  int used = 0;
+  bool gave_up = false;
+  FuzzBoot last = found;  // the boot of the current smallest input
+  // Boots candidates in windows of `jobs`; the first in order that gives the
+  // same outcome wins.
+  auto first_reproducing = [&](const std::vector<FuzzInput>& candidates) -> std::optional<size_t> {
+    for (size_t start = 0; start < candidates.size(); start += config_.jobs) {
+      if (budget <= 0 || Cancelled()) {
+        gave_up = true;
+        return std::nullopt;
+      }
+      const size_t n = std::min<size_t>({static_cast<size_t>(config_.jobs),
+                                         candidates.size() - start, static_cast<size_t>(budget)});
+      std::vector<FuzzInput> window(candidates.begin() + start, candidates.begin() + start + n);
+      std::vector<FuzzBoot> boots = BootAll(window, hang_timeout_);
+      budget -= static_cast<int>(n);
+      used += static_cast<int>(n);
+      for (size_t i = 0; i < boots.size(); ++i) {
+        const FuzzVerdict& v = boots[i].verdict;
+        if (boots[i].representable && v.kind == FuzzVerdict::Kind::kFinding &&
+            v.outcome == outcome) {
+          last = std::move(boots[i]);
+          return start + i;
+        }
+      }
+    }
+    return std::nullopt;
+  };
+  auto reproduces = [&](const FuzzInput& input) { return first_reproducing({input}).has_value(); };
+
+  // A crash must show again. (A hang is confirmed with a longer timeout at
+  // the end; booting it again here would cost a hang timeout.)
+  if (outcome != BootOutcome::kHung && !reproduces(found.input)) {
+    if (Cancelled()) return std::nullopt;
+    Log("input " + std::to_string(index) + ": " + BootOutcomeName(outcome) +
+        " did not show again; reported as it was found");
+    last = found;
+  } else {
+    // A raw line that splits: go on with its arguments if they fail the same way.
+    std::optional<std::vector<std::string>> guest = found.input.GuestArgs();
+    FuzzInput input = found.input;
+    if (input.raw && guest && !reproduces({*guest, std::nullopt, input.origin})) guest.reset();
+    if (input.raw && guest) input = {*guest, std::nullopt, input.origin};
+    if (!input.raw) {
+      // Over the arguments.
+      const std::vector<std::string> args = input.args;
+      std::vector<size_t> kept = DeltaDebug(args.size(), [&](const auto& subsets) {
+        std::vector<FuzzInput> candidates;
+        for (const auto& subset : subsets) {
+          FuzzInput c{{}, std::nullopt, input.origin};
+          for (size_t i : subset) c.args.push_back(args[i]);
+          candidates.push_back(std::move(c));
+        }
+        return first_reproducing(candidates);
+      });
+      input.args.clear();
+      for (size_t i : kept) input.args.push_back(args[i]);
+      // Over the bytes of each value: the shortest failing prefix, then ddmin.
+      for (size_t a = 0; a < input.args.size(); ++a) {
+        const std::string arg = input.args[a];
+        const size_t eq = arg.starts_with("--") ? arg.find('=') : std::string::npos;
+        const std::string head = eq == std::string::npos ? "" : arg.substr(0, eq + 1);
+        const std::string value = arg.substr(head.size());
+        auto with_value = [&](std::string v) {
+          FuzzInput c = input;
+          c.args[a] = head + v;
+          return c;
+        };
+        const size_t length = ShortestReproducingLength(
+            value.size(), [&](size_t n) { return reproduces(with_value(value.substr(0, n))); });
+        std::string prefix = value.substr(0, length);
+        // Readable when only the length matters: as many 'a' bytes.
+        const std::string plain(prefix.size(), 'a');
+        if (!prefix.empty() && prefix != plain && reproduces(with_value(plain))) prefix = plain;
+        // Bytes of a value made of one byte repeated cannot go: the shorter
+        // prefixes were just found not to fail.
+        const bool uniform =
+            prefix.find_first_not_of(prefix.empty() ? 'a' : prefix[0]) == std::string::npos;
+        std::vector<size_t> bytes =
+            DeltaDebug(uniform ? 0 : prefix.size(), [&](const auto& subsets) {
+              std::vector<FuzzInput> candidates;
+              for (const auto& subset : subsets) {
+                std::string v;
+                for (size_t i : subset) v += prefix[i];
+                candidates.push_back(with_value(v));
+              }
+              return first_reproducing(candidates);
+            });
+        std::string minimal = prefix;
+        if (!uniform) {
+          minimal.clear();
+          for (size_t i : bytes) minimal += prefix[i];
+        }
+        input.args[a] = head + minimal;
+      }
+    } else {
+      // A line that does not split: over its bytes.
+      const std::string raw = *input.raw;
+      auto with_raw = [&](std::string r) { return FuzzInput{{}, std::move(r), input.origin}; };
+      const size_t length = ShortestReproducingLength(
+          raw.size(), [&](size_t n) { return reproduces(with_raw(raw.substr(0, n))); });
+      const std::string prefix = raw.substr(0, length);
+      std::vector<size_t> bytes = DeltaDebug(prefix.size(), [&](const auto& subsets) {
+        std::vector<FuzzInput> candidates;
+        for (const auto& subset : subsets) {
+          std::string r;
+          for (size_t i : subset) r += prefix[i];
+          candidates.push_back(with_raw(r));
+        }
+        return first_reproducing(candidates);
+      });
+      std::string minimal;
+      for (size_t i : bytes) minimal += prefix[i];
+      input.raw = minimal;
+    }
+    if (Cancelled()) return std::nullopt;
+    // `last` is the boot of the smallest input that reproduced.
+  }
+  FuzzFinding finding;
+  finding.outcome = last.verdict.outcome;
+  finding.cause = last.verdict.cause;
+  finding.input = last.input;
+  finding.original = found.input;
+  finding.console_tail = last.result.console_tail;
+  finding.first_input = index;
+  finding.hits = hits;
+  finding.minimise_boots = used;
+  finding.minimal = !gave_up;
+  {
+    std::lock_guard lock(mu_);
+    result_.minimise_boots += used;
+  }
+  if (finding.outcome == BootOutcome::kHung) {
+    // A hang must survive a longer timeout; otherwise it was a slow boot.
+    const milliseconds confirm = std::min(2 * hang_timeout_, config_.boot_timeout);
+    FuzzBoot again = BootOne(finding.input, confirm);
+    {
+      std::lock_guard lock(mu_);
+      ++result_.confirm_boots;
+    }
+    if (Cancelled()) return std::nullopt;
+    if (again.verdict.kind != FuzzVerdict::Kind::kFinding) {
+      Log("input " + std::to_string(index) + ": the minimised hang finished within " +
+          FormatDuration(confirm) + "; a slow boot, dropped");
+      std::lock_guard lock(mu_);
+      ++result_.dropped_slow;
+      return std::nullopt;
+    }
+    finding.outcome = again.verdict.outcome;
+    finding.cause = again.verdict.cause;
+    finding.console_tail = again.result.console_tail;
+  }
+  finding.signature =
+      FindingSignature(finding.outcome, finding.console_tail,
+                       finding.input.GuestArgs().value_or(std::vector<std::string>{}));
+  Log("input " + std::to_string(index) + ": minimised in " + std::to_string(used) + " boots" +
+      (finding.minimal ? "" : " (budget spent)") + " to " +
+      AbbreviateCommandLine(finding.input.CommandLine()) + ": " + finding.signature);
+  return finding;
+}
+
+void Campaign::AddFinding(FuzzFinding finding) {
+  for (FuzzFinding& known : result_.findings) {
+    if (known.signature != finding.signature) continue;
+    known.hits += finding.hits;
+    if (finding.input.CommandLine().size() < known.input.CommandLine().size()) {
+      known.input = finding.input;
+    }
+    Log("input " + std::to_string(finding.first_input) + ": same finding as input " +
+        std::to_string(known.first_input));
+    return;
+  }
+  result_.findings.push_back(std::move(finding));
+}
+
+FuzzCampaignResult Campaign::Run() {
+  const auto start = Clock::now();
+  result_.status = Calibrate();
+  if (result_.status.ok()) {
+    Fuzz();
+    if (Cancelled()) result_.status = Status::Cancelled("cancelled");
+  }
+  if (result_.status.ok()) {
+    // First input of each raw signature, in input order.
+    std::sort(found_.begin(), found_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::map<std::string, bool> seen;
+    for (const auto& [index, boot] : found_) {
+      const std::string signature =
+          FindingSignature(boot.verdict.outcome, boot.result.console_tail,
+                           boot.input.GuestArgs().value_or(std::vector<std::string>{}));
+      if (seen[signature]) continue;
+      seen[signature] = true;
+      Report("minimise");
+      std::optional<FuzzFinding> finding = Minimise(boot, index, raw_signatures_[signature]);
+      if (Cancelled()) break;
+      if (finding) AddFinding(std::move(*finding));
+    }
+    if (Cancelled()) result_.status = Status::Cancelled("cancelled");
+  }
+  const auto infra = result_.outcomes.find("infra");
+  const int infra_boots = infra == result_.outcomes.end() ? 0 : infra->second;
+  if (result_.status.ok() && infra_boots * 2 > result_.boots && result_.boots > 0) {
+    result_.status =
+        Status::Unavailable(std::to_string(infra_boots) + " of " + std::to_string(result_.boots) +
+                            " fuzz boots failed on the host (infra)");
+  }
+  result_.total_time = Since(start);
+  return std::move(result_);
+}
+
+}  // namespace
+
+double FuzzCampaignResult::BootsPerSecond() const {
+  return fuzz_time.count() > 0 ? boots * 1000.0 / static_cast<double>(fuzz_time.count()) : 0;
+}
+
+FuzzCampaignResult RunFuzzCampaign(const FuzzCampaignConfig& config, const BootBackend& backend,
+                                   ProcessRunner& runner, const CancelToken* cancel,
+                                   const FuzzProgressCallback& progress) {
+  FuzzCampaignConfig checked = config;
+  checked.jobs = std::max(1, config.jobs);
+  try {
+    Campaign campaign(checked, backend, runner, cancel, progress);
+    return campaign.Run();
+  } catch (const std::exception& e) {
+    FuzzCampaignResult result;
+    result.status = Status::Internal(std::string("fuzz campaign: ") + e.what());
+    return result;
+  }
+}
+
+}  // namespace cirun

@@ -1,0 +1,246 @@
+// Fuzz campaigns against a model of the fixture's `bootvars` unikernel (a
+// ProcessRunner that answers from the arguments, without starting anything).
+#include "harness/fuzz_campaign.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <map>
+
+#include "harness/process_backend.h"
+#include "tests/scratch_dir.h"
+
+namespace cirun {
+namespace {
+
+using std::chrono::milliseconds;
+using Strings = std::vector<std::string>;
+
+// bootvars with its planted defects: --name longer than 100 bytes smashes the
+// stack, --port=0 loops forever. `fixed` rejects both instead. `slow_zero`
+// makes --port=0 a boot that takes 1.5 s (not a hang).
+class BootvarsModel : public ProcessRunner {
+ public:
+  bool fixed = false;
+  bool slow_zero = false;
+  bool valid_args_fail = false;
+
+  ProcessExit Run(const ProcessSpec& spec, const OutputCallback& on_output,
+                  const CancelToken* cancel) override {
+    ProcessExit exit;
+    exit.kind = ProcessExit::Kind::kExited;
+    exit.pid = 1;
+    if (cancel && cancel->cancelled()) {
+      exit.kind = ProcessExit::Kind::kCancelled;
+      return exit;
+    }
+    std::string out;
+    exit.code = Boot(Strings(spec.argv.begin() + 1, spec.argv.end()), &out);
+    if (exit.code == kHang && (!slow_zero || spec.timeout < milliseconds(1500))) {
+      exit.kind = ProcessExit::Kind::kTimedOut;
+      exit.timeout = spec.timeout;
+      exit.elapsed = spec.timeout;
+    } else if (exit.code == kHang) {
+      out += "slots: 0\nSUCCESS\n";
+      exit.code = 0;
+    }
+    if (on_output && !out.empty() && on_output(out, milliseconds(1)) == OutputAction::kStop) {
+      exit.kind = ProcessExit::Kind::kStopped;
+    }
+    return exit;
+  }
+
+ private:
+  static constexpr int kHang = -1;
+
+  int Boot(const Strings& args, std::string* out) const {
+    if (valid_args_fail) return 3;
+    std::map<std::string, std::string> seen;
+    for (const std::string& arg : args) {
+      const size_t eq = arg.find('=');
+      const std::string key = arg.substr(0, eq);
+      if (key != "--name" && key != "--port" && key != "--verbose") {
+        *out += "error: unknown option\n";
+        return 64;
+      }
+      if (seen.count(key)) {
+        *out += "error: repeated\n";
+        return 64;
+      }
+      seen[key] = eq == std::string::npos ? "" : arg.substr(eq + 1);
+    }
+    const std::string name = seen.count("--name") ? seen["--name"] : "mirage";
+    const std::string port = seen.count("--port") ? seen["--port"] : "8080";
+    if (name.size() > 100 && fixed) {
+      *out += "error: too long\n";
+      return 64;
+    }
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535 ||
+        (std::stoi(port) == 0 && fixed)) {
+      *out += "error: bad port\n";
+      return 64;
+    }
+    *out += "bootvars on unix\nname: \"" + name + "\"\n";
+    if (name.size() > 100) {
+      *out += "PANIC: stack smashing detected\n";
+      return 255;
+    }
+    *out += "port: " + port + "\nverbose: false\n";
+    if (std::stoi(port) == 0) return kHang;
+    *out += "SUCCESS\n";
+    return 0;
+  }
+};
+
+struct Fixture {
+  testing::ScratchDir dir;
+  TargetSpec target;
+  std::unique_ptr<ProcessBackend> backend;
+  FuzzCampaignConfig config;
+
+  Fixture() {
+    std::ofstream(dir / "bootvars.unix") << "image";
+    target.name = "unix";
+    backend = std::make_unique<ProcessBackend>(target);
+    config.image = dir / "bootvars.unix";
+    config.base_args = {"--name=ci", "--port=8443", "--verbose"};
+    config.keys = {{"name", ParseBootvarType("string").value()},
+                   {"port", ParseBootvarType("int[1,65535]").value()},
+                   {"verbose", ParseBootvarType("bool").value()}};
+    config.boots = 150;
+    config.jobs = 3;
+  }
+};
+
+const FuzzFinding* Find(const FuzzCampaignResult& r, BootOutcome outcome) {
+  for (const FuzzFinding& f : r.findings)
+    if (f.outcome == outcome) return &f;
+  return nullptr;
+}
+
+TEST_CASE("campaign: both planted defects found once each, minimised") {
+  Fixture f;
+  BootvarsModel model;
+  const FuzzCampaignResult r = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  INFO(r.log);
+  REQUIRE(r.status.ok());
+  CHECK(r.inputs == 150);
+  CHECK(r.boots + r.not_representable == 150);
+  CHECK(r.calibration_boots == 3);
+  CHECK(r.hang_timeout == milliseconds(1000));
+  REQUIRE(r.findings.size() == 2);
+  const FuzzFinding* hang = Find(r, BootOutcome::kHung);
+  const FuzzFinding* crash = Find(r, BootOutcome::kCrashed);
+  REQUIRE(hang);
+  REQUIRE(crash);
+  CHECK(hang->input.args == Strings{"--port=0"});
+  CHECK(hang->input.CommandLine() == "--port=0");
+  CHECK(hang->signature == "hung: port: # | verbose: false");
+  CHECK(hang->minimal);
+  CHECK(crash->input.args.size() == 1);
+  CHECK(crash->input.args[0] == "--name=" + std::string(101, 'a'));
+  CHECK(crash->minimal);
+  CHECK(crash->signature == "crashed: name: \"<arg>\" | PANIC: stack smashing detected");
+  CHECK(crash->cause.find("PANIC: stack smashing detected") != std::string::npos);
+  CHECK(crash->hits >= 2);  // several long names crash the same way
+  CHECK(r.confirm_boots == 1);
+}
+
+TEST_CASE("campaign: the same seed gives the same findings, whatever the parallelism") {
+  Fixture f;
+  BootvarsModel model;
+  f.config.boots = 200;
+  const FuzzCampaignResult a = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  f.config.jobs = 1;
+  const FuzzCampaignResult b = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  REQUIRE(a.findings.size() == b.findings.size());
+  for (size_t i = 0; i < a.findings.size(); ++i) {
+    CHECK(a.findings[i].signature == b.findings[i].signature);
+    CHECK(a.findings[i].input == b.findings[i].input);
+    CHECK(a.findings[i].original == b.findings[i].original);
+    CHECK(a.findings[i].first_input == b.findings[i].first_input);
+    // (minimise_boots may differ: a wider window boots more candidates per round)
+  }
+  CHECK(a.outcomes == b.outcomes);
+}
+
+TEST_CASE("campaign: the fixed unikernel has no findings") {
+  Fixture f;
+  BootvarsModel model;
+  model.fixed = true;
+  const FuzzCampaignResult r = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  CHECK(r.status.ok());
+  CHECK(r.findings.empty());
+  CHECK(r.raw_findings == 0);
+  CHECK(r.outcomes.count("hung") == 0);
+  CHECK(r.outcomes.at("rejected") > 50);
+  CHECK(r.outcomes.at("passed") > 0);
+}
+
+TEST_CASE("campaign: a boot slower than the hang timeout is dropped, not reported") {
+  Fixture f;
+  BootvarsModel model;
+  model.slow_zero = true;
+  f.config.keys.resize(2);  // name and port
+  f.config.boots = 2;       // name="" and port=0
+  const FuzzCampaignResult r = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  INFO(r.log);
+  CHECK(r.status.ok());
+  CHECK(r.raw_findings == 1);
+  CHECK(r.findings.empty());
+  CHECK(r.dropped_slow == 1);
+  CHECK(r.log.find("a slow boot, dropped") != std::string::npos);
+}
+
+TEST_CASE("campaign: nothing is fuzzed when the valid arguments do not pass") {
+  Fixture f;
+  BootvarsModel model;
+  model.valid_args_fail = true;
+  const FuzzCampaignResult r = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  CHECK(r.status.code() == Status::Code::kFailedPrecondition);
+  CHECK(r.status.message().starts_with("the valid arguments do not boot cleanly"));
+  CHECK(r.inputs == 0);
+}
+
+TEST_CASE("campaign: cancelled before it starts") {
+  Fixture f;
+  BootvarsModel model;
+  CancelToken cancel;
+  cancel.Cancel();
+  const FuzzCampaignResult r = RunFuzzCampaign(f.config, *f.backend, model, &cancel);
+  CHECK(r.status.code() == Status::Code::kCancelled);
+  CHECK(r.findings.empty());
+}
+
+TEST_CASE("campaign: the time budget stops fuzzing") {
+  Fixture f;
+  BootvarsModel model;
+  model.fixed = true;
+  f.config.boots = 1'000'000;
+  f.config.time = milliseconds(300);
+  const FuzzCampaignResult r = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  CHECK(r.status.ok());
+  CHECK(r.inputs > 0);
+  CHECK(r.inputs < 1'000'000);
+}
+
+TEST_CASE("campaign: progress reports every input") {
+  Fixture f;
+  BootvarsModel model;
+  model.fixed = true;
+  f.config.boots = 20;
+  int fuzz_reports = 0, last_done = 0;
+  RunFuzzCampaign(f.config, *f.backend, model, nullptr, [&](const FuzzProgress& p) {
+    if (std::string(p.phase) == "fuzz") {
+      ++fuzz_reports;
+      last_done = p.done;
+      CHECK(p.total == 20);
+    }
+  });
+  CHECK(fuzz_reports == 20);
+  CHECK(last_done == 20);
+}
+
+}  // namespace
+}  // namespace cirun

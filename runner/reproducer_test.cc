@@ -1,0 +1,58 @@
+// One-line reproducers: jobs, boots, command lines and fuzz campaigns.
+#include "runner/reproducer.h"
+
+#include <doctest/doctest.h>
+
+namespace cirun {
+namespace {
+
+PipelineRecord Pipeline() {
+  PipelineRecord p;
+  p.repo = "/src/my repo";
+  p.commit = "f228877c0670aaaabbbbccccddddeeeeffff0000";
+  return p;
+}
+
+JobRecord Job() {
+  JobRecord j;
+  j.unikernel = "bootvars";
+  j.cell_key = "compiler=gcc,target=virtio";
+  return j;
+}
+
+TEST_CASE("CommandLineReproducer: the job's local run with --cmdline, bash-quoted") {
+  CHECK(CommandLineReproducer("ci-run", Pipeline(), Job(), "--port=0") ==
+        "ci-run local '/src/my repo' --rev f228877c0670 --unikernel bootvars "
+        "--only compiler=gcc,target=virtio --cmdline=--port=0");
+  CHECK(CommandLineReproducer("ci-run", Pipeline(), Job(), "--name=a b\xff")
+            .ends_with(" $'--cmdline=--name=a b\\xff'"));
+}
+
+TEST_CASE("FuzzReproducer: ci-run fuzz of the job's cell with its budget and seed") {
+  CHECK(FuzzReproducer("ci-run", Pipeline(), Job(), 40, std::chrono::milliseconds(2500), 7) ==
+        "ci-run fuzz '/src/my repo' --rev f228877c0670 --unikernel bootvars "
+        "--only compiler=gcc,target=virtio --boots 40 --seconds 3 --seed 7");
+  PipelineRecord dirty = Pipeline();
+  dirty.dirty = true;
+  dirty.worktree = "/work/tree";
+  CHECK(FuzzReproducer("ci-run", dirty, Job(), 5, {}, 1) ==
+        "ci-run fuzz /work/tree --unikernel bootvars --only compiler=gcc,target=virtio "
+        "--boots 5 --seed 1");
+}
+
+TEST_CASE("BootReproducer: --cmdline instead of -- ARGS for a raw command line") {
+  BootCase boot;
+  boot.args = {"--name=ci"};
+  boot.expect = {"^SUCCESS$"};
+  boot.timeout = std::chrono::seconds(20);
+  CHECK(BootReproducer("ci-run", "/w/b.virtio", "virtio", boot) ==
+        "ci-run boot /w/b.virtio --target virtio --expect '^SUCCESS$' --exit 0 --timeout 20s "
+        "-- --name=ci");
+  boot.raw_command_line = "--port=0 \"a b\"";
+  CHECK(BootReproducer("ci-run", "/w/b.virtio", "virtio", boot) ==
+        "ci-run boot /w/b.virtio --target virtio --expect '^SUCCESS$' --exit 0 --timeout 20s "
+        "'--cmdline=--port=0 \"a b\"'");
+}
+
+}  // namespace
+}  // namespace cirun
