@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS perf_changes(
   head_n INTEGER NOT NULL, unit TEXT NOT NULL, source TEXT NOT NULL, reproducer TEXT NOT NULL,
   created_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS perf_changes_by_repo ON perf_changes(repo, id);
+)sql";
 
 // Fuzz findings (see FindingRecord in store.h).
 constexpr const char* kFindingsSchema = R"sql(
