@@ -7,6 +7,11 @@
 #include "runner/boot_command.h"
 #include "runner/command.h"
 #include "runner/local_command.h"
+#include "runner/nightly_command.h"
+#include "runner/rebuild_command.h"
+#include "runner/serve_command.h"
+#include "runner/status_command.h"
+#include "runner/worker_command.h"
 
 namespace {
 
@@ -16,6 +21,14 @@ const cirun::CommandEntry kCommands[] = {
      cirun::SetupLocalCommand},
     {"boot", "Boot one image through the harness and judge it (the building block of reproducers)",
      cirun::SetupBootCommand},
+    {"serve", "Run the service: GitHub webhook, commit statuses, /metrics; jobs in-process",
+     cirun::SetupServeCommand},
+    {"worker", "Claim jobs from the service's store and run them (any number of machines)",
+     cirun::SetupWorkerCommand},
+    {"nightly", "Queue the nightly pipeline of every configured repository (from cron)",
+     cirun::SetupNightlyCommand},
+    {"status", "List the pipelines in the store, or show one", cirun::SetupStatusCommand},
+    {"rebuild", "Run a pipeline again, or only its failed jobs", cirun::SetupRebuildCommand},
 };
 
 }  // namespace
