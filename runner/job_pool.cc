@@ -102,7 +102,8 @@ class Pool {
       Status released =
           env_.store->ReleaseJob(claimed.job.id, options_.worker, claimed.job.attempt);
       env_.progress->Message(
-          claimed.job.name + ": " +
+          "pipeline " + std::to_string(claimed.job.pipeline_id) + " job " +
+          std::to_string(claimed.job.id) + " " + claimed.job.name + ": " +
           (released.ok() ? "handed back to the queue" : "not handed back: " + released.message()));
     } else if (Status written = env_.store->FinishJob(claimed.job.id, options_.worker,
                                                       claimed.job.attempt, result);

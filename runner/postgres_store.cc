@@ -489,8 +489,14 @@ std::string RedactDatabaseUrl(const std::string& url) {
   return out;
 }
 
+std::string WithConnectTimeout(const std::string& url) {
+  if (url.find("connect_timeout") != std::string::npos) return url;
+  if (url.find("://") == std::string::npos) return url + " connect_timeout=10";  // key=value form
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
+}
+
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
-  auto store = std::make_unique<PostgresStore>(url);
+  auto store = std::make_unique<PostgresStore>(WithConnectTimeout(url));
   CIRUN_RETURN_IF_ERROR(store->Init());
   return std::unique_ptr<Store>(std::move(store));
 }

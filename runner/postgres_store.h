@@ -20,8 +20,13 @@ namespace cirun {
 /// when several processes start at once). One connection per store, used by
 /// one thread at a time; a broken connection is re-opened on the next call.
 /// Returns Unavailable if the server cannot be reached (the message never
-/// contains the password).
+/// contains the password). Without a connect_timeout in `url`, connecting
+/// gives up after 10 s (WithConnectTimeout).
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url);
+
+/// `url` with connect_timeout=10 added unless it names one (URI or
+/// key=value form), so that an unreachable server cannot hang a worker.
+std::string WithConnectTimeout(const std::string& url);
 
 /// `url` with any password replaced by "***" (for messages and logs).
 std::string RedactDatabaseUrl(const std::string& url);

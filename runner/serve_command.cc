@@ -161,14 +161,18 @@ int RunServe(const std::string& config_path) {
   // Phase 5: the loops: store watcher, lease reaper, in-process jobs.
   std::thread watching([&] {
     bool started = false;
+    std::string last_error;  // logged once, until the store answers again
     while (!stop.cancelled()) {
       Status s = started ? watcher.Poll() : watcher.Start();
       if (s.ok()) {
         started = true;
         health.Ok();
+        if (!last_error.empty()) log.Line("the store answers again");
+        last_error.clear();
       } else {
         health.Failed(s.message());
-        log.Line("warning: " + s.ToString());
+        if (s.message() != last_error) log.Line("warning: " + s.ToString());
+        last_error = s.message();
       }
       metrics.PlanQueueDepth(plans.Depth());
       SleepUnlessCancelled(stop, std::chrono::seconds(1));

@@ -159,7 +159,7 @@ TEST_CASE_TEMPLATE("Store writes a result once and only from the lease holder", 
 }
 
 TEST_CASE_TEMPLATE(
-    "Store requeues a job whose lease expired; the old holder can no longer finish it", B,
+    "Store requeues a job whose lease expired and the old holder can no longer finish it", B,
     STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
@@ -334,6 +334,15 @@ TEST_CASE("OpenStore opens PostgreSQL URLs and reports an unreachable server") {
   CHECK(store.status().code() == Status::Code::kUnavailable);
   CHECK(store.status().message().find("s3cret") == std::string::npos);
   CHECK(store.status().message().find("postgresql://ci:***@127.0.0.1:1/ci") != std::string::npos);
+}
+
+TEST_CASE("WithConnectTimeout bounds connecting unless the URL says otherwise") {
+  CHECK(WithConnectTimeout("postgresql://h/d") == "postgresql://h/d?connect_timeout=10");
+  CHECK(WithConnectTimeout("postgresql://h/d?sslmode=require") ==
+        "postgresql://h/d?sslmode=require&connect_timeout=10");
+  CHECK(WithConnectTimeout("postgresql://h/d?connect_timeout=3") ==
+        "postgresql://h/d?connect_timeout=3");
+  CHECK(WithConnectTimeout("host=h dbname=d") == "host=h dbname=d connect_timeout=10");
 }
 
 TEST_CASE("RedactDatabaseUrl hides passwords only") {
