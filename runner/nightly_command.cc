@@ -75,6 +75,12 @@ int RunNightly(const NightlyOptions& o) {
     printf("%s%s\n",
            DescribePlanned(out.id, out.created, out.planned.info, out.planned.jobs).c_str(),
            out.created ? "" : "; use --again to queue another");
+    // A repository that cannot be fetched is the operator's problem: tell cron.
+    const std::vector<JobInfo>& jobs = out.planned.jobs;
+    if (out.created && jobs.size() == 1 && jobs[0].name == kPlanJobName &&
+        jobs[0].state == JobState::kInfra) {
+      rc = 1;
+    }
   }
   return rc;
 }

@@ -24,7 +24,9 @@ struct NightlyOptions {
 };
 
 /// Prints one line per repository. Exit code: 0 every pipeline queued (or
-/// queued already today), 1 a store error, 2 configuration or usage error.
+/// queued already today; a repository whose .ci-run.yml is broken gets a
+/// failed pipeline and its failure status), 1 a store error or a repository
+/// that cannot be fetched, 2 configuration or usage error.
 int RunNightly(const NightlyOptions& options);
 
 void SetupNightlyCommand(CLI::App* sub, int* exit_code);

@@ -22,6 +22,10 @@ PlannedPipeline Unplannable(PipelineInfo info, JobState state, const std::string
 
 }  // namespace
 
+bool IsCommitId(const std::string& s) {
+  return s.size() == 40 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 bool IsPlanJob(const JobRecord& job) {
   return job.unikernel.empty() && job.name == kPlanJobName;
 }
@@ -64,6 +68,8 @@ PlannedPipeline PlanServicePipeline(const PipelineRequest& request,
   info.delivery_id = request.delivery_id;
   info.options_json = MergeOptionsJson("{}", request.options_json);
 
+  // Until it is resolved, a branch name (nightly) is no commit id.
+  if (!IsCommitId(info.commit)) info.commit.clear();
   auto mirror = GitMirror::Sync(context.cache_dir, request.url);
   if (!mirror.ok()) {
     return Unplannable(info, JobState::kInfra,

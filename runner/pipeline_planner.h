@@ -24,6 +24,9 @@ inline constexpr const char* kPlanJobName = "plan";
 /// True for that job (no unikernel, named "plan").
 bool IsPlanJob(const JobRecord& job);
 
+/// True for a full commit id (40 lowercase hex digits).
+bool IsCommitId(const std::string& s);
+
 /// Configuration and planning, parsed and validated before anything runs.
 struct PlannedJobs {
   RepoConfig config;
@@ -62,7 +65,8 @@ struct PlannedPipeline {
 /// commit or the host (fetch error, unknown commit, no or invalid
 /// .ci-run.yml) becomes a pipeline with one final job named "plan" whose
 /// cause is the message (FILE:LINE:COL for configuration errors): kFailed for
-/// the commit's fault, kInfra for the host's. Options: the config's
+/// the commit's fault, kInfra for the host's. The pipeline's commit is ""
+/// when a branch name could not be resolved. Options: the config's
 /// (PipelineOptionsJson) with `request.options_json`'s keys over them.
 PlannedPipeline PlanServicePipeline(const PipelineRequest& request,
                                     const ServicePlanContext& context);

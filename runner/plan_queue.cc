@@ -5,7 +5,8 @@ namespace cirun {
 std::string DescribePlanned(int64_t id, bool created, const PipelineInfo& info,
                             const std::vector<JobInfo>& jobs) {
   std::string line = "pipeline " + std::to_string(id) + " (" + info.trigger + " " + info.repo_name +
-                     " " + info.ref + " " + info.commit.substr(0, 12) + "): ";
+                     " " + info.ref + " " +
+                     (info.commit.empty() ? "unresolved" : info.commit.substr(0, 12)) + "): ";
   if (!created) return line + "exists already (delivery " + info.delivery_id + ")";
   if (jobs.size() == 1 && jobs[0].name == kPlanJobName && IsFinal(jobs[0].state)) {
     return line + "not planned: " + jobs[0].cause;

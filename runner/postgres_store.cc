@@ -16,8 +16,15 @@ namespace {
 #define CIRUN_PG_NOW_MS "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT"
 
 // The schema, one statement per entry, applied in order under an advisory
-// lock (several processes may start at once). Every statement must be
-// idempotent (IF NOT EXISTS); new tables are appended at the end.
+// lock (several processes may start at once) each time a store is opened.
+// Every statement must be idempotent: new tables and indexes are appended
+// with IF NOT EXISTS, new columns with ALTER TABLE ... ADD COLUMN IF NOT
+// EXISTS, so that an existing database is brought up to date.
+//
+// Adding a Store method: one Tx<T>("what it does", [&](pqxx::work& tx) ->
+// Result<T> { ... }) call; the lambda runs exec_params with $n parameters and
+// returns the value or a Status (a non-OK Status rolls the transaction back).
+// Time comes from CIRUN_PG_NOW_MS, never from this machine's clock.
 constexpr const char* kSchema[] = {
     R"sql(CREATE TABLE IF NOT EXISTS pipelines(
   id BIGSERIAL PRIMARY KEY,

@@ -6,10 +6,19 @@
 
 namespace cirun {
 
+namespace {
+
+// Statuses belong to a commit: a pipeline whose branch was never resolved has none.
+bool HasCommit(const PipelineRecord& p) {
+  return IsCommitId(p.commit);
+}
+
+}  // namespace
+
 void StatusReporter::JobChanged(const PipelineRecord& pipeline, const JobRecord& job,
                                 std::optional<JobState> before) {
   // The "plan" job of an unplannable pipeline has no cell; the summary says it all.
-  if (IsPlanJob(job) || !reported_(pipeline)) return;
+  if (IsPlanJob(job) || !HasCommit(pipeline) || !reported_(pipeline)) return;
   post_(JobCommitStatus(pipeline, job));
 }
 
@@ -17,13 +26,14 @@ void StatusReporter::PipelineSeen(const PipelineRecord& pipeline,
                                   const std::vector<JobRecord>& jobs) {
   const bool finished =
       std::all_of(jobs.begin(), jobs.end(), [](const JobRecord& j) { return IsFinal(j.state); });
-  if (finished || !reported_(pipeline)) return;  // PipelineFinished posts the final summary
+  // A finished pipeline gets its final summary from PipelineFinished.
+  if (finished || !HasCommit(pipeline) || !reported_(pipeline)) return;
   post_(SummaryCommitStatus(pipeline, jobs));
 }
 
 void StatusReporter::PipelineFinished(const PipelineRecord& pipeline,
                                       const std::vector<JobRecord>& jobs) {
-  if (!reported_(pipeline)) return;
+  if (!HasCommit(pipeline) || !reported_(pipeline)) return;
   post_(SummaryCommitStatus(pipeline, jobs));
 }
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/pipeline_planner.h"
+
 namespace cirun {
 namespace {
 
@@ -26,10 +28,6 @@ std::string StringAt(const json& doc, std::initializer_list<const char*> path) {
 
 std::string FirstLine(const std::string& text) {
   return text.substr(0, text.find('\n'));
-}
-
-bool IsCommitId(const std::string& s) {
-  return s.size() == 40 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
 WebhookDecision Push(const json& doc, const RepositoryConfig& repo, PipelineRequest request) {
