@@ -52,7 +52,7 @@ int RunNightly(const NightlyOptions& o) {
   ProcessRunner& runner = RealProcessRunner();
   ToolchainProbe probe(runner);
   ServicePlanContext context{config->cache_dir, &config->host, &probe, &runner,
-                             config->serve_runs_jobs};
+                             config->OneMachine()};
   const std::string day = UtcStamp("%Y-%m-%d");
   int rc = 0;
   for (const RepositoryConfig* repo : repos) {

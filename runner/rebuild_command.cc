@@ -65,7 +65,7 @@ int RunRebuild(const RebuildOptions& o) {
     PipelineRequest request{info.repo_name, info.repo,  info.commit, info.ref,
                             "rebuild",      info.title, "",          info.options_json};
     auto out = PlanQueue::PlanAndCreate(
-        store, {c.cache_dir, &c.host, &probe, &runner, c.serve_runs_jobs}, request);
+        store, {c.cache_dir, &c.host, &probe, &runner, c.OneMachine()}, request);
     if (!out.status.ok()) {
       fprintf(stderr, "ci-run rebuild: %s\n", out.status.message().c_str());
       return 1;

@@ -120,7 +120,7 @@ int RunServe(const std::string& config_path) {
   // Phase 4: planning and the webhook.
   ProcessRunner& runner = RealProcessRunner();
   ToolchainProbe probe(runner);
-  ServicePlanContext plan_context{c.cache_dir, &c.host, &probe, &runner, c.serve_runs_jobs};
+  ServicePlanContext plan_context{c.cache_dir, &c.host, &probe, &runner, c.OneMachine()};
   PlanQueue plans(**store, plan_context, log);
   WebhookIntake intake(
       c, *secret,

@@ -297,6 +297,10 @@ const RepositoryConfig* ServiceConfig::FindRepository(const std::string& full_na
   return nullptr;
 }
 
+bool ServiceConfig::OneMachine() const {
+  return serve_runs_jobs && database.starts_with("sqlite:");
+}
+
 Result<ServiceConfig> ParseServiceConfig(const std::string& text, const std::string& file_name,
                                          const std::string& base_dir) {
   ConfigReader reader(file_name);

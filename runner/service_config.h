@@ -90,6 +90,11 @@ struct ServiceConfig {
   /// The repository configured under `full_name` (case-insensitive, as GitHub
   /// names are), or nullptr.
   const RepositoryConfig* FindRepository(const std::string& full_name) const;
+
+  /// True when `serve` runs every job itself on one SQLite store: then a cell
+  /// this host cannot run is skipped with the reason when it is planned (as in
+  /// `ci-run local`). Otherwise it waits for a worker offering its labels.
+  bool OneMachine() const;
 };
 
 /// Parses `text` (the contents of `file_name`). Relative paths are resolved

@@ -73,6 +73,7 @@ TEST_CASE("ParseServiceConfig reads every section") {
   CHECK(c->worker_labels == std::vector<std::string>{"target:virtio", "toolchain:gcc"});
   CHECK(c->lease == std::chrono::seconds(90));
   CHECK(!c->serve_runs_jobs);
+  CHECK(!c->OneMachine());
   CHECK(c->nightly_options_json ==
         R"({"bench":true,"fuzz_boots":2000,"history":true,"note":"hello"})");
   REQUIRE(c->host.FindTarget("virtio"));
@@ -90,11 +91,15 @@ TEST_CASE("ParseServiceConfig defaults: SQLite in the data directory, jobs in se
   CHECK(c->github_api == "https://api.github.com");
   CHECK(!c->github_token.configured());
   CHECK(c->serve_runs_jobs);
+  CHECK(c->OneMachine());
   CHECK(c->worker_slots == 2);
   CHECK(c->lease == std::chrono::seconds(60));
   CHECK(c->nightly_options_json == "{}");
   auto relative = ParseServiceConfig("database: state/ci.db\n", "svc.yml", "/srv/ci");
   CHECK(relative->database == "sqlite:/srv/ci/state/ci.db");
+  auto shared = ParseServiceConfig("database: postgresql://h/ci\n", "svc.yml", "/srv/ci");
+  CHECK(shared->serve_runs_jobs);
+  CHECK(!shared->OneMachine());  // a worker elsewhere may have what this host lacks
   auto empty = ParseServiceConfig("", "svc.yml", "/srv/ci");
   CHECK(empty.ok());
 }

@@ -38,6 +38,22 @@ std::string JobCounts(const std::vector<JobRecord>& jobs) {
   return out.empty() ? "no jobs" : out;
 }
 
+// Queued jobs wait for a worker offering all their labels: say which.
+void PrintWaiting(const PipelineReport& report) {
+  std::map<std::string, int> waiting;  // labels -> jobs
+  for (const JobReport& j : report.jobs) {
+    if (j.job.state != JobState::kQueued) continue;
+    std::string labels;
+    for (const std::string& l : j.job.labels) labels += (labels.empty() ? "" : " ") + l;
+    ++waiting[labels];
+  }
+  if (!waiting.empty()) printf("\nQueued, waiting for a worker offering:\n");
+  for (const auto& [labels, n] : waiting) {
+    printf("  %d job%s: %s\n", n, n == 1 ? "" : "s",
+           labels.empty() ? "(no labels)" : labels.c_str());
+  }
+}
+
 int ListPipelines(Store& store, const StatusOptions& o) {
   auto pipelines = store.ListPipelines(o.limit);
   if (!pipelines.ok()) {
@@ -99,6 +115,7 @@ int RunStatus(const StatusOptions& o) {
              p.state.c_str(), p.trigger.c_str(), p.repo_name.c_str(), p.ref.c_str(),
              p.commit.substr(0, 12).c_str(), Age(p.created_ms).c_str());
       PrintSummary(stdout, *report, TerminalProgress::IsInteractive(stdout));
+      PrintWaiting(*report);
     }
     return o.wait ? PipelineExitCode(*report) : 0;
   }
