@@ -98,7 +98,10 @@ class Pool {
       running->unikernel = claimed.job.unikernel;
     }
     JobResult result = executor_.Run(claimed, &running->cancel);
-    if (stop_.cancelled() && options_.release_when_stopped) {
+    // A job cut short by `stop` has no verdict: another worker runs it again.
+    // One that reached a verdict before the stop took effect keeps it.
+    const bool cut_short = result.state == JobState::kCancelled || result.state == JobState::kInfra;
+    if (options_.release_when_stopped && stop_.cancelled() && cut_short) {
       Status released =
           env_.store->ReleaseJob(claimed.job.id, options_.worker, claimed.job.attempt);
       env_.progress->Message(

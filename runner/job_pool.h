@@ -33,9 +33,9 @@ struct JobPoolOptions {
   // Service mode (`serve`, `worker`): when cancelled, no slot claims another
   // job; each returns once its current job has ended. Null: never.
   const CancelToken* stop_claiming = nullptr;
-  // Service mode: a job cut short by `stop` is handed back to the queue
-  // (Store::ReleaseJob) for another worker, instead of being recorded as
-  // cancelled.
+  // Service mode: a job cut short by `stop` (result cancelled or infra) is
+  // handed back to the queue (Store::ReleaseJob) for another worker, instead
+  // of being recorded; a job that reached a verdict first keeps it.
   bool release_when_stopped = false;
 };
 
