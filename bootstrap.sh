@@ -17,7 +17,7 @@ packages=(
   qemu-system-x86 qemu-system-arm
   gcc clang lld gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   ocaml-nox ocaml-findlib
-  postgresql sqlite3 procps
+  postgresql sqlite3 procps python3
 )
 
 install_packages() {

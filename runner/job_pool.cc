@@ -43,6 +43,7 @@ class Pool {
   // One worker thread: claim, run, finish, repeat.
   void Slot() {
     while (!stop_.cancelled()) {
+      if (options_.stop_claiming && options_.stop_claiming->cancelled()) return;
       auto claimed = Claim();
       if (!claimed) {
         if (options_.stop_when_idle && Idle()) return;
@@ -98,22 +99,39 @@ class Pool {
       running_.push_back(running);
     }
     JobResult result = executor_.Run(claimed, &running->cancel);
-    Status written =
-        env_.store->FinishJob(claimed.job.id, options_.worker, claimed.job.attempt, result);
-    if (written.ok()) {
+    // A job cut short by `stop` has no verdict: another worker runs it again.
+    // One that reached a verdict before the stop took effect keeps it.
+    const bool cut_short = result.state == JobState::kCancelled || result.state == JobState::kInfra;
+    if (options_.release_when_stopped && stop_.cancelled() && cut_short) {
+      Status released =
+          env_.store->ReleaseJob(claimed.job.id, options_.worker, claimed.job.attempt);
+      env_.progress->Message(
+          "pipeline " + std::to_string(claimed.job.pipeline_id) + " job " +
+          std::to_string(claimed.job.id) + " " + claimed.job.name + ": " +
+          (released.ok() ? "handed back to the queue" : "not handed back: " + released.message()));
+    } else if (Status written = env_.store->FinishJob(claimed.job.id, options_.worker,
+                                                      claimed.job.attempt, result);
+               written.ok()) {
       ++finished_;
       JobRecord job = claimed.job;
       job.state = result.state;
       env_.progress->JobFinished(job, result);
-      if (result.state == JobState::kFailed && options_.fail_fast_unikernels.count(job.unikernel)) {
-        CancelRest(job);
-      }
+      if (result.state == JobState::kFailed && FailFast(claimed)) CancelRest(job);
     } else {
       env_.progress->Message(claimed.job.name + ": result not written: " + written.message());
     }
     std::lock_guard lock(mu_);
     running_.remove(running);
     wake_.notify_all();
+  }
+
+  // True if a failure of `claimed` cancels its unikernel's queued jobs.
+  bool FailFast(const ClaimedJob& claimed) const {
+    const std::string& unikernel = claimed.job.unikernel;
+    if (options_.fail_fast_unikernels.count(unikernel)) return true;
+    JobPoolOptions pipeline;
+    ApplyPipelineOptions(claimed.pipeline.options_json, &pipeline);
+    return pipeline.fail_fast_unikernels.count(unikernel) > 0;
   }
 
   void CancelRest(const JobRecord& failed) {

@@ -30,15 +30,26 @@ struct JobPoolOptions {
   std::chrono::milliseconds poll{500};  // idle wait between claims (service mode)
   std::set<std::string> fail_fast_unikernels;  // a failure cancels that unikernel's queued jobs
   std::map<std::string, int> max_parallel;     // per unikernel running limit (0: none)
+  // Service mode (`serve`, `worker`): when cancelled, no slot claims another
+  // job; each returns once its current job has ended. Null: never.
+  const CancelToken* stop_claiming = nullptr;
+  // Service mode: a job cut short by `stop` (result cancelled or infra) is
+  // handed back to the queue (Store::ReleaseJob) for another worker, instead
+  // of being recorded; a job that reached a verdict first keeps it.
+  bool release_when_stopped = false;
 };
 
 /// Reads fail_fast and max_parallel from a pipeline's options_json (see
 /// PipelineOptionsJson) into `options`. Malformed JSON is ignored.
 void ApplyPipelineOptions(const std::string& options_json, JobPoolOptions* options);
 
-/// Runs jobs until idle (stop_when_idle) or until `stop` is cancelled. Store
-/// errors are reported through env.progress and retried; never throws.
-/// Returns the number of jobs this pool finished.
+/// Runs jobs until idle (stop_when_idle), until `stop` is cancelled, or until
+/// `options.stop_claiming` is cancelled and the running jobs have ended.
+/// Besides the pool's own fail_fast_unikernels, each claimed job's pipeline
+/// options (options_json "fail_fast") decide whether its failure cancels the
+/// rest of its unikernel's jobs. Store errors are reported through
+/// env.progress and retried; never throws. Returns the number of jobs this
+/// pool finished.
 int RunJobPool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop);
 
 }  // namespace cirun

@@ -12,6 +12,11 @@
 #include "runner/fuzz_command.h"
 #include "runner/local_command.h"
 #include "runner/xl_command.h"
+#include "runner/nightly_command.h"
+#include "runner/rebuild_command.h"
+#include "runner/serve_command.h"
+#include "runner/status_command.h"
+#include "runner/worker_command.h"
 
 namespace {
 
@@ -33,6 +38,14 @@ const cirun::CommandEntry kCommands[] = {
      cirun::SetupHistoryCommand},
     {"fuzz", "Fuzz the boot arguments of one cell: hostile bootvars, minimised findings",
      cirun::SetupFuzzCommand},
+    {"serve", "Run the service: GitHub webhook, commit statuses, /metrics; jobs in-process",
+     cirun::SetupServeCommand},
+    {"worker", "Claim jobs from the service's store and run them (any number of machines)",
+     cirun::SetupWorkerCommand},
+    {"nightly", "Queue the nightly pipeline of every configured repository (from cron)",
+     cirun::SetupNightlyCommand},
+    {"status", "List the pipelines in the store, or show one", cirun::SetupStatusCommand},
+    {"rebuild", "Run a pipeline again, or only its failed jobs", cirun::SetupRebuildCommand},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "runner/postgres_store.h"
 #include "runner/sqlite_store.h"
 #include "runner/store_labels.h"
 
@@ -98,7 +99,7 @@ Result<std::vector<PerfChangeRecord>> Store::ListPerfChanges(const std::string&,
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return Status::Unavailable("PostgreSQL store not built yet (use a SQLite path)");
+    return OpenPostgresStore(url);
   }
   if (url.find("://") != std::string::npos) {
     return Status::InvalidArgument("unknown database URL \"" + url +

@@ -19,13 +19,14 @@ make_repo
 # 1. Pass: the example repository's gcc x xen cells at `good`, every boot
 #    through `xl create -F -c`, every domain destroyed afterwards.
 expect_exit 0 "$CI_RUN" local "$T/repo" --rev good --only compiler=gcc,target=xen \
-  --host-config "$T/xl.yml" --plain --json "$T/good.json" >"$T/good.out" 2>&1 ||
+  --host-config "$T/xl.yml" --no-bench --fuzz-boots 6 --plain --json "$T/good.json" >"$T/good.out" 2>&1 ||
   { cat "$T/good.out"; exit 1; }
 cat "$T/good.out"
 contains "$T/good.out" "3 jobs: 3 passed"
 contains "$T/good.out" "booted with xl (force-xl) although no Xen hypervisor on this host"
-# hello 1 boot, bootvars 1 + 7 tests, bench 1: ten domains, each created once and destroyed.
-[ "$(count "$XL_STANDIN_STATE/create.log")" = 10 ] || fail "expected 10 xl creates"
+# hello 1 boot, bootvars 1 + 7 tests + 6 fuzz boots, bench 1: sixteen domains,
+# each created once and destroyed.
+[ "$(count "$XL_STANDIN_STATE/create.log")" = 16 ] || fail "expected 16 xl creates"
 [ "$(sort "$XL_STANDIN_STATE/create.log")" = "$(sort "$XL_STANDIN_STATE/destroy.log")" ] ||
   fail "not every domain got its xl destroy"
 [ "$(sort -u "$XL_STANDIN_STATE/create.log" | wc -l)" = 10 ] || fail "domain names not unique"

@@ -1,0 +1,28 @@
+// `ci-run status [PIPELINE]`: the pipelines in the store (newest first), or
+// one pipeline's jobs with their state, timings, causes and reproducers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "runner/command.h"
+#include "runner/store_flags.h"
+
+namespace cirun {
+
+struct StatusOptions {
+  StoreFlags store;
+  int64_t pipeline = 0;  // 0: list the pipelines
+  int limit = 20;        // pipelines listed
+  bool json = false;     // the whole pipeline as JSON (as `local --json` writes it)
+  bool wait = false;     // wait until the pipeline has finished
+};
+
+/// Prints the list or the pipeline. Exit code: 0; with --wait, 0 if every job
+/// passed or was skipped and 1 otherwise; 2 for usage errors or an unknown
+/// pipeline; 1 if the store cannot be read.
+int RunStatus(const StatusOptions& options);
+
+void SetupStatusCommand(CLI::App* sub, int* exit_code);
+
+}  // namespace cirun

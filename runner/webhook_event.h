@@ -1,0 +1,50 @@
+// From a GitHub webhook delivery to what the service does with it. Pure: no
+// I/O; the HTTP handler (webhook_server.h) checks the signature first.
+#pragma once
+
+#include <string>
+
+#include "runner/service_config.h"
+
+namespace cirun {
+
+/// A commit of a configured repository to plan into a pipeline.
+struct PipelineRequest {
+  std::string repo_name;     // "owner/name" as configured
+  std::string url;           // clone URL from the service config
+  std::string commit;        // full commit id, or a branch name for `nightly` (resolved later)
+  std::string ref;           // "refs/heads/main", "refs/pull/7/head"
+  std::string trigger;       // "push", "pull_request", "nightly", "rebuild"
+  std::string title;         // first line of the head commit's message, or the PR's title
+  std::string delivery_id;   // X-GitHub-Delivery (or nightly's "nightly:<repo>:<date>")
+  std::string options_json;  // extra pipeline options merged over the config's ({} if none)
+};
+
+struct WebhookDecision {
+  enum class Kind {
+    kPong,       // a `ping`: answer 200
+    kIgnored,    // valid, but nothing to run (reason says why): answer 202
+    kPipeline,   // `request` should become a pipeline: answer 202
+    kMalformed,  // not JSON, or fields missing (reason): answer 400
+  };
+  Kind kind = Kind::kMalformed;
+  std::string reason;
+  PipelineRequest request;
+};
+
+/// "pong", "ignored", "pipeline", "malformed".
+const char* WebhookDecisionName(WebhookDecision::Kind kind);
+
+/// Decides what the delivery `delivery_id` of `event` (X-GitHub-Event) with
+/// JSON `body` means under `config`:
+/// - `ping` -> kPong;
+/// - `push` of a configured branch (not a deletion, not a tag) -> kPipeline
+///   with the pushed commit (`after`);
+/// - `pull_request` opened, synchronize or reopened, when the repository
+///   takes pull requests -> kPipeline with the head commit and ref
+///   refs/pull/N/head (which the mirror fetches, also for forks);
+/// - any other event, action, branch or repository -> kIgnored with a reason.
+WebhookDecision DecideWebhook(const std::string& event, const std::string& delivery_id,
+                              const std::string& body, const ServiceConfig& config);
+
+}  // namespace cirun
