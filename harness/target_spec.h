@@ -2,16 +2,18 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cirun {
 
 enum class BackendKind {
-  kProcess,   // the image is a host executable; arguments are its argv
-  kQemu,      // qemu-system-*, arguments in -append
-  kXen,       // xl create of a generated .xl file (QEMU PVH fallback without Xen)
-  kSolo5Hvt,  // solo5-hvt tender, arguments after --
-  kSolo5Spt,  // solo5-spt tender, arguments after --
+  kProcess,      // the image is a host executable; arguments are its argv
+  kQemu,         // qemu-system-*, arguments in -append
+  kXen,          // xl create of a generated .xl file (QEMU PVH fallback without Xen)
+  kSolo5Hvt,     // solo5-hvt tender, arguments after --
+  kSolo5Spt,     // solo5-spt tender, arguments after --
+  kSolo5Virtio,  // qemu-system-x86_64 as Solo5's solo5-virtio-run starts it, arguments in -append
 };
 
 /// How a guest's exit status reaches QEMU's process exit status.
@@ -37,10 +39,18 @@ struct XenOptions {
   bool qemu_fallback = true;  // without a Xen host, boot the PVH image under QEMU
 };
 
+/// A named Solo5 device and what backs it on the host, e.g. {"storage", "disk.img"}
+/// (a block device) or {"service", "tap100"} (a network device).
+using Solo5Devices = std::vector<std::pair<std::string, std::string>>;
+
 struct Solo5Options {
   std::string tender;                   // "solo5-hvt" / "solo5-spt"; "" : by backend kind
-  std::string memory_mb = "64";         // --mem=
-  std::vector<std::string> extra_args;  // block/net devices, e.g. --net:service=tap0
+  std::string memory_mb = "64";         // --mem= (hvt, spt); -m (solo5-virtio, default 128)
+  Solo5Devices block;                   // --block:NAME=PATH, or a virtio-blk drive
+  Solo5Devices net;                     // --net:NAME=IFACE, or a virtio-net tap netdev
+  std::vector<std::string> extra_args;  // more tender options, before --
+  bool double_commas = true;            // solo5-virtio: "," -> ",," in -append, as
+                                        // solo5-virtio-run does (QEMU 7.2 keeps them doubled)
 };
 
 struct TargetSpec {
@@ -52,7 +62,7 @@ struct TargetSpec {
   Solo5Options solo5;           // for kSolo5Hvt / kSolo5Spt
 };
 
-/// "process", "qemu", "xen", "solo5-hvt", "solo5-spt".
+/// "process", "qemu", "xen", "solo5-hvt", "solo5-spt", "solo5-virtio".
 const char* BackendKindName(BackendKind kind);
 
 /// ci-run's built-in targets, aligned with the command lines verified in
@@ -62,7 +72,9 @@ const char* BackendKindName(BackendKind kind);
 /// - virtio-arm64: qemu-system-aarch64 -M virt -cpu cortex-a57 -m 128M, semihosting;
 /// - xen: xl (not implemented yet), else the PVH image under QEMU with the
 ///   virtio options;
-/// - hvt, spt: the solo5-hvt / solo5-spt tenders, --mem=64.
+/// - hvt, spt: the solo5-hvt / solo5-spt tenders, --mem=64;
+/// - virtio-solo5: QEMU as Solo5's solo5-virtio-run starts it (-m 128, KVM
+///   when usable, else -cpu Westmere), for Solo5 virtio images.
 std::vector<TargetSpec> DefaultTargets();
 
 }  // namespace cirun

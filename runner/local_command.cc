@@ -36,15 +36,17 @@ std::string WorkerName() {
   return std::string(host) + ":" + std::to_string(getpid());
 }
 
-// Prints every command the pipeline would run, without running anything.
+// Prints every command the pipeline would run, without running anything. A
+// job this host would skip is shown with the reason, then with the commands a
+// host that has its toolchain and target would run (a preset's recipe can be
+// read on any machine).
 void PrintDryRun(const std::vector<JobPlan>& plans, const std::vector<JobInfo>& jobs,
                  const HostConfig& host, ProcessRunner& runner) {
   for (size_t i = 0; i < plans.size(); ++i) {
     const JobPlan& plan = plans[i];
     printf("%s\n", plan.Name().c_str());
     if (jobs[i].state == JobState::kSkipped) {
-      printf("  skipped: %s\n", jobs[i].cause.c_str());
-      continue;
+      printf("  skipped on this host: %s\n", jobs[i].cause.c_str());
     }
     const ToolchainSpec* tc = host.FindToolchain(plan.compiler);
     ProcessSpec build = tc ? ToolchainProcess(*tc, plan.build_command, plan.path)

@@ -7,6 +7,7 @@
 #include "runner/boot_command.h"
 #include "runner/command.h"
 #include "runner/local_command.h"
+#include "runner/toolchain_command.h"
 
 namespace {
 
@@ -16,6 +17,9 @@ const cirun::CommandEntry kCommands[] = {
      cirun::SetupLocalCommand},
     {"boot", "Boot one image through the harness and judge it (the building block of reproducers)",
      cirun::SetupBootCommand},
+    {"toolchain",
+     "List this host's toolchains; build an OCaml compiler from source and register it",
+     cirun::SetupToolchainCommand},
 };
 
 }  // namespace
