@@ -253,7 +253,7 @@ TEST_CASE("solo5 hvt/spt: block and net devices from the target, before --") {
 
 TEST_CASE("solo5-virtio: the command line of Solo5's solo5-virtio-run, pinned") {
   TargetSpec t = Target("virtio-solo5");
-  CHECK(t.qemu.accel == "auto");
+  CHECK(t.qemu.accel == "tcg");
   CHECK(t.solo5.memory_mb == "128");
   BootRequest request = Request();
   request.args = {"--ipv4=10.0.0.2/24", "--names=a,b"};

@@ -73,8 +73,8 @@ const char* BackendKindName(BackendKind kind);
 /// - xen: xl (not implemented yet), else the PVH image under QEMU with the
 ///   virtio options;
 /// - hvt, spt: the solo5-hvt / solo5-spt tenders, --mem=64;
-/// - virtio-solo5: QEMU as Solo5's solo5-virtio-run starts it (-m 128, KVM
-///   when usable, else -cpu Westmere), for Solo5 virtio images.
+/// - virtio-solo5: QEMU as Solo5's solo5-virtio-run starts it (-m 128, TCG:
+///   -cpu Westmere; accel auto: -cpu host -enable-kvm when KVM is usable).
 std::vector<TargetSpec> DefaultTargets();
 
 }  // namespace cirun

@@ -176,3 +176,23 @@ TEST_CASE("toolchain add: bad names and tarballs are refused before any work") {
 }
 
 }  // namespace cirun
+
+namespace cirun {
+
+TEST_CASE("toolchain add: an interrupted add registers nothing") {
+  ScratchDir dir;
+  ToolchainInstallOptions o{"ocaml-4.99", FakeSourceTarball(dir, "fake"), dir / "cache", 1, false};
+  CancelToken cancel;
+  cancel.Cancel();  // as Ctrl-C before the first phase ends
+  char* buf = nullptr;
+  size_t len = 0;
+  FILE* out = open_memstream(&buf, &len);
+  Status s = InstallOcamlToolchain(o, RealProcessRunner(), &cancel, out, false);
+  fclose(out);
+  free(buf);
+  CHECK(s.code() == Status::Code::kCancelled);
+  CHECK(!fs::exists(ToolchainDir(dir / "cache", "ocaml-4.99") + "/toolchain.yml"));
+  CHECK(!fs::exists(ToolchainDir(dir / "cache", "ocaml-4.99") + "/build/extract.done"));
+}
+
+}  // namespace cirun
