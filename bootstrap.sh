@@ -19,6 +19,9 @@ packages=(
   ocaml-nox ocaml-findlib
   postgresql sqlite3 procps python3
 )
+# npm fetches the OCaml compiler sources for the test suite (npm pack ocaml@...):
+# Debian's npm, unless this machine already has one (e.g. with Node.js).
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 install_packages() {
   local missing=()

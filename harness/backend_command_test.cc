@@ -63,7 +63,8 @@ TEST_CASE("DefaultTargets: names and backends") {
     names.push_back(t.name + "=" + BackendKindName(t.backend));
   }
   CHECK(names == std::vector<std::string>{"unix=process", "virtio=qemu", "virtio-arm64=qemu",
-                                          "xen=xen", "hvt=solo5-hvt", "spt=solo5-spt"});
+                                          "xen=xen", "hvt=solo5-hvt", "spt=solo5-spt",
+                                          "virtio-solo5=solo5-virtio"});
 }
 
 TEST_CASE("process backend: argv is the image and one element per argument") {
@@ -240,6 +241,98 @@ TEST_CASE("MakeBootBackend picks the backend by kind") {
   CHECK(xen->Note() == (DetectXenHost().kind != XenHost::Kind::kNone
                             ? xen->Note()
                             : "xen image booted under QEMU (PVH): no Xen hypervisor on this host"));
+}
+
+// clang-format off
+TEST_CASE("solo5 hvt/spt: block and net devices from the target, before --") {
+  TargetSpec hvt = Target("hvt");
+  hvt.solo5.memory_mb = "512";
+  hvt.solo5.block = {{"storage", "/var/disk.img"}, {"data", "d.img"}};
+  hvt.solo5.net = {{"service", "tap100"}};
+  hvt.solo5.extra_args = {"--dumpcore"};
+  CHECK(ArgvOf(Solo5Backend(hvt), Request()) == Argv{
+      "solo5-hvt", "--mem=512", "--block:storage=/var/disk.img", "--block:data=d.img",
+      "--net:service=tap100", "--dumpcore", "--", "/img/hello.virtio", "\"--greeting=hi there\" -v"});
+}
+
+TEST_CASE("solo5-virtio: the command line of Solo5's solo5-virtio-run, pinned") {
+  TargetSpec t = Target("virtio-solo5");
+  CHECK(t.qemu.accel == "tcg");
+  CHECK(t.solo5.memory_mb == "128");
+  BootRequest request = Request();
+  request.args = {"--ipv4=10.0.0.2/24", "--names=a,b"};
+  // without KVM (-cpu Westmere), as the script's "qemu" hypervisor
+  CHECK(Solo5VirtioArgv(t, false, "/img/u.virtio", "--ipv4=10.0.0.2/24 --names=a,b") == Argv{
+      "qemu-system-x86_64", "-cpu", "Westmere", "-m", "128", "-nodefaults", "-machine", "acpi=off",
+      "-display", "none", "-serial", "stdio", "-device", "isa-debug-exit",
+      "-kernel", "/img/u.virtio", "-append", "--ipv4=10.0.0.2/24 --names=a,,b"});
+  // with KVM, devices in PCI slots from 2 (block first), no -append without arguments
+  t.solo5.block = {{"storage", "/d/disk.img"}};
+  t.solo5.net = {{"service", "tap100"}, {"admin", "tap101"}};
+  CHECK(Solo5VirtioArgv(t, true, "/img/u.virtio", "") == Argv{
+      "qemu-system-x86_64", "-cpu", "host", "-enable-kvm", "-m", "128", "-nodefaults",
+      "-machine", "acpi=off", "-display", "none", "-serial", "stdio",
+      "-drive", "id=drive2,file=/d/disk.img,if=none,format=raw",
+      "-device", "virtio-blk,drive=drive2,addr=0x2,bus=pci.0",
+      "-device", "virtio-net,netdev=n3,addr=0x3,bus=pci.0",
+      "-netdev", "tap,id=n3,ifname=tap100,script=no,downscript=no",
+      "-device", "virtio-net,netdev=n4,addr=0x4,bus=pci.0",
+      "-netdev", "tap,id=n4,ifname=tap101,script=no,downscript=no",
+      "-device", "isa-debug-exit", "-kernel", "/img/u.virtio"});
+  // commas kept as they are on request (QEMU passes -append verbatim)
+  t.solo5.double_commas = false;
+  CHECK(Solo5VirtioArgv(t, false, "k", "a,b").back() == "a,b");
+  // the backend: accel tcg -> Westmere, the joined command line as one element
+  t = Target("virtio-solo5");
+  t.qemu.accel = "tcg";
+  CHECK(ArgvOf(Solo5VirtioBackend(t), request) == Argv{
+      "qemu-system-x86_64", "-cpu", "Westmere", "-m", "128", "-nodefaults", "-machine", "acpi=off",
+      "-display", "none", "-serial", "stdio", "-device", "isa-debug-exit",
+      "-kernel", "/img/hello.virtio", "-append", "--ipv4=10.0.0.2/24 --names=a,,b"});
+  t.qemu.accel = "kvm";
+  CHECK(ArgvOf(Solo5VirtioBackend(t), request)[2] == "host");
+  CHECK(Solo5VirtioBackend(t).Note() == "Solo5 virtio reports no guest exit code: the console decides");
+}
+// clang-format on
+
+TEST_CASE("solo5-virtio exit decoding: 0, 2 and 83 are a clean exit of unknown code") {
+  for (int status : {83, 0, 2}) {
+    GuestExit g = DecodeSolo5VirtioExit(Exited(status), "");
+    CHECK(g.kind == GuestExit::Kind::kCode);
+    CHECK_FALSE(g.code_known);
+  }
+  CHECK(DecodeSolo5VirtioExit(Exited(83), "").note ==
+        "Solo5 virtio reports no exit code (QEMU status 83 is a clean exit)");
+  GuestExit reported = DecodeSolo5VirtioExit(Exited(129), "");  // a guest that writes 64
+  CHECK(reported.code == 64);
+  CHECK(reported.code_known);
+  CHECK(DecodeSolo5VirtioExit(Exited(1), "qemu-system-x86_64: -cpu host: bad\n").kind ==
+        GuestExit::Kind::kHostError);
+  CHECK(DecodeSolo5VirtioExit(Exited(4), "").note == "QEMU exited with status 4");
+  CHECK(DecodeSolo5VirtioExit(Signaled(SIGKILL), "").kind == GuestExit::Kind::kHostError);
+}
+
+TEST_CASE("solo5 hvt/spt exit decoding: abort, tender errors, spt faults") {
+  Solo5Backend hvt(Target("hvt"));
+  Solo5Backend spt(Target("spt"));
+  CHECK(hvt.DecodeExit(Exited(255), "Solo5: ABORT: x").note == "Solo5 abort (exit 255)");
+  GuestExit tender =
+      hvt.DecodeExit(Exited(1),
+                     "solo5-hvt: WARNING: Tender is configured with HVT_DROP_PRIVILEGES=0\n"
+                     "solo5-hvt: Could not open /dev/kvm: Permission denied\n");
+  CHECK(tender.kind == GuestExit::Kind::kHostError);
+  CHECK(tender.note == "solo5-hvt: Could not open /dev/kvm: Permission denied");
+  GuestExit guest_one = hvt.DecodeExit(Exited(1), "Solo5: solo5_exit(1) called\n");
+  CHECK(guest_one.kind == GuestExit::Kind::kCode);
+  CHECK(guest_one.code == 1);
+  CHECK(spt.DecodeExit(Signaled(SIGSEGV), "").kind == GuestExit::Kind::kCrash);
+  CHECK(spt.DecodeExit(Signaled(SIGSEGV), "").note ==
+        "guest fault under spt: killed by signal 11 (SIGSEGV)");
+  CHECK(spt.DecodeExit(Signaled(SIGSYS), "").kind == GuestExit::Kind::kCrash);
+  CHECK(spt.DecodeExit(Signaled(SIGHUP), "").kind == GuestExit::Kind::kHostError);
+  CHECK(hvt.DecodeExit(Signaled(SIGSEGV), "").kind == GuestExit::Kind::kHostError);
+  CHECK(Solo5TenderErrorLine("x\n/opt/bin/solo5-spt: y\nsolo5-spt: Invalid option\n",
+                             "/opt/bin/solo5-spt") == "solo5-spt: Invalid option");
 }
 
 }  // namespace cirun

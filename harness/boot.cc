@@ -87,7 +87,8 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   BootVerdict verdict = DecideBootOutcome(evidence);
   result.outcome = verdict.outcome;
   result.cause = verdict.cause;
-  if (evidence.guest.kind == GuestExit::Kind::kCode) result.guest_exit = evidence.guest.code;
+  if (evidence.guest.kind == GuestExit::Kind::kCode && evidence.guest.code_known)
+    result.guest_exit = evidence.guest.code;
   result.process = exit;
   result.console = std::move(console_);
   result.console_tail = JudgedTail(judge_);

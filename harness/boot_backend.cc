@@ -19,6 +19,8 @@ std::unique_ptr<BootBackend> MakeBootBackend(const TargetSpec& target, ProcessRu
     case BackendKind::kSolo5Hvt:
     case BackendKind::kSolo5Spt:
       return std::make_unique<Solo5Backend>(target);
+    case BackendKind::kSolo5Virtio:
+      return std::make_unique<Solo5VirtioBackend>(target);
   }
   return std::make_unique<ProcessBackend>(target);
 }

@@ -25,6 +25,8 @@ struct GuestExit {
   Kind kind = Kind::kNone;
   int code = 0;
   std::string note;
+  bool code_known = true;  // kCode only: false when the backend cannot report the guest's code
+                           // (Solo5 virtio: every exit is QEMU status 83); any exit list accepts it
 };
 
 class BootBackend {

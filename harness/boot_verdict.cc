@@ -48,7 +48,7 @@ std::optional<BootVerdict> Crashed(const BootEvidence& e) {
   if (e.guest.kind == GuestExit::Kind::kCrash) {
     return BootVerdict{BootOutcome::kCrashed, e.guest.note + LastLineSuffix(e)};
   }
-  const bool coded = e.guest.kind == GuestExit::Kind::kCode;
+  const bool coded = e.guest.kind == GuestExit::Kind::kCode && e.guest.code_known;
   if (coded && (e.guest.code == 255 || e.guest.code == 125) && !Accepted(e, e.guest.code)) {
     return BootVerdict{BootOutcome::kCrashed, "exit code " + std::to_string(e.guest.code) +
                                                   " (crash)" + LastLineSuffix(e)};
@@ -56,10 +56,21 @@ std::optional<BootVerdict> Crashed(const BootEvidence& e) {
   return std::nullopt;
 }
 
+// What the MirageOS runtime means by an exit code, for causes ("" if nothing
+// beyond the code itself). 64, 125 and 255 keep their short causes; 1 (a Solo5
+// error under MirageOS) is a plain failure on other targets, so it stays plain.
+std::string MirageMeaning(int code) {
+  return code == 63 ? " (MirageOS: printed its help)" : "";
+}
+
 std::optional<BootVerdict> ExitNotAccepted(const BootEvidence& e) {
-  if (e.guest.kind != GuestExit::Kind::kCode || Accepted(e, e.guest.code)) return std::nullopt;
-  BootOutcome outcome = e.guest.code == 64 ? BootOutcome::kRejected : BootOutcome::kFailed;
-  return BootVerdict{outcome, "exit code " + std::to_string(e.guest.code) + " not in " +
+  if (e.guest.kind != GuestExit::Kind::kCode || !e.guest.code_known || Accepted(e, e.guest.code))
+    return std::nullopt;
+  // 64 (bad argument) and 63 (--help): the unikernel refused to run cleanly.
+  const bool refused = e.guest.code == 64 || e.guest.code == 63;
+  BootOutcome outcome = refused ? BootOutcome::kRejected : BootOutcome::kFailed;
+  return BootVerdict{outcome, "exit code " + std::to_string(e.guest.code) +
+                                  MirageMeaning(e.guest.code) + " not in " +
                                   CodeList(e.exit_codes) + LastLineSuffix(e)};
 }
 

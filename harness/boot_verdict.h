@@ -35,7 +35,9 @@ struct BootVerdict {
 /// 3. crashed: a crash signature matched, GuestExit kCrash, or guest code 255 or
 ///    125 when not in exit_codes;
 /// 4. failed: a user fail pattern matched;
-/// 5. guest code not in a non-empty exit_codes: rejected if it is 64, else failed;
+/// 5. guest code not in a non-empty exit_codes: rejected if it is 64 (MirageOS:
+///    a bad boot argument) or 63 (--help), else failed; a code the backend
+///    could not report (code_known false) is accepted by any list;
 /// 6. failed: an expect was not seen;
 /// 7. passed (cause "").
 BootVerdict DecideBootOutcome(const BootEvidence& evidence);

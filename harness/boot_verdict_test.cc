@@ -103,3 +103,38 @@ TEST_CASE("QuoteLine keeps the cause on one printable line") {
 }
 
 }  // namespace cirun
+
+namespace cirun {
+
+TEST_CASE("DecideBootOutcome: the MirageOS runtime's exit codes") {
+  // 64 bad argument and 63 --help: the unikernel refused to run, cleanly
+  BootVerdict help = DecideBootOutcome(Exited(63));
+  CHECK(help.outcome == BootOutcome::kRejected);
+  CHECK(help.cause ==
+        "exit code 63 (MirageOS: printed its help) not in [0]; last line: \"SUCCESS\"");
+  CHECK(DecideBootOutcome(Exited(64)).outcome == BootOutcome::kRejected);
+  CHECK(DecideBootOutcome(Exited(63, {63})).outcome == BootOutcome::kPassed);
+  // 1: a Solo5 error, failed (the tender's own errors are infra: the backend decides)
+  BootVerdict solo5 = DecideBootOutcome(Exited(1));
+  CHECK(solo5.outcome == BootOutcome::kFailed);
+  CHECK(solo5.cause == "exit code 1 not in [0]; last line: \"SUCCESS\"");
+  // 125 internal error and 255 uncaught exception: crashed
+  CHECK(DecideBootOutcome(Exited(125)).outcome == BootOutcome::kCrashed);
+  CHECK(DecideBootOutcome(Exited(255)).outcome == BootOutcome::kCrashed);
+  CHECK(DecideBootOutcome(Exited(2)).cause == "exit code 2 not in [0]; last line: \"SUCCESS\"");
+}
+
+TEST_CASE("DecideBootOutcome: a code the backend cannot report is accepted by any list") {
+  BootEvidence e = Exited(0, {64});
+  e.guest.code_known = false;  // Solo5 virtio: every exit is QEMU status 83
+  CHECK(DecideBootOutcome(e).outcome == BootOutcome::kPassed);
+  e.missing_expect = "^error: ";
+  BootVerdict v = DecideBootOutcome(e);
+  CHECK(v.outcome == BootOutcome::kFailed);
+  CHECK(v.cause == "expected /^error: / not seen; last line: \"SUCCESS\"");
+  BootEvidence unknown_255 = Exited(255);
+  unknown_255.guest.code_known = false;
+  CHECK(DecideBootOutcome(unknown_255).outcome == BootOutcome::kPassed);
+}
+
+}  // namespace cirun

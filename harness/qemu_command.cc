@@ -4,6 +4,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 namespace cirun {
 namespace {
 
@@ -89,6 +91,69 @@ GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
     default:
       return GuestExit{};
   }
+}
+
+std::vector<std::string> Solo5VirtioArgv(const TargetSpec& target, bool kvm,
+                                         const std::string& image,
+                                         const std::string& command_line) {
+  std::vector<std::string> argv = {target.qemu.binary};
+  if (kvm) {
+    argv.insert(argv.end(), {"-cpu", "host", "-enable-kvm"});
+  } else {
+    argv.insert(argv.end(), {"-cpu", "Westmere"});
+  }
+  argv.insert(argv.end(), {"-m", target.solo5.memory_mb, "-nodefaults", "-machine", "acpi=off",
+                           "-display", "none", "-serial", "stdio"});
+  int slot = 2;  // slots 0 and 1 are taken
+  for (const auto& [name, path] : target.solo5.block) {
+    (void)name;  // virtio devices are found by PCI order, not by name
+    char addr[16];
+    snprintf(addr, sizeof addr, "0x%x", slot);
+    const std::string id = "drive" + std::to_string(slot++);
+    argv.insert(argv.end(), {"-drive", "id=" + id + ",file=" + path + ",if=none,format=raw",
+                             "-device", "virtio-blk,drive=" + id + ",addr=" + addr + ",bus=pci.0"});
+  }
+  for (const auto& [name, iface] : target.solo5.net) {
+    (void)name;
+    char addr[16];
+    snprintf(addr, sizeof addr, "0x%x", slot);
+    const std::string id = "n" + std::to_string(slot++);
+    argv.insert(argv.end(),
+                {"-device", "virtio-net,netdev=" + id + ",addr=" + addr + ",bus=pci.0", "-netdev",
+                 "tap,id=" + id + ",ifname=" + iface + ",script=no,downscript=no"});
+  }
+  argv.insert(argv.end(), {"-device", "isa-debug-exit"});
+  argv.insert(argv.end(), target.solo5.extra_args.begin(), target.solo5.extra_args.end());
+  argv.insert(argv.end(), {"-kernel", image});
+  if (!command_line.empty()) {
+    std::string append;
+    for (char c : command_line) {
+      append += c;
+      if (c == ',' && target.solo5.double_commas) append += ',';
+    }
+    argv.insert(argv.end(), {"-append", append});
+  }
+  return argv;
+}
+
+GuestExit DecodeSolo5VirtioExit(const ProcessExit& exit, std::string_view console) {
+  if (exit.kind != ProcessExit::Kind::kExited) {
+    return DecodeQemuExit(QemuExitConvention::kIsaDebugExit, exit, console);
+  }
+  const int s = exit.code;
+  if (s == 83 || s == 0 || s == 2) {
+    GuestExit clean{GuestExit::Kind::kCode, 0,
+                    "Solo5 virtio reports no exit code (QEMU status " + std::to_string(s) +
+                        " is a clean exit)"};
+    clean.code_known = false;
+    return clean;
+  }
+  if (s == 1) {
+    std::string error = QemuErrorLine(console);
+    if (!error.empty()) return HostError(error);
+  }
+  if (s % 2 == 1) return Code(s >> 1);
+  return HostError("QEMU exited with status " + std::to_string(s));
 }
 
 std::string QemuErrorLine(std::string_view console) {

@@ -39,6 +39,29 @@ std::vector<std::string> QemuArgv(const QemuOptions& options, const std::string&
 GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
                          std::string_view console);
 
+/// The QEMU argv that Solo5's scripts/virtio-run/solo5-virtio-run.sh builds:
+///   binary (-cpu host -enable-kvm | -cpu Westmere) -m MEM -nodefaults
+///   -machine acpi=off -display none -serial stdio
+///   [-drive id=driveN,file=PATH,if=none,format=raw
+///    -device virtio-blk,drive=driveN,addr=0xN,bus=pci.0]...    (block devices)
+///   [-device virtio-net,netdev=nN,addr=0xN,bus=pci.0
+///    -netdev tap,id=nN,ifname=IFACE,script=no,downscript=no]... (network devices)
+///   -device isa-debug-exit extra_args... -kernel image [-append command_line]
+/// PCI slots count from 2, block devices first. `kvm` picks the first -cpu
+/// form. In command_line every "," becomes ",," when `double_commas` (the
+/// script's sed), and -append is left out when it is empty.
+std::vector<std::string> Solo5VirtioArgv(const TargetSpec& target, bool kvm,
+                                         const std::string& image, const std::string& command_line);
+
+/// How QEMU's exit maps to the guest's for a Solo5 virtio image. Solo5
+/// writes 41 to isa-debug-exit whatever the guest's status, so QEMU's 83 (and
+/// 0 or 2, as Solo5's own tests accept) are a clean exit whose code is unknown
+/// (code_known = false: the console decides). Other odd statuses are a guest
+/// code (s >> 1) written by a guest that reports one (ci-run's fixtures); 1
+/// with a QEMU error line, other even statuses, signals and spawn failures are
+/// kHostError; timeouts and cancellations kNone.
+GuestExit DecodeSolo5VirtioExit(const ProcessExit& exit, std::string_view console);
+
 /// The first line of `console` that QEMU printed about an error of its own
 /// ("qemu-system-x86_64: -kernel x: ..."), or "" if none. Warnings and
 /// "terminating on signal" lines do not count.

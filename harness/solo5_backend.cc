@@ -1,9 +1,35 @@
 #include "harness/solo5_backend.h"
 
+#include <csignal>
+
 #include "harness/boot_command_line.h"
 #include "harness/executable_search.h"
+#include "harness/qemu_command.h"
 
 namespace cirun {
+namespace {
+
+bool IsFaultSignal(int signal) {
+  switch (signal) {
+    case SIGSEGV:
+    case SIGBUS:
+    case SIGILL:
+    case SIGFPE:
+    case SIGSYS:
+    case SIGABRT:
+    case SIGTRAP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
 
 std::string Solo5Backend::Tender() const {
   if (!target_.solo5.tender.empty()) return target_.solo5.tender;
@@ -19,6 +45,10 @@ Result<ProcessSpec> Solo5Backend::Command(const BootRequest& request) const {
   if (!command_line.ok()) return command_line.status();
   ProcessSpec spec;
   spec.argv = {Tender(), "--mem=" + target_.solo5.memory_mb};
+  for (const auto& [name, path] : target_.solo5.block)
+    spec.argv.push_back("--block:" + name + "=" + path);
+  for (const auto& [name, iface] : target_.solo5.net)
+    spec.argv.push_back("--net:" + name + "=" + iface);
   spec.argv.insert(spec.argv.end(), target_.solo5.extra_args.begin(),
                    target_.solo5.extra_args.end());
   spec.argv.insert(spec.argv.end(), {"--", request.image});
@@ -28,18 +58,64 @@ Result<ProcessSpec> Solo5Backend::Command(const BootRequest& request) const {
   return spec;
 }
 
-GuestExit Solo5Backend::DecodeExit(const ProcessExit& exit, std::string_view) const {
+GuestExit Solo5Backend::DecodeExit(const ProcessExit& exit, std::string_view console) const {
   switch (exit.kind) {
     case ProcessExit::Kind::kExited:
       if (exit.code == 255)
         return GuestExit{GuestExit::Kind::kCrash, 255, "Solo5 abort (exit 255)"};
+      if (exit.code == 1) {
+        std::string error = Solo5TenderErrorLine(console, Tender());
+        if (!error.empty()) return GuestExit{GuestExit::Kind::kHostError, 0, error};
+      }
       return GuestExit{GuestExit::Kind::kCode, exit.code, ""};
     case ProcessExit::Kind::kSignaled:
+      if (target_.backend == BackendKind::kSolo5Spt && IsFaultSignal(exit.signal)) {
+        return GuestExit{GuestExit::Kind::kCrash, 0, "guest fault under spt: " + exit.Describe()};
+      }
+      return GuestExit{GuestExit::Kind::kHostError, 0, Tender() + " " + exit.Describe()};
     case ProcessExit::Kind::kSpawnFailed:
       return GuestExit{GuestExit::Kind::kHostError, 0, exit.Describe()};
     default:
       return GuestExit{};
   }
+}
+
+std::string Solo5TenderErrorLine(std::string_view console, const std::string& tender) {
+  const std::string prefix = BaseName(tender) + ": ";
+  size_t start = 0;
+  while (start < console.size()) {
+    size_t end = console.find('\n', start);
+    if (end == std::string_view::npos) end = console.size();
+    std::string_view line = console.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    start = end + 1;
+    if (line.rfind(prefix, 0) == 0 && line.find("WARNING") == std::string_view::npos)
+      return std::string(line);
+  }
+  return "";
+}
+
+Status Solo5VirtioBackend::CheckAvailable() const {
+  return FindExecutable(target_.qemu.binary).status();
+}
+
+Result<ProcessSpec> Solo5VirtioBackend::Command(const BootRequest& request) const {
+  Result<std::string> command_line = GuestCommandLine(request);
+  if (!command_line.ok()) return command_line.status();
+  ProcessSpec spec;
+  const bool kvm = ResolveQemuAccel(target_.qemu.accel, target_.arch) == "kvm";
+  spec.argv = Solo5VirtioArgv(target_, kvm, request.image, *command_line);
+  spec.cwd = request.work_dir;
+  spec.timeout = request.timeout;
+  return spec;
+}
+
+GuestExit Solo5VirtioBackend::DecodeExit(const ProcessExit& exit, std::string_view console) const {
+  return DecodeSolo5VirtioExit(exit, console);
+}
+
+std::string Solo5VirtioBackend::Note() const {
+  return "Solo5 virtio reports no guest exit code: the console decides";
 }
 
 }  // namespace cirun

@@ -1,5 +1,10 @@
-// Solo5Backend: the `hvt` and `spt` targets, run by the Solo5 tenders.
+// The Solo5 targets: `hvt` and `spt` boot through the solo5-hvt / solo5-spt
+// tenders; Solo5 `virtio` images boot under QEMU as Solo5's own
+// solo5-virtio-run script starts it.
 #pragma once
+
+#include <string>
+#include <string_view>
 
 #include "harness/boot_backend.h"
 
@@ -12,17 +17,47 @@ class Solo5Backend : public BootBackend {
   const TargetSpec& target() const override { return target_; }
   /// Unavailable "<tender> not found in PATH" unless the tender is found.
   Status CheckAvailable() const override;
-  /// argv = [tender, --mem=MB, extra_args..., --, image, CMDLINE]. The tenders
-  /// join everything after the image with single spaces into the guest's
-  /// command line, so GuestCommandLine(request) goes as ONE element (omitted
-  /// when empty) and reaches the guest byte for byte. InvalidArgument for a NUL.
+  /// argv = [tender, --mem=MB, --block:NAME=PATH..., --net:NAME=IFACE...,
+  /// extra_args..., --, image, CMDLINE]. The tenders join everything after the
+  /// image with single spaces into the guest's command line, so
+  /// GuestCommandLine(request) goes as ONE element (omitted when empty) and
+  /// reaches the guest byte for byte. InvalidArgument for a NUL.
   Result<ProcessSpec> Command(const BootRequest& request) const override;
-  /// Exit code as is, but 255 -> kCrash (Solo5 abort); signals and spawn
-  /// failures -> kHostError.
+  /// Solo5's exit statuses: the guest's solo5_exit() code as is; 255 is
+  /// SOLO5_EXIT_ABORT -> kCrash; 1 together with the tender's own error line
+  /// ("solo5-hvt: Could not open /dev/kvm") -> kHostError, else code 1 (the
+  /// MirageOS runtime's "Solo5 error"). Killed by a signal: under spt the
+  /// guest runs in the tender's process, so a fault signal (SEGV, BUS, ILL,
+  /// FPE, SYS from seccomp, ABRT, TRAP) is the guest's crash; any other signal,
+  /// and any signal under hvt, -> kHostError. Spawn failures -> kHostError.
   GuestExit DecodeExit(const ProcessExit& exit, std::string_view console) const override;
 
   /// The tender binary: solo5.tender, or solo5-hvt / solo5-spt by backend kind.
   std::string Tender() const;
+
+ private:
+  TargetSpec target_;
+};
+
+/// The first console line the tender printed about an error of its own
+/// ("solo5-hvt: ..." from warnx/errx, with the tender's file name), or "".
+std::string Solo5TenderErrorLine(std::string_view console, const std::string& tender);
+
+class Solo5VirtioBackend : public BootBackend {
+ public:
+  explicit Solo5VirtioBackend(TargetSpec target) : target_(std::move(target)) {}
+
+  const TargetSpec& target() const override { return target_; }
+  /// Unavailable unless the QEMU binary is found.
+  Status CheckAvailable() const override;
+  /// Solo5VirtioArgv (qemu_command.h) with -cpu host -enable-kvm when the
+  /// target's accel resolves to kvm ("auto": /dev/kvm usable), else -cpu
+  /// Westmere; the command line as one -append element, commas doubled.
+  Result<ProcessSpec> Command(const BootRequest& request) const override;
+  /// DecodeSolo5VirtioExit: 0, 2 and 83 are a clean exit of unknown code.
+  GuestExit DecodeExit(const ProcessExit& exit, std::string_view console) const override;
+  /// "Solo5 virtio reports no guest exit code: the console decides".
+  std::string Note() const override;
 
  private:
   TargetSpec target_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/xl_config.h"
@@ -9,11 +10,12 @@
 namespace cirun {
 
 enum class BackendKind {
-  kProcess,   // the image is a host executable; arguments are its argv
-  kQemu,      // qemu-system-*, arguments in -append
-  kXen,       // xl create of a generated .xl file (QEMU PVH fallback without a dom0)
-  kSolo5Hvt,  // solo5-hvt tender, arguments after --
-  kSolo5Spt,  // solo5-spt tender, arguments after --
+  kProcess,      // the image is a host executable; arguments are its argv
+  kQemu,         // qemu-system-*, arguments in -append
+  kXen,          // xl create of a generated .xl file (QEMU PVH fallback without a dom0)
+  kSolo5Hvt,     // solo5-hvt tender, arguments after --
+  kSolo5Spt,     // solo5-spt tender, arguments after --
+  kSolo5Virtio,  // qemu-system-x86_64 as Solo5's solo5-virtio-run starts it, arguments in -append
 };
 
 /// How a guest's exit status reaches QEMU's process exit status.
@@ -44,10 +46,18 @@ struct XenOptions {
   std::vector<XlVif> vifs;           // vif = [...]: one NIC per bridge
 };
 
+/// A named Solo5 device and what backs it on the host, e.g. {"storage", "disk.img"}
+/// (a block device) or {"service", "tap100"} (a network device).
+using Solo5Devices = std::vector<std::pair<std::string, std::string>>;
+
 struct Solo5Options {
   std::string tender;                   // "solo5-hvt" / "solo5-spt"; "" : by backend kind
-  std::string memory_mb = "64";         // --mem=
-  std::vector<std::string> extra_args;  // block/net devices, e.g. --net:service=tap0
+  std::string memory_mb = "64";         // --mem= (hvt, spt); -m (solo5-virtio, default 128)
+  Solo5Devices block;                   // --block:NAME=PATH, or a virtio-blk drive
+  Solo5Devices net;                     // --net:NAME=IFACE, or a virtio-net tap netdev
+  std::vector<std::string> extra_args;  // more tender options, before --
+  bool double_commas = true;            // solo5-virtio: "," -> ",," in -append, as
+                                        // solo5-virtio-run does (QEMU 7.2 keeps them doubled)
 };
 
 struct TargetSpec {
@@ -59,7 +69,7 @@ struct TargetSpec {
   Solo5Options solo5;           // for kSolo5Hvt / kSolo5Spt
 };
 
-/// "process", "qemu", "xen", "solo5-hvt", "solo5-spt".
+/// "process", "qemu", "xen", "solo5-hvt", "solo5-spt", "solo5-virtio".
 const char* BackendKindName(BackendKind kind);
 
 /// ci-run's built-in targets, aligned with the command lines verified in
@@ -69,7 +79,9 @@ const char* BackendKindName(BackendKind kind);
 /// - virtio-arm64: qemu-system-aarch64 -M virt -cpu cortex-a57 -m 128M, semihosting;
 /// - xen: `xl create` of a generated .xl file on a Xen dom0, else the PVH
 ///   image under QEMU with the virtio options;
-/// - hvt, spt: the solo5-hvt / solo5-spt tenders, --mem=64.
+/// - hvt, spt: the solo5-hvt / solo5-spt tenders, --mem=64;
+/// - virtio-solo5: QEMU as Solo5's solo5-virtio-run starts it (-m 128, TCG:
+///   -cpu Westmere; accel auto: -cpu host -enable-kvm when KVM is usable).
 std::vector<TargetSpec> DefaultTargets();
 
 }  // namespace cirun

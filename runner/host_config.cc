@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -131,11 +132,12 @@ bool ReadInt(const YAML::Node& n, const std::string& what, Diagnostics& d, int* 
   }
 }
 
-void ReadToolchain(const std::string& name, const YAML::Node& node, Diagnostics& d,
-                   HostConfig* config) {
+void ReadToolchain(const std::string& name, const YAML::Node& node, const std::string& file,
+                   Diagnostics& d, HostConfig* config) {
   const ToolchainSpec* existing = config->FindToolchain(name);
   ToolchainSpec t = existing ? *existing : ToolchainSpec{};
   t.name = name;
+  t.origin = file;
   if (!node.IsMap()) {
     d.Add(node.Mark(), "toolchain \"" + name + "\": expected a map");
     return;
@@ -185,8 +187,9 @@ void ReadToolchain(const std::string& name, const YAML::Node& node, Diagnostics&
 }
 
 bool ParseBackend(const std::string& s, BackendKind* out) {
-  for (BackendKind k : {BackendKind::kProcess, BackendKind::kQemu, BackendKind::kXen,
-                        BackendKind::kSolo5Hvt, BackendKind::kSolo5Spt}) {
+  for (BackendKind k :
+       {BackendKind::kProcess, BackendKind::kQemu, BackendKind::kXen, BackendKind::kSolo5Hvt,
+        BackendKind::kSolo5Spt, BackendKind::kSolo5Virtio}) {
     if (s == BackendKindName(k)) {
       *out = k;
       return true;
@@ -237,13 +240,43 @@ void ReadXenDisks(const YAML::Node& v, Diagnostics& d, std::vector<XlDisk>* out)
   }
 }
 
+bool IsSolo5(BackendKind kind) {
+  return kind == BackendKind::kSolo5Hvt || kind == BackendKind::kSolo5Spt ||
+         kind == BackendKind::kSolo5Virtio;
+}
+
+// A map of Solo5 device name -> host resource, in file order.
+void ReadSolo5Devices(const YAML::Node& v, const std::string& what, Diagnostics& d,
+                      Solo5Devices* out) {
+  if (!v.IsMap()) {
+    d.Add(v.Mark(), "\"" + what + "\": expected a map of device name: " +
+                        (what == "block" ? "image file" : "tap interface"));
+    return;
+  }
+  out->clear();
+  for (const auto& kv : v) {
+    std::string name = kv.first.as<std::string>(), value;
+    if (!ReadString(kv.second, what, d, &value)) return;
+    bool alnum = !name.empty();
+    for (char c : name) alnum = alnum && std::isalnum(static_cast<unsigned char>(c));
+    if (!alnum) {
+      d.Add(kv.first.Mark(), "\"" + what + "\": device name \"" + name +
+                                 "\" must be letters and digits (a Solo5 manifest name)");
+      return;
+    }
+    out->emplace_back(name, value);
+  }
+}
+
 void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node& k, Diagnostics& d,
                    TargetSpec* t) {
   std::string s;
   if (key == "backend") {
     if (ReadString(v, key, d, &s) && !ParseBackend(s, &t->backend)) {
       d.Add(v.Mark(),
-            "\"backend\": expected process, qemu, xen, solo5-hvt or solo5-spt, got \"" + s + "\"");
+            "\"backend\": expected process, qemu, xen, solo5-hvt, solo5-spt or solo5-virtio, got "
+            "\"" +
+                s + "\"");
     }
   } else if (key == "arch") {
     ReadString(v, key, d, &t->arch);
@@ -254,12 +287,18 @@ void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node
   } else if (key == "cpu") {
     ReadString(v, key, d, &t->qemu.cpu);
   } else if (key == "memory") {
-    if (t->backend == BackendKind::kXen)
+    if (t->backend == BackendKind::kXen) {
       ReadInt(v, key, d, &t->xen.memory_mb);
-    else if (t->backend == BackendKind::kSolo5Hvt || t->backend == BackendKind::kSolo5Spt)
-      ReadString(v, key, d, &t->solo5.memory_mb);
-    else
+    } else if (IsSolo5(t->backend)) {
+      if (ReadString(v, key, d, &s)) {
+        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+          d.Add(v.Mark(), "\"memory\": expected megabytes (a number) for a Solo5 target");
+        else
+          t->solo5.memory_mb = s;
+      }
+    } else {
       ReadString(v, key, d, &t->qemu.memory);
+    }
   } else if (key == "accel") {
     if (ReadString(v, key, d, &s)) {
       if (s != "tcg" && s != "kvm" && s != "auto")
@@ -277,10 +316,7 @@ void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node
         d.Add(v.Mark(), "\"exit\": expected isa-debug-exit or semihosting, got \"" + s + "\"");
     }
   } else if (key == "extra-args") {
-    std::vector<std::string>& args =
-        (t->backend == BackendKind::kSolo5Hvt || t->backend == BackendKind::kSolo5Spt)
-            ? t->solo5.extra_args
-            : t->qemu.extra_args;
+    std::vector<std::string>& args = IsSolo5(t->backend) ? t->solo5.extra_args : t->qemu.extra_args;
     ReadStringList(v, key, d, &args);
   } else if (key == "xl") {
     ReadString(v, key, d, &t->xen.xl);
@@ -311,11 +347,17 @@ void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node
     }
   } else if (key == "tender") {
     ReadString(v, key, d, &t->solo5.tender);
+  } else if (key == "block") {
+    ReadSolo5Devices(v, key, d, &t->solo5.block);
+  } else if (key == "net") {
+    ReadSolo5Devices(v, key, d, &t->solo5.net);
+  } else if (key == "double-commas") {
+    ReadBool(v, key, d, &t->solo5.double_commas);
   } else {
     d.Add(k.Mark(), "unknown key \"" + key + "\" in target \"" + t->name +
                         "\" (expected backend, arch, binary, machine, cpu, memory, accel, exit, "
                         "extra-args, xl, qemu-fallback, force-xl, on-crash, disks, bridges, "
-                        "tender)");
+                        "tender, block, net, double-commas)");
   }
 }
 
@@ -365,7 +407,7 @@ Status ApplyHostConfig(const std::string& text, const std::string& file_name, bo
         for (const auto& entry : kv.second) {
           const std::string name = entry.first.as<std::string>();
           if (key == "toolchains")
-            ReadToolchain(name, entry.second, d, config);
+            ReadToolchain(name, entry.second, file_name, d, config);
           else
             ReadTarget(name, entry.second, d, config);
         }

@@ -117,3 +117,38 @@ TEST_CASE("An opam toolchain wraps builds in opam exec; a prefix one sets PATH")
 }
 
 }  // namespace cirun
+
+namespace cirun {
+
+TEST_CASE("Solo5 targets: devices, memory in MB, the solo5-virtio backend") {
+  HostConfig host = DefaultHostConfig();
+  const char* text =
+      "targets:\n"
+      "  hvt: {memory: 256, block: {storage: /d/disk.img}, net: {service: tap100, admin: tap101}}\n"
+      "  virtio: {backend: solo5-virtio, memory: \"512\", accel: tcg, double-commas: false}\n";
+  Status s = ApplyHostConfig(text, "host.yml", false, &host);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  const TargetSpec* hvt = host.FindTarget("hvt");
+  CHECK(hvt->solo5.memory_mb == "256");
+  CHECK(hvt->solo5.block == Solo5Devices{{"storage", "/d/disk.img"}});
+  CHECK(hvt->solo5.net == Solo5Devices{{"service", "tap100"}, {"admin", "tap101"}});
+  const TargetSpec* virtio = host.FindTarget("virtio");
+  CHECK(virtio->backend == BackendKind::kSolo5Virtio);
+  CHECK(virtio->solo5.memory_mb == "512");
+  CHECK(virtio->qemu.accel == "tcg");
+  CHECK_FALSE(virtio->solo5.double_commas);
+  CHECK(host.FindTarget("virtio-solo5")->backend == BackendKind::kSolo5Virtio);
+
+  HostConfig bad = DefaultHostConfig();
+  Status errors = ApplyHostConfig(
+      "targets:\n  hvt: {memory: 64M, net: {my-net: tap0}}\n  x: {backend: solo5}\n", "h.yml",
+      false, &bad);
+  CHECK(errors.message() ==
+        "h.yml:2:17: \"memory\": expected megabytes (a number) for a Solo5 target\n"
+        "h.yml:2:28: \"net\": device name \"my-net\" must be letters and digits (a Solo5 "
+        "manifest name)\n"
+        "h.yml:3:16: \"backend\": expected process, qemu, xen, solo5-hvt, solo5-spt or "
+        "solo5-virtio, got \"solo5\"");
+}
+
+}  // namespace cirun

@@ -39,15 +39,17 @@ std::string WorkerName() {
   return std::string(host) + ":" + std::to_string(getpid());
 }
 
-// Prints every command the pipeline would run, without running anything.
+// Prints every command the pipeline would run, without running anything. A
+// job this host would skip is shown with the reason, then with the commands a
+// host that has its toolchain and target would run (a preset's recipe can be
+// read on any machine).
 void PrintDryRun(const std::vector<JobPlan>& plans, const std::vector<JobInfo>& jobs,
                  const HostConfig& host, ProcessRunner& runner, const FuzzPipelineOptions& fuzz) {
   for (size_t i = 0; i < plans.size(); ++i) {
     const JobPlan& plan = plans[i];
     printf("%s\n", plan.Name().c_str());
     if (jobs[i].state == JobState::kSkipped) {
-      printf("  skipped: %s\n", jobs[i].cause.c_str());
-      continue;
+      printf("  skipped on this host: %s\n", jobs[i].cause.c_str());
     }
     const ToolchainSpec* tc = host.FindToolchain(plan.compiler);
     ProcessSpec build = tc ? ToolchainProcess(*tc, plan.build_command, plan.path)
@@ -180,8 +182,10 @@ Result<LocalRunResult> RunLocalJobs(const LocalOptions& o, LocalPlan& plan,
   {
     TerminalProgress progress(stdout, live, static_cast<int>(jobs.size()));
     for (const auto& j : jobs) {
-      if (j.state == JobState::kSkipped)
-        progress.JobFinished(JobRecord{j}, {JobState::kSkipped, j.cause, "", 0});
+      if (j.state != JobState::kSkipped) continue;
+      JobRecord skipped;
+      static_cast<JobInfo&>(skipped) = j;
+      progress.JobFinished(skipped, {JobState::kSkipped, j.cause, "", 0});
     }
     SourceCheckout sources(plan.cache_dir);
     BuildCache cache(plan.cache_dir + "/builds");

@@ -17,6 +17,7 @@
 #include "runner/serve_command.h"
 #include "runner/status_command.h"
 #include "runner/worker_command.h"
+#include "runner/toolchain_command.h"
 
 namespace {
 
@@ -46,6 +47,9 @@ const cirun::CommandEntry kCommands[] = {
      cirun::SetupNightlyCommand},
     {"status", "List the pipelines in the store, or show one", cirun::SetupStatusCommand},
     {"rebuild", "Run a pipeline again, or only its failed jobs", cirun::SetupRebuildCommand},
+    {"toolchain",
+     "List this host's toolchains; build an OCaml compiler from source and register it",
+     cirun::SetupToolchainCommand},
 };
 
 }  // namespace

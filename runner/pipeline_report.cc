@@ -8,6 +8,7 @@
 
 #include "runner/fuzz_report.h"
 #include "runner/job_spec_json.h"
+#include "runner/metric_summary.h"
 
 namespace cirun {
 namespace {
@@ -200,6 +201,7 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
   for (const auto& [note, names] : notes) {
     fprintf(out, "  %zu job%s: %s\n", names.size(), names.size() == 1 ? "" : "s", note.c_str());
   }
+  PrintMetricSummary(out, r);
   std::map<std::string, std::vector<std::string>> skipped;  // reason -> jobs
   for (const auto& j : r.jobs) {
     if (j.job.state == JobState::kSkipped || j.job.state == JobState::kCancelled)

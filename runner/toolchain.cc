@@ -76,7 +76,11 @@ Result<std::string> ToolchainProbe::Identity(const ToolchainSpec& toolchain) {
   } else if (exit.kind == ProcessExit::Kind::kExited && exit.code == 0) {
     result = Trim(output);
   } else if (exit.kind == ProcessExit::Kind::kSpawnFailed) {
-    result = Status::Unavailable(toolchain.version_command[0] + " not found (" + exit.error + ")");
+    // The program that did not start: opam for a switch, else the version command.
+    const std::string program = ToolchainVersionProcess(toolchain).argv[0];
+    result = Status::Unavailable(exit.error.rfind(program, 0) == 0
+                                     ? exit.error
+                                     : program + " not found (" + exit.error + ")");
   } else {
     std::string first_line = Trim(output.substr(0, output.find('\n')));
     result = Status::Unavailable("`" + toolchain.version_command[0] + "` " + exit.Describe() +

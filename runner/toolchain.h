@@ -25,6 +25,7 @@ struct ToolchainSpec {
   std::map<std::string, std::string> env;    // set for builds, e.g. {CC: gcc}
   std::string prefix;                        // kPrefix
   std::string opam_switch;                   // kOpam
+  std::string origin = "built-in";           // where it was defined: "built-in" or a file
 };
 
 /// "system", "prefix", "opam".

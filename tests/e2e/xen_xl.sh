@@ -26,7 +26,8 @@ contains "$T/good.out" "3 jobs: 3 passed"
 contains "$T/good.out" "booted with xl (force-xl) although no Xen hypervisor on this host"
 # hello 1 boot, bootvars 1 + 7 tests + 6 fuzz boots, bench 1: sixteen domains,
 # each created once and destroyed.
-[ "$(count "$XL_STANDIN_STATE/create.log")" = 16 ] || fail "expected 16 xl creates"
+n=$(count "$XL_STANDIN_STATE/create.log")
+[ "$n" = 16 ] || fail "expected 16 xl creates, got $n"
 [ "$(sort "$XL_STANDIN_STATE/create.log")" = "$(sort "$XL_STANDIN_STATE/destroy.log")" ] ||
   fail "not every domain got its xl destroy"
 [ "$(sort -u "$XL_STANDIN_STATE/create.log" | wc -l)" = 10 ] || fail "domain names not unique"
