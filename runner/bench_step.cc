@@ -197,10 +197,12 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
     const std::string reproducer =
         CompareReproducer(ctx.env.self_command, p.repo, Short(base_commit),
                           p.dirty ? "HEAD" : Short(p.commit), ctx.plan);
+    int regressions = 0;  // metrics that got slower (cirun_regressions_total counts them)
     for (const std::string& m : metrics) {
       const MetricComparison& c = verdicts.at(m);
       comparisons[m] = ComparisonJson(c, head_samples.units[m]);
       if (c.verdict != PerfVerdict::kSlower) continue;
+      ++regressions;
       const std::string what = m + " " + FormatPercent(c.ratio) + " vs " + Short(base_commit) +
                                (interleaved ? "" : " (stored samples, not interleaved)");
       if (threshold && std::fabs(std::log(c.ratio)) >= std::log1p(*threshold))
@@ -232,6 +234,7 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
       if (!p.dirty) ctx.env.store->AddPerfChange(r);
     }
     detail["comparisons"] = comparisons;
+    detail["regressions"] = regressions;
     if (!warning.empty() || !failure.empty()) detail["reproducer"] = reproducer;
   } else {
     detail["base"] = nullptr;

@@ -150,6 +150,7 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
     return Infra("target " + target->name + ": " + s.message());
   JobResult result{JobState::kPassed, "", "", 0};
   bool main_boot_passed = false;
+  std::string failed_step;  // the first boot or test that did not pass
   for (size_t i = 0; i < run.plan.boots.size(); ++i) {
     const BootCase& boot = run.plan.boots[i];
     const std::string name = i == 0 ? "boot" : "test:" + boot.name;
@@ -158,7 +159,8 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
       StepRecord skipped;
       skipped.name = name;
       skipped.outcome = "skipped";
-      skipped.cause = "the main boot did not pass";
+      skipped.cause =
+          main_boot_passed ? failed_step + " did not pass" : "the main boot did not pass";
       steps.Finish(skipped);
       continue;
     }
@@ -168,6 +170,7 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
     if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
     result.state = r.outcome == BootOutcome::kInfra ? JobState::kInfra : JobState::kFailed;
     result.cause = name + ": " + BootOutcomeName(r.outcome) + ": " + r.cause;
+    failed_step = name;
   }
   if (result.state == JobState::kPassed) {
     result = AfterBootSteps(env, run, *backend, steps, /*tests_failed=*/false);

@@ -245,7 +245,8 @@ int RunLocal(const LocalOptions& o) {
     const PipelineInfo& info = plan.source.info;
     auto mirror = sources.MirrorWithCommit(info.repo, info.commit);
     auto base = mirror.ok() ? mirror->ResolveCommit(o.bench_base) : mirror.status();
-    if (!base.ok()) return UsageError("--bench-base " + o.bench_base + ": " + base.status().message());
+    if (!base.ok())
+      return UsageError("--bench-base " + o.bench_base + ": " + base.status().message());
     bench.base_commit = *base;
   }
   const int slots =
@@ -255,8 +256,8 @@ int RunLocal(const LocalOptions& o) {
   bool interrupted = false;
   const std::string options_json =
       WithBenchOptions(WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz), bench);
-  auto run = RunLocalJobs(o, plan, jobs, options_json, {&fuzz_step, &bench_step}, slots,
-                          &interrupted);
+  auto run =
+      RunLocalJobs(o, plan, jobs, options_json, {&fuzz_step, &bench_step}, slots, &interrupted);
   if (!run.ok()) return UsageError(run.status().message());
 
   // Phase 6: report.

@@ -8,16 +8,16 @@
 #include "runner/boot_command.h"
 #include "runner/command.h"
 #include "runner/compare_command.h"
-#include "runner/history_command.h"
 #include "runner/fuzz_command.h"
+#include "runner/history_command.h"
 #include "runner/local_command.h"
-#include "runner/xl_command.h"
 #include "runner/nightly_command.h"
 #include "runner/rebuild_command.h"
 #include "runner/serve_command.h"
 #include "runner/status_command.h"
-#include "runner/worker_command.h"
 #include "runner/toolchain_command.h"
+#include "runner/worker_command.h"
+#include "runner/xl_command.h"
 
 namespace {
 

@@ -517,8 +517,8 @@ class PostgresStore final : public Store {
           "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
           "COALESCE(NULLIF($20, 0), " CIRUN_PG_NOW_MS ")) RETURNING id",
           c.repo, c.unikernel, c.cell_key, c.metric, c.host, c.commit, c.base_commit, c.verdict,
-          c.ratio, c.ci_low, c.ci_high, c.p_value, c.base_median, c.head_median, c.base_n,
-          c.head_n, c.unit, c.source, c.reproducer, c.created_ms);
+          c.ratio, c.ci_low, c.ci_high, c.p_value, c.base_median, c.head_median, c.base_n, c.head_n,
+          c.unit, c.source, c.reproducer, c.created_ms);
       return Int(r[0][0]);
     });
   }

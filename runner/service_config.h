@@ -91,9 +91,9 @@ struct ServiceConfig {
   int worker_slots = 2;
   std::vector<std::string> worker_labels;  // empty: probed with HostLabels()
   std::chrono::milliseconds lease{60'000};
-  bool serve_runs_jobs = true;              // worker.in-serve
-  NightlyPipelineOptions nightly;           // the `nightly:` section
-  HostConfig host;                          // built-in toolchains/targets + the file's sections
+  bool serve_runs_jobs = true;     // worker.in-serve
+  NightlyPipelineOptions nightly;  // the `nightly:` section
+  HostConfig host;                 // built-in toolchains/targets + the file's sections
 
   /// The repository configured under `full_name` (case-insensitive, as GitHub
   /// names are), or nullptr.

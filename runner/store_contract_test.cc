@@ -65,7 +65,6 @@ SampleQuery Query(std::vector<std::string> commits = {}, std::string metric = ""
           std::move(metric)};
 }
 
-
 TEST_CASE_TEMPLATE("Store creates a pipeline with its jobs queued", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);

@@ -28,6 +28,11 @@ for j in d["jobs"]:
     assert found["crashed"]["command_line"] == "--name=" + "a" * n, (j["name"], found["crashed"]["command_line"])
     assert found["crashed"]["signature"] == 'crashed: name: "<arg>" | PANIC: stack smashing detected', found["crashed"]
     assert found["hung"]["signature"] == "hung: ipv4: #.#.#.#/# | verbose: false", found["hung"]
+    # The long-name test crashed, so the last test was skipped, and says why.
+    steps = {s["name"]: s for s in j["steps"]}
+    assert steps["test:long-name"]["outcome"] == "crashed", steps["test:long-name"]
+    assert steps["test:port-zero"]["outcome"] == "skipped", steps["test:port-zero"]
+    assert steps["test:port-zero"]["cause"] == "test:long-name did not pass", steps["test:port-zero"]
     assert f["detail"]["inputs"] == 40, f["detail"]
     for x in found.values():
         assert x["reproducer"].endswith("--cmdline=" + x["command_line"]), x["reproducer"]

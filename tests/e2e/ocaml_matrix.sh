@@ -95,3 +95,19 @@ for c, m in sorted(rows.items()):
 PY
 grep -Eq "^  ocaml-bench ocaml-4.13/unix +cycles=[0-9]+ ns$" "$T/out" || fail "no 4.13 metrics line in the summary"
 grep -Eq "^  ocaml-bench ocaml-4.14/unix +cycles=[0-9]+ ns$" "$T/out" || fail "no 4.14 metrics line in the summary"
+
+# 5. `ci-run bench`: the OCaml benchmark's numbers per compiler (median and
+#    spread), from a configuration that gives ocaml-bench a `bench:` section
+#    (the example repository's ocaml-bench has none: it would lengthen every
+#    pipeline and history run).
+git -C "$T/repo" show good:.ci-run.yml >"$T/bench.yml"
+tail -1 "$T/bench.yml" | grep -q '^      exit: \[0\]$' || fail "ocaml-bench is no longer the last unikernel of .ci-run.yml"
+printf '    bench:\n      runs: 3\n      metrics: [boot_ms, cpu_ms, cycles]\n' >>"$T/bench.yml"
+expect_exit 0 "$CI_RUN" bench "$T/repo" --rev good --config "$T/bench.yml" --unikernel ocaml-bench \
+  --host-config "$registration" --json "$T/bench.json" >"$T/bench.out" 2>&1 || { cat "$T/bench.out"; exit 1; }
+cat "$T/bench.out"
+[ "$(json "$T/bench.json" "sorted((r['cell'], r['runs'], r['metrics']['cycles']['unit']) for r in d['results'])")" = \
+  "[('compiler=ocaml-4.13,target=unix', 3, 'ns'), ('compiler=ocaml-4.14,target=unix', 3, 'ns')]" ] ||
+  fail "ci-run bench did not measure ocaml-bench with both compilers"
+grep -Eq "^ocaml-bench ocaml-4.13/unix +cycles " "$T/bench.out" || fail "no 4.13 cycles row in ci-run bench"
+grep -Eq "^ocaml-bench ocaml-4.14/unix +cycles " "$T/bench.out" || fail "no 4.14 cycles row in ci-run bench"

@@ -37,6 +37,10 @@ cat "$T/out2"
 [ "$(step "$T/p2.json" "['detail']['base']['interleaved']")" = True ] || fail "a PR base is interleaved"
 contains "$T/out2" "slower beyond fail-on-regression: "
 contains "$T/out2" "cycles +"
+# The step counts its slower metrics (what /metrics' cirun_regressions_total adds up).
+slower=$(json "$T/p2.json" "sum(c['verdict'] == 'slower' for c in [s for s in d['jobs'][0]['steps'] if s['name'] == 'bench'][0]['detail']['comparisons'].values())")
+[ "$(step "$T/p2.json" "['detail']['regressions']")" = "$slower" ] || fail "detail.regressions does not count the slower metrics"
+[ "$(step "$T/p2.json" "['detail']['regressions']")" -ge 1 ] || fail "no regression counted"
 
 # --no-bench: no bench step at all.
 expect_exit 0 "$CI_RUN" local "$T/repo" --rev perf-regression "${sel[@]}" --no-bench --plain --db "$db" --json "$T/p3.json" >"$T/out3" 2>&1 || { cat "$T/out3"; exit 1; }
