@@ -30,7 +30,12 @@ struct JobEnvironment {
   std::string work_root;                   // workspaces: work_root/p<pipeline>/j<job>
   bool keep_workspaces = false;            // keep workspaces of passed jobs too
   std::string self_command = "ci-run";     // how reproducers invoke ci-run
-  std::vector<const JobStep*> after_boot;  // steps run after the boots (fuzz, bench)
+  std::vector<const JobStep*> after_boot;  // steps run after the boots (fuzz, bench, history)
+  // Where this run keeps its state, for steps that run ci-run commands
+  // against it (history): "" leaves each to its command's default.
+  std::string store_url;         // the store (OpenStore URL)
+  std::string cache_dir;         // mirrors and the build cache
+  std::string host_config_file;  // --host-config, if one was given
 };
 
 class JobExecutor {

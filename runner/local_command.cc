@@ -12,6 +12,7 @@
 #include "runner/bench_step.h"
 #include "runner/build_cache.h"
 #include "runner/fuzz_step.h"
+#include "runner/history_step.h"
 #include "runner/host_config.h"
 #include "runner/host_jobs.h"
 #include "runner/interrupt.h"
@@ -201,6 +202,9 @@ Result<LocalRunResult> RunLocalJobs(const LocalOptions& o, LocalPlan& plan,
     env.keep_workspaces = o.keep_workspaces;
     env.self_command = SelfCommand();
     env.after_boot = after_boot;
+    env.store_url = run.db;
+    env.cache_dir = plan.cache_dir;
+    env.host_config_file = o.host_config;
     JobPoolOptions pool;
     pool.slots = slots;
     pool.worker = WorkerName();
@@ -253,11 +257,12 @@ int RunLocal(const LocalOptions& o) {
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   FuzzStep fuzz_step(slots);
   static const BenchStep bench_step;
+  static const HistoryStep history_step;
   bool interrupted = false;
   const std::string options_json =
       WithBenchOptions(WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz), bench);
-  auto run =
-      RunLocalJobs(o, plan, jobs, options_json, {&fuzz_step, &bench_step}, slots, &interrupted);
+  auto run = RunLocalJobs(o, plan, jobs, options_json, {&fuzz_step, &bench_step, &history_step},
+                          slots, &interrupted);
   if (!run.ok()) return UsageError(run.status().message());
 
   // Phase 6: report.

@@ -32,11 +32,11 @@ struct LocalOptions {
   bool keep_workspaces = false;
   bool no_cache = false;
   bool dry_run = false;
-  bool plain = false;                  // no live display even on a TTY
-  bool no_bench = false;               // skip the bench step of unikernels with `bench:`
-  std::string bench_base;              // compare benchmarks with this commit, interleaved (a PR's base)
-  bool no_fuzz = false;                // --no-fuzz: no fuzz step
-  int fuzz_boots = 0;                  // --fuzz-boots N: every fuzz budget (0: the config's)
+  bool plain = false;      // no live display even on a TTY
+  bool no_bench = false;   // skip the bench step of unikernels with `bench:`
+  std::string bench_base;  // compare benchmarks with this commit, interleaved (a PR's base)
+  bool no_fuzz = false;    // --no-fuzz: no fuzz step
+  int fuzz_boots = 0;      // --fuzz-boots N: every fuzz budget (0: the config's)
   std::optional<std::string> cmdline;  // --cmdline RAW: the main boot's guest command line
 };
 

@@ -4,6 +4,7 @@
 
 #include "runner/bench_step.h"
 #include "runner/fuzz_step.h"
+#include "runner/history_step.h"
 #include "runner/pipeline_planner.h"
 #include "runner/plan_queue.h"
 #include "runner/service_config.h"
@@ -20,9 +21,9 @@ std::string UtcStamp(const char* format) {
   return out;
 }
 
-// The options of a nightly pipeline: the `nightly:` section's fuzz budget and
-// benchmarks, and a fuzz seed that changes every day (a nightly run explores
-// new inputs; the seed is in every finding, so each stays reproducible).
+// The options of a nightly pipeline: the `nightly:` section's fuzz budget,
+// benchmarks and history (bisecting benchmark changes), and a fuzz seed that changes every day (a
+// nightly run explores new inputs; the seed is in every finding, so each stays reproducible).
 std::string NightlyOptionsJson(const NightlyPipelineOptions& nightly) {
   FuzzPipelineOptions fuzz;
   fuzz.boots = nightly.fuzz_boots;
@@ -30,7 +31,10 @@ std::string NightlyOptionsJson(const NightlyPipelineOptions& nightly) {
   fuzz.seed = static_cast<uint64_t>(std::time(nullptr) / 86400);
   BenchPipelineOptions bench;
   bench.enabled = nightly.bench;
-  return WithBenchOptions(WithFuzzOptions(R"({"nightly":true})", fuzz), bench);
+  HistoryPipelineOptions history;
+  history.enabled = nightly.bench && nightly.history;
+  return WithHistoryOptions(WithBenchOptions(WithFuzzOptions(R"({"nightly":true})", fuzz), bench),
+                            history);
 }
 
 }  // namespace

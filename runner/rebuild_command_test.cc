@@ -6,6 +6,7 @@
 
 #include "runner/bench_step.h"
 #include "runner/fuzz_step.h"
+#include "runner/history_step.h"
 #include "runner/nightly_command.h"
 #include "runner/sqlite_store.h"
 #include "runner/status_command.h"
@@ -150,6 +151,8 @@ TEST_CASE("nightly queues the head of the first branch once a day") {
   CHECK(ReadFuzzOptions(options).boots == 500);
   CHECK(ReadFuzzOptions(options).seed == static_cast<uint64_t>(std::time(nullptr) / 86400));
   CHECK(ReadBenchOptions(options).enabled);
+  CHECK(ReadHistoryOptions(options).enabled);
+  CHECK(!ReadHistoryOptions(R"({"history": "yes"})").enabled);  // malformed: off
   CHECK(store->ListJobs(pipelines[0].id)->size() == 1);
   o.again = true;
   CHECK(RunNightly(o) == 0);

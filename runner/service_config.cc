@@ -22,7 +22,7 @@ constexpr std::string_view kTopKeys[] = {"listen",     "database",     "data-dir
 constexpr std::string_view kGitHubKeys[] = {
     "api",         "token-file",      "token-env",  "webhook-secret-file", "webhook-secret-env",
     "retry-delay", "status-attempts", "max-payload"};
-constexpr std::string_view kNightlyKeys[] = {"fuzz-boots", "fuzz-time", "bench"};
+constexpr std::string_view kNightlyKeys[] = {"fuzz-boots", "fuzz-time", "bench", "history"};
 constexpr std::string_view kRepoKeys[] = {"url", "branches", "pull-requests", "nightly"};
 constexpr std::string_view kWorkerKeys[] = {"slots", "labels", "lease", "in-serve"};
 
@@ -231,6 +231,8 @@ class Parser {
         if (auto d = r_.Duration(e, false)) out_->nightly.fuzz_time = *d;
       } else if (e.name == "bench") {
         if (auto b = r_.Bool(e)) out_->nightly.bench = *b;
+      } else if (e.name == "history") {
+        if (auto b = r_.Bool(e)) out_->nightly.history = *b;
       }
     }
   }

@@ -37,6 +37,7 @@ nightly:
   fuzz-boots: 2000
   fuzz-time: 10m
   bench: no
+  history: no
 targets:
   virtio: {machine: pc}
 )";
@@ -76,6 +77,7 @@ TEST_CASE("ParseServiceConfig reads every section") {
   CHECK(c->nightly.fuzz_boots == 2000);
   CHECK(c->nightly.fuzz_time == std::chrono::minutes(10));
   CHECK(!c->nightly.bench);
+  CHECK(!c->nightly.history);
   REQUIRE(c->host.FindTarget("virtio"));
   CHECK(c->host.FindTarget("virtio")->qemu.machine == "pc");
   CHECK(c->host.FindToolchain("gcc"));  // the built-in defaults stay
@@ -97,6 +99,7 @@ TEST_CASE("ParseServiceConfig defaults: SQLite in the data directory, jobs in se
   CHECK(!c->nightly.fuzz_boots);
   CHECK(!c->nightly.fuzz_time);
   CHECK(c->nightly.bench);
+  CHECK(c->nightly.history);
   auto relative = ParseServiceConfig("database: state/ci.db\n", "svc.yml", "/srv/ci");
   CHECK(relative->database == "sqlite:/srv/ci/state/ci.db");
   auto shared = ParseServiceConfig("database: postgresql://h/ci\n", "svc.yml", "/srv/ci");
@@ -118,7 +121,7 @@ repositories:
   c/d: {url: x, nightlly: true}
 worker: {slots: 0, lease: 10ms}
 databse: x
-nightly: {fuzz-boots: 0, history: true}
+nightly: {fuzz-boots: 0, histroy: true}
 )",
                               "svc.yml", "/");
   REQUIRE(!c.ok());
@@ -139,7 +142,8 @@ nightly: {fuzz-boots: 0, history: true}
   CHECK(m.find("svc.yml:11:1: unknown key \"databse\" at the top level (did you mean "
                "\"database\"?)") != std::string::npos);
   CHECK(m.find("svc.yml:12:23: \"fuzz-boots\": expected an integer from 1") != std::string::npos);
-  CHECK(m.find("svc.yml:12:26: unknown key \"history\" in nightly") != std::string::npos);
+  CHECK(m.find("svc.yml:12:26: unknown key \"histroy\" in nightly (did you mean \"history\"?)") !=
+        std::string::npos);
 }
 
 TEST_CASE("ParseServiceConfig reports YAML syntax and host-section errors") {

@@ -8,6 +8,7 @@
 #include "runner/bench_step.h"
 #include "runner/build_cache.h"
 #include "runner/fuzz_step.h"
+#include "runner/history_step.h"
 #include "runner/host_jobs.h"
 #include "runner/job_pool.h"
 #include "runner/paths.h"
@@ -64,7 +65,10 @@ int RunServiceJobs(const ServiceConfig& config, Store& store, ServiceLog& log,
   // settings from the pipeline's options_json (see PipelineRequest).
   FuzzStep fuzz_step(settings.slots);
   const BenchStep bench_step;
-  env.after_boot = {&fuzz_step, &bench_step};
+  const HistoryStep history_step;
+  env.after_boot = {&fuzz_step, &bench_step, &history_step};
+  env.store_url = config.database;
+  env.cache_dir = config.cache_dir;
   JobPoolOptions pool;
   pool.slots = settings.slots;
   pool.worker = settings.name;

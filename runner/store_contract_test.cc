@@ -1,7 +1,9 @@
 // The Store contract (store.h), one body run against every backend: SQLite
-// and PostgreSQL (see tests/store_backends.h for how the server is found).
+// and PostgreSQL (see tests/store_backends.h for how the server is found),
+// then what is particular to SQLite.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -460,6 +462,22 @@ TEST_CASE_TEMPLATE("Store records performance changes, newest first", B, STORE_B
   REQUIRE(all.ok());
   REQUIRE(all->size() == 2);
   CHECK((*all)[0].commit == "c20");
+}
+
+// What is particular to SQLite.
+
+TEST_CASE("SqliteStore creates its database file and directory") {
+  testing::ScratchDir dir;
+  auto store = OpenSqliteStore(dir / "db/ci.db");
+  REQUIRE(store.ok());
+  auto id = (*store)->CreatePipeline(Pipeline(), {Job("hello a")});
+  REQUIRE(id.ok());
+  CHECK(std::filesystem::exists(dir / "db/ci.db"));
+  CHECK((*OpenStore("sqlite:" + (dir / "db/ci.db")))->ListJobs(*id)->size() == 1);
+}
+
+TEST_CASE("OpenStore rejects unknown URL schemes") {
+  CHECK(OpenStore("mysql://x").status().code() == Status::Code::kInvalidArgument);
 }
 
 TEST_CASE("OpenStore opens PostgreSQL URLs and reports an unreachable server") {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# A nightly pipeline runs `history` after each benchmark cell: on a branch of
+# the example repository whose configuration keeps only bench on gcc x virtio,
+# `ci-run nightly` queues one job, a `ci-run worker` runs it (build, boot,
+# bench, history), and the history step names the commit tagged
+# perf-regression, as a warning (no fail-on-regression), with its evidence in
+# the step's detail. (`history: false` is a unit test: history_step_test.cc.)
+source "$(dirname "$0")/common.inc"
+make_repo
+
+# The branch: main plus a configuration with one benchmark cell.
+git -C "$T/repo" checkout -q -b nightly main
+cat >"$T/repo/.ci-run.yml" <<'YML'
+matrix:
+  compiler: [gcc]
+  target: [virtio]
+unikernels:
+  bench:
+    path: unikernels
+    build: ./build.sh bench ${target} ${compiler} _build/${compiler}-${target}
+    image: _build/${compiler}-${target}/bench.${target}
+    boot:
+      args: ["--size=12000000"]
+      expect: ["^METRIC items=12000000 count$", "^SUCCESS$"]
+      timeout: 60s
+    bench:
+      runs: 15                      # 10 in the repository: 15 keeps this test steady beside others
+      metrics: [boot_ms, cpu_ms, cycles, image_bytes]
+YML
+git -C "$T/repo" -c user.name=t -c user.email=t@t commit -qam "nightly: only the benchmark"
+git -C "$T/repo" checkout -q main
+REGRESSION=$(git -C "$T/repo" rev-parse perf-regression)
+
+write_config() {
+  cat >"$T/service.yml" <<YML
+database: $T/data/ci.db
+data-dir: $T/data
+cache-dir: $T/cache
+repositories:
+  example/repo:
+    url: file://$T/repo
+    branches: [nightly]
+worker:
+  slots: 1
+nightly:
+  $1
+YML
+}
+run_nightly() {  # run_nightly PIPELINE: queue it, run it with a worker, wait for its end
+  "$CI_RUN" nightly --config "$T/service.yml" --again >"$T/nightly$1.out" 2>&1 ||
+    { cat "$T/nightly$1.out"; fail "ci-run nightly failed"; }
+  cat "$T/nightly$1.out"
+  "$CI_RUN" worker --config "$T/service.yml" --name w1 >"$T/worker$1.log" 2>&1 &
+  local worker=$!
+  timeout 900 "$CI_RUN" status --config "$T/service.yml" "$1" --wait --json >"$T/p$1.json" ||
+    { kill "$worker"; cat "$T/worker$1.log"; fail "pipeline $1 did not pass"; }
+  kill -TERM "$worker"
+  wait "$worker" || true
+}
+
+write_config "history: true"
+run_nightly 1
+step() { json "$T/p$1.json" "[s for s in d['jobs'][0]['steps'] if s['name']=='history'][0]$2"; }
+[ "$(json "$T/p1.json" "[s['name'] for s in d['jobs'][0]['steps']]")" = "['build', 'boot', 'bench', 'history']" ] ||
+  fail "expected build, boot, bench and history steps"
+[ "$(step 1 "['outcome']")" = passed ] || fail "history step: $(step 1 "['cause']")"
+# Exactly one confirmed change: the commit tagged perf-regression, slower.
+[ "$(json "$T/p1.json" "[c['commit'] for c in [s for s in d['jobs'][0]['steps'] if s['name']=='history'][0]['detail']['history']['changes']]")" = "['$REGRESSION']" ] ||
+  { step 1 "['log']"; fail "history did not name exactly perf-regression: $(step 1 "['cause']")"; }
+[ "$(step 1 "['detail']['regressions']")" -ge 1 ] || fail "no regression counted"
+step 1 "['cause']" | grep -q "slower .* at ${REGRESSION:0:12} " || fail "the cause does not name the commit: $(step 1 "['cause']")"
+# The command it ran reproduces it, and used the pipeline's own store.
+step 1 "['command']" | grep -q -- "history file://$T/repo --rev " || fail "unexpected command: $(step 1 "['command']")"
+step 1 "['command']" | grep -q -- "--db sqlite:$T/data/ci.db" || fail "history did not use the service's store: $(step 1 "['command']")"
