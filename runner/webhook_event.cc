@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runner/bench_step.h"
 #include "runner/pipeline_planner.h"
 
 namespace cirun {
@@ -68,6 +69,10 @@ WebhookDecision PullRequest(const json& doc, const RepositoryConfig& repo,
   request.commit = sha;
   request.ref = "refs/pull/" + std::to_string(number) + "/head";
   request.title = "#" + std::to_string(number) + " " + StringAt(doc, {"pull_request", "title"});
+  // The bench step compares the head with the base branch's commit, both
+  // built and run interleaved (what `ci-run compare BASE HEAD` does).
+  const std::string base = StringAt(doc, {"pull_request", "base", "sha"});
+  if (IsCommitId(base)) request.options_json = WithBenchOptions(request.options_json, {true, base});
   return {WebhookDecision::Kind::kPipeline, "", std::move(request)};
 }
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "runner/bench_step.h"
+
 namespace cirun {
 namespace {
 
@@ -28,7 +30,8 @@ std::string PullRequest(const std::string& repo, const std::string& action) {
   return R"({"action":")" + action +
          R"(","number":7,"pull_request":{"number":7,"title":"Add X",)"
          R"("head":{"sha":")" +
-         kSha + R"(","ref":"feature"}},"repository":{"full_name":")" + repo + R"("}})";
+         kSha + R"(","ref":"feature"},"base":{"sha":")" + std::string(40, 'b') +
+         R"(","ref":"main"}},"repository":{"full_name":")" + repo + R"("}})";
 }
 
 TEST_CASE("A push to a tested branch becomes a pipeline request") {
@@ -73,6 +76,9 @@ TEST_CASE("Pull requests opened, synchronized or reopened test their head commit
     CHECK(d.request.ref == "refs/pull/7/head");
     CHECK(d.request.trigger == "pull_request");
     CHECK(d.request.title == "#7 Add X");
+    // Its benchmarks are compared with the base branch's commit, interleaved.
+    CHECK(ReadBenchOptions(d.request.options_json).base_commit == std::string(40, 'b'));
+    CHECK(ReadBenchOptions(d.request.options_json).enabled);
   }
   auto closed = DecideWebhook("pull_request", "d", PullRequest("example/repo", "closed"), Config());
   CHECK(closed.kind == WebhookDecision::Kind::kIgnored);
