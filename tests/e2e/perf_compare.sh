@@ -14,11 +14,13 @@ v() { json "$1" "d['jobs'][0]['metrics']['$2']['verdict']"; }
 [ "$(v "$T/slow.json" cpu_ms)" = slower ] || fail "cpu_ms: $(v "$T/slow.json" cpu_ms), expected slower"
 case "$(v "$T/slow.json" boot_ms)" in slower | inconclusive) ;; *) fail "boot_ms: $(v "$T/slow.json" boot_ms)" ;; esac
 [ "$(v "$T/slow.json" image_bytes)" = "no change" ] || fail "image_bytes should not change"
-# The size is close to the planted 25% of the work (QEMU's start-up dilutes it a little).
+# The size is near the planted 25% of the work (QEMU's start-up dilutes it a
+# little). `cycles` is the guest's rdtsc, a wall clock: with the suite's other
+# tests on the second core it has measured from +17% to +46%.
 python3 - "$T/slow.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))["jobs"][0]["metrics"]["cycles"]
-assert 1.10 <= m["ratio"] <= 1.45, m
+assert 1.10 <= m["ratio"] <= 1.60, m
 lo, hi = m["ci"]
 assert lo <= m["hodges_lehmann_ratio"] <= hi and lo > 1.0, m
 assert m["p_value"] < 0.001, m
