@@ -17,10 +17,6 @@ namespace {
 constexpr size_t kAncestorsSearched = 50;
 constexpr int kMinBaseSamples = 3;
 
-std::string Short(const std::string& c) {
-  return c.substr(0, 12);
-}
-
 std::vector<SampleRecord> ToRecords(const JobStepContext& ctx, const std::string& commit,
                                     const BenchSamples& samples, const std::string& host) {
   std::vector<SampleRecord> rows;
@@ -107,7 +103,7 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
   const std::string host = PerfHostName();
   const std::vector<std::string> metrics = BenchMetricNames(ctx.plan);
   const std::map<std::string, bool> directions = BenchDirections(ctx.plan);
-  BenchSubject head{p.dirty ? "work tree" : Short(p.commit),
+  BenchSubject head{p.dirty ? "work tree" : ShortCommit(p.commit),
                     p.dirty ? "" : p.commit,
                     ctx.plan,
                     ctx.image,
@@ -132,10 +128,10 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
     auto image =
         CheckoutAndBuild(ctx.env, base_pipeline, ctx.plan, ctx.workspace + "-base", ctx.cancel);
     if (!image.ok()) {
-      measured = Status(image.status()).WithContext("base " + Short(options.base_commit));
+      measured = Status(image.status()).WithContext("base " + ShortCommit(options.base_commit));
     } else {
-      BenchSubject base{Short(options.base_commit), options.base_commit, ctx.plan, *image,
-                        ctx.workspace + "-base",    &ctx.backend};
+      BenchSubject base{ShortCommit(options.base_commit), options.base_commit, ctx.plan, *image,
+                        ctx.workspace + "-base",          &ctx.backend};
       auto result = CompareInterleaved(*ctx.env.runner, base, head, metrics, directions, compare,
                                        nullptr, ctx.cancel);
       if (result.ok()) {
@@ -195,15 +191,16 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
     detail["base"] = {{"commit", base_commit}, {"interleaved", interleaved}};
     nlohmann::json comparisons = nlohmann::json::object();
     const std::string reproducer =
-        CompareReproducer(ctx.env.self_command, p.repo, Short(base_commit),
-                          p.dirty ? "HEAD" : Short(p.commit), ctx.plan);
+        CompareReproducer(ctx.env.self_command, p.repo, ShortCommit(base_commit),
+                          p.dirty ? "HEAD" : ShortCommit(p.commit), ctx.plan);
     int regressions = 0;  // metrics that got slower (cirun_regressions_total counts them)
     for (const std::string& m : metrics) {
       const MetricComparison& c = verdicts.at(m);
       comparisons[m] = ComparisonJson(c, head_samples.units[m]);
       if (c.verdict != PerfVerdict::kSlower) continue;
       ++regressions;
-      const std::string what = m + " " + FormatPercent(c.ratio) + " vs " + Short(base_commit) +
+      const std::string what = m + " " + FormatPercent(c.ratio) + " vs " +
+                               ShortCommit(base_commit) +
                                (interleaved ? "" : " (stored samples, not interleaved)");
       if (threshold && std::fabs(std::log(c.ratio)) >= std::log1p(*threshold))
         failure += (failure.empty() ? "slower beyond fail-on-regression: " : ", ") + what;

@@ -33,10 +33,6 @@ int Fail(const Status& s) {
   return s.code() == Status::Code::kCancelled ? 130 : 2;
 }
 
-std::string Short(const std::string& commit) {
-  return commit.substr(0, 12);
-}
-
 // One (unikernel, cell) along the history.
 struct Series {
   JobPlan plan;                            // at the newest commit that has it
@@ -85,17 +81,17 @@ Status MeasurePositions(Context& c, Series& series, const std::vector<size_t>& p
   std::vector<size_t> measured;
   std::vector<std::string> labels;
   for (size_t p : positions) {
-    auto subject = c.s.Prepare(c.commits[p], series.plans.at(p), Short(c.commits[p]));
+    auto subject = c.s.Prepare(c.commits[p], series.plans.at(p), ShortCommit(c.commits[p]));
     if (!subject.ok()) {
       if (subject.status().code() == Status::Code::kCancelled) return subject.status();
-      printf("    %s: cannot be measured: %s\n", Short(c.commits[p]).c_str(),
+      printf("    %s: cannot be measured: %s\n", ShortCommit(c.commits[p]).c_str(),
              subject.status().message().c_str());
       series.unmeasurable.insert(p);
       continue;
     }
     subjects.push_back(*subject);
     measured.push_back(p);
-    labels.push_back(Short(c.commits[p]));
+    labels.push_back(ShortCommit(c.commits[p]));
   }
   std::vector<BenchSamples> samples;
   Status st = RunInterleaved(c.s.runner(), subjects, rounds, BenchMetricNames(series.plan),
@@ -195,8 +191,8 @@ Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
     size_t lo = hi - 1;
     while (sides[lo] != BisectSide::kBefore) --lo;
     const size_t mid = step.index;
-    printf("    bisecting: %s (between %s and %s)\n", Short(c.commits[range[mid]]).c_str(),
-           Short(c.commits[range[lo]]).c_str(), Short(c.commits[range[hi]]).c_str());
+    printf("    bisecting: %s (between %s and %s)\n", ShortCommit(c.commits[range[mid]]).c_str(),
+           ShortCommit(c.commits[range[lo]]).c_str(), ShortCommit(c.commits[range[hi]]).c_str());
     fflush(stdout);
     // The three measured together, so that drift cannot fake a side.
     std::vector<BenchSamples> fresh;
@@ -213,8 +209,8 @@ Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
                           BenchDirections(series.plan).at(metric);
       MetricComparison ends = CompareSamples(fresh[0].values[metric], fresh[2].values[metric], v);
       if (ends.verdict == PerfVerdict::kNoChange) {
-        f.why = "the change between " + Short(c.commits[range[lo]]) + " and " +
-                Short(c.commits[range[hi]]) + " did not reproduce when measured together (" +
+        f.why = "the change between " + ShortCommit(c.commits[range[lo]]) + " and " +
+                ShortCommit(c.commits[range[hi]]) + " did not reproduce when measured together (" +
                 metric + " " + FormatPercent(ends.ratio) + ", no change): machine drift?";
         return f;
       }
@@ -235,8 +231,8 @@ Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
     f.parent = range[step.index - 1];
   }
   // The evidence: the culprit against its parent, interleaved.
-  printf("    confirming: %s against its parent %s\n", Short(c.commits[f.culprit]).c_str(),
-         Short(c.commits[f.parent]).c_str());
+  printf("    confirming: %s against its parent %s\n", ShortCommit(c.commits[f.culprit]).c_str(),
+         ShortCommit(c.commits[f.parent]).c_str());
   fflush(stdout);
   auto base = c.s.Prepare(c.commits[f.parent], series.plans.at(f.parent), "parent");
   auto head = base.ok() ? c.s.Prepare(c.commits[f.culprit], series.plans.at(f.culprit), "culprit")
@@ -261,16 +257,16 @@ Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
 
 void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Finding& f) {
   const std::string culprit = c.commits[f.culprit], parent = c.commits[f.parent];
-  const std::string reproducer =
-      CompareReproducer(SelfCommand(), c.location, Short(parent), Short(culprit), series.plan);
+  const std::string reproducer = CompareReproducer(SelfCommand(), c.location, ShortCommit(parent),
+                                                   ShortCommit(culprit), series.plan);
   f.json = {{"between", {c.commits[suspect.before], c.commits[suspect.after]}},
             {"metrics_changed", suspect.metrics},
             {"bisected", f.measured},
             {"confirmed", f.confirmed}};
   if (!f.why.empty() && f.evidence.runs == 0) {
     printf("  change point between %s and %s not confirmed: %s\n",
-           Short(c.commits[suspect.before]).c_str(), Short(c.commits[suspect.after]).c_str(),
-           f.why.c_str());
+           ShortCommit(c.commits[suspect.before]).c_str(),
+           ShortCommit(c.commits[suspect.after]).c_str(), f.why.c_str());
     f.json["why"] = f.why;
     return;
   }
@@ -281,8 +277,8 @@ void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Fin
   f.json["reproducer"] = reproducer;
   if (f.ambiguous)
     printf("  %s CHANGE in %s..%s (the commits between cannot be measured)\n",
-           f.confirmed ? "CONFIRMED" : "UNCONFIRMED", Short(parent).c_str(),
-           Short(culprit).c_str());
+           f.confirmed ? "CONFIRMED" : "UNCONFIRMED", ShortCommit(parent).c_str(),
+           ShortCommit(culprit).c_str());
   else
     printf("  %s %s\n",
            f.confirmed ? "CAUSE:" : "UNCONFIRMED CAUSE:", c.s.Describe(culprit).c_str());
@@ -337,7 +333,7 @@ void PrintPoints(Context& c, const Series& series) {
   for (size_t p : series.positions) {
     auto it = series.samples.find(p);
     if (it == series.samples.end() || it->second.runs == 0) continue;
-    printf("  %-12s", Short(c.commits[p]).c_str());
+    printf("  %-12s", ShortCommit(c.commits[p]).c_str());
     for (const auto& m : metrics) {
       auto v = it->second.values.find(m);
       printf(" %14s", v == it->second.values.end() ? "-" : FormatValue(Median(v->second)).c_str());
@@ -382,7 +378,8 @@ Result<std::vector<Series>> PlanSeries(Context& c) {
     auto plans = c.s.BenchPlans(c.commits[p]);
     if (!plans.ok()) {
       if (plans.status().code() == Status::Code::kNotFound) continue;  // not there yet
-      printf("  %s: skipped: %s\n", Short(c.commits[p]).c_str(), plans.status().message().c_str());
+      printf("  %s: skipped: %s\n", ShortCommit(c.commits[p]).c_str(),
+             plans.status().message().c_str());
       continue;
     }
     for (const JobPlan& plan : plans->plans) {
@@ -417,8 +414,8 @@ int RunHistory(const HistoryOptions& o) {
     if (!since.ok()) return Fail(since.status().WithContext("--since " + o.since));
     auto it = std::find(commits.begin(), commits.end(), *since);
     if (it == commits.end())
-      return Fail(Status::InvalidArgument("--since " + o.since +
-                                          " is not on the first-parent history of " + Short(*tip)));
+      return Fail(Status::InvalidArgument(
+          "--since " + o.since + " is not on the first-parent history of " + ShortCommit(*tip)));
     commits.erase(commits.begin(), it);
   }
   Context c{s, o, commits, ""};
@@ -453,8 +450,8 @@ int RunHistory(const HistoryOptions& o) {
     nlohmann::json changes = nlohmann::json::array(), rejected = nlohmann::json::array();
     for (const Suspect& suspect : suspects) {
       printf("  change point between %s and %s (%zu commits apart) in",
-             Short(c.commits[suspect.before]).c_str(), Short(c.commits[suspect.after]).c_str(),
-             suspect.after - suspect.before);
+             ShortCommit(c.commits[suspect.before]).c_str(),
+             ShortCommit(c.commits[suspect.after]).c_str(), suspect.after - suspect.before);
       for (const auto& m : suspect.metrics) printf(" %s", m.c_str());
       printf("\n");
       fflush(stdout);

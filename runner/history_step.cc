@@ -8,6 +8,7 @@
 #include "runner/bench_step.h"
 #include "runner/job_executor.h"
 #include "runner/paths.h"
+#include "runner/perf_report.h"
 #include "runner/shell_quote.h"
 
 namespace cirun {
@@ -20,10 +21,6 @@ using nlohmann::json;
 constexpr std::chrono::milliseconds kHistoryTimeout = std::chrono::hours(1);
 // The step's log keeps the end of history's output.
 constexpr size_t kLogCap = 64 << 10;
-
-std::string Short(const std::string& c) {
-  return c.substr(0, 12);
-}
 
 // "cycles slower +25.0% at 3f2a1b9c5d2e" for each confirmed change of `job`.
 std::vector<std::string> DescribeChanges(const json& job, int* slowdowns) {
@@ -38,13 +35,12 @@ std::vector<std::string> DescribeChanges(const json& job, int* slowdowns) {
       const std::string verdict = m.value("verdict", "");
       if (verdict != "slower" && verdict != "faster") continue;
       if (verdict == "slower") ++*slowdowns;
-      const double ratio = m.value("ratio", 1.0);
-      char pct[32];
-      snprintf(pct, sizeof pct, "%+.1f%%", (ratio - 1) * 100);
-      what += (what.empty() ? "" : ", ") + metric + " " + verdict + " " + pct;
+      what += (what.empty() ? "" : ", ") + metric + " " + verdict + " " +
+              FormatPercent(m.value("ratio", 1.0));
     }
     out.push_back((what.empty() ? std::string("a change") : what) + " at " +
-                  Short(change.value("commit", "")) + " \"" + change.value("title", "") + "\"");
+                  ShortCommit(change.value("commit", "")) + " \"" + change.value("title", "") +
+                  "\"");
   }
   return out;
 }

@@ -20,6 +20,10 @@ std::string FormatValue(double v) {
   return buf;
 }
 
+std::string ShortCommit(const std::string& commit) {
+  return commit.substr(0, 12);
+}
+
 std::string FormatPercent(double ratio) {
   char buf[32];
   snprintf(buf, sizeof buf, "%+.1f%%", (ratio - 1) * 100);

@@ -14,6 +14,9 @@ namespace cirun {
 /// A number the way people read it: "283", "1.23e+09", "19276", "0.5".
 std::string FormatValue(double v);
 
+/// The first 12 characters of a commit id, as every perf report shows it.
+std::string ShortCommit(const std::string& commit);
+
 /// "+21.4%" / "-3.0%".
 std::string FormatPercent(double ratio);
 
