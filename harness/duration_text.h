@@ -10,4 +10,8 @@ namespace cirun {
 /// decimal, rounded down).
 std::string FormatDuration(std::chrono::milliseconds duration);
 
+/// A configured duration in the largest unit it is a whole number of, as a
+/// config file would say it: "24h", "90m", "45s", "1500ms".
+std::string FormatSettingDuration(std::chrono::milliseconds duration);
+
 }  // namespace cirun

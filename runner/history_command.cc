@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <tuple>
 
 #include "harness/bisection.h"
 #include "harness/change_points.h"
@@ -164,6 +165,7 @@ struct Finding {
   bool confirmed = false;
   std::string why;  // when not confirmed
   size_t culprit = 0, parent = 0;
+  size_t first = 0, last = 0;         // the range bisected (SearchRange)
   bool ambiguous = false;             // the culprit is somewhere in [parent+1, culprit]
   std::vector<std::string> measured;  // commits measured while bisecting
   InterleavedComparison evidence;
@@ -171,12 +173,34 @@ struct Finding {
   bool fatal = false;
 };
 
+// The range a suspect is bisected in: one measured point wider on each side
+// than the change point. A point whose median noise pushed towards the other
+// side moves a change point by one point; the wider range still holds the
+// change, and the ends measured together say whether there is one.
+std::pair<size_t, size_t> SearchRange(const Series& series, const Suspect& suspect) {
+  auto measured = [&](size_t p) {
+    auto it = series.samples.find(p);
+    return !series.unmeasurable.count(p) && it != series.samples.end() &&
+           Runs(it->second, suspect.primary) >= kMinSamples;
+  };
+  size_t lo = suspect.before, hi = suspect.after;
+  for (size_t p : series.positions) {
+    if (p < suspect.before && measured(p)) lo = p;
+    if (p > suspect.after && measured(p)) {
+      hi = p;
+      break;
+    }
+  }
+  return {lo, hi};
+}
+
 // Bisects `suspect` within `series`; the result names the commit or says why not.
 Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
   Finding f;
+  std::tie(f.first, f.last) = SearchRange(series, suspect);
   std::vector<size_t> range;
   for (size_t p : series.positions)
-    if (p >= suspect.before && p <= suspect.after) range.push_back(p);
+    if (p >= f.first && p <= f.last) range.push_back(p);
   std::vector<BisectSide> sides(range.size(), BisectSide::kUnknown);
   sides.front() = BisectSide::kBefore;
   sides.back() = BisectSide::kAfter;
@@ -260,6 +284,7 @@ void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Fin
   const std::string reproducer = CompareReproducer(SelfCommand(), c.location, ShortCommit(parent),
                                                    ShortCommit(culprit), series.plan);
   f.json = {{"between", {c.commits[suspect.before], c.commits[suspect.after]}},
+            {"searched", {c.commits[f.first], c.commits[f.last]}},
             {"metrics_changed", suspect.metrics},
             {"bisected", f.measured},
             {"confirmed", f.confirmed}};
@@ -448,6 +473,7 @@ int RunHistory(const HistoryOptions& o) {
     std::vector<Suspect> suspects = FindSuspects(c, series);
     if (suspects.empty()) printf("  no change point\n");
     nlohmann::json changes = nlohmann::json::array(), rejected = nlohmann::json::array();
+    std::set<size_t> culprits;  // confirmed, by position
     for (const Suspect& suspect : suspects) {
       printf("  change point between %s and %s (%zu commits apart) in",
              ShortCommit(c.commits[suspect.before]).c_str(),
@@ -464,6 +490,13 @@ int RunHistory(const HistoryOptions& o) {
         failed = true;
         continue;
       }
+      if (finding->confirmed && culprits.count(finding->culprit)) {
+        // Two neighbouring change points whose search ranges overlap.
+        printf("  the same cause as above: %s\n",
+               c.s.Describe(c.commits[finding->culprit]).c_str());
+        continue;
+      }
+      if (finding->confirmed) culprits.insert(finding->culprit);
       ReportFinding(c, series, suspect, *finding);
       (finding->confirmed ? changes : rejected).push_back(finding->json);
       fatal = fatal || finding->fatal;

@@ -219,6 +219,29 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
           elapsed > 0 ? (" in " + FormatDuration(std::chrono::milliseconds(elapsed))).c_str() : "");
 }
 
+int PrintStepLogs(FILE* out, const PipelineReport& r, const std::string& job) {
+  int matched = 0;
+  for (const auto& j : r.jobs) {
+    const bool wanted = job.empty()
+                            ? (j.job.state == JobState::kFailed || j.job.state == JobState::kInfra)
+                            : (j.job.name == job || std::to_string(j.job.id) == job);
+    if (!wanted) continue;
+    ++matched;
+    fprintf(out, "%s== %s (job %lld, %s%s)\n", matched > 1 ? "\n" : "", j.job.name.c_str(),
+            static_cast<long long>(j.job.id), JobStateName(j.job.state),
+            j.job.attempt > 1 ? (", attempt " + std::to_string(j.job.attempt)).c_str() : "");
+    if (j.steps.empty()) fprintf(out, "(no steps: %s)\n", j.job.cause.c_str());
+    for (const auto& s : j.steps) {
+      fprintf(out, "-- %s: %s%s%s\n", s.name.c_str(), s.outcome.c_str(),
+              s.cause.empty() ? "" : ": ", s.cause.c_str());
+      if (!s.command.empty()) fprintf(out, "$ %s\n", s.command.c_str());
+      fputs(s.log.c_str(), out);
+      if (!s.log.empty() && s.log.back() != '\n') fputc('\n', out);
+    }
+  }
+  return matched;
+}
+
 std::string JUnitXml(const PipelineReport& r) {
   std::map<std::string, std::vector<const JobReport*>> by_unikernel;
   std::vector<std::string> order;

@@ -29,6 +29,13 @@ Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id);
 /// the skipped cells grouped by reason.
 void PrintSummary(FILE* out, const PipelineReport& report, bool color);
 
+/// The step logs of the jobs `job` names (a job name such as "hello gcc/virtio",
+/// or its id), or when `job` is empty of every job that failed or hit an
+/// infrastructure error: one header per step (job, step, outcome, cause,
+/// command), then its log as stored (the end of a long one). Returns how many
+/// jobs matched.
+int PrintStepLogs(FILE* out, const PipelineReport& report, const std::string& job);
+
 /// JUnit XML: one <testsuite> per unikernel, one <testcase> per unikernel x
 /// cell x case (build, boot, each test), failures with their cause and the
 /// tail of the log, skipped cells with their reason.

@@ -107,6 +107,42 @@ TEST_CASE("The summary names each failure with its cause and reproducer, and gro
   CHECK(s.find("3 jobs: 1 failed, 1 passed, 1 skipped") != std::string::npos);
 }
 
+std::string StepLogs(const PipelineReport& r, const std::string& job, int* matched) {
+  char* text = nullptr;
+  size_t size = 0;
+  FILE* out = open_memstream(&text, &size);
+  *matched = PrintStepLogs(out, r, job);
+  fclose(out);
+  std::string s(text, size);
+  free(text);
+  return s;
+}
+
+TEST_CASE("Step logs: of the failed jobs by default, of one job by name or id") {
+  PipelineReport r = Sample();
+  r.jobs[0].job.id = 11;
+  r.jobs[0].steps[1].log = "Hello from virtio\nSUCCESS";  // no final newline
+  r.jobs[1].job.id = 12;
+  r.jobs[1].steps[1].command = "qemu-system-x86_64 -kernel hello.xen";
+  r.jobs[1].steps[1].log = "PANIC: <&>\n";
+  int matched = 0;
+  std::string failed = StepLogs(r, "", &matched);
+  CHECK(matched == 1);
+  CHECK(failed.find("== hello xen (job 12, failed)\n-- build: passed\n") == 0);
+  CHECK(failed.find("-- boot: crashed: crash signature /PANIC/ matched: \"<&>\"\n"
+                    "$ qemu-system-x86_64 -kernel hello.xen\nPANIC: <&>\n") != std::string::npos);
+  CHECK(failed.find("Hello from virtio") == std::string::npos);
+  std::string by_name = StepLogs(r, "hello virtio", &matched);
+  CHECK(matched == 1);
+  CHECK(by_name.find("-- boot: passed\nHello from virtio\nSUCCESS\n-- test:t1") !=
+        std::string::npos);
+  CHECK(StepLogs(r, "11", &matched) == by_name);
+  std::string skipped = StepLogs(r, "other hvt", &matched);
+  CHECK(skipped.find("(no steps: target hvt: solo5-hvt not found in PATH)") != std::string::npos);
+  StepLogs(r, "hello arm64", &matched);
+  CHECK(matched == 0);
+}
+
 TEST_CASE("Reproducers rerun one job, or boot one image with the same judgement") {
   PipelineRecord p;
   p.repo = "/src/r";

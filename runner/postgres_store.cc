@@ -4,8 +4,10 @@
 #include <map>
 #include <mutex>
 #include <pqxx/pqxx>
+#include <set>
 #include <thread>
 
+#include "harness/duration_text.h"
 #include "runner/store_labels.h"
 
 namespace cirun {
@@ -381,6 +383,22 @@ class PostgresStore final : public Store {
       pqxx::result r = tx.exec(
           "UPDATE jobs SET state = 'queued' WHERE state = 'running' "
           "AND lease_until_ms < " CIRUN_PG_NOW_MS);
+      return static_cast<int>(r.affected_rows());
+    });
+  }
+
+  Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) override {
+    return Tx<int>("expire unclaimed jobs", [&](pqxx::work& tx) -> Result<int> {
+      pqxx::result r = tx.exec_params(
+          "UPDATE jobs j SET state = 'infra', finished_ms = " CIRUN_PG_NOW_MS
+          ", cause = CASE WHEN j.labels = '' THEN 'no worker' ELSE 'no worker offering ' || "
+          "j.labels END || ' claimed it within ' || $1 FROM pipelines p WHERE p.id = "
+          "j.pipeline_id AND j.state = 'queued' AND j.attempt = 0 AND p.created_ms "
+          "< " CIRUN_PG_NOW_MS " - $2 RETURNING j.pipeline_id",
+          FormatSettingDuration(queued_for), static_cast<int64_t>(queued_for.count()));
+      std::set<int64_t> pipelines;
+      for (const auto& row : r) pipelines.insert(Int(row[0]));
+      for (int64_t id : pipelines) CIRUN_RETURN_IF_ERROR(UpdatePipelineState(tx, id));
       return static_cast<int>(r.affected_rows());
     });
   }

@@ -178,7 +178,7 @@ int RunServe(const std::string& config_path) {
       SleepUnlessCancelled(stop, std::chrono::seconds(1));
     }
   });
-  LeaseReaper reaper(**store, log, ReaperPeriod(c.lease));
+  LeaseReaper reaper(**store, log, ReaperPeriod(c.lease), c.queue_timeout);
   std::thread jobs;
   if (c.serve_runs_jobs) {
     WorkerSettings settings{DefaultWorkerName(), c.worker_slots, {}};

@@ -24,7 +24,8 @@ constexpr std::string_view kGitHubKeys[] = {
     "retry-delay", "status-attempts", "max-payload"};
 constexpr std::string_view kNightlyKeys[] = {"fuzz-boots", "fuzz-time", "bench", "history"};
 constexpr std::string_view kRepoKeys[] = {"url", "branches", "pull-requests", "nightly"};
-constexpr std::string_view kWorkerKeys[] = {"slots", "labels", "lease", "in-serve"};
+constexpr std::string_view kWorkerKeys[] = {"slots", "labels", "lease", "queue-timeout",
+                                            "in-serve"};
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -213,6 +214,8 @@ class Parser {
           else
             out_->lease = *d;
         }
+      } else if (e.name == "queue-timeout") {
+        if (auto d = r_.Duration(e, true)) out_->queue_timeout = *d;
       } else if (e.name == "in-serve") {
         if (auto b = r_.Bool(e)) out_->serve_runs_jobs = *b;
       }

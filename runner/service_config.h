@@ -19,6 +19,7 @@
 //     slots: 2                           # jobs run at once by one worker (or serve)
 //     labels: [target:virtio, toolchain:gcc]   # default: probed on the host
 //     lease: 60s                         # a dead worker's job is re-queued after this
+//     queue-timeout: 24h                 # a job no worker claimed by then ends "infra" (0: never)
 //     in-serve: true                     # serve runs jobs itself (false: only `ci-run worker`s do)
 //   nightly: {fuzz-boots: 2000, fuzz-time: 10m, bench: true}   # nightly pipelines' steps
 //   toolchains: {...}                    # as in --host-config (host_config.h)
@@ -92,9 +93,10 @@ struct ServiceConfig {
   int worker_slots = 2;
   std::vector<std::string> worker_labels;  // empty: probed with HostLabels()
   std::chrono::milliseconds lease{60'000};
-  bool serve_runs_jobs = true;     // worker.in-serve
-  NightlyPipelineOptions nightly;  // the `nightly:` section
-  HostConfig host;                 // built-in toolchains/targets + the file's sections
+  std::chrono::milliseconds queue_timeout{std::chrono::hours(24)};  // 0: jobs wait forever
+  bool serve_runs_jobs = true;                                      // worker.in-serve
+  NightlyPipelineOptions nightly;                                   // the `nightly:` section
+  HostConfig host;  // built-in toolchains/targets + the file's sections
 
   /// The repository configured under `full_name` (case-insensitive, as GitHub
   /// names are), or nullptr.

@@ -32,6 +32,7 @@ worker:
   slots: 4
   labels: [target:virtio, toolchain:gcc]
   lease: 90s
+  queue-timeout: 2h
   in-serve: false
 nightly:
   fuzz-boots: 2000
@@ -72,6 +73,7 @@ TEST_CASE("ParseServiceConfig reads every section") {
   CHECK(c->worker_slots == 4);
   CHECK(c->worker_labels == std::vector<std::string>{"target:virtio", "toolchain:gcc"});
   CHECK(c->lease == std::chrono::seconds(90));
+  CHECK(c->queue_timeout == std::chrono::hours(2));
   CHECK(!c->serve_runs_jobs);
   CHECK(!c->OneMachine());
   CHECK(c->nightly.fuzz_boots == 2000);
@@ -96,6 +98,7 @@ TEST_CASE("ParseServiceConfig defaults: SQLite in the data directory, jobs in se
   CHECK(c->OneMachine());
   CHECK(c->worker_slots == 2);
   CHECK(c->lease == std::chrono::seconds(60));
+  CHECK(c->queue_timeout == std::chrono::hours(24));
   CHECK(!c->nightly.fuzz_boots);
   CHECK(!c->nightly.fuzz_time);
   CHECK(c->nightly.bench);
@@ -119,7 +122,7 @@ repositories:
   not-a-github-name: {url: x}
   a/b: {branches: [refs/heads/main]}
   c/d: {url: x, nightlly: true}
-worker: {slots: 0, lease: 10ms}
+worker: {slots: 0, lease: 10ms, queue-timeout: a day}
 databse: x
 nightly: {fuzz-boots: 0, histroy: true}
 )",
@@ -139,6 +142,7 @@ nightly: {fuzz-boots: 0, histroy: true}
                "\"nightly\"?)") != std::string::npos);
   CHECK(m.find("svc.yml:10:17: \"slots\": expected an integer from 1 to 256") != std::string::npos);
   CHECK(m.find("svc.yml:10:27: \"lease\": expected a lease of at least 1s") != std::string::npos);
+  CHECK(m.find("svc.yml:10:48: \"queue-timeout\": expected a duration") != std::string::npos);
   CHECK(m.find("svc.yml:11:1: unknown key \"databse\" at the top level (did you mean "
                "\"database\"?)") != std::string::npos);
   CHECK(m.find("svc.yml:12:23: \"fuzz-boots\": expected an integer from 1") != std::string::npos);

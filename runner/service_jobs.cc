@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "harness/duration_text.h"
 #include "runner/bench_step.h"
 #include "runner/build_cache.h"
 #include "runner/fuzz_step.h"
@@ -87,9 +88,10 @@ std::chrono::milliseconds ReaperPeriod(std::chrono::milliseconds lease) {
   return std::clamp(lease / 4, std::chrono::milliseconds(1'000), std::chrono::milliseconds(15'000));
 }
 
-LeaseReaper::LeaseReaper(Store& store, ServiceLog& log, std::chrono::milliseconds period)
+LeaseReaper::LeaseReaper(Store& store, ServiceLog& log, std::chrono::milliseconds period,
+                         std::chrono::milliseconds queue_timeout)
     : store_(store), log_(log) {
-  thread_ = std::thread([this, period] {
+  thread_ = std::thread([this, period, queue_timeout] {
     std::unique_lock lock(mu_);
     while (!wake_.wait_for(lock, period, [this] { return stopping_; })) {
       lock.unlock();
@@ -99,6 +101,16 @@ LeaseReaper::LeaseReaper(Store& store, ServiceLog& log, std::chrono::millisecond
       } else if (*requeued > 0) {
         log_.Line("re-queued " + std::to_string(*requeued) +
                   " job(s) whose worker stopped renewing its lease");
+      }
+      if (queue_timeout.count() > 0) {
+        auto expired = store_.ExpireUnclaimed(queue_timeout);
+        if (!expired.ok()) {
+          log_.Line("warning: cannot expire unclaimed jobs: " + expired.status().ToString());
+        } else if (*expired > 0) {
+          log_.Line("ended " + std::to_string(*expired) +
+                    " job(s) as infra: no worker offering their labels claimed them within " +
+                    FormatSettingDuration(queue_timeout) + " (worker.queue-timeout)");
+        }
       }
       lock.lock();
     }

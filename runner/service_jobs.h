@@ -45,11 +45,14 @@ int RunServiceJobs(const ServiceConfig& config, Store& store, ServiceLog& log,
                    const CancelToken* stop_claiming);
 
 /// Re-queues running jobs whose lease expired (their worker died or lost
-/// the store), every `period`, on its own thread, logging what it re-queued.
-/// Every worker and serve runs one: whichever comes first does the work.
+/// the store), and ends as "infra" the jobs no worker claimed within
+/// `queue_timeout` (0: never), every `period`, on its own thread, logging
+/// what it did. Every worker and serve runs one: whichever comes first does
+/// the work.
 class LeaseReaper {
  public:
-  LeaseReaper(Store& store, ServiceLog& log, std::chrono::milliseconds period);
+  LeaseReaper(Store& store, ServiceLog& log, std::chrono::milliseconds period,
+              std::chrono::milliseconds queue_timeout);
   ~LeaseReaper();  // stops the thread
 
  private:

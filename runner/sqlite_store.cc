@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "harness/duration_text.h"
 #include "runner/store_labels.h"
 
 namespace cirun {
@@ -293,6 +294,38 @@ class SqliteStore final : public Store {
     s.Bind(1, NowMs());
     CIRUN_RETURN_IF_ERROR(s.Run());
     return sqlite3_changes(db_);
+  }
+
+  Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) override {
+    std::lock_guard lock(mu_);
+    const int64_t now = NowMs();
+    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    std::vector<int64_t> pipelines;
+    Statement find(db_,
+                   "SELECT DISTINCT j.pipeline_id FROM jobs j JOIN pipelines p ON p.id = "
+                   "j.pipeline_id WHERE j.state = 'queued' AND j.attempt = 0 AND p.created_ms < ?");
+    find.Bind(1, now - queued_for.count());
+    int rc;
+    while ((rc = find.Step()) == SQLITE_ROW) pipelines.push_back(find.Int(0));
+    Status status = rc == SQLITE_DONE ? Status::Ok() : find.Error();
+    int changed = 0;
+    for (int64_t pipeline_id : pipelines) {
+      if (!status.ok()) break;
+      Statement s(db_,
+                  "UPDATE jobs SET state = 'infra', finished_ms = ?, cause = CASE WHEN labels = '' "
+                  "THEN 'no worker' ELSE 'no worker offering ' || labels END || ' claimed it "
+                  "within ' || ? WHERE pipeline_id = ? AND state = 'queued' AND attempt = 0");
+      s.Bind(1, now).Bind(2, FormatSettingDuration(queued_for)).Bind(3, pipeline_id);
+      status = s.Run();
+      changed += sqlite3_changes(db_);
+      if (status.ok()) status = UpdatePipelineState(pipeline_id);
+    }
+    if (!status.ok()) {
+      Exec("ROLLBACK");
+      return status;
+    }
+    CIRUN_RETURN_IF_ERROR(Exec("COMMIT"));
+    return changed;
   }
 
   Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,

@@ -87,8 +87,8 @@ int RunStatus(const StatusOptions& o) {
   }
   Store& store = *opened->store;
   if (o.pipeline == 0) {
-    if (o.wait || o.json) {
-      fprintf(stderr, "ci-run status: --wait and --json need a PIPELINE id\n");
+    if (o.wait || o.json || o.logs || !o.job.empty()) {
+      fprintf(stderr, "ci-run status: --wait, --json, --logs and --job need a PIPELINE id\n");
       return 2;
     }
     return ListPipelines(store, o);
@@ -107,7 +107,19 @@ int RunStatus(const StatusOptions& o) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       continue;
     }
-    if (o.json) {
+    if (o.logs || !o.job.empty()) {
+      if (PrintStepLogs(stdout, *report, o.job) == 0) {
+        if (!o.job.empty()) {
+          fprintf(stderr, "ci-run status: pipeline %lld has no job \"%s\"; its jobs:\n",
+                  static_cast<long long>(o.pipeline), o.job.c_str());
+          for (const JobReport& j : report->jobs)
+            fprintf(stderr, "  %lld  %s\n", static_cast<long long>(j.job.id), j.job.name.c_str());
+          return 2;
+        }
+        printf("no failed job in pipeline %lld (--job NAME shows one job's logs)\n",
+               static_cast<long long>(o.pipeline));
+      }
+    } else if (o.json) {
       fputs(PipelineJson(*report).c_str(), stdout);
     } else {
       const auto& p = report->pipeline;
@@ -126,9 +138,15 @@ void SetupStatusCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("pipeline", o->pipeline, "pipeline id (default: list the newest pipelines)");
   AddStoreFlags(sub, &o->store);
   sub->add_option("-n,--limit", o->limit, "pipelines listed (default 20)");
-  sub->add_flag("--json", o->json, "print the pipeline as JSON");
+  auto* json = sub->add_flag("--json", o->json, "print the pipeline as JSON");
   sub->add_flag("--wait", o->wait,
                 "wait until the pipeline has finished; exit 0 if every job passed or was skipped");
+  sub->add_flag("--logs", o->logs,
+                "print the step logs of the pipeline's failed jobs (with --job: of that job)")
+      ->excludes(json);
+  sub->add_option("--job", o->job,
+                  "print the step logs of this job: its name (\"hello gcc/virtio\") or id")
+      ->excludes(json);
   sub->callback([o, exit_code] { *exit_code = RunStatus(*o); });
 }
 

@@ -16,11 +16,14 @@ struct StatusOptions {
   int limit = 20;        // pipelines listed
   bool json = false;     // the whole pipeline as JSON (as `local --json` writes it)
   bool wait = false;     // wait until the pipeline has finished
+  bool logs = false;     // the step logs of the failed jobs (or of `job`)
+  std::string job;       // --job: one job's logs, by name or id (implies logs)
 };
 
-/// Prints the list or the pipeline. Exit code: 0; with --wait, 0 if every job
-/// passed or was skipped and 1 otherwise; 2 for usage errors or an unknown
-/// pipeline; 1 if the store cannot be read.
+/// Prints the list, the pipeline, or its step logs. Exit code: 0; with --wait,
+/// 0 if every job passed or was skipped and 1 otherwise; 2 for usage errors,
+/// an unknown pipeline or a --job no job of it matches; 1 if the store cannot
+/// be read.
 int RunStatus(const StatusOptions& options);
 
 void SetupStatusCommand(CLI::App* sub, int* exit_code);

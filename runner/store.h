@@ -175,6 +175,14 @@ class Store {
   /// Queues again every running job whose lease has expired; returns how many.
   virtual Result<int> RequeueExpired() = 0;
 
+  /// Marks "infra" every job still queued and never claimed (attempt 0) whose
+  /// pipeline was created more than `queued_for` ago: no worker offering its
+  /// labels came. Its cause names the labels and the wait ("no worker
+  /// offering target:xen toolchain:gcc claimed it within 24h"). Updates those
+  /// pipelines' states. A job a worker held once (and lost) is never expired.
+  /// Returns how many.
+  virtual Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) = 0;
+
   /// Marks every queued job of `pipeline_id` (of `unikernel`, or all if "")
   /// cancelled with `cause` (fail-fast, Ctrl-C). Returns how many.
   virtual Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,

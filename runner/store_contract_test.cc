@@ -205,6 +205,35 @@ TEST_CASE_TEMPLATE(
   CHECK(store->ListJobs(*id)->at(0).worker == "alive");
 }
 
+TEST_CASE_TEMPLATE("Store expires the jobs no worker claimed within the queue timeout", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  auto id = store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b"),
+                                               Job("hello xen", {"target:xen", "toolchain:gcc"})});
+  REQUIRE(id.ok());
+  auto running = **store->ClaimJob(Worker("w1"));
+  auto lost = **store->ClaimJob(Worker("dead", std::chrono::milliseconds(1)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(*store->RequeueExpired() == 1);  // "hello b": queued again, but a worker took it once
+  CHECK(*store->ExpireUnclaimed(std::chrono::hours(1)) == 0);
+  CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 1);
+  CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 0);
+  auto jobs = *store->ListJobs(*id);
+  CHECK(jobs[0].state == JobState::kRunning);
+  CHECK(jobs[1].state == JobState::kQueued);
+  CHECK(jobs[2].state == JobState::kInfra);
+  CHECK(jobs[2].cause == "no worker offering target:xen toolchain:gcc claimed it within 5ms");
+  CHECK(jobs[2].finished_ms > 0);
+  CHECK(store->GetPipeline(*id)->state == "running");
+  JobResult passed{JobState::kPassed, "", "", 1};
+  CHECK(store->FinishJob(running.job.id, "w1", running.job.attempt, passed).ok());
+  auto again = **store->ClaimJob(Worker("w1"));
+  CHECK(again.job.id == lost.job.id);
+  CHECK(store->FinishJob(again.job.id, "w1", again.job.attempt, passed).ok());
+  CHECK(store->GetPipeline(*id)->state == "failed");
+}
+
 TEST_CASE_TEMPLATE("Store hands a released job back to the queue", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);

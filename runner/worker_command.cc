@@ -60,7 +60,7 @@ int RunWorker(const WorkerOptions& o) {
   });
   int finished;
   {
-    LeaseReaper reaper(**store, log, ReaperPeriod(config->lease));
+    LeaseReaper reaper(**store, log, ReaperPeriod(config->lease), config->queue_timeout);
     finished = RunServiceJobs(*config, **store, log, settings, stop, &stop_claiming);
   }
   done = true;

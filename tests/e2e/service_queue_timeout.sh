@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# A job no worker can take does not wait forever: with `worker.queue-timeout`,
+# the reaper of a running `ci-run worker` ends it as infra with the labels it
+# waited for, the pipeline finishes (failed), and `rebuild --failed` queues it
+# again. Here the only worker offers gcc but not clang, so of hello's two
+# cells the gcc one passes and the clang one times out in the queue.
+source "$(dirname "$0")/common.inc"
+make_repo
+
+git -C "$T/repo" checkout -q -b two-compilers good
+cat >"$T/repo/.ci-run.yml" <<'YML'
+matrix:
+  compiler: [gcc, clang]
+  target: [virtio]
+unikernels:
+  hello:
+    path: unikernels
+    build: ./build.sh hello ${target} ${compiler} _build/${compiler}-${target}
+    image: _build/${compiler}-${target}/hello.${target}
+    boot:
+      args: ["--greeting=hi"]
+      expect: ["^SUCCESS$"]
+      timeout: 20s
+YML
+git -C "$T/repo" -c user.name=t -c user.email=t@t commit -qam "hello on gcc and clang"
+
+cat >"$T/service.yml" <<YML
+database: $T/data/ci.db
+data-dir: $T/data
+cache-dir: $T/cache
+repositories:
+  example/repo:
+    url: file://$T/repo
+    branches: [two-compilers]
+worker:
+  in-serve: false
+  labels: [target:virtio, toolchain:gcc]
+  lease: 2s
+  queue-timeout: 6s
+nightly: {bench: false, history: false}
+YML
+status() { "$CI_RUN" status --config "$T/service.yml" "$@"; }
+
+"$CI_RUN" nightly --config "$T/service.yml" >"$T/nightly.out" 2>&1 || { cat "$T/nightly.out"; fail "nightly failed"; }
+status 1 >"$T/queued.txt"
+cat "$T/queued.txt"
+contains "$T/queued.txt" "Queued, waiting for a worker offering:"
+contains "$T/queued.txt" "toolchain:clang"
+
+"$CI_RUN" worker --config "$T/service.yml" --name w1 >"$T/worker.log" 2>&1 &
+worker=$!
+expect_exit 1 timeout 300 "$CI_RUN" status --config "$T/service.yml" 1 --wait --json >"$T/p1.json"
+cell_state() { json "$T/p1.json" "[j['state'] for j in d['jobs'] if j['cell']['compiler']=='$1'][0]"; }
+cell_cause() { json "$T/p1.json" "[j['cause'] for j in d['jobs'] if j['cell']['compiler']=='$1'][0]"; }
+[ "$(cell_state gcc)" = passed ] || fail "the gcc cell did not pass: $(cell_cause gcc)"
+[ "$(cell_state clang)" = infra ] || fail "the clang cell is $(cell_state clang), not infra"
+cell_cause clang | grep -q "^no worker offering .*toolchain:clang.* claimed it within 6s$" ||
+  fail "unexpected cause: $(cell_cause clang)"
+[ "$(json "$T/p1.json" "d['pipeline']['state']")" = failed ] || fail "the pipeline did not end failed"
+grep -q "ended 1 job(s) as infra: no worker offering their labels claimed them within 6s" "$T/worker.log" ||
+  { cat "$T/worker.log"; fail "the worker did not log the expiry"; }
+status 1 >"$T/p1.txt"
+contains "$T/p1.txt" "claimed it within 6s"
+
+# Nothing was lost: a rebuild of the failed job queues it again.
+"$CI_RUN" rebuild --config "$T/service.yml" 1 --failed >"$T/rebuild.out" 2>&1 || { cat "$T/rebuild.out"; fail "rebuild failed"; }
+[ "$(json <(status 2 --json) "[j['state'] for j in d['jobs']]")" = "['queued']" ] ||
+  fail "the rebuild did not queue the clang job again: $(status 2)"
+kill -TERM "$worker"
+wait "$worker" || true
