@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -216,27 +217,14 @@ class SqliteStore final : public Store {
       find.Bind(1, info.delivery_id);
       if (find.Step() == SQLITE_ROW) return find.Int(0);
     }
-    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    auto id = InsertPipeline(info, jobs);
-    if (!id.ok()) {
-      Exec("ROLLBACK");
-      return id.status();
-    }
-    CIRUN_RETURN_IF_ERROR(Exec("COMMIT"));
-    if (created) *created = true;
+    auto id = InTransaction<int64_t>([&] { return InsertPipeline(info, jobs); });
+    if (id.ok() && created) *created = true;
     return id;
   }
 
   Result<std::optional<ClaimedJob>> ClaimJob(const ClaimRequest& request) override {
     std::lock_guard lock(mu_);
-    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    auto claimed = ClaimLocked(request);
-    if (!claimed.ok()) {
-      Exec("ROLLBACK");
-      return claimed.status();
-    }
-    CIRUN_RETURN_IF_ERROR(Exec("COMMIT"));
-    return claimed;
+    return InTransaction<std::optional<ClaimedJob>>([&] { return ClaimLocked(request); });
   }
 
   Status Heartbeat(int64_t job_id, const std::string& worker, int attempt,
@@ -267,13 +255,11 @@ class SqliteStore final : public Store {
   Status FinishJob(int64_t job_id, const std::string& worker, int attempt,
                    const JobResult& result) override {
     std::lock_guard lock(mu_);
-    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Status status = FinishLocked(job_id, worker, attempt, result);
-    if (!status.ok()) {
-      Exec("ROLLBACK");
-      return status;
-    }
-    return Exec("COMMIT");
+    return InTransaction<bool>([&]() -> Result<bool> {
+             CIRUN_RETURN_IF_ERROR(FinishLocked(job_id, worker, attempt, result));
+             return true;
+           })
+        .status();
   }
 
   Status ReleaseJob(int64_t job_id, const std::string& worker, int attempt) override {
@@ -299,52 +285,44 @@ class SqliteStore final : public Store {
   Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) override {
     std::lock_guard lock(mu_);
     const int64_t now = NowMs();
-    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    std::vector<int64_t> pipelines;
-    Statement find(db_,
-                   "SELECT DISTINCT j.pipeline_id FROM jobs j JOIN pipelines p ON p.id = "
-                   "j.pipeline_id WHERE j.state = 'queued' AND j.attempt = 0 AND p.created_ms < ?");
-    find.Bind(1, now - queued_for.count());
-    int rc;
-    while ((rc = find.Step()) == SQLITE_ROW) pipelines.push_back(find.Int(0));
-    Status status = rc == SQLITE_DONE ? Status::Ok() : find.Error();
-    int changed = 0;
-    for (int64_t pipeline_id : pipelines) {
-      if (!status.ok()) break;
-      Statement s(db_,
-                  "UPDATE jobs SET state = 'infra', finished_ms = ?, cause = CASE WHEN labels = '' "
-                  "THEN 'no worker' ELSE 'no worker offering ' || labels END || ' claimed it "
-                  "within ' || ? WHERE pipeline_id = ? AND state = 'queued' AND attempt = 0");
-      s.Bind(1, now).Bind(2, FormatSettingDuration(queued_for)).Bind(3, pipeline_id);
-      status = s.Run();
-      changed += sqlite3_changes(db_);
-      if (status.ok()) status = UpdatePipelineState(pipeline_id);
-    }
-    if (!status.ok()) {
-      Exec("ROLLBACK");
-      return status;
-    }
-    CIRUN_RETURN_IF_ERROR(Exec("COMMIT"));
-    return changed;
+    return InTransaction<int>([&]() -> Result<int> {
+      std::vector<int64_t> pipelines;
+      Statement find(db_,
+                     "SELECT DISTINCT j.pipeline_id FROM jobs j JOIN pipelines p ON p.id = "
+                     "j.pipeline_id WHERE j.state = 'queued' AND j.attempt = 0 AND "
+                     "p.created_ms < ?");
+      find.Bind(1, now - queued_for.count());
+      int rc;
+      while ((rc = find.Step()) == SQLITE_ROW) pipelines.push_back(find.Int(0));
+      if (rc != SQLITE_DONE) return find.Error();
+      int changed = 0;
+      for (int64_t pipeline_id : pipelines) {
+        Statement s(db_,
+                    "UPDATE jobs SET state = 'infra', finished_ms = ?, cause = CASE WHEN labels = "
+                    "'' THEN 'no worker' ELSE 'no worker offering ' || labels END || ' claimed it "
+                    "within ' || ? WHERE pipeline_id = ? AND state = 'queued' AND attempt = 0");
+        s.Bind(1, now).Bind(2, FormatSettingDuration(queued_for)).Bind(3, pipeline_id);
+        CIRUN_RETURN_IF_ERROR(s.Run());
+        changed += sqlite3_changes(db_);
+        CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
+      }
+      return changed;
+    });
   }
 
   Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,
                            const std::string& cause) override {
     std::lock_guard lock(mu_);
-    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Statement s(db_,
-                "UPDATE jobs SET state = 'cancelled', cause = ?, finished_ms = ? WHERE "
-                "pipeline_id = ? AND state = 'queued' AND (? = '' OR unikernel = ?)");
-    s.Bind(1, cause).Bind(2, NowMs()).Bind(3, pipeline_id).Bind(4, unikernel).Bind(5, unikernel);
-    Status status = s.Run();
-    int changed = sqlite3_changes(db_);
-    if (status.ok()) status = UpdatePipelineState(pipeline_id);
-    if (!status.ok()) {
-      Exec("ROLLBACK");
-      return status;
-    }
-    CIRUN_RETURN_IF_ERROR(Exec("COMMIT"));
-    return changed;
+    return InTransaction<int>([&]() -> Result<int> {
+      Statement s(db_,
+                  "UPDATE jobs SET state = 'cancelled', cause = ?, finished_ms = ? WHERE "
+                  "pipeline_id = ? AND state = 'queued' AND (? = '' OR unikernel = ?)");
+      s.Bind(1, cause).Bind(2, NowMs()).Bind(3, pipeline_id).Bind(4, unikernel).Bind(5, unikernel);
+      CIRUN_RETURN_IF_ERROR(s.Run());
+      const int changed = sqlite3_changes(db_);
+      CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
+      return changed;
+    });
   }
 
   Result<PipelineRecord> GetPipeline(int64_t id) override {
@@ -584,6 +562,20 @@ class SqliteStore final : public Store {
     return u.Run();
   }
 
+  // Runs `body` in one write transaction (BEGIN IMMEDIATE): committed if it
+  // returns a value, rolled back if it returns an error. The caller holds mu_.
+  template <typename T>
+  Result<T> InTransaction(const std::function<Result<T>()>& body) {
+    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+    Result<T> out = body();
+    if (!out.ok()) {
+      Exec("ROLLBACK");
+      return out.status();
+    }
+    CIRUN_RETURN_IF_ERROR(Exec("COMMIT"));
+    return out;
+  }
+
   std::mutex mu_;  // serialises use of db_ (transactions span several statements)
   sqlite3* db_;
 
@@ -591,21 +583,20 @@ class SqliteStore final : public Store {
  public:
   Status AddSamples(const std::vector<SampleRecord>& samples) override {
     std::lock_guard lock(mu_);
-    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
     const int64_t now = NowMs();
-    for (const SampleRecord& r : samples) {
-      Statement s(db_,
-                  "INSERT INTO samples(repo, unikernel, cell_key, metric, commit_sha, host, value, "
-                  "unit, source, created_ms) VALUES(?,?,?,?,?,?,?,?,?,?)");
-      s.Bind(1, r.repo).Bind(2, r.unikernel).Bind(3, r.cell_key).Bind(4, r.metric);
-      s.Bind(5, r.commit).Bind(6, r.host).BindReal(7, r.value).Bind(8, r.unit).Bind(9, r.source);
-      s.Bind(10, r.created_ms ? r.created_ms : now);
-      if (Status st = s.Run(); !st.ok()) {
-        Exec("ROLLBACK");
-        return st;
-      }
-    }
-    return Exec("COMMIT");
+    return InTransaction<bool>([&]() -> Result<bool> {
+             for (const SampleRecord& r : samples) {
+               Statement s(db_,
+                           "INSERT INTO samples(repo, unikernel, cell_key, metric, commit_sha, "
+                           "host, value, unit, source, created_ms) VALUES(?,?,?,?,?,?,?,?,?,?)");
+               s.Bind(1, r.repo).Bind(2, r.unikernel).Bind(3, r.cell_key).Bind(4, r.metric);
+               s.Bind(5, r.commit).Bind(6, r.host).BindReal(7, r.value).Bind(8, r.unit);
+               s.Bind(9, r.source).Bind(10, r.created_ms ? r.created_ms : now);
+               CIRUN_RETURN_IF_ERROR(s.Run());
+             }
+             return true;
+           })
+        .status();
   }
 
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& q) override {
