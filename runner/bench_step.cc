@@ -10,6 +10,7 @@
 #include "runner/job_executor.h"
 #include "runner/perf_report.h"
 #include "runner/perf_session.h"
+#include "runner/pipeline_options.h"
 
 namespace cirun {
 namespace {
@@ -74,21 +75,16 @@ std::pair<std::string, BenchSamples> StoredBase(const JobStepContext& ctx,
 
 BenchPipelineOptions ReadBenchOptions(const std::string& options_json) {
   BenchPipelineOptions o;
-  auto j = nlohmann::json::parse(options_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("bench") || !j["bench"].is_object())
-    return o;
-  const auto& b = j["bench"];
+  const nlohmann::json b = PipelineOptionsSection(options_json, "bench");
   if (b.contains("enabled") && b["enabled"].is_boolean()) o.enabled = b["enabled"].get<bool>();
   if (b.contains("base") && b["base"].is_string()) o.base_commit = b["base"].get<std::string>();
   return o;
 }
 
 std::string WithBenchOptions(const std::string& options_json, const BenchPipelineOptions& bench) {
-  auto j = nlohmann::json::parse(options_json.empty() ? "{}" : options_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) j = nlohmann::json::object();
-  j["bench"] = {{"enabled", bench.enabled}};
-  if (!bench.base_commit.empty()) j["bench"]["base"] = bench.base_commit;
-  return j.dump();
+  nlohmann::json b = {{"enabled", bench.enabled}};
+  if (!bench.base_commit.empty()) b["base"] = bench.base_commit;
+  return WithPipelineOptionsSection(options_json, "bench", std::move(b));
 }
 
 bool BenchStep::Wanted(const JobPlan& plan, const PipelineRecord& pipeline) const {

@@ -5,6 +5,7 @@
 #include "harness/fuzz_campaign.h"
 #include "runner/byte_text.h"
 #include "runner/job_executor.h"
+#include "runner/pipeline_options.h"
 #include "runner/reproducer.h"
 
 namespace cirun {
@@ -80,21 +81,16 @@ json CampaignJson(const FuzzCampaignResult& r, const FuzzCampaignConfig& c) {
 }  // namespace
 
 std::string WithFuzzOptions(const std::string& options_json, const FuzzPipelineOptions& o) {
-  json j = json::parse(options_json.empty() ? "{}" : options_json, nullptr, false);
-  if (!j.is_object()) j = json::object();
   json fuzz = {{"enabled", o.enabled}, {"seed", o.seed}};
   if (o.boots) fuzz["boots"] = *o.boots;
   if (o.time) fuzz["time_ms"] = o.time->count();
   if (o.jobs) fuzz["jobs"] = *o.jobs;
-  j["fuzz"] = fuzz;
-  return j.dump();
+  return WithPipelineOptionsSection(options_json, "fuzz", std::move(fuzz));
 }
 
 FuzzPipelineOptions ReadFuzzOptions(const std::string& options_json) {
   FuzzPipelineOptions o;
-  json j = json::parse(options_json, nullptr, false);
-  if (!j.is_object() || !j.contains("fuzz") || !j["fuzz"].is_object()) return o;
-  const json& f = j["fuzz"];
+  const json f = PipelineOptionsSection(options_json, "fuzz");
   if (f.contains("enabled") && f["enabled"].is_boolean()) o.enabled = f["enabled"].get<bool>();
   if (f.contains("seed") && f["seed"].is_number_unsigned()) o.seed = f["seed"].get<uint64_t>();
   if (f.contains("boots") && f["boots"].is_number_integer() && f["boots"].get<int>() > 0)

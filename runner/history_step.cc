@@ -9,6 +9,7 @@
 #include "runner/job_executor.h"
 #include "runner/paths.h"
 #include "runner/perf_report.h"
+#include "runner/pipeline_options.h"
 #include "runner/shell_quote.h"
 
 namespace cirun {
@@ -49,9 +50,7 @@ std::vector<std::string> DescribeChanges(const json& job, int* slowdowns) {
 
 HistoryPipelineOptions ReadHistoryOptions(const std::string& options_json) {
   HistoryPipelineOptions o;
-  json j = json::parse(options_json, nullptr, false);
-  if (!j.is_object() || !j.contains("history") || !j["history"].is_object()) return o;
-  const json& h = j["history"];
+  const json h = PipelineOptionsSection(options_json, "history");
   if (h.contains("enabled") && h["enabled"].is_boolean()) o.enabled = h["enabled"].get<bool>();
   if (h.contains("commits") && h["commits"].is_number_integer() && h["commits"].get<int>() > 1)
     o.commits = h["commits"].get<int>();
@@ -60,10 +59,8 @@ HistoryPipelineOptions ReadHistoryOptions(const std::string& options_json) {
 
 std::string WithHistoryOptions(const std::string& options_json,
                                const HistoryPipelineOptions& history) {
-  json j = json::parse(options_json.empty() ? "{}" : options_json, nullptr, false);
-  if (!j.is_object()) j = json::object();
-  j["history"] = {{"enabled", history.enabled}, {"commits", history.commits}};
-  return j.dump();
+  return WithPipelineOptionsSection(options_json, "history",
+                                    {{"enabled", history.enabled}, {"commits", history.commits}});
 }
 
 bool HistoryStep::Wanted(const JobPlan& plan, const PipelineRecord& pipeline) const {
