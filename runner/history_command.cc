@@ -18,7 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kMinSamples = 3;  // a commit with fewer samples of a metric is no point
+constexpr int kMinSamples = 3;         // a commit with fewer samples of a metric is no point
+constexpr int kExtraBisectRounds = 2;  // re-measurements of an unclear bisection step
 
 struct HistoryOptions {
   PerfOptions perf;
@@ -74,6 +75,17 @@ double LogMedian(const BenchSamples& s, const std::string& metric) {
   return std::log(Median(s.values.at(metric)));
 }
 
+// Appends the runs of `from` to `into`, metric by metric.
+void MergeSamples(BenchSamples* into, const BenchSamples& from) {
+  for (const auto& [metric, values] : from.values) {
+    auto& v = into->values[metric];
+    v.insert(v.end(), values.begin(), values.end());
+    if (auto unit = from.units.find(metric); unit != from.units.end())
+      into->units[metric] = unit->second;
+  }
+  into->runs += from.runs;
+}
+
 // Builds the subjects at `positions` and measures them interleaved; stores
 // and merges the samples. Positions that cannot be built or booted are marked.
 Status MeasurePositions(Context& c, Series& series, const std::vector<size_t>& positions,
@@ -104,13 +116,7 @@ Status MeasurePositions(Context& c, Series& series, const std::vector<size_t>& p
     if (Status saved = c.s.SaveSamples(c.commits[p], series.plans.at(p), samples[i], "history");
         !saved.ok())
       fprintf(stderr, "ci-run: warning: samples not stored: %s\n", saved.message().c_str());
-    BenchSamples& all = series.samples[p];
-    for (const auto& [metric, values] : samples[i].values) {
-      auto& v = all.values[metric];
-      v.insert(v.end(), values.begin(), values.end());
-      all.units[metric] = samples[i].units[metric];
-    }
-    all.runs += samples[i].runs;
+    MergeSamples(&series.samples[p], samples[i]);
   }
   if (fresh) *fresh = std::move(samples);
   return Status::Ok();
@@ -238,8 +244,24 @@ Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
                 metric + " " + FormatPercent(ends.ratio) + ", no change): machine drift?";
         return f;
       }
-      const double pos = PositionBetween(LogMedian(fresh[0], metric), LogMedian(fresh[1], metric),
-                                         LogMedian(fresh[2], metric));
+      auto position = [&] {
+        return PositionBetween(LogMedian(fresh[0], metric), LogMedian(fresh[1], metric),
+                               LogMedian(fresh[2], metric));
+      };
+      double pos = position();
+      // A middle near halfway is a guess: the three run again (at most
+      // kExtraBisectRounds times) before it takes a side.
+      for (int extra = 0; extra < kExtraBisectRounds && pos > 0.25 && pos < 0.75; ++extra) {
+        printf("      %s %.0f%% of the way from before to after: unclear, measuring again\n",
+               metric.c_str(), pos * 100);
+        fflush(stdout);
+        std::vector<BenchSamples> more;
+        CIRUN_RETURN_IF_ERROR(
+            MeasurePositions(c, series, {range[lo], range[mid], range[hi]}, options.runs, &more));
+        if (more.size() != 3) break;
+        for (size_t i = 0; i < 3; ++i) MergeSamples(&fresh[i], more[i]);
+        pos = position();
+      }
       sides[mid] = pos < 0.5 ? BisectSide::kBefore : BisectSide::kAfter;
       printf("      %s %.0f%% of the way from before to after: %s\n", metric.c_str(), pos * 100,
              pos < 0.5 ? "like before" : "like after");
