@@ -122,12 +122,37 @@ Status MeasurePositions(Context& c, Series& series, const std::vector<size_t>& p
   return Status::Ok();
 }
 
+// Builds the commits at positions `base` and `head` and compares them
+// interleaved (CompareInterleaved, escalating while inconclusive); stores the
+// samples of both.
+Result<InterleavedComparison> CompareCommits(Context& c, const Series& series, size_t base,
+                                             size_t head, const CompareOptions& options,
+                                             const std::string& base_label,
+                                             const std::string& head_label) {
+  auto base_subject = c.s.Prepare(c.commits[base], series.plans.at(base), base_label);
+  if (!base_subject.ok()) return base_subject.status();
+  auto head_subject = c.s.Prepare(c.commits[head], series.plans.at(head), head_label);
+  if (!head_subject.ok()) return head_subject.status();
+  auto comparison =
+      CompareInterleaved(c.s.runner(), *base_subject, *head_subject, BenchMetricNames(series.plan),
+                         BenchDirections(series.plan), options,
+                         c.s.Progress(series.plan.Name(), {base_label, head_label}), &c.s.cancel());
+  c.s.EndProgress();
+  if (!comparison.ok()) return comparison.status();
+  for (const auto& [p, samples] : {std::pair{base, &comparison->base}, {head, &comparison->head}})
+    if (Status saved = c.s.SaveSamples(c.commits[p], series.plans.at(p), *samples, "history");
+        !saved.ok())
+      fprintf(stderr, "ci-run: warning: samples not stored: %s\n", saved.message().c_str());
+  return comparison;
+}
+
 // A change point between two measured positions, for some metrics.
 struct Suspect {
   size_t before = 0, after = 0;      // positions
   std::vector<std::string> metrics;  // that changed there
   std::string primary;               // the one with the largest change
   double primary_change = 0;         // |log ratio|
+  bool edge = false;                 // found by CheckEdges, not by FindChangePoints
 };
 
 std::vector<Suspect> FindSuspects(Context& c, Series& series) {
@@ -167,11 +192,78 @@ std::vector<Suspect> FindSuspects(Context& c, Series& series) {
   return out;
 }
 
+// The positions of `series` with enough samples of every metric to be points.
+std::vector<size_t> MeasuredPoints(const Series& series) {
+  std::vector<size_t> out;
+  for (size_t p : series.positions) {
+    auto it = series.samples.find(p);
+    if (series.unmeasurable.count(p) || it == series.samples.end()) continue;
+    bool enough = true;
+    for (const std::string& metric : BenchMetricNames(series.plan))
+      enough = enough && Runs(it->second, metric) >= kMinSamples;
+    if (enough) out.push_back(p);
+  }
+  return out;
+}
+
+// Measures the commits at positions `before` and `after` together
+// (CompareCommits, leniently: a suspect is confirmed by its own comparison
+// with its parent after bisection), merges the samples into the series and
+// prints each metric's verdict. Sets changed->metrics to those that changed
+// and changed->primary to the one that changed most.
+Status MeasureTogether(Context& c, Series& series, size_t before, size_t after, Suspect* changed) {
+  CompareOptions options = c.s.CompareOptionsFor(series.plan);
+  options.verdict.alpha = std::max(options.verdict.alpha, 0.01);
+  auto comparison = CompareCommits(c, series, before, after, options, "older", "newer");
+  if (!comparison.ok()) return comparison.status();
+  MergeSamples(&series.samples[before], comparison->base);
+  MergeSamples(&series.samples[after], comparison->head);
+  changed->metrics.clear();
+  changed->primary.clear();
+  changed->primary_change = 0;
+  for (const std::string& metric : BenchMetricNames(series.plan)) {
+    const MetricComparison& m = comparison->metrics.at(metric);
+    printf("    %-14s %s\n", metric.c_str(),
+           DescribeComparison(m, comparison->head.units[metric]).c_str());
+    if (m.verdict != PerfVerdict::kSlower && m.verdict != PerfVerdict::kFaster) continue;
+    changed->metrics.push_back(metric);
+    const double change = std::fabs(std::log(m.ratio));
+    if (change > changed->primary_change) {
+      changed->primary_change = change;
+      changed->primary = metric;
+    }
+  }
+  fflush(stdout);
+  return Status::Ok();
+}
+
+// A change on the newest point leaves one point on its side, which
+// change-point detection cannot tell from noise, and the newest commit being
+// slower is the change a nightly run must not miss. So the two newest points
+// are measured again, together; a difference becomes a suspect between them,
+// bisected and confirmed like any other. (The oldest end has the same blind
+// spot; a nightly run's window moves over it, and it was the newest once.)
+Status CheckNewest(Context& c, Series& series, std::vector<Suspect>* suspects) {
+  const std::vector<size_t> points = MeasuredPoints(series);
+  if (points.size() < 2) return Status::Ok();
+  const size_t before = points[points.size() - 2], after = points.back();
+  for (const Suspect& s : *suspects)
+    if (s.before == before && s.after == after) return Status::Ok();
+  printf("  newest points measured together: %s and %s\n", ShortCommit(c.commits[before]).c_str(),
+         ShortCommit(c.commits[after]).c_str());
+  fflush(stdout);
+  Suspect suspect{before, after, {}, "", 0, true};
+  CIRUN_RETURN_IF_ERROR(MeasureTogether(c, series, before, after, &suspect));
+  if (!suspect.metrics.empty()) suspects->push_back(suspect);
+  return Status::Ok();
+}
+
 struct Finding {
   bool confirmed = false;
   std::string why;  // when not confirmed
   size_t culprit = 0, parent = 0;
   size_t first = 0, last = 0;         // the range bisected (SearchRange)
+  std::string metric;                 // the one bisected on
   bool ambiguous = false;             // the culprit is somewhere in [parent+1, culprit]
   std::vector<std::string> measured;  // commits measured while bisecting
   InterleavedComparison evidence;
@@ -200,20 +292,20 @@ std::pair<size_t, size_t> SearchRange(const Series& series, const Suspect& suspe
   return {lo, hi};
 }
 
-// Bisects `suspect` within `series`; the result names the commit or says why not.
-Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
-  Finding f;
-  std::tie(f.first, f.last) = SearchRange(series, suspect);
-  std::vector<size_t> range;
-  for (size_t p : series.positions)
-    if (p >= f.first && p <= f.last) range.push_back(p);
+// One bisection of range (positions, oldest first; the first is before the
+// change, the last after it) on `metric`, `runs` rounds a step. Sets
+// f->culprit, f->parent, f->ambiguous, or f->why when the ends no longer
+// differ; appends the commits measured to f->measured.
+Status BisectRange(Context& c, Series& series, const std::vector<size_t>& range,
+                   const std::string& metric, int runs, Finding* f) {
   std::vector<BisectSide> sides(range.size(), BisectSide::kUnknown);
   sides.front() = BisectSide::kBefore;
   sides.back() = BisectSide::kAfter;
   for (size_t i = 1; i + 1 < range.size(); ++i)
     if (series.unmeasurable.count(range[i])) sides[i] = BisectSide::kUnmeasurable;
-  const std::string& metric = suspect.primary;
-  const CompareOptions options = c.s.CompareOptionsFor(series.plan);
+  VerdictOptions verdict = c.s.CompareOptionsFor(series.plan).verdict;
+  const auto directions = BenchDirections(series.plan);
+  verdict.lower_is_better = directions.count(metric) == 0 || directions.at(metric);
   BisectStep step = NextBisectStep(sides);
   while (step.kind == BisectStep::Kind::kMeasure) {
     size_t hi = 1;
@@ -225,24 +317,22 @@ Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
            ShortCommit(c.commits[range[lo]]).c_str(), ShortCommit(c.commits[range[hi]]).c_str());
     fflush(stdout);
     // The three measured together, so that drift cannot fake a side.
+    const std::vector<size_t> triple = {range[lo], range[mid], range[hi]};
     std::vector<BenchSamples> fresh;
-    CIRUN_RETURN_IF_ERROR(
-        MeasurePositions(c, series, {range[lo], range[mid], range[hi]}, options.runs, &fresh));
-    f.measured.push_back(c.commits[range[mid]]);
+    CIRUN_RETURN_IF_ERROR(MeasurePositions(c, series, triple, runs, &fresh));
+    f->measured.push_back(c.commits[range[mid]]);
     if (series.unmeasurable.count(range[mid]) || fresh.size() != 3) {
       sides[mid] = BisectSide::kUnmeasurable;
       if (series.unmeasurable.count(range[lo]) || series.unmeasurable.count(range[hi]))
         return Status::FailedPrecondition("a commit measured before cannot be measured now");
     } else {
-      VerdictOptions v = options.verdict;
-      v.lower_is_better = BenchDirections(series.plan).count(metric) == 0 ||
-                          BenchDirections(series.plan).at(metric);
-      MetricComparison ends = CompareSamples(fresh[0].values[metric], fresh[2].values[metric], v);
+      MetricComparison ends =
+          CompareSamples(fresh[0].values[metric], fresh[2].values[metric], verdict);
       if (ends.verdict == PerfVerdict::kNoChange) {
-        f.why = "the change between " + ShortCommit(c.commits[range[lo]]) + " and " +
-                ShortCommit(c.commits[range[hi]]) + " did not reproduce when measured together (" +
-                metric + " " + FormatPercent(ends.ratio) + ", no change): machine drift?";
-        return f;
+        f->why = "the change between " + ShortCommit(c.commits[range[lo]]) + " and " +
+                 ShortCommit(c.commits[range[hi]]) + " did not reproduce when measured together (" +
+                 metric + " " + FormatPercent(ends.ratio) + ", no change): machine drift?";
+        return Status::Ok();
       }
       auto position = [&] {
         return PositionBetween(LogMedian(fresh[0], metric), LogMedian(fresh[1], metric),
@@ -256,8 +346,7 @@ Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
                metric.c_str(), pos * 100);
         fflush(stdout);
         std::vector<BenchSamples> more;
-        CIRUN_RETURN_IF_ERROR(
-            MeasurePositions(c, series, {range[lo], range[mid], range[hi]}, options.runs, &more));
+        CIRUN_RETURN_IF_ERROR(MeasurePositions(c, series, triple, runs, &more));
         if (more.size() != 3) break;
         for (size_t i = 0; i < 3; ++i) MergeSamples(&fresh[i], more[i]);
         pos = position();
@@ -268,37 +357,81 @@ Result<Finding> Bisect(Context& c, Series& series, const Suspect& suspect) {
     }
     step = NextBisectStep(sides);
   }
-  if (step.kind == BisectStep::Kind::kAmbiguous) {
-    f.ambiguous = true;
-    f.parent = range[step.first - 1];
-    f.culprit = range[step.last];
-  } else {
-    f.culprit = range[step.index];
-    f.parent = range[step.index - 1];
-  }
-  // The evidence: the culprit against its parent, interleaved.
-  printf("    confirming: %s against its parent %s\n", ShortCommit(c.commits[f.culprit]).c_str(),
-         ShortCommit(c.commits[f.parent]).c_str());
+  f->ambiguous = step.kind == BisectStep::Kind::kAmbiguous;
+  f->parent = f->ambiguous ? range[step.first - 1] : range[step.index - 1];
+  f->culprit = f->ambiguous ? range[step.last] : range[step.index];
+  return Status::Ok();
+}
+
+// The evidence for f's culprit: it against its parent, interleaved, until
+// the verdict on `metric` is clear or max_runs. Sets f->evidence,
+// f->confirmed and f->why.
+Status ConfirmCulprit(Context& c, Series& series, const std::string& metric, Finding* f) {
+  printf("    confirming: %s against its parent %s\n", ShortCommit(c.commits[f->culprit]).c_str(),
+         ShortCommit(c.commits[f->parent]).c_str());
   fflush(stdout);
-  auto base = c.s.Prepare(c.commits[f.parent], series.plans.at(f.parent), "parent");
-  auto head = base.ok() ? c.s.Prepare(c.commits[f.culprit], series.plans.at(f.culprit), "culprit")
-                        : base.status();
-  if (!head.ok()) return head.status();
-  auto evidence = CompareInterleaved(
-      c.s.runner(), *base, *head, BenchMetricNames(series.plan), BenchDirections(series.plan),
-      options, c.s.Progress(series.plan.Name(), {"parent", "culprit"}), &c.s.cancel());
-  c.s.EndProgress();
+  auto evidence = CompareCommits(c, series, f->parent, f->culprit,
+                                 c.s.CompareOptionsFor(series.plan), "parent", "culprit");
   if (!evidence.ok()) return evidence.status();
-  f.evidence = std::move(*evidence);
-  for (const auto& [commit, samples] :
-       {std::pair{c.commits[f.parent], &f.evidence.base}, {c.commits[f.culprit], &f.evidence.head}})
-    c.s.SaveSamples(commit, series.plan, *samples, "history");
-  const PerfVerdict v = f.evidence.metrics.at(metric).verdict;
-  f.confirmed = v == PerfVerdict::kSlower || v == PerfVerdict::kFaster;
-  if (!f.confirmed)
-    f.why =
-        "its comparison with its parent says " + std::string(PerfVerdictName(v)) + " on " + metric;
-  return f;
+  f->evidence = std::move(*evidence);
+  const PerfVerdict v = f->evidence.metrics.at(metric).verdict;
+  f->confirmed = v == PerfVerdict::kSlower || v == PerfVerdict::kFaster;
+  f->why = f->confirmed ? ""
+                        : "its comparison with its parent says " + std::string(PerfVerdictName(v)) +
+                              " on " + metric;
+  return Status::Ok();
+}
+
+// Bisects `suspect` within `series`; the result names the commit or says why
+// not. A culprit its parent does not confirm means a bisection step was
+// misjudged (one unlucky batch of runs), or that there is no change: the
+// range is bisected once more from scratch with twice the runs a step.
+Result<Finding> Bisect(Context& c, Series& series, Suspect suspect) {
+  Finding f;
+  std::tie(f.first, f.last) = SearchRange(series, suspect);
+  std::vector<size_t> range;
+  for (size_t p : series.positions)
+    if (p >= f.first && p <= f.last) range.push_back(p);
+  if (!suspect.edge) {
+    // A change point from sparse medians is a guess: its ends, measured
+    // together, must differ before the commits between are measured.
+    printf("    measuring the ends together: %s and %s\n", ShortCommit(c.commits[f.first]).c_str(),
+           ShortCommit(c.commits[f.last]).c_str());
+    fflush(stdout);
+    Suspect ends = suspect;
+    CIRUN_RETURN_IF_ERROR(MeasureTogether(c, series, f.first, f.last, &ends));
+    if (ends.metrics.empty()) {
+      f.why = "the change between " + ShortCommit(c.commits[f.first]) + " and " +
+              ShortCommit(c.commits[f.last]) +
+              " did not reproduce when they were measured together: machine drift?";
+      return f;
+    }
+    suspect.primary = ends.primary;
+  }
+  f.metric = suspect.primary;
+  const int runs = c.s.CompareOptionsFor(series.plan).runs;
+  CIRUN_RETURN_IF_ERROR(BisectRange(c, series, range, suspect.primary, runs, &f));
+  if (!f.why.empty()) return f;  // the ends did not differ
+  CIRUN_RETURN_IF_ERROR(ConfirmCulprit(c, series, suspect.primary, &f));
+  if (f.confirmed) return f;
+  printf("    %s not confirmed (%s): bisecting again with %d runs a step\n",
+         ShortCommit(c.commits[f.culprit]).c_str(), f.why.c_str(), 2 * runs);
+  fflush(stdout);
+  Finding again;
+  again.first = f.first;
+  again.last = f.last;
+  again.measured = f.measured;
+  again.metric = f.metric;
+  CIRUN_RETURN_IF_ERROR(BisectRange(c, series, range, suspect.primary, 2 * runs, &again));
+  const bool same = again.culprit == f.culprit && again.ambiguous == f.ambiguous;
+  if (!again.why.empty() || same) {
+    f.measured = again.measured;
+    f.why += "; bisected again: " + (same ? "the same commit" : again.why);
+    return f;
+  }
+  CIRUN_RETURN_IF_ERROR(ConfirmCulprit(c, series, suspect.primary, &again));
+  if (!again.confirmed) again.why += "; at first bisected to " + ShortCommit(c.commits[f.culprit]);
+  return again;
 }
 
 void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Finding& f) {
@@ -308,6 +441,7 @@ void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Fin
   f.json = {{"between", {c.commits[suspect.before], c.commits[suspect.after]}},
             {"searched", {c.commits[f.first], c.commits[f.last]}},
             {"metrics_changed", suspect.metrics},
+            {"found_by", suspect.edge ? "edge check" : "change point"},
             {"bisected", f.measured},
             {"confirmed", f.confirmed}};
   if (!f.why.empty() && f.evidence.runs == 0) {
@@ -319,7 +453,7 @@ void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Fin
   }
   f.json["commit"] = culprit;
   f.json["parent"] = parent;
-  f.json["title"] = c.s.Describe(culprit);
+  f.json["title"] = c.s.Summary(culprit);
   f.json["ambiguous"] = f.ambiguous;
   f.json["reproducer"] = reproducer;
   if (f.ambiguous)
@@ -494,10 +628,17 @@ int RunHistory(const HistoryOptions& o) {
     PrintPoints(c, series);
     std::vector<Suspect> suspects = FindSuspects(c, series);
     if (suspects.empty()) printf("  no change point\n");
+    if (Status edges = CheckNewest(c, series, &suspects); !edges.ok()) {
+      if (edges.code() == Status::Code::kCancelled) return Fail(edges);
+      fprintf(stderr, "ci-run: %s: %s\n", series.plan.Name().c_str(), edges.message().c_str());
+      job["error"] = edges.message();
+      failed = true;
+    }
     nlohmann::json changes = nlohmann::json::array(), rejected = nlohmann::json::array();
     std::set<size_t> culprits;  // confirmed, by position
     for (const Suspect& suspect : suspects) {
-      printf("  change point between %s and %s (%zu commits apart) in",
+      printf("  %s between %s and %s (%zu commits apart) in",
+             suspect.edge ? "change at the end" : "change point",
              ShortCommit(c.commits[suspect.before]).c_str(),
              ShortCommit(c.commits[suspect.after]).c_str(), suspect.after - suspect.before);
       for (const auto& m : suspect.metrics) printf(" %s", m.c_str());
@@ -524,8 +665,8 @@ int RunHistory(const HistoryOptions& o) {
       fatal = fatal || finding->fatal;
       if (finding->confirmed) {
         ++found;
-        const MetricComparison& m = finding->evidence.metrics.at(suspect.primary);
-        summary.push_back(series.plan.Name() + " " + suspect.primary + " " +
+        const MetricComparison& m = finding->evidence.metrics.at(finding->metric);
+        summary.push_back(series.plan.Name() + " " + finding->metric + " " +
                           PerfVerdictName(m.verdict) + " " + FormatPercent(m.ratio) + " at " +
                           c.s.Describe(c.commits[finding->culprit]));
       } else {

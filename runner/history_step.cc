@@ -94,7 +94,10 @@ JobStepResult HistoryStep::Run(JobStepContext& ctx) const {
                                    report};
   if (!ctx.env.store_url.empty()) argv.insert(argv.end(), {"--db", ctx.env.store_url});
   if (!ctx.env.cache_dir.empty()) argv.insert(argv.end(), {"--cache-dir", ctx.env.cache_dir});
-  if (!ctx.env.host_config_file.empty())
+  // The service's toolchains: and targets: (it has no --host-config file).
+  if (!ctx.env.service_config_file.empty())
+    argv.insert(argv.end(), {"--service-config", ctx.env.service_config_file});
+  else if (!ctx.env.host_config_file.empty())
     argv.insert(argv.end(), {"--host-config", ctx.env.host_config_file});
 
   StepRecord step;

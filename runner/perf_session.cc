@@ -12,6 +12,7 @@
 #include "runner/image_build.h"
 #include "runner/interrupt.h"
 #include "runner/paths.h"
+#include "runner/service_config.h"
 #include "runner/terminal_progress.h"
 
 namespace cirun {
@@ -73,8 +74,12 @@ void AddPerfOptions(CLI::App* sub, PerfOptions* o, bool comparing) {
                   "mirrors and build cache (default: ~/.cache/ci-run)");
   sub->add_option("--work-dir", o->work_dir,
                   "workspaces (default: .ci-run/work beside the checkout)");
-  sub->add_option("--host-config", o->host_config,
-                  "YAML file of toolchains and targets for this host");
+  auto* host = sub->add_option("--host-config", o->host_config,
+                               "YAML file of toolchains and targets for this host");
+  sub->add_option("--service-config", o->service_config,
+                  "take the database, cache directory, toolchains and targets from this "
+                  "serve/worker configuration (--db and --cache-dir still win)")
+      ->excludes(host);
   sub->add_option("--json", o->json, "write the results as JSON to FILE");
   sub->add_flag("--no-cache", o->no_cache, "build everything, and do not fill the build cache");
 }
@@ -90,7 +95,15 @@ Result<std::unique_ptr<PerfSession>> PerfSession::Open(const PerfOptions& o, con
                                                        bool allow_dirty) {
   std::unique_ptr<PerfSession> s(new PerfSession());
   s->options_ = o;
-  s->cache_dir_ = o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir;
+  std::optional<ServiceConfig> service;
+  if (!o.service_config.empty()) {
+    auto loaded = LoadServiceConfig(o.service_config);
+    if (!loaded.ok()) return loaded.status().WithContext("--service-config");
+    service = std::move(*loaded);
+  }
+  s->cache_dir_ = !o.cache_dir.empty() ? o.cache_dir
+                  : service            ? service->cache_dir
+                                       : DefaultCacheDir();
   std::string asked = rev;
   if (asked.empty() && !allow_dirty) asked = "HEAD";
   auto source = ResolveSource({o.location, asked, s->cache_dir_}, nullptr);
@@ -102,11 +115,17 @@ Result<std::unique_ptr<PerfSession>> PerfSession::Open(const PerfOptions& o, con
     std::tie(s->source_.config_text, s->source_.config_file) = *loaded;
     s->source_.has_config = true;
   }
-  auto host = LoadHostConfig(o.host_config, s->cache_dir_);
-  if (!host.ok()) return host.status();
-  s->host_ = *host;
+  if (service) {
+    s->host_ = service->host;  // with the toolchains registered in its cache directory
+  } else {
+    auto host = LoadHostConfig(o.host_config, s->cache_dir_);
+    if (!host.ok()) return host.status();
+    s->host_ = *host;
+  }
   EnsureStateDir(s->source_.state_dir);
-  s->db_path_ = o.db.empty() ? s->source_.state_dir + "/ci.db" : o.db;
+  s->db_path_ = !o.db.empty() ? o.db
+                : service     ? service->database
+                              : s->source_.state_dir + "/ci.db";
   auto store = OpenStore(s->db_path_);
   if (!store.ok()) return store.status();
   s->store_ = std::move(*store);
@@ -164,13 +183,18 @@ Result<std::string> PerfSession::ResolveCommit(const std::string& rev) {
   return mirror->ResolveCommit(rev);
 }
 
+std::string PerfSession::Summary(const std::string& commit) {
+  if (commit.empty()) return "";
+  auto mirror = Mirror();
+  if (!mirror.ok()) return "";
+  auto summary = mirror->Summary(commit);
+  return summary.ok() ? *summary : "";
+}
+
 std::string PerfSession::Describe(const std::string& commit) {
   if (commit.empty()) return "the work tree as it is";
-  std::string out = commit.substr(0, 12);
-  if (auto mirror = Mirror(); mirror.ok()) {
-    if (auto summary = mirror->Summary(commit); summary.ok()) out += " \"" + *summary + "\"";
-  }
-  return out;
+  const std::string summary = Summary(commit);
+  return commit.substr(0, 12) + (summary.empty() ? "" : " \"" + summary + "\"");
 }
 
 Result<BenchPlanSet> PerfSession::BenchPlans(const std::string& commit) {

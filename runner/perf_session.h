@@ -39,6 +39,7 @@ struct PerfOptions {
   std::string cache_dir;                // "": DefaultCacheDir()
   std::string work_dir;                 // "": STATE/.ci-run/work
   std::string host_config;              // --host-config FILE
+  std::string service_config;           // --service-config FILE (serve/worker configuration)
   std::string json;                     // --json FILE
   bool no_cache = false;                // build everything
 };
@@ -80,6 +81,8 @@ class PerfSession {
   Result<std::string> ResolveCommit(const std::string& rev);
   /// "3f2a1b9c5d2e \"summary\"".
   std::string Describe(const std::string& commit);
+  /// The first line of the commit's message ("" if unknown).
+  std::string Summary(const std::string& commit);
 
   /// The selected unikernels that have a `bench:` section at `commit` ("" :
   /// the dirty work tree), planned for their selected cells. NotFound if

@@ -70,6 +70,8 @@ int RunServiceJobs(const ServiceConfig& config, Store& store, ServiceLog& log,
   env.after_boot = {&fuzz_step, &bench_step, &history_step};
   env.store_url = config.database;
   env.cache_dir = config.cache_dir;
+  if (std::error_code ec; !config.file.empty())
+    env.service_config_file = std::filesystem::absolute(config.file, ec).string();
   JobPoolOptions pool;
   pool.slots = settings.slots;
   pool.worker = settings.name;

@@ -38,8 +38,20 @@ done
 git -C "$T/repo" checkout -q main
 REGRESSION=$(git -C "$T/repo" rev-parse perf-regression)
 
+# The service's own QEMU for virtio (targets: in its configuration): a
+# wrapper that notes which ci-run command booted it. The history step must
+# boot with it too, as the service's other steps do.
+cat >"$T/qemu-wrapper" <<SH
+#!/bin/sh
+tr '\\0' ' ' </proc/\$PPID/cmdline >>"$T/qemu-callers"; echo >>"$T/qemu-callers"
+exec qemu-system-x86_64 "\$@"
+SH
+chmod +x "$T/qemu-wrapper"
+
 write_config() {
   cat >"$T/service.yml" <<YML
+targets:
+  virtio: {binary: $T/qemu-wrapper}
 database: $T/data/ci.db
 data-dir: $T/data
 cache-dir: $T/cache
@@ -81,3 +93,5 @@ step 1 "['cause']" | grep -q "slower .* at ${REGRESSION:0:12} " || fail "the cau
 # The command it ran reproduces it, and used the pipeline's own store.
 step 1 "['command']" | grep -q -- "history file://$T/repo --rev " || fail "unexpected command: $(step 1 "['command']")"
 step 1 "['command']" | grep -q -- "--db sqlite:$T/data/ci.db" || fail "history did not use the service's store: $(step 1 "['command']")"
+step 1 "['command']" | grep -q -- "--service-config $T/service.yml" || fail "history was not given the service's configuration: $(step 1 "['command']")"
+grep -q " history file://$T/repo " "$T/qemu-callers" || { cat "$T/qemu-callers"; fail "history did not boot with the service's targets: (its QEMU wrapper)"; }
