@@ -137,7 +137,7 @@ JobStepResult FuzzStep::Run(JobStepContext& ctx) const {
   config.jobs = options.jobs.value_or(parallel_boots_);
   config.shared_slots = &slots_;
   step.command = FuzzReproducer(ctx.env.self_command, ctx.claimed.pipeline, job, config.boots,
-                                config.time, config.seed);
+                                config.time, config.seed, ctx.env.reproducer_flags);
   Result<std::vector<BootvarKey>> keys = Keys(spec);
   if (!keys.ok()) {
     step.outcome = "infra";
@@ -172,8 +172,9 @@ JobStepResult FuzzStep::Run(JobStepContext& ctx) const {
   for (const FuzzFinding& f : r.findings) {
     BootCase again = boot;
     again.raw_command_line = f.input.CommandLine();
-    const std::string reproducer = CommandLineReproducer(ctx.env.self_command, ctx.claimed.pipeline,
-                                                         job, f.input.CommandLine());
+    const std::string reproducer =
+        CommandLineReproducer(ctx.env.self_command, ctx.claimed.pipeline, job,
+                              f.input.CommandLine(), ctx.env.reproducer_flags);
     const std::string boot_reproducer =
         BootReproducer(ctx.env.self_command, ctx.image, ctx.plan.target, again);
     findings.push_back(FindingJson(f, reproducer, boot_reproducer));

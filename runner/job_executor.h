@@ -33,10 +33,11 @@ struct JobEnvironment {
   std::vector<const JobStep*> after_boot;  // steps run after the boots (fuzz, bench, history)
   // Where this run keeps its state, for steps that run ci-run commands
   // against it (history): "" leaves each to its command's default.
-  std::string store_url;            // the store (OpenStore URL)
-  std::string cache_dir;            // mirrors and the build cache
-  std::string host_config_file;     // --host-config, if one was given
-  std::string service_config_file;  // the serve/worker configuration (absolute), if any
+  std::string store_url;                      // the store (OpenStore URL)
+  std::string cache_dir;                      // mirrors and the build cache
+  std::string host_config_file;               // --host-config, if one was given
+  std::string service_config_file;            // the serve/worker configuration (absolute), if any
+  std::vector<std::string> reproducer_flags;  // appended to job reproducers (ReproducerFlags)
 };
 
 class JobExecutor {

@@ -20,6 +20,7 @@
 #include "runner/paths.h"
 #include "runner/pipeline_report.h"
 #include "runner/pipeline_source.h"
+#include "runner/reproducer.h"
 #include "runner/shell_quote.h"
 #include "runner/terminal_progress.h"
 #include "runner/xen_sweep.h"
@@ -205,6 +206,7 @@ Result<LocalRunResult> RunLocalJobs(const LocalOptions& o, LocalPlan& plan,
     env.store_url = run.db;
     env.cache_dir = plan.cache_dir;
     env.host_config_file = o.host_config;
+    env.reproducer_flags = ReproducerFlags(o.config, o.host_config);
     JobPoolOptions pool;
     pool.slots = slots;
     pool.worker = WorkerName();

@@ -1,5 +1,7 @@
 #include "runner/reproducer.h"
 
+#include <filesystem>
+
 #include "runner/byte_text.h"
 #include "runner/shell_quote.h"
 
@@ -9,7 +11,8 @@ namespace {
 
 // `self command SOURCE [--rev C] --unikernel U --only CELL` for one job.
 std::vector<std::string> JobWords(const std::string& self, const std::string& command,
-                                  const PipelineRecord& pipeline, const JobRecord& job) {
+                                  const PipelineRecord& pipeline, const JobRecord& job,
+                                  const std::vector<std::string>& flags) {
   std::vector<std::string> words = {self, command};
   if (pipeline.dirty) {
     words.push_back(pipeline.worktree);
@@ -20,20 +23,36 @@ std::vector<std::string> JobWords(const std::string& self, const std::string& co
   }
   words.insert(words.end(), {"--unikernel", job.unikernel});
   if (!job.cell_key.empty()) words.insert(words.end(), {"--only", job.cell_key});
+  words.insert(words.end(), flags.begin(), flags.end());
   return words;
 }
 
 }  // namespace
 
 std::string JobReproducer(const std::string& self, const PipelineRecord& pipeline,
-                          const JobRecord& job) {
-  return ShellJoin(JobWords(self, "local", pipeline, job));
+                          const JobRecord& job, const std::vector<std::string>& flags) {
+  return ShellJoin(JobWords(self, "local", pipeline, job, flags));
+}
+
+std::vector<std::string> ReproducerFlags(const std::string& config,
+                                         const std::string& host_config) {
+  std::vector<std::string> flags;
+  std::error_code ec;
+  if (!config.empty()) {
+    const bool file = std::filesystem::is_regular_file(config, ec);
+    flags.insert(flags.end(),
+                 {"--config", file ? std::filesystem::absolute(config, ec).string() : config});
+  }
+  if (!host_config.empty())
+    flags.insert(flags.end(),
+                 {"--host-config", std::filesystem::absolute(host_config, ec).string()});
+  return flags;
 }
 
 std::string FuzzReproducer(const std::string& self, const PipelineRecord& pipeline,
                            const JobRecord& job, int boots, std::chrono::milliseconds time,
-                           uint64_t seed) {
-  std::vector<std::string> words = JobWords(self, "fuzz", pipeline, job);
+                           uint64_t seed, const std::vector<std::string>& flags) {
+  std::vector<std::string> words = JobWords(self, "fuzz", pipeline, job, flags);
   words.insert(words.end(), {"--boots", std::to_string(boots)});
   if (time.count() > 0) {
     words.insert(words.end(), {"--seconds", std::to_string((time.count() + 999) / 1000)});
@@ -63,8 +82,10 @@ std::string BootReproducer(const std::string& self, const std::string& image,
 }
 
 std::string CommandLineReproducer(const std::string& self, const PipelineRecord& pipeline,
-                                  const JobRecord& job, const std::string& command_line) {
-  return JobReproducer(self, pipeline, job) + " " + ShellQuoteBytes("--cmdline=" + command_line);
+                                  const JobRecord& job, const std::string& command_line,
+                                  const std::vector<std::string>& flags) {
+  return JobReproducer(self, pipeline, job, flags) + " " +
+         ShellQuoteBytes("--cmdline=" + command_line);
 }
 
 }  // namespace cirun

@@ -4,22 +4,30 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "jobs/repo_config.h"
 #include "runner/store.h"
 
 namespace cirun {
 
-/// `ci-run local REPO [--rev COMMIT] --unikernel U --only CELL`: reruns one
-/// job of a pipeline (the work tree as it is for a dirty pipeline).
+/// `ci-run local REPO [--rev COMMIT] --unikernel U --only CELL [FLAGS...]`:
+/// reruns one job of a pipeline (the work tree as it is for a dirty
+/// pipeline). `flags` are the run's own settings a rerun needs too (e.g.
+/// `--config FILE`, `--host-config FILE`; see ReproducerFlags).
 std::string JobReproducer(const std::string& self, const PipelineRecord& pipeline,
-                          const JobRecord& job);
+                          const JobRecord& job, const std::vector<std::string>& flags = {});
+
+/// The flags of a `local` run that its reproducers must repeat: `--config`
+/// (a file made absolute; a preset name as given) and `--host-config`, each
+/// when set.
+std::vector<std::string> ReproducerFlags(const std::string& config, const std::string& host_config);
 
 /// `ci-run fuzz REPO [--rev COMMIT] --unikernel U --only CELL --boots N
 /// [--seconds S] --seed SEED`: a job's fuzz campaign again, on its own.
 std::string FuzzReproducer(const std::string& self, const PipelineRecord& pipeline,
                            const JobRecord& job, int boots, std::chrono::milliseconds time,
-                           uint64_t seed);
+                           uint64_t seed, const std::vector<std::string>& flags = {});
 
 /// `ci-run boot IMAGE --target T [--expect RE]... [--fail RE]... [--exit N]...
 /// --timeout S -- ARGS...`: boots one built image again, judged the same way.
@@ -33,6 +41,7 @@ std::string BootReproducer(const std::string& self, const std::string& image,
 /// place of the main boot's arguments, judged as the main boot. Works after
 /// the job's workspace is gone.
 std::string CommandLineReproducer(const std::string& self, const PipelineRecord& pipeline,
-                                  const JobRecord& job, const std::string& command_line);
+                                  const JobRecord& job, const std::string& command_line,
+                                  const std::vector<std::string>& flags = {});
 
 }  // namespace cirun

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 namespace cirun {
 namespace {
 
@@ -38,6 +40,25 @@ TEST_CASE("FuzzReproducer: ci-run fuzz of the job's cell with its budget and see
   CHECK(FuzzReproducer("ci-run", dirty, Job(), 5, {}, 1) ==
         "ci-run fuzz /work/tree --unikernel bootvars --only compiler=gcc,target=virtio "
         "--boots 5 --seed 1");
+}
+
+TEST_CASE("Reproducers repeat the run's --config and --host-config") {
+  // A preset name stays as given; files are made absolute, since a
+  // reproducer is run from anywhere.
+  const std::vector<std::string> preset = ReproducerFlags("mirage-4", "");
+  CHECK(preset == std::vector<std::string>{"--config", "mirage-4"});
+  const std::string here = std::filesystem::current_path().string();
+  const std::vector<std::string> files = ReproducerFlags("", "host.yml");
+  CHECK(files == std::vector<std::string>{"--host-config", here + "/host.yml"});
+  CHECK(ReproducerFlags("", "").empty());
+  CHECK(JobReproducer("ci-run", Pipeline(), Job(), preset) ==
+        "ci-run local '/src/my repo' --rev f228877c0670 --unikernel bootvars "
+        "--only compiler=gcc,target=virtio --config mirage-4");
+  CHECK(FuzzReproducer("ci-run", Pipeline(), Job(), 4, {}, 9, preset) ==
+        "ci-run fuzz '/src/my repo' --rev f228877c0670 --unikernel bootvars "
+        "--only compiler=gcc,target=virtio --config mirage-4 --boots 4 --seed 9");
+  CHECK(CommandLineReproducer("ci-run", Pipeline(), Job(), "--port=0", preset)
+            .ends_with(" --config mirage-4 --cmdline=--port=0"));
 }
 
 TEST_CASE("BootReproducer: --cmdline instead of -- ARGS for a raw command line") {

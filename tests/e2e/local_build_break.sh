@@ -14,3 +14,13 @@ contains "$T/out" "Failures:"
 contains "$T/out" "reproduce: "
 contains "$T/out" "--only compiler=clang,target=virtio"
 grep -q "build: build exited with status .*error" "$T/out" || fail "no one-line compiler error in the summary"
+# A run with --config: its reproducer repeats it (without it, a rerun would
+# read the repository's own .ci-run.yml), and running it fails the same way.
+git -C "$T/repo" show build-break:.ci-run.yml >"$T/ci.yml"
+expect_exit 1 "$CI_RUN" local "$T/repo" --rev build-break --config "$T/ci.yml" --unikernel hello \
+    --only compiler=clang,target=unix --plain --json "$T/one.json" >"$T/one.out" 2>&1
+repro=$(json "$T/one.json" "[j['reproducer'] for j in d['jobs'] if j['state']=='failed'][0]")
+case "$repro" in *" --config $T/ci.yml"*) ;; *) fail "the reproducer lacks --config: $repro" ;; esac
+expect_exit 1 bash -c "$repro --plain --json $T/again.json" >"$T/again.out" 2>&1 || { cat "$T/again.out"; exit 1; }
+[ "$(json "$T/again.json" "[(j['unikernel'], j['state'], j['steps'][0]['outcome']) for j in d['jobs']]")" = "[('hello', 'failed', 'failed')]" ] ||
+  { cat "$T/again.out"; fail "the reproducer did not fail the same build"; }
