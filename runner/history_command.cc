@@ -152,7 +152,16 @@ struct Suspect {
   std::vector<std::string> metrics;  // that changed there
   std::string primary;               // the one with the largest change
   double primary_change = 0;         // |log ratio|
-  bool edge = false;                 // found by CheckEdges, not by FindChangePoints
+  bool edge = false;                 // found by CheckNewest, not by FindChangePoints
+
+  // Records that `metric` changed by `change` (|log ratio|) here.
+  void Add(const std::string& metric, double change) {
+    metrics.push_back(metric);
+    if (change > primary_change) {
+      primary_change = change;
+      primary = metric;
+    }
+  }
 };
 
 std::vector<Suspect> FindSuspects(Context& c, Series& series) {
@@ -179,12 +188,7 @@ std::vector<Suspect> FindSuspects(Context& c, Series& series) {
       Suspect& s = by_range[{points[cp.index - 1], points[cp.index]}];
       s.before = points[cp.index - 1];
       s.after = points[cp.index];
-      s.metrics.push_back(metric);
-      const double change = std::fabs(cp.mean_after - cp.mean_before);
-      if (change > s.primary_change) {
-        s.primary_change = change;
-        s.primary = metric;
-      }
+      s.Add(metric, std::fabs(cp.mean_after - cp.mean_before));
     }
   }
   std::vector<Suspect> out;
@@ -192,17 +196,22 @@ std::vector<Suspect> FindSuspects(Context& c, Series& series) {
   return out;
 }
 
-// The positions of `series` with enough samples of every metric to be points.
+// Whether position `p` of `series` is a point for `metric`: measurable, with
+// at least kMinSamples runs of it.
+bool IsPoint(const Series& series, size_t p, const std::string& metric) {
+  auto it = series.samples.find(p);
+  return !series.unmeasurable.count(p) && it != series.samples.end() &&
+         Runs(it->second, metric) >= kMinSamples;
+}
+
+// The positions of `series` that are points for every metric.
 std::vector<size_t> MeasuredPoints(const Series& series) {
+  const std::vector<std::string> metrics = BenchMetricNames(series.plan);
   std::vector<size_t> out;
-  for (size_t p : series.positions) {
-    auto it = series.samples.find(p);
-    if (series.unmeasurable.count(p) || it == series.samples.end()) continue;
-    bool enough = true;
-    for (const std::string& metric : BenchMetricNames(series.plan))
-      enough = enough && Runs(it->second, metric) >= kMinSamples;
-    if (enough) out.push_back(p);
-  }
+  for (size_t p : series.positions)
+    if (std::all_of(metrics.begin(), metrics.end(),
+                    [&](const std::string& m) { return IsPoint(series, p, m); }))
+      out.push_back(p);
   return out;
 }
 
@@ -226,12 +235,7 @@ Status MeasureTogether(Context& c, Series& series, size_t before, size_t after, 
     printf("    %-14s %s\n", metric.c_str(),
            DescribeComparison(m, comparison->head.units[metric]).c_str());
     if (m.verdict != PerfVerdict::kSlower && m.verdict != PerfVerdict::kFaster) continue;
-    changed->metrics.push_back(metric);
-    const double change = std::fabs(std::log(m.ratio));
-    if (change > changed->primary_change) {
-      changed->primary_change = change;
-      changed->primary = metric;
-    }
+    changed->Add(metric, std::fabs(std::log(m.ratio)));
   }
   fflush(stdout);
   return Status::Ok();
@@ -276,11 +280,7 @@ struct Finding {
 // side moves a change point by one point; the wider range still holds the
 // change, and the ends measured together say whether there is one.
 std::pair<size_t, size_t> SearchRange(const Series& series, const Suspect& suspect) {
-  auto measured = [&](size_t p) {
-    auto it = series.samples.find(p);
-    return !series.unmeasurable.count(p) && it != series.samples.end() &&
-           Runs(it->second, suspect.primary) >= kMinSamples;
-  };
+  auto measured = [&](size_t p) { return IsPoint(series, p, suspect.primary); };
   size_t lo = suspect.before, hi = suspect.after;
   for (size_t p : series.positions) {
     if (p < suspect.before && measured(p)) lo = p;
