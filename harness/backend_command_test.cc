@@ -116,6 +116,23 @@ TEST_CASE("qemu: extra args go before -kernel - the raw command line is verbatim
   CHECK(backend.Command(request).status().code() == Status::Code::kInvalidArgument);
 }
 
+TEST_CASE("qemu: counting instructions means TCG with -icount; other backends do not count") {
+  TargetSpec target = Target("virtio");
+  target.qemu.accel = "kvm";
+  QemuBackend backend(target);
+  CHECK(backend.CountsInstructions());
+  BootRequest request = Request();
+  CHECK(ArgvOf(backend, request)[15] == "kvm");
+  request.count_instructions = true;
+  Argv argv = ArgvOf(backend, request);
+  CHECK(Argv(argv.begin() + 14, argv.begin() + 19) ==
+        Argv{"-accel", "tcg", "-icount", "shift=0,sleep=off", "-device"});
+  XenBackend fallback(Target("xen"), DetectXenHost("/nonexistent-root"), RealProcessRunner());
+  CHECK(fallback.CountsInstructions());
+  CHECK(ArgvOf(fallback, request)[16] == "-icount");
+  CHECK_FALSE(ProcessBackend(Target("unix")).CountsInstructions());
+}
+
 TEST_CASE("qemu: accel auto picks tcg for a foreign architecture") {
   CHECK(ResolveQemuAccel("auto", "no-such-arch") == "tcg");
   CHECK(ResolveQemuAccel("kvm", "no-such-arch") == "kvm");

@@ -63,6 +63,10 @@ class BootBackend {
   /// does not judge it. Default: false.
   virtual bool IsBackendLine(std::string_view /*line*/) const { return false; }
 
+  /// True if Command honours request.count_instructions (QEMU under TCG).
+  /// Default: false (the guest keeps the host's clock).
+  virtual bool CountsInstructions() const { return false; }
+
   /// A remark recorded with every result of this backend ("" if none).
   virtual std::string Note() const { return ""; }
 };

@@ -25,6 +25,9 @@ struct BootRequest {
                                                 // (and the VM is stopped) once every expect matched
   std::string work_dir;                         // the child's cwd and scratch space ("" : current)
   std::string instance_name;                    // unique per concurrent boot (VM/domain names)
+  bool count_instructions = false;  // the guest's clock counts executed instructions (QEMU
+                                    // -icount): timings the guest takes become exact counts.
+                                    // Honoured where BootBackend::CountsInstructions() is true
 };
 
 /// One `METRIC name=value unit` line printed by the unikernel.

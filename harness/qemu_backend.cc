@@ -11,8 +11,8 @@ Result<ProcessSpec> QemuProcessSpec(const QemuOptions& options, const std::strin
   Result<std::string> command_line = GuestCommandLine(request);
   if (!command_line.ok()) return command_line.status();
   ProcessSpec spec;
-  spec.argv =
-      QemuArgv(options, ResolveQemuAccel(options.accel, arch), request.image, *command_line);
+  spec.argv = QemuArgv(options, ResolveQemuAccel(options.accel, arch), request.image, *command_line,
+                       request.count_instructions);
   spec.cwd = request.work_dir;
   spec.timeout = request.timeout;
   return spec;

@@ -65,11 +65,16 @@ std::string ResolveQemuAccel(const std::string& accel, const std::string& arch) 
 }
 
 std::vector<std::string> QemuArgv(const QemuOptions& options, const std::string& accel,
-                                  const std::string& image, const std::string& command_line) {
+                                  const std::string& image, const std::string& command_line,
+                                  bool count_instructions) {
   std::vector<std::string> argv = {options.binary, "-M", options.machine};
   if (!options.cpu.empty()) argv.insert(argv.end(), {"-cpu", options.cpu});
-  argv.insert(argv.end(), {"-m", options.memory, "-nodefaults", "-no-user-config", "-display",
-                           "none", "-serial", "stdio", "-no-reboot", "-accel", accel});
+  argv.insert(argv.end(),
+              {"-m", options.memory, "-nodefaults", "-no-user-config", "-display", "none",
+               "-serial", "stdio", "-no-reboot", "-accel", count_instructions ? "tcg" : accel});
+  // shift=0: one instruction per virtual nanosecond; sleep=off: an idle
+  // guest's clock jumps ahead instead of waiting in real time.
+  if (count_instructions) argv.insert(argv.end(), {"-icount", "shift=0,sleep=off"});
   AppendExitDevice(options.exit_convention, argv);
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   argv.insert(argv.end(), {"-kernel", image});

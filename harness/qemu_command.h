@@ -18,12 +18,17 @@ std::string ResolveQemuAccel(const std::string& accel, const std::string& arch);
 /// The QEMU argv, in this order:
 ///   binary -M machine [-cpu cpu] -m memory -nodefaults -no-user-config
 ///   -display none -serial stdio -no-reboot -accel <accel>
+///   [-icount shift=0,sleep=off]
 ///   [-device isa-debug-exit,iobase=0x501,iosize=2
 ///    | -semihosting-config enable=on,target=native]
 ///   extra_args... -kernel image [-append command_line]
 /// `accel` is already resolved; -append only when command_line is non-empty.
+/// `count_instructions` replaces the accelerator by tcg and adds -icount: the
+/// guest's clocks (TSC, the arm generic timer) then advance one nanosecond
+/// per executed instruction, the same on every run and under any load.
 std::vector<std::string> QemuArgv(const QemuOptions& options, const std::string& accel,
-                                  const std::string& image, const std::string& command_line);
+                                  const std::string& image, const std::string& command_line,
+                                  bool count_instructions = false);
 
 /// How QEMU's exit maps to the guest's:
 /// - kIsaDebugExit (only 7 bits of the guest's code survive): 83 -> code 0

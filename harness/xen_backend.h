@@ -57,6 +57,8 @@ class XenBackend : public BootBackend {
   /// "". xl path forced without a dom0: "booted with xl (force-xl) although
   /// <reason>".
   std::string Note() const override;
+  /// Fallback: true (QEMU, -icount). xl path: false.
+  bool CountsInstructions() const override { return !UsesXl(); }
 
   /// The domain name of `request`'s boot.
   std::string DomainName(const BootRequest& request) const;

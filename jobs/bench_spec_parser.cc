@@ -9,7 +9,8 @@
 namespace cirun {
 namespace {
 
-constexpr std::string_view kBenchKeys[] = {"runs", "args", "metrics", "fail-on-regression"};
+constexpr std::string_view kBenchKeys[] = {"runs", "args", "metrics", "fail-on-regression",
+                                           "clock"};
 constexpr std::string_view kMetricKeys[] = {"name", "better"};
 
 std::optional<BenchMetric> ParseMetricMap(ConfigReader& r, const YAML::Node& item,
@@ -82,6 +83,15 @@ void ParseBenchField(ConfigReader& r, const YamlEntry& e, const VariableScope& s
       scope.CheckAll(r, e.name, *args, false);
       bench->args.clear();
       for (const YamlString& s : *args) bench->args.push_back(s.text);
+    }
+  } else if (e.name == "clock") {
+    const std::string value = e.value.IsScalar() ? e.value.Scalar() : "";
+    if (value == "host") {
+      bench->clock = BenchClock::kHost;
+    } else if (value == "instructions") {
+      bench->clock = BenchClock::kInstructions;
+    } else {
+      r.Expected(e, "host or instructions");
     }
   } else if (e.name == "fail-on-regression") {
     bench->fail_on_regression =

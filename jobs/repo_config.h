@@ -76,12 +76,20 @@ struct BenchMetric {
   std::string name;             // "boot_ms", "image_bytes", or a METRIC line name
   bool lower_is_better = true;  // direction of "better"
 };
+/// The clock bench boots run under.
+enum class BenchClock {
+  kHost,          // the machine's own clock: timings vary with the host's load
+  kInstructions,  // QEMU targets: the guest's clock counts executed instructions
+                  // (-icount, TCG), so a timing the guest takes is an exact count
+};
+
 struct BenchSpec {
   int runs = 10;                     // samples per commit
   std::vector<std::string> args;     // runtime arguments for bench boots (default: boot.args)
   std::vector<BenchMetric> metrics;  // default: boot_ms only
   std::optional<double> fail_on_regression;  // e.g. 0.10: a >10% slowdown fails the cell
   SourcePos where;
+  BenchClock clock = BenchClock::kHost;  // the clock bench boots run under
 };
 
 /// One unikernel of the repository.

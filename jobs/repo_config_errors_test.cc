@@ -243,6 +243,11 @@ TEST_CASE("errors: bench metric direction and a threshold without %") {
                 "fraction such as 0.1, got \"10\""});
 }
 
+TEST_CASE("errors: an unknown bench clock") {
+  CHECK(Errors(WithKeys(std::string(kBuildImage) + "    bench:\n      clock: icount\n")) ==
+        Strings{"ci.yml:8:14: \"clock\": expected host or instructions, got \"icount\""});
+}
+
 TEST_CASE("errors: all are collected and sorted by position, even past a broken matrix") {
   CHECK(Errors("unikernels:\n  hello:\n    image: x\n    build: make ${nope}\n"
                "matrix:\n  target: [unix]\n  fail-fast: maybe\n") ==

@@ -39,6 +39,7 @@ unikernels:
       time: 60s
     bench:
       runs: 5
+      clock: instructions
       metrics: [boot_ms, {name: ops_per_s, better: higher}]
       fail-on-regression: 10%
   server:
@@ -150,6 +151,7 @@ TEST_CASE("parser: reads fuzz keys in file order, types without spaces") {
 TEST_CASE("parser: reads bench, whose args default to boot's") {
   const BenchSpec bench = *Full().unikernels[0].bench;
   CHECK(bench.runs == 5);
+  CHECK(bench.clock == BenchClock::kInstructions);
   CHECK(bench.args == Strings{"--greeting=hi", "two words", "42"});
   REQUIRE(bench.metrics.size() == 2);
   CHECK(bench.metrics[0].name == "boot_ms");
@@ -168,6 +170,7 @@ TEST_CASE("parser: an empty bench means defaults: 10 runs of boot_ms, no thresho
   REQUIRE(c.ok());
   const BenchSpec& bench = *c->unikernels[0].bench;
   CHECK(bench.runs == 10);
+  CHECK(bench.clock == BenchClock::kHost);
   REQUIRE(bench.metrics.size() == 1);
   CHECK(bench.metrics[0].name == "boot_ms");
   CHECK(*bench.fail_on_regression == doctest::Approx(0.05));

@@ -75,6 +75,8 @@ int RunBench(const BenchOptions& o) {
       header = true;
     }
     PrintRows(plan, samples[0]);
+    if (std::string clock = s.ClockNote(plan); !clock.empty())
+      printf("%-26s (%s)\n", plan.Name().c_str(), clock.c_str());
     fflush(stdout);
     if (Status saved = s.SaveSamples(commit, plan, samples[0], "bench"); !saved.ok())
       fprintf(stderr, "ci-run: warning: samples not stored: %s\n", saved.message().c_str());

@@ -24,6 +24,7 @@ BootRequest BenchRequest(const BenchSubject& s) {
   request.work_dir = s.workspace;
   request.instance_name = "ci-run-bench-" + std::to_string(getpid()) + "-" +
                           std::to_string(instance_counter.fetch_add(1));
+  request.count_instructions = CountsInstructions(s.plan, *s.backend);
   return request;
 }
 
@@ -48,6 +49,15 @@ Status MeasureOnce(ProcessRunner& runner, const BenchSubject& s,
 }
 
 }  // namespace
+
+bool CountsInstructions(const JobPlan& plan, const BootBackend& backend) {
+  return plan.bench && plan.bench->clock == BenchClock::kInstructions &&
+         backend.CountsInstructions();
+}
+
+std::string SampleHost(const std::string& host, const JobPlan& plan, const BootBackend& backend) {
+  return CountsInstructions(plan, backend) ? host + "/instructions" : host;
+}
 
 std::vector<std::string> BenchMetricNames(const JobPlan& plan) {
   std::vector<std::string> names;

@@ -32,6 +32,15 @@ struct BenchSamples {
   int runs = 0;  // boots that yielded values
 };
 
+/// True if `plan`'s bench boots run on a guest clock that counts executed
+/// instructions: its bench.clock is instructions and `backend` can do that.
+bool CountsInstructions(const JobPlan& plan, const BootBackend& backend);
+
+/// The host name samples of `plan` booted by `backend` are filed under:
+/// `host`, or "HOST/instructions" when CountsInstructions, so that counts and
+/// timings of the host's clock are never compared with each other.
+std::string SampleHost(const std::string& host, const JobPlan& plan, const BootBackend& backend);
+
 /// The names of the metrics `plan` keeps (bench.metrics, default boot_ms).
 std::vector<std::string> BenchMetricNames(const JobPlan& plan);
 

@@ -96,7 +96,7 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
   ctx.started("bench");
   const PipelineRecord& p = ctx.claimed.pipeline;
   const BenchPipelineOptions options = ReadBenchOptions(p.options_json);
-  const std::string host = PerfHostName();
+  const std::string host = SampleHost(PerfHostName(), ctx.plan, ctx.backend);
   const std::vector<std::string> metrics = BenchMetricNames(ctx.plan);
   const std::map<std::string, bool> directions = BenchDirections(ctx.plan);
   BenchSubject head{p.dirty ? "work tree" : ShortCommit(p.commit),
@@ -110,7 +110,10 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
   compare.max_runs = 2 * ctx.plan.bench->runs;  // a pull request may double its runs
   StepRecord step;
   step.name = "bench";
-  nlohmann::json detail = {{"host", host}, {"runs", compare.runs}};
+  nlohmann::json detail = {
+      {"host", host},
+      {"runs", compare.runs},
+      {"clock", CountsInstructions(ctx.plan, ctx.backend) ? "instructions" : "host"}};
   BenchSamples head_samples, base_samples;
   std::string base_commit;
   bool interleaved = false;

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include "harness/process_backend.h"
+#include "harness/qemu_backend.h"
+#include "runner/bench_runner.h"
+
 namespace cirun {
 
 TEST_CASE("Bench pipeline options: defaults, disabling, a pull request's base") {
@@ -27,6 +31,21 @@ TEST_CASE("BenchStep is wanted for plans with bench: unless the pipeline disable
   pipeline.options_json = WithBenchOptions("{}", BenchPipelineOptions{false, ""});
   CHECK_FALSE(step.Wanted(plan, pipeline));
   CHECK(step.Name() == "bench");
+}
+
+TEST_CASE("clock: instructions counts on QEMU only, and files its samples apart") {
+  QemuBackend qemu(TargetSpec{});
+  ProcessBackend process(TargetSpec{});
+  JobPlan plan;
+  CHECK_FALSE(CountsInstructions(plan, qemu));  // no bench: section
+  plan.bench = BenchSpec{};
+  CHECK_FALSE(CountsInstructions(plan, qemu));  // clock: host
+  CHECK(SampleHost("vm", plan, qemu) == "vm");
+  plan.bench->clock = BenchClock::kInstructions;
+  CHECK(CountsInstructions(plan, qemu));
+  CHECK(SampleHost("vm", plan, qemu) == "vm/instructions");
+  CHECK_FALSE(CountsInstructions(plan, process));
+  CHECK(SampleHost("vm", plan, process) == "vm");
 }
 
 }  // namespace cirun

@@ -45,8 +45,11 @@ JobOutcome CompareJob(PerfSession& s, const std::string& base, const std::string
   const CompareOptions options = s.CompareOptionsFor(head_plan);
   Result<InterleavedComparison> result = b.status();
   if (a.ok() && b.ok()) {
-    printf("%s: %d runs each to start, interleaved (A B B A ...), up to %d while inconclusive\n",
-           head_plan.Name().c_str(), options.runs, options.max_runs);
+    const std::string clock = s.ClockNote(head_plan);
+    printf(
+        "%s: %d runs each to start, interleaved (A B B A ...), up to %d while inconclusive%s%s\n",
+        head_plan.Name().c_str(), options.runs, options.max_runs, clock.empty() ? "" : "; ",
+        clock.c_str());
     fflush(stdout);
     result = CompareInterleaved(s.runner(), *a, *b, BenchMetricNames(head_plan),
                                 BenchDirections(head_plan), options,

@@ -541,9 +541,10 @@ Status CollectPoints(Context& c, Series& series) {
     const size_t p = series.positions[i];
     if (!series.samples.count(p)) wanted.push_back(p);
   }
-  printf("%s: %zu commits; %d with stored samples, measuring %zu (%d runs each, interleaved)\n",
+  const std::string clock = c.s.ClockNote(series.plan);
+  printf("%s: %zu commits; %d with stored samples, measuring %zu (%d runs each, interleaved%s%s)\n",
          series.plan.Name().c_str(), series.positions.size(), series.stored_points, wanted.size(),
-         c.s.RunsFor(series.plan));
+         c.s.RunsFor(series.plan), clock.empty() ? "" : "; ", clock.c_str());
   fflush(stdout);
   if (!wanted.empty())
     CIRUN_RETURN_IF_ERROR(MeasurePositions(c, series, wanted, c.s.RunsFor(series.plan)));

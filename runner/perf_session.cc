@@ -265,14 +265,25 @@ Result<BenchSubject> PerfSession::Prepare(const std::string& commit, const JobPl
         .WithContext("building " + plan.Name() + " at " +
                      (commit.empty() ? "the work tree" : commit.substr(0, 12)));
   s.image = *image;
-  auto& backend = backends_[plan.target];
+  auto backend = Backend(plan.target);
+  if (!backend.ok()) return backend.status();
+  s.backend = *backend;
+  return s;
+}
+
+Result<const BootBackend*> PerfSession::Backend(const std::string& target_name) {
+  auto& backend = backends_[target_name];
   if (!backend) {
-    const TargetSpec* target = host_.FindTarget(plan.target);
-    if (!target) return Status::Unavailable("no target named \"" + plan.target + "\" on this host");
+    const TargetSpec* target = host_.FindTarget(target_name);
+    if (!target) return Status::Unavailable("no target named \"" + target_name + "\" on this host");
     backend = MakeBootBackend(*target, runner());
   }
-  s.backend = backend.get();
-  return s;
+  return backend.get();
+}
+
+std::string PerfSession::SampleHostFor(const JobPlan& plan) {
+  auto backend = Backend(plan.target);
+  return backend.ok() ? SampleHost(host_name_, plan, **backend) : host_name_;
 }
 
 int PerfSession::RunsFor(const JobPlan& plan) const {
@@ -289,11 +300,19 @@ CompareOptions PerfSession::CompareOptionsFor(const JobPlan& plan) const {
   return c;
 }
 
+std::string PerfSession::ClockNote(const JobPlan& plan) {
+  if (!plan.bench || plan.bench->clock != BenchClock::kInstructions) return "";
+  auto backend = Backend(plan.target);
+  if (backend.ok() && CountsInstructions(plan, **backend))
+    return "guest clock counts instructions (QEMU -icount)";
+  return "clock: instructions needs a QEMU backend; the host's clock is used";
+}
+
 Result<std::map<std::string, BenchSamples>> PerfSession::StoredSamples(
     const JobPlan& plan, const std::vector<std::string>& commits) {
   std::map<std::string, BenchSamples> out;
   if (commits.empty()) return out;
-  SampleQuery q{repo(), plan.unikernel, plan.cell.Key(), host_name_, commits, ""};
+  SampleQuery q{repo(), plan.unikernel, plan.cell.Key(), SampleHostFor(plan), commits, ""};
   auto rows = store_->ListSamples(q);
   if (!rows.ok()) return rows.status();
   for (const SampleRecord& r : *rows) {
@@ -313,6 +332,7 @@ Status PerfSession::SaveSamples(const std::string& commit, const JobPlan& plan,
                                 const BenchSamples& samples, const std::string& source) {
   if (commit.empty()) return Status::Ok();  // a dirty work tree is no commit's history
   std::vector<SampleRecord> rows;
+  const std::string host = SampleHostFor(plan);
   for (const auto& [metric, values] : samples.values) {
     for (double v : values) {
       SampleRecord r;
@@ -321,7 +341,7 @@ Status PerfSession::SaveSamples(const std::string& commit, const JobPlan& plan,
       r.cell_key = plan.cell.Key();
       r.metric = metric;
       r.commit = commit;
-      r.host = host_name_;
+      r.host = host;
       r.value = v;
       auto unit = samples.units.find(metric);
       r.unit = unit == samples.units.end() ? "" : unit->second;

@@ -100,6 +100,14 @@ class PerfSession {
   /// The verdict options (alpha, min effect) of this session.
   CompareOptions CompareOptionsFor(const JobPlan& plan) const;
 
+  /// The host name `plan`'s samples are filed under (SampleHost): this
+  /// host's, with "/instructions" when its bench boots count instructions.
+  std::string SampleHostFor(const JobPlan& plan);
+  /// How `plan`'s bench boots keep time, for the terminal: "" on the host's
+  /// clock as configured, else e.g. "guest clock counts instructions (QEMU
+  /// -icount)" or why `clock: instructions` falls back to the host's clock.
+  std::string ClockNote(const JobPlan& plan);
+
   /// Stored samples of `plan`'s (unikernel, cell) on this host, by commit.
   Result<std::map<std::string, BenchSamples>> StoredSamples(
       const JobPlan& plan, const std::vector<std::string>& commits);
@@ -115,6 +123,8 @@ class PerfSession {
  private:
   PerfSession() = default;
   PipelineRecord Pipeline(const std::string& commit) const;
+  /// The backend of this host's target `target_name` (made once).
+  Result<const BootBackend*> Backend(const std::string& target_name);
 
   PerfOptions options_;
   ResolvedSource source_;
