@@ -11,18 +11,19 @@ cat "$T/out1"
 v() { json "$1" "d['jobs'][0]['metrics']['$2']['verdict']"; }
 [ "$(json "$T/slow.json" "len(d['jobs'])")" = 1 ] || fail "expected one job"
 [ "$(v "$T/slow.json" cycles)" = slower ] || fail "cycles: $(v "$T/slow.json" cycles), expected slower"
-[ "$(v "$T/slow.json" cpu_ms)" = slower ] || fail "cpu_ms: $(v "$T/slow.json" cpu_ms), expected slower"
+# cycles is an exact instruction count (clock: instructions); the host's
+# times see the change too, unless the machine is too noisy to tell.
+case "$(v "$T/slow.json" cpu_ms)" in slower | inconclusive) ;; *) fail "cpu_ms: $(v "$T/slow.json" cpu_ms)" ;; esac
 case "$(v "$T/slow.json" boot_ms)" in slower | inconclusive) ;; *) fail "boot_ms: $(v "$T/slow.json" boot_ms)" ;; esac
 [ "$(v "$T/slow.json" image_bytes)" = "no change" ] || fail "image_bytes should not change"
-# The size is near the planted 25% of the work (QEMU's start-up dilutes it a
-# little). `cycles` is the guest's rdtsc, a wall clock: with the suite's other
-# tests on the second core it has measured from +17% to +46%.
+# The size: the planted 25% more instructions per item, counted exactly
+# (the loop around the work is the same), with no spread at all.
 python3 - "$T/slow.json" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))["jobs"][0]["metrics"]["cycles"]
-assert 1.10 <= m["ratio"] <= 1.60, m
-lo, hi = m["ci"]
-assert lo <= m["hodges_lehmann_ratio"] <= hi and lo > 1.0, m
+assert 1.20 <= m["ratio"] <= 1.30, m
+assert m["ci"][0] == m["ci"][1] == m["hodges_lehmann_ratio"], m
+assert abs(m["ratio"] - m["hodges_lehmann_ratio"]) < 1e-9, m
 assert m["p_value"] < 0.001, m
 PY
 contains "$T/out1" "reproduce: "

@@ -14,6 +14,13 @@ cat "$T/out0"
 contains "$T/out0" "bench gcc/virtio"
 [ "$(json "$T/bench.json" "d['results'][0]['metrics']['cycles']['n']")" = 5 ] || fail "bench: 5 runs expected"
 [ "$(json "$T/bench.json" "d['results'][0]['metrics']['image_bytes']['unit']")" = bytes ] || fail "image_bytes unit"
+# clock: instructions: said in the output, an exact count (no spread), and
+# the samples filed under this host's name with /instructions.
+contains "$T/out0" "guest clock counts instructions (QEMU -icount)"
+[ "$(json "$T/bench.json" "d['results'][0]['metrics']['cycles']['min'] == d['results'][0]['metrics']['cycles']['max']")" = True ] ||
+    fail "cycles differ between runs of one image: $(json "$T/bench.json" "d['results'][0]['metrics']['cycles']")"
+hosts=$(python3 -c "import sqlite3,sys; print(sorted({r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT host FROM samples')}))" "$db")
+[ "$hosts" = "['$(json "$T/bench.json" "d['host']")/instructions']" ] || fail "samples filed under $hosts"
 
 # A pipeline at perf-regression compares with perf-regression~1's stored samples.
 expect_exit 0 "$CI_RUN" local "$T/repo" --rev perf-regression "${sel[@]}" --plain --db "$db" --json "$T/p1.json" >"$T/out1" 2>&1 || { cat "$T/out1"; exit 1; }
@@ -22,10 +29,11 @@ step() { json "$1" "[s for s in d['jobs'][0]['steps'] if s['name']=='bench'][0]$
 [ "$(step "$T/p1.json" "['outcome']")" = passed ] || fail "bench step should pass (no fail-on-regression)"
 [ "$(step "$T/p1.json" "['detail']['base']['commit']")" = "$(git -C "$T/repo" rev-parse perf-regression~1)" ] || fail "wrong base"
 [ "$(step "$T/p1.json" "['detail']['base']['interleaved']")" = False ] || fail "stored base is not interleaved"
-if [ "$(step "$T/p1.json" "['detail']['comparisons']['cycles']['verdict']")" = slower ]; then
-    contains "$T/out1" "Warnings:"
-    contains "$T/out1" "bench gcc/virtio: bench: slower: "
-fi
+[ "$(step "$T/p1.json" "['detail']['clock']")" = instructions ] || fail "the bench step's clock: $(step "$T/p1.json" "['detail']['clock']")"
+[ "$(step "$T/p1.json" "['detail']['comparisons']['cycles']['verdict']")" = slower ] ||
+    fail "cycles, an exact count, is not slower: $(step "$T/p1.json" "['detail']['comparisons']['cycles']")"
+contains "$T/out1" "Warnings:"
+contains "$T/out1" "bench gcc/virtio: bench: slower: "
 
 # fail-on-regression: 10% in the configuration, and a pull request's base:
 # both commits built and run interleaved, the cell fails.
