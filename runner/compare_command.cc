@@ -84,7 +84,7 @@ JobOutcome CompareJob(PerfSession& s, const std::string& base, const std::string
     change.unikernel = head_plan.unikernel;
     change.cell_key = head_plan.cell.Key();
     change.metric = metric;
-    change.host = s.host_name();
+    change.host = s.SampleHostFor(head_plan);
     change.commit = head;
     change.base_commit = base;
     change.verdict = PerfVerdictName(c.verdict);

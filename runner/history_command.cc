@@ -479,7 +479,7 @@ void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Fin
     r.unikernel = series.plan.unikernel;
     r.cell_key = series.plan.cell.Key();
     r.metric = metric;
-    r.host = c.s.host_name();
+    r.host = c.s.SampleHostFor(series.plan);
     r.commit = culprit;
     r.base_commit = parent;
     r.verdict = PerfVerdictName(m.verdict);
