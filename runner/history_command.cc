@@ -4,11 +4,11 @@
 #include <cmath>
 #include <filesystem>
 #include <set>
-#include <tuple>
 
-#include "harness/bisection.h"
 #include "harness/change_points.h"
 #include "harness/sample_stats.h"
+#include "runner/history_bisect.h"
+#include "runner/history_series.h"
 #include "runner/paths.h"
 #include "runner/perf_report.h"
 #include "runner/perf_session.h"
@@ -18,39 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kMinSamples = 3;         // a commit with fewer samples of a metric is no point
-constexpr int kExtraBisectRounds = 2;  // re-measurements of an unclear bisection step
-
-struct HistoryOptions {
-  PerfOptions perf;
-  std::string rev;
-  int commits = 0;
-  std::string since;
-  int points = 8;
-  double max_p_value = 0.05;  // lenient: every candidate is confirmed by interleaved runs
-};
-
 int Fail(const Status& s) {
   fprintf(stderr, "ci-run: %s\n", s.message().c_str());
   return s.code() == Status::Code::kCancelled ? 130 : 2;
 }
-
-// One (unikernel, cell) along the history.
-struct Series {
-  JobPlan plan;                            // at the newest commit that has it
-  std::vector<size_t> positions;           // indices into the history (oldest first)
-  std::map<size_t, JobPlan> plans;         // per position
-  std::map<size_t, BenchSamples> samples;  // per position, stored and measured
-  std::set<size_t> unmeasurable;           // build or boot failed there
-  int measured_points = 0, stored_points = 0;
-};
-
-struct Context {
-  PerfSession& s;
-  const HistoryOptions& o;
-  std::vector<std::string> commits;  // first-parent history, oldest first
-  std::string location;              // for reproducers
-};
 
 std::vector<size_t> EvenlySpaced(size_t n, int points) {
   std::vector<size_t> out;
@@ -66,106 +37,8 @@ std::vector<size_t> EvenlySpaced(size_t n, int points) {
   return out;
 }
 
-int Runs(const BenchSamples& s, const std::string& metric) {
-  auto it = s.values.find(metric);
-  return it == s.values.end() ? 0 : static_cast<int>(it->second.size());
-}
-
-double LogMedian(const BenchSamples& s, const std::string& metric) {
-  return std::log(Median(s.values.at(metric)));
-}
-
-// Appends the runs of `from` to `into`, metric by metric.
-void MergeSamples(BenchSamples* into, const BenchSamples& from) {
-  for (const auto& [metric, values] : from.values) {
-    auto& v = into->values[metric];
-    v.insert(v.end(), values.begin(), values.end());
-    if (auto unit = from.units.find(metric); unit != from.units.end())
-      into->units[metric] = unit->second;
-  }
-  into->runs += from.runs;
-}
-
-// Builds the subjects at `positions` and measures them interleaved; stores
-// and merges the samples. Positions that cannot be built or booted are marked.
-Status MeasurePositions(Context& c, Series& series, const std::vector<size_t>& positions,
-                        int rounds, std::vector<BenchSamples>* fresh = nullptr) {
-  std::vector<BenchSubject> subjects;
-  std::vector<size_t> measured;
-  std::vector<std::string> labels;
-  for (size_t p : positions) {
-    auto subject = c.s.Prepare(c.commits[p], series.plans.at(p), ShortCommit(c.commits[p]));
-    if (!subject.ok()) {
-      if (subject.status().code() == Status::Code::kCancelled) return subject.status();
-      printf("    %s: cannot be measured: %s\n", ShortCommit(c.commits[p]).c_str(),
-             subject.status().message().c_str());
-      series.unmeasurable.insert(p);
-      continue;
-    }
-    subjects.push_back(*subject);
-    measured.push_back(p);
-    labels.push_back(ShortCommit(c.commits[p]));
-  }
-  std::vector<BenchSamples> samples;
-  Status st = RunInterleaved(c.s.runner(), subjects, rounds, BenchMetricNames(series.plan),
-                             &samples, c.s.Progress(series.plan.Name(), labels), &c.s.cancel());
-  c.s.EndProgress();
-  if (!st.ok()) return st;
-  for (size_t i = 0; i < measured.size(); ++i) {
-    const size_t p = measured[i];
-    if (Status saved = c.s.SaveSamples(c.commits[p], series.plans.at(p), samples[i], "history");
-        !saved.ok())
-      fprintf(stderr, "ci-run: warning: samples not stored: %s\n", saved.message().c_str());
-    MergeSamples(&series.samples[p], samples[i]);
-  }
-  if (fresh) *fresh = std::move(samples);
-  return Status::Ok();
-}
-
-// Builds the commits at positions `base` and `head` and compares them
-// interleaved (CompareInterleaved, escalating while inconclusive); stores the
-// samples of both.
-Result<InterleavedComparison> CompareCommits(Context& c, const Series& series, size_t base,
-                                             size_t head, const CompareOptions& options,
-                                             const std::string& base_label,
-                                             const std::string& head_label) {
-  auto base_subject = c.s.Prepare(c.commits[base], series.plans.at(base), base_label);
-  if (!base_subject.ok()) return base_subject.status();
-  auto head_subject = c.s.Prepare(c.commits[head], series.plans.at(head), head_label);
-  if (!head_subject.ok()) return head_subject.status();
-  auto comparison =
-      CompareInterleaved(c.s.runner(), *base_subject, *head_subject, BenchMetricNames(series.plan),
-                         BenchDirections(series.plan), options,
-                         c.s.Progress(series.plan.Name(), {base_label, head_label}), &c.s.cancel());
-  c.s.EndProgress();
-  if (!comparison.ok()) return comparison.status();
-  for (const auto& [p, samples] : {std::pair{base, &comparison->base}, {head, &comparison->head}})
-    if (Status saved = c.s.SaveSamples(c.commits[p], series.plans.at(p), *samples, "history");
-        !saved.ok())
-      fprintf(stderr, "ci-run: warning: samples not stored: %s\n", saved.message().c_str());
-  return comparison;
-}
-
-// A change point between two measured positions, for some metrics.
-struct Suspect {
-  size_t before = 0, after = 0;      // positions
-  std::vector<std::string> metrics;  // that changed there
-  std::string primary;               // the one with the largest change
-  double primary_change = 0;         // |log ratio|
-  bool edge = false;                 // found by CheckNewest, not by FindChangePoints
-
-  // Records that `metric` changed by `change` (|log ratio|) here.
-  void Add(const std::string& metric, double change) {
-    metrics.push_back(metric);
-    if (change > primary_change) {
-      primary_change = change;
-      primary = metric;
-    }
-  }
-};
-
-std::vector<Suspect> FindSuspects(Context& c, Series& series) {
-  std::map<std::pair<size_t, size_t>, Suspect> by_range;
+std::vector<HistorySuspect> FindSuspects(HistoryContext& c, HistorySeries& series) {
+  std::map<std::pair<size_t, size_t>, HistorySuspect> by_range;
   ChangePointOptions options;
   options.max_p_value = c.o.max_p_value;
   options.min_magnitude = std::log1p(c.o.perf.min_effect);
@@ -174,7 +47,7 @@ std::vector<Suspect> FindSuspects(Context& c, Series& series) {
     std::vector<double> values;
     for (size_t p : series.positions) {
       auto it = series.samples.find(p);
-      if (it == series.samples.end() || Runs(it->second, metric) < kMinSamples) continue;
+      if (it == series.samples.end() || RunsOf(it->second, metric) < kMinHistorySamples) continue;
       const double median = Median(it->second.values.at(metric));
       if (!(median > 0)) {
         printf("  %s: not analysed (a median is <= 0)\n", metric.c_str());
@@ -185,60 +58,15 @@ std::vector<Suspect> FindSuspects(Context& c, Series& series) {
       values.push_back(std::log(median));
     }
     for (const ChangePoint& cp : FindChangePoints(values, options)) {
-      Suspect& s = by_range[{points[cp.index - 1], points[cp.index]}];
+      HistorySuspect& s = by_range[{points[cp.index - 1], points[cp.index]}];
       s.before = points[cp.index - 1];
       s.after = points[cp.index];
       s.Add(metric, std::fabs(cp.mean_after - cp.mean_before));
     }
   }
-  std::vector<Suspect> out;
+  std::vector<HistorySuspect> out;
   for (auto& [range, s] : by_range) out.push_back(s);
   return out;
-}
-
-// Whether position `p` of `series` is a point for `metric`: measurable, with
-// at least kMinSamples runs of it.
-bool IsPoint(const Series& series, size_t p, const std::string& metric) {
-  auto it = series.samples.find(p);
-  return !series.unmeasurable.count(p) && it != series.samples.end() &&
-         Runs(it->second, metric) >= kMinSamples;
-}
-
-// The positions of `series` that are points for every metric.
-std::vector<size_t> MeasuredPoints(const Series& series) {
-  const std::vector<std::string> metrics = BenchMetricNames(series.plan);
-  std::vector<size_t> out;
-  for (size_t p : series.positions)
-    if (std::all_of(metrics.begin(), metrics.end(),
-                    [&](const std::string& m) { return IsPoint(series, p, m); }))
-      out.push_back(p);
-  return out;
-}
-
-// Measures the commits at positions `before` and `after` together
-// (CompareCommits, leniently: a suspect is confirmed by its own comparison
-// with its parent after bisection), merges the samples into the series and
-// prints each metric's verdict. Sets changed->metrics to those that changed
-// and changed->primary to the one that changed most.
-Status MeasureTogether(Context& c, Series& series, size_t before, size_t after, Suspect* changed) {
-  CompareOptions options = c.s.CompareOptionsFor(series.plan);
-  options.verdict.alpha = std::max(options.verdict.alpha, 0.01);
-  auto comparison = CompareCommits(c, series, before, after, options, "older", "newer");
-  if (!comparison.ok()) return comparison.status();
-  MergeSamples(&series.samples[before], comparison->base);
-  MergeSamples(&series.samples[after], comparison->head);
-  changed->metrics.clear();
-  changed->primary.clear();
-  changed->primary_change = 0;
-  for (const std::string& metric : BenchMetricNames(series.plan)) {
-    const MetricComparison& m = comparison->metrics.at(metric);
-    printf("    %-14s %s\n", metric.c_str(),
-           DescribeComparison(m, comparison->head.units[metric]).c_str());
-    if (m.verdict != PerfVerdict::kSlower && m.verdict != PerfVerdict::kFaster) continue;
-    changed->Add(metric, std::fabs(std::log(m.ratio)));
-  }
-  fflush(stdout);
-  return Status::Ok();
 }
 
 // A change on the newest point leaves one point on its side, which
@@ -247,194 +75,24 @@ Status MeasureTogether(Context& c, Series& series, size_t before, size_t after, 
 // are measured again, together; a difference becomes a suspect between them,
 // bisected and confirmed like any other. (The oldest end has the same blind
 // spot; a nightly run's window moves over it, and it was the newest once.)
-Status CheckNewest(Context& c, Series& series, std::vector<Suspect>* suspects) {
+Status CheckNewest(HistoryContext& c, HistorySeries& series,
+                   std::vector<HistorySuspect>* suspects) {
   const std::vector<size_t> points = MeasuredPoints(series);
   if (points.size() < 2) return Status::Ok();
   const size_t before = points[points.size() - 2], after = points.back();
-  for (const Suspect& s : *suspects)
+  for (const HistorySuspect& s : *suspects)
     if (s.before == before && s.after == after) return Status::Ok();
   printf("  newest points measured together: %s and %s\n", ShortCommit(c.commits[before]).c_str(),
          ShortCommit(c.commits[after]).c_str());
   fflush(stdout);
-  Suspect suspect{before, after, {}, "", 0, true};
+  HistorySuspect suspect{before, after, {}, "", 0, true};
   CIRUN_RETURN_IF_ERROR(MeasureTogether(c, series, before, after, &suspect));
   if (!suspect.metrics.empty()) suspects->push_back(suspect);
   return Status::Ok();
 }
 
-struct Finding {
-  bool confirmed = false;
-  std::string why;  // when not confirmed
-  size_t culprit = 0, parent = 0;
-  size_t first = 0, last = 0;         // the range bisected (SearchRange)
-  std::string metric;                 // the one bisected on
-  bool ambiguous = false;             // the culprit is somewhere in [parent+1, culprit]
-  std::vector<std::string> measured;  // commits measured while bisecting
-  InterleavedComparison evidence;
-  nlohmann::json json;
-  bool fatal = false;
-};
-
-// The range a suspect is bisected in: one measured point wider on each side
-// than the change point. A point whose median noise pushed towards the other
-// side moves a change point by one point; the wider range still holds the
-// change, and the ends measured together say whether there is one.
-std::pair<size_t, size_t> SearchRange(const Series& series, const Suspect& suspect) {
-  auto measured = [&](size_t p) { return IsPoint(series, p, suspect.primary); };
-  size_t lo = suspect.before, hi = suspect.after;
-  for (size_t p : series.positions) {
-    if (p < suspect.before && measured(p)) lo = p;
-    if (p > suspect.after && measured(p)) {
-      hi = p;
-      break;
-    }
-  }
-  return {lo, hi};
-}
-
-// One bisection of range (positions, oldest first; the first is before the
-// change, the last after it) on `metric`, `runs` rounds a step. Sets
-// f->culprit, f->parent, f->ambiguous, or f->why when the ends no longer
-// differ; appends the commits measured to f->measured.
-Status BisectRange(Context& c, Series& series, const std::vector<size_t>& range,
-                   const std::string& metric, int runs, Finding* f) {
-  std::vector<BisectSide> sides(range.size(), BisectSide::kUnknown);
-  sides.front() = BisectSide::kBefore;
-  sides.back() = BisectSide::kAfter;
-  for (size_t i = 1; i + 1 < range.size(); ++i)
-    if (series.unmeasurable.count(range[i])) sides[i] = BisectSide::kUnmeasurable;
-  VerdictOptions verdict = c.s.CompareOptionsFor(series.plan).verdict;
-  const auto directions = BenchDirections(series.plan);
-  verdict.lower_is_better = directions.count(metric) == 0 || directions.at(metric);
-  BisectStep step = NextBisectStep(sides);
-  while (step.kind == BisectStep::Kind::kMeasure) {
-    size_t hi = 1;
-    while (sides[hi] != BisectSide::kAfter) ++hi;
-    size_t lo = hi - 1;
-    while (sides[lo] != BisectSide::kBefore) --lo;
-    const size_t mid = step.index;
-    printf("    bisecting: %s (between %s and %s)\n", ShortCommit(c.commits[range[mid]]).c_str(),
-           ShortCommit(c.commits[range[lo]]).c_str(), ShortCommit(c.commits[range[hi]]).c_str());
-    fflush(stdout);
-    // The three measured together, so that drift cannot fake a side.
-    const std::vector<size_t> triple = {range[lo], range[mid], range[hi]};
-    std::vector<BenchSamples> fresh;
-    CIRUN_RETURN_IF_ERROR(MeasurePositions(c, series, triple, runs, &fresh));
-    f->measured.push_back(c.commits[range[mid]]);
-    if (series.unmeasurable.count(range[mid]) || fresh.size() != 3) {
-      sides[mid] = BisectSide::kUnmeasurable;
-      if (series.unmeasurable.count(range[lo]) || series.unmeasurable.count(range[hi]))
-        return Status::FailedPrecondition("a commit measured before cannot be measured now");
-    } else {
-      MetricComparison ends =
-          CompareSamples(fresh[0].values[metric], fresh[2].values[metric], verdict);
-      if (ends.verdict == PerfVerdict::kNoChange) {
-        f->why = "the change between " + ShortCommit(c.commits[range[lo]]) + " and " +
-                 ShortCommit(c.commits[range[hi]]) + " did not reproduce when measured together (" +
-                 metric + " " + FormatPercent(ends.ratio) + ", no change): machine drift?";
-        return Status::Ok();
-      }
-      auto position = [&] {
-        return PositionBetween(LogMedian(fresh[0], metric), LogMedian(fresh[1], metric),
-                               LogMedian(fresh[2], metric));
-      };
-      double pos = position();
-      // A middle near halfway is a guess: the three run again (at most
-      // kExtraBisectRounds times) before it takes a side.
-      for (int extra = 0; extra < kExtraBisectRounds && pos > 0.25 && pos < 0.75; ++extra) {
-        printf("      %s %.0f%% of the way from before to after: unclear, measuring again\n",
-               metric.c_str(), pos * 100);
-        fflush(stdout);
-        std::vector<BenchSamples> more;
-        CIRUN_RETURN_IF_ERROR(MeasurePositions(c, series, triple, runs, &more));
-        if (more.size() != 3) break;
-        for (size_t i = 0; i < 3; ++i) MergeSamples(&fresh[i], more[i]);
-        pos = position();
-      }
-      sides[mid] = pos < 0.5 ? BisectSide::kBefore : BisectSide::kAfter;
-      printf("      %s %.0f%% of the way from before to after: %s\n", metric.c_str(), pos * 100,
-             pos < 0.5 ? "like before" : "like after");
-    }
-    step = NextBisectStep(sides);
-  }
-  f->ambiguous = step.kind == BisectStep::Kind::kAmbiguous;
-  f->parent = f->ambiguous ? range[step.first - 1] : range[step.index - 1];
-  f->culprit = f->ambiguous ? range[step.last] : range[step.index];
-  return Status::Ok();
-}
-
-// The evidence for f's culprit: it against its parent, interleaved, until
-// the verdict on `metric` is clear or max_runs. Sets f->evidence,
-// f->confirmed and f->why.
-Status ConfirmCulprit(Context& c, Series& series, const std::string& metric, Finding* f) {
-  printf("    confirming: %s against its parent %s\n", ShortCommit(c.commits[f->culprit]).c_str(),
-         ShortCommit(c.commits[f->parent]).c_str());
-  fflush(stdout);
-  auto evidence = CompareCommits(c, series, f->parent, f->culprit,
-                                 c.s.CompareOptionsFor(series.plan), "parent", "culprit");
-  if (!evidence.ok()) return evidence.status();
-  f->evidence = std::move(*evidence);
-  const PerfVerdict v = f->evidence.metrics.at(metric).verdict;
-  f->confirmed = v == PerfVerdict::kSlower || v == PerfVerdict::kFaster;
-  f->why = f->confirmed ? ""
-                        : "its comparison with its parent says " + std::string(PerfVerdictName(v)) +
-                              " on " + metric;
-  return Status::Ok();
-}
-
-// Bisects `suspect` within `series`; the result names the commit or says why
-// not. A culprit its parent does not confirm means a bisection step was
-// misjudged (one unlucky batch of runs), or that there is no change: the
-// range is bisected once more from scratch with twice the runs a step.
-Result<Finding> Bisect(Context& c, Series& series, Suspect suspect) {
-  Finding f;
-  std::tie(f.first, f.last) = SearchRange(series, suspect);
-  std::vector<size_t> range;
-  for (size_t p : series.positions)
-    if (p >= f.first && p <= f.last) range.push_back(p);
-  if (!suspect.edge) {
-    // A change point from sparse medians is a guess: its ends, measured
-    // together, must differ before the commits between are measured.
-    printf("    measuring the ends together: %s and %s\n", ShortCommit(c.commits[f.first]).c_str(),
-           ShortCommit(c.commits[f.last]).c_str());
-    fflush(stdout);
-    Suspect ends = suspect;
-    CIRUN_RETURN_IF_ERROR(MeasureTogether(c, series, f.first, f.last, &ends));
-    if (ends.metrics.empty()) {
-      f.why = "the change between " + ShortCommit(c.commits[f.first]) + " and " +
-              ShortCommit(c.commits[f.last]) +
-              " did not reproduce when they were measured together: machine drift?";
-      return f;
-    }
-    suspect.primary = ends.primary;
-  }
-  f.metric = suspect.primary;
-  const int runs = c.s.CompareOptionsFor(series.plan).runs;
-  CIRUN_RETURN_IF_ERROR(BisectRange(c, series, range, suspect.primary, runs, &f));
-  if (!f.why.empty()) return f;  // the ends did not differ
-  CIRUN_RETURN_IF_ERROR(ConfirmCulprit(c, series, suspect.primary, &f));
-  if (f.confirmed) return f;
-  printf("    %s not confirmed (%s): bisecting again with %d runs a step\n",
-         ShortCommit(c.commits[f.culprit]).c_str(), f.why.c_str(), 2 * runs);
-  fflush(stdout);
-  Finding again;
-  again.first = f.first;
-  again.last = f.last;
-  again.measured = f.measured;
-  again.metric = f.metric;
-  CIRUN_RETURN_IF_ERROR(BisectRange(c, series, range, suspect.primary, 2 * runs, &again));
-  const bool same = again.culprit == f.culprit && again.ambiguous == f.ambiguous;
-  if (!again.why.empty() || same) {
-    f.measured = again.measured;
-    f.why += "; bisected again: " + (same ? "the same commit" : again.why);
-    return f;
-  }
-  CIRUN_RETURN_IF_ERROR(ConfirmCulprit(c, series, suspect.primary, &again));
-  if (!again.confirmed) again.why += "; at first bisected to " + ShortCommit(c.commits[f.culprit]);
-  return again;
-}
-
-void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Finding& f) {
+void ReportFinding(HistoryContext& c, const HistorySeries& series, const HistorySuspect& suspect,
+                   HistoryFinding& f) {
   const std::string culprit = c.commits[f.culprit], parent = c.commits[f.parent];
   const std::string reproducer = CompareReproducer(SelfCommand(), c.location, ShortCommit(parent),
                                                    ShortCommit(culprit), series.plan);
@@ -506,7 +164,7 @@ void ReportFinding(Context& c, const Series& series, const Suspect& suspect, Fin
   f.json["metrics"] = metrics;
 }
 
-void PrintPoints(Context& c, const Series& series) {
+void PrintPoints(HistoryContext& c, const HistorySeries& series) {
   const std::vector<std::string> metrics = BenchMetricNames(series.plan);
   printf("  %-12s", "COMMIT");
   for (const auto& m : metrics) printf(" %14s", m.c_str());
@@ -524,7 +182,7 @@ void PrintPoints(Context& c, const Series& series) {
 }
 
 // Samples from the store, then measurements of a spread of commits lacking them.
-Status CollectPoints(Context& c, Series& series) {
+Status CollectPoints(HistoryContext& c, HistorySeries& series) {
   std::vector<std::string> commits;
   for (size_t p : series.positions) commits.push_back(c.commits[p]);
   auto stored = c.s.StoredSamples(series.plan, commits);
@@ -532,7 +190,7 @@ Status CollectPoints(Context& c, Series& series) {
   const std::string first_metric = BenchMetricNames(series.plan).front();
   for (size_t p : series.positions) {
     auto it = stored->find(c.commits[p]);
-    if (it == stored->end() || Runs(it->second, first_metric) < kMinSamples) continue;
+    if (it == stored->end() || RunsOf(it->second, first_metric) < kMinHistorySamples) continue;
     series.samples[p] = it->second;
     ++series.stored_points;
   }
@@ -553,8 +211,8 @@ Status CollectPoints(Context& c, Series& series) {
 }
 
 // Every (unikernel, cell) with a bench job, and the commits where it exists.
-Result<std::vector<Series>> PlanSeries(Context& c) {
-  std::vector<Series> all;
+Result<std::vector<HistorySeries>> PlanSeries(HistoryContext& c) {
+  std::vector<HistorySeries> all;
   std::map<std::string, size_t> index;
   for (size_t p = 0; p < c.commits.size(); ++p) {
     auto plans = c.s.BenchPlans(c.commits[p]);
@@ -566,8 +224,8 @@ Result<std::vector<Series>> PlanSeries(Context& c) {
     }
     for (const JobPlan& plan : plans->plans) {
       auto [it, added] = index.emplace(plan.Name(), all.size());
-      if (added) all.push_back(Series{});
-      Series& s = all[it->second];
+      if (added) all.push_back(HistorySeries{});
+      HistorySeries& s = all[it->second];
       s.plan = plan;  // the newest wins
       s.positions.push_back(p);
       s.plans[p] = plan;
@@ -600,7 +258,7 @@ int RunHistory(const HistoryOptions& o) {
           "--since " + o.since + " is not on the first-parent history of " + ShortCommit(*tip)));
     commits.erase(commits.begin(), it);
   }
-  Context c{s, o, commits, ""};
+  HistoryContext c{s, o, commits, ""};
   c.location = o.perf.location.find("://") != std::string::npos
                    ? o.perf.location
                    : fs::absolute(o.perf.location).lexically_normal().string();
@@ -615,7 +273,7 @@ int RunHistory(const HistoryOptions& o) {
   int found = 0, unconfirmed = 0;
   bool fatal = false, failed = false;
   std::vector<std::string> summary;
-  for (Series& series : *all) {
+  for (HistorySeries& series : *all) {
     nlohmann::json job = {{"unikernel", series.plan.unikernel}, {"cell", series.plan.cell.Key()}};
     Status st = CollectPoints(c, series);
     if (st.code() == Status::Code::kCancelled) return Fail(st);
@@ -627,7 +285,7 @@ int RunHistory(const HistoryOptions& o) {
       continue;
     }
     PrintPoints(c, series);
-    std::vector<Suspect> suspects = FindSuspects(c, series);
+    std::vector<HistorySuspect> suspects = FindSuspects(c, series);
     if (suspects.empty()) printf("  no change point\n");
     if (Status edges = CheckNewest(c, series, &suspects); !edges.ok()) {
       if (edges.code() == Status::Code::kCancelled) return Fail(edges);
@@ -637,7 +295,7 @@ int RunHistory(const HistoryOptions& o) {
     }
     nlohmann::json changes = nlohmann::json::array(), rejected = nlohmann::json::array();
     std::set<size_t> culprits;  // confirmed, by position
-    for (const Suspect& suspect : suspects) {
+    for (const HistorySuspect& suspect : suspects) {
       printf("  %s between %s and %s (%zu commits apart) in",
              suspect.edge ? "change at the end" : "change point",
              ShortCommit(c.commits[suspect.before]).c_str(),
