@@ -103,10 +103,8 @@ Result<InterleavedComparison> CompareInterleaved(
     out.runs += batch;
     bool inconclusive = false;
     for (const std::string& m : metrics) {
-      VerdictOptions v = options.verdict;
-      auto d = directions.find(m);
-      v.lower_is_better = d == directions.end() || d->second;
-      out.metrics[m] = CompareSamples(samples[0].values[m], samples[1].values[m], v);
+      out.metrics[m] = CompareSamples(samples[0].values[m], samples[1].values[m],
+                                      VerdictFor(options.verdict, directions, m));
       inconclusive = inconclusive || out.metrics[m].verdict == PerfVerdict::kInconclusive;
     }
     if (!inconclusive || out.runs + batch > std::max(options.max_runs, batch)) break;
@@ -114,6 +112,13 @@ Result<InterleavedComparison> CompareInterleaved(
   out.base = std::move(samples[0]);
   out.head = std::move(samples[1]);
   return out;
+}
+
+VerdictOptions VerdictFor(VerdictOptions options, const std::map<std::string, bool>& directions,
+                          const std::string& metric) {
+  auto d = directions.find(metric);
+  options.lower_is_better = d == directions.end() || d->second;
+  return options;
 }
 
 }  // namespace cirun

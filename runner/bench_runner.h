@@ -83,4 +83,9 @@ Result<InterleavedComparison> CompareInterleaved(
 /// metric -> lower_is_better from plan.bench (boot_ms when it has none).
 std::map<std::string, bool> BenchDirections(const JobPlan& plan);
 
+/// `options` with lower_is_better set for `metric` from `directions`
+/// (BenchDirections; a metric missing there: lower is better).
+VerdictOptions VerdictFor(VerdictOptions options, const std::map<std::string, bool>& directions,
+                          const std::string& metric);
+
 }  // namespace cirun

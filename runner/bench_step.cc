@@ -175,9 +175,8 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
     base_samples = samples;
     for (const std::string& m : metrics) {
       if (base_commit.empty()) break;
-      VerdictOptions v;
-      v.lower_is_better = directions.count(m) == 0 || directions.at(m);
-      verdicts[m] = CompareSamples(base_samples.values[m], head_samples.values[m], v);
+      verdicts[m] = CompareSamples(base_samples.values[m], head_samples.values[m],
+                                   VerdictFor(VerdictOptions{}, directions, m));
     }
   }
   // Verdicts, warnings, failure.

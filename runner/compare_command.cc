@@ -63,10 +63,8 @@ JobOutcome CompareJob(PerfSession& s, const std::string& base, const std::string
     out.failed = true;
     return out;
   }
-  for (const auto& [commit, samples] : {std::pair{base, &result->base}, {head, &result->head}}) {
-    if (Status st = s.SaveSamples(commit, head_plan, *samples, "compare"); !st.ok())
-      fprintf(stderr, "ci-run: warning: samples not stored: %s\n", st.message().c_str());
-  }
+  s.SaveSamples(base, base_plan, result->base, "compare");
+  s.SaveSamples(head, head_plan, result->head, "compare");
   const std::string reproducer =
       CompareReproducer(SelfCommand(), location, base.substr(0, 12), head.substr(0, 12), head_plan);
   std::optional<double> threshold;

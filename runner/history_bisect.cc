@@ -24,9 +24,8 @@ Status BisectRange(HistoryContext& c, HistorySeries& series, const std::vector<s
   sides.back() = BisectSide::kAfter;
   for (size_t i = 1; i + 1 < range.size(); ++i)
     if (series.unmeasurable.count(range[i])) sides[i] = BisectSide::kUnmeasurable;
-  VerdictOptions verdict = c.s.CompareOptionsFor(series.plan).verdict;
-  const auto directions = BenchDirections(series.plan);
-  verdict.lower_is_better = directions.count(metric) == 0 || directions.at(metric);
+  const VerdictOptions verdict =
+      VerdictFor(c.s.CompareOptionsFor(series.plan).verdict, BenchDirections(series.plan), metric);
   BisectStep step = NextBisectStep(sides);
   while (step.kind == BisectStep::Kind::kMeasure) {
     size_t hi = 1;

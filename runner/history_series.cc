@@ -54,9 +54,7 @@ Status MeasurePositions(HistoryContext& c, HistorySeries& series,
   if (!st.ok()) return st;
   for (size_t i = 0; i < measured.size(); ++i) {
     const size_t p = measured[i];
-    if (Status saved = c.s.SaveSamples(c.commits[p], series.plans.at(p), samples[i], "history");
-        !saved.ok())
-      fprintf(stderr, "ci-run: warning: samples not stored: %s\n", saved.message().c_str());
+    c.s.SaveSamples(c.commits[p], series.plans.at(p), samples[i], "history");
     MergeSamples(&series.samples[p], samples[i]);
   }
   if (fresh) *fresh = std::move(samples);
@@ -79,9 +77,7 @@ Result<InterleavedComparison> CompareCommits(HistoryContext& c, const HistorySer
   c.s.EndProgress();
   if (!comparison.ok()) return comparison.status();
   for (const auto& [p, samples] : {std::pair{base, &comparison->base}, {head, &comparison->head}})
-    if (Status saved = c.s.SaveSamples(c.commits[p], series.plans.at(p), *samples, "history");
-        !saved.ok())
-      fprintf(stderr, "ci-run: warning: samples not stored: %s\n", saved.message().c_str());
+    c.s.SaveSamples(c.commits[p], series.plans.at(p), *samples, "history");
   return comparison;
 }
 

@@ -215,8 +215,8 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
     if (result.state == JobState::kPassed && !env_.keep_workspaces)
       fs::remove_all(run.workspace, ec);
   }
-  result.reproducer = JobReproducer(env_.self_command, claimed.pipeline, claimed.job,
-                                    env_.reproducer_flags);
+  result.reproducer =
+      JobReproducer(env_.self_command, claimed.pipeline, claimed.job, env_.reproducer_flags);
   result.duration_ms =
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -328,9 +328,9 @@ Result<std::map<std::string, BenchSamples>> PerfSession::StoredSamples(
   return out;
 }
 
-Status PerfSession::SaveSamples(const std::string& commit, const JobPlan& plan,
-                                const BenchSamples& samples, const std::string& source) {
-  if (commit.empty()) return Status::Ok();  // a dirty work tree is no commit's history
+void PerfSession::SaveSamples(const std::string& commit, const JobPlan& plan,
+                              const BenchSamples& samples, const std::string& source) {
+  if (commit.empty()) return;  // a dirty work tree is no commit's history
   std::vector<SampleRecord> rows;
   const std::string host = SampleHostFor(plan);
   for (const auto& [metric, values] : samples.values) {
@@ -349,7 +349,8 @@ Status PerfSession::SaveSamples(const std::string& commit, const JobPlan& plan,
       rows.push_back(std::move(r));
     }
   }
-  return store_->AddSamples(rows);
+  if (Status saved = store_->AddSamples(rows); !saved.ok())
+    fprintf(stderr, "ci-run: warning: samples not stored: %s\n", saved.message().c_str());
 }
 
 BenchProgress PerfSession::Progress(const std::string& what,

@@ -111,9 +111,10 @@ class PerfSession {
   /// Stored samples of `plan`'s (unikernel, cell) on this host, by commit.
   Result<std::map<std::string, BenchSamples>> StoredSamples(
       const JobPlan& plan, const std::vector<std::string>& commits);
-  /// Stores `samples` of `commit` (not for a dirty work tree).
-  Status SaveSamples(const std::string& commit, const JobPlan& plan, const BenchSamples& samples,
-                     const std::string& source);
+  /// Stores `samples` of `commit` (not for a dirty work tree). A store
+  /// error is a warning on stderr: the measurement stands without it.
+  void SaveSamples(const std::string& commit, const JobPlan& plan, const BenchSamples& samples,
+                   const std::string& source);
 
   /// Prints progress of measurements on stderr ("\r" updates on a terminal).
   BenchProgress Progress(const std::string& what, const std::vector<std::string>& labels);
