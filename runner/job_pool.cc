@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -52,11 +53,13 @@ class Pool {
                        options_.stop_when_idle ? std::chrono::milliseconds(50) : options_.poll);
         continue;
       }
-      RunOne(*claimed);
+      RunOne(claimed->first, claimed->second);
     }
   }
 
-  std::optional<ClaimedJob> Claim() {
+  // Claims a job this pool may run and registers it as running before the
+  // claim lock is released, so that the next claim sees it (max_parallel).
+  std::optional<std::pair<ClaimedJob, std::shared_ptr<RunningJob>>> Claim() {
     ClaimRequest request{options_.worker, options_.labels, options_.lease, options_.pipeline_id};
     std::lock_guard claim_lock(claim_mu_);  // one claim at a time: keeps max_parallel exact
     auto claimed = env_.store->ClaimJob(request);
@@ -70,7 +73,15 @@ class Pool {
       env_.store->ReleaseJob(job.id, options_.worker, job.attempt);
       return std::nullopt;
     }
-    return **claimed;
+    auto running = std::make_shared<RunningJob>();
+    running->id = job.id;
+    running->attempt = job.attempt;
+    running->unikernel = job.unikernel;
+    {
+      std::lock_guard lock(mu_);
+      running_.push_back(running);
+    }
+    return std::pair{**claimed, running};
   }
 
   bool AtParallelLimit(const std::string& unikernel) {
@@ -89,15 +100,9 @@ class Pool {
     return running_.empty();
   }
 
-  void RunOne(const ClaimedJob& claimed) {
-    auto running = std::make_shared<RunningJob>();
-    running->id = claimed.job.id;
-    running->attempt = claimed.job.attempt;
-    running->unikernel = claimed.job.unikernel;
-    {
-      std::lock_guard lock(mu_);
-      running_.push_back(running);
-    }
+  // Runs a job Claim registered in running_, writes its result, and
+  // removes it from running_.
+  void RunOne(const ClaimedJob& claimed, const std::shared_ptr<RunningJob>& running) {
     JobResult result = executor_.Run(claimed, &running->cancel);
     // A job cut short by `stop` has no verdict: another worker runs it again.
     // One that reached a verdict before the stop took effect keeps it.
