@@ -21,8 +21,13 @@ std::string DescribePlanned(int64_t id, bool created, const PipelineInfo& info,
   return line;
 }
 
-PlanQueue::PlanQueue(Store& store, ServicePlanContext context, ServiceLog& log, size_t capacity)
-    : store_(store), context_(std::move(context)), log_(log), capacity_(capacity) {
+PlanQueue::PlanQueue(Store& store, ServicePlanContext context, ServiceLog& log,
+                     std::function<void(int64_t)> created, size_t capacity)
+    : store_(store),
+      context_(std::move(context)),
+      log_(log),
+      created_(std::move(created)),
+      capacity_(capacity) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -94,6 +99,7 @@ void PlanQueue::Loop() {
       continue;
     }
     log_.Line(DescribePlanned(out.id, out.created, out.planned.info, out.planned.jobs));
+    if (out.created && created_) created_(out.id);
   }
 }
 

@@ -20,7 +20,11 @@ class PlanQueue {
  public:
   /// Plans with `context`, creates pipelines in `store`, reports to `log`.
   /// Everything outlives the queue. `capacity`: requests waiting at most.
-  PlanQueue(Store& store, ServicePlanContext context, ServiceLog& log, size_t capacity = 1000);
+  /// `created` (may be null) is called on the queue's thread with the id of
+  /// each pipeline it creates, e.g. to look at the store now rather than at
+  /// the next poll.
+  PlanQueue(Store& store, ServicePlanContext context, ServiceLog& log,
+            std::function<void(int64_t)> created = nullptr, size_t capacity = 1000);
   ~PlanQueue();  // Stop()
 
   /// Queues `request`; returns false if the queue is full or stopping.
@@ -53,6 +57,7 @@ class PlanQueue {
   Store& store_;
   const ServicePlanContext context_;
   ServiceLog& log_;
+  const std::function<void(int64_t)> created_;
   const size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -50,10 +50,15 @@ class Health {
 };
 
 // Sleeps up to `d`, waking early when `stop` is cancelled.
-void SleepUnlessCancelled(const CancelToken& stop, std::chrono::milliseconds d) {
+// Sleeps `d` in steps of 50 ms; returns early when `stop` fires or when
+// `wake` (if given) is set, which it clears.
+void SleepUnlessCancelled(const CancelToken& stop, std::chrono::milliseconds d,
+                          std::atomic<bool>* wake = nullptr) {
   const auto until = std::chrono::steady_clock::now() + d;
-  while (!stop.cancelled() && std::chrono::steady_clock::now() < until)
+  while (!stop.cancelled() && std::chrono::steady_clock::now() < until) {
+    if (wake && wake->exchange(false)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 }  // namespace
@@ -121,7 +126,10 @@ int RunServe(const std::string& config_path) {
   ProcessRunner& runner = RealProcessRunner();
   ToolchainProbe probe(runner);
   ServicePlanContext plan_context{c.cache_dir, &c.host, &probe, &runner, c.OneMachine()};
-  PlanQueue plans(**store, plan_context, log);
+  // A pipeline planned here is looked at at once, so its pending statuses go
+  // out before its first jobs can finish (others wait for the next poll).
+  std::atomic<bool> poll_now{false};
+  PlanQueue plans(**store, plan_context, log, [&](int64_t) { poll_now = true; });
   WebhookIntake intake(
       c, *secret,
       [&](PipelineRequest r) {
@@ -175,7 +183,7 @@ int RunServe(const std::string& config_path) {
         last_error = s.message();
       }
       metrics.PlanQueueDepth(plans.Depth());
-      SleepUnlessCancelled(stop, std::chrono::seconds(1));
+      SleepUnlessCancelled(stop, std::chrono::seconds(1), &poll_now);
     }
   });
   LeaseReaper reaper(**store, log, ReaperPeriod(c.lease), c.queue_timeout);
