@@ -37,6 +37,7 @@ class Pool {
     }
     wake_.notify_all();
     keeper.join();
+    if (options_.announce) Retire();
     return finished_;
   }
 
@@ -172,7 +173,27 @@ class Pool {
         Status s = env_.store->Heartbeat(r->id, options_.worker, r->attempt, options_.lease);
         if (s.code() == Status::Code::kFailedPrecondition) r->cancel.Cancel();
       }
+      if (options_.announce) Announce(static_cast<int>(snapshot.size()));
     }
+  }
+
+  // Tells the store this worker is live, or, once it no longer claims jobs,
+  // that it is gone. A store error is reported once, until it answers again.
+  void Announce(int running) {
+    const bool claiming =
+        !stop_.cancelled() && !(options_.stop_claiming && options_.stop_claiming->cancelled());
+    if (!claiming) return Retire();
+    WorkerRecord me{options_.worker, options_.labels, std::max(1, options_.slots), running,
+                    options_.lease};
+    Status s = env_.store->AnnounceWorker(me);
+    if (!s.ok() && s.message() != announce_error_)
+      env_.progress->Message("warning: cannot announce this worker: " + s.ToString());
+    announce_error_ = s.ok() ? "" : s.message();
+  }
+
+  void Retire() {
+    if (retired_) return;
+    retired_ = env_.store->RetireWorker(options_.worker).ok();
   }
 
   const JobEnvironment& env_;
@@ -185,6 +206,8 @@ class Pool {
   std::list<std::shared_ptr<RunningJob>> running_;  // guarded by mu_
   bool done_ = false;                               // guarded by mu_
   std::atomic<int> finished_{0};
+  std::string announce_error_;  // the last AnnounceWorker error (keeper thread)
+  bool retired_ = false;        // RetireWorker succeeded (keeper thread, then Run)
 };
 
 }  // namespace

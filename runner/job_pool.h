@@ -1,7 +1,8 @@
 // JobPool: N threads that claim jobs from the store and run them.
 //
 // Used in-process by `ci-run local` and `ci-run serve`, and by `ci-run worker`.
-// While a job runs, its lease is renewed every lease/3; if the lease is lost
+// While a job runs, its lease is renewed every lease/3 (and, in service mode,
+// the worker announces itself as live); if the lease is lost
 // (another worker took the job over), the job is cancelled and its result is
 // not written. Cancelling the pool's token kills every running job's
 // processes and stops claiming.
@@ -37,6 +38,11 @@ struct JobPoolOptions {
   // handed back to the queue (Store::ReleaseJob) for another worker, instead
   // of being recorded; a job that reached a verdict first keeps it.
   bool release_when_stopped = false;
+  // Service mode: announce this worker (name, labels, slots, running jobs) in
+  // the store every lease/3 (Store::AnnounceWorker), and retire it once it
+  // stops claiming, so that queued jobs are only timed out when no live
+  // worker offers their labels.
+  bool announce = false;
 };
 
 /// Reads fail_fast and max_parallel from a pipeline's options_json (see

@@ -81,6 +81,11 @@ constexpr const char* kSchema[] = {
   boot_reproducer TEXT NOT NULL, hits INTEGER NOT NULL, seed BIGINT NOT NULL,
   created_ms BIGINT NOT NULL))sql",
     "CREATE INDEX IF NOT EXISTS findings_by_job ON findings(job_id, id)",
+    // Live workers (WorkerRecord in store.h).
+    R"sql(CREATE TABLE IF NOT EXISTS workers(
+  name TEXT PRIMARY KEY, labels TEXT NOT NULL, slots INTEGER NOT NULL,
+  running INTEGER NOT NULL, lease_ms BIGINT NOT NULL,
+  started_ms BIGINT NOT NULL, seen_ms BIGINT NOT NULL))sql",
 };
 
 // Any constant: the advisory lock that serialises schema creation.
@@ -394,7 +399,11 @@ class PostgresStore final : public Store {
           ", cause = CASE WHEN j.labels = '' THEN 'no worker' ELSE 'no worker offering ' || "
           "j.labels END || ' claimed it within ' || $1 FROM pipelines p WHERE p.id = "
           "j.pipeline_id AND j.state = 'queued' AND j.attempt = 0 AND p.created_ms "
-          "< " CIRUN_PG_NOW_MS " - $2 RETURNING j.pipeline_id",
+          "< " CIRUN_PG_NOW_MS
+          " - $2 AND NOT EXISTS (SELECT 1 FROM workers w WHERE "
+          "w.seen_ms + w.lease_ms >= " CIRUN_PG_NOW_MS
+          " AND string_to_array(j.labels, ' ') <@ "
+          "string_to_array(w.labels, ' ')) RETURNING j.pipeline_id",
           FormatSettingDuration(queued_for), static_cast<int64_t>(queued_for.count()));
       std::set<int64_t> pipelines;
       for (const auto& row : r) pipelines.insert(Int(row[0]));
@@ -469,6 +478,53 @@ class PostgresStore final : public Store {
       pqxx::result r = tx.exec("SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state");
       Out out;
       for (const auto& row : r) out.emplace_back(Text(row[0]), Int(row[1]));
+      return out;
+    });
+  }
+
+  Status AnnounceWorker(const WorkerRecord& w) override {
+    return Tx<bool>("announce a worker",
+                    [&](pqxx::work& tx) -> Result<bool> {
+                      tx.exec_params(
+                          "INSERT INTO workers(name, labels, slots, running, lease_ms, "
+                          "started_ms, seen_ms) VALUES($1, $2, $3, $4, $5, " CIRUN_PG_NOW_MS
+                          ", " CIRUN_PG_NOW_MS
+                          ") ON CONFLICT(name) DO UPDATE SET labels = $2, slots = $3, "
+                          "running = $4, lease_ms = $5, seen_ms = " CIRUN_PG_NOW_MS,
+                          w.name, JoinLabels(w.labels), w.slots, w.running,
+                          static_cast<int64_t>(w.lease.count()));
+                      return true;
+                    })
+        .status();
+  }
+
+  Status RetireWorker(const std::string& name) override {
+    return Tx<bool>("retire a worker",
+                    [&](pqxx::work& tx) -> Result<bool> {
+                      tx.exec_params("DELETE FROM workers WHERE name = $1", name);
+                      return true;
+                    })
+        .status();
+  }
+
+  Result<std::vector<WorkerRecord>> ListWorkers() override {
+    using Out = std::vector<WorkerRecord>;
+    return Tx<Out>("list workers", [&](pqxx::work& tx) -> Result<Out> {
+      pqxx::result r = tx.exec(
+          "SELECT name, labels, slots, running, lease_ms, started_ms, seen_ms FROM workers "
+          "WHERE seen_ms + lease_ms >= " CIRUN_PG_NOW_MS " ORDER BY name");
+      Out out;
+      for (const auto& row : r) {
+        WorkerRecord w;
+        w.name = Text(row[0]);
+        w.labels = SplitLabels(Text(row[1]));
+        w.slots = static_cast<int>(Int(row[2]));
+        w.running = static_cast<int>(Int(row[3]));
+        w.lease = std::chrono::milliseconds(Int(row[4]));
+        w.started_ms = Int(row[5]);
+        w.seen_ms = Int(row[6]);
+        out.push_back(std::move(w));
+      }
       return out;
     });
   }

@@ -81,6 +81,7 @@ int RunServiceJobs(const ServiceConfig& config, Store& store, ServiceLog& log,
   pool.poll = std::chrono::milliseconds(500);
   pool.stop_claiming = stop_claiming;
   pool.release_when_stopped = true;
+  pool.announce = true;
   std::error_code ec;
   std::filesystem::create_directories(env.work_root, ec);
   return RunJobPool(env, pool, stop);

@@ -42,6 +42,10 @@ CREATE TABLE IF NOT EXISTS steps(
   first_byte_ms INTEGER, success_ms INTEGER, command TEXT NOT NULL, log TEXT NOT NULL,
   detail_json TEXT NOT NULL, created_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS steps_by_job ON steps(job_id, attempt, id);
+CREATE TABLE IF NOT EXISTS workers(
+  name TEXT PRIMARY KEY, labels TEXT NOT NULL, slots INTEGER NOT NULL,
+  running INTEGER NOT NULL, lease_ms INTEGER NOT NULL,
+  started_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL);
 )sql";
 
 // Performance tracking: benchmark samples and the changes found in them.
@@ -286,28 +290,56 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mu_);
     const int64_t now = NowMs();
     return InTransaction<int>([&]() -> Result<int> {
-      std::vector<int64_t> pipelines;
+      auto workers = ListWorkersLocked(now);
+      if (!workers.ok()) return workers.status();
+      std::vector<std::pair<int64_t, int64_t>> expired;  // (job, pipeline)
       Statement find(db_,
-                     "SELECT DISTINCT j.pipeline_id FROM jobs j JOIN pipelines p ON p.id = "
+                     "SELECT j.id, j.pipeline_id, j.labels FROM jobs j JOIN pipelines p ON p.id = "
                      "j.pipeline_id WHERE j.state = 'queued' AND j.attempt = 0 AND "
                      "p.created_ms < ?");
       find.Bind(1, now - queued_for.count());
       int rc;
-      while ((rc = find.Step()) == SQLITE_ROW) pipelines.push_back(find.Int(0));
+      while ((rc = find.Step()) == SQLITE_ROW) {
+        if (!OfferedByAny(SplitLabels(find.Text(2)), *workers))
+          expired.emplace_back(find.Int(0), find.Int(1));
+      }
       if (rc != SQLITE_DONE) return find.Error();
-      int changed = 0;
-      for (int64_t pipeline_id : pipelines) {
+      std::set<int64_t> pipelines;
+      for (const auto& [job_id, pipeline_id] : expired) {
         Statement s(db_,
                     "UPDATE jobs SET state = 'infra', finished_ms = ?, cause = CASE WHEN labels = "
                     "'' THEN 'no worker' ELSE 'no worker offering ' || labels END || ' claimed it "
-                    "within ' || ? WHERE pipeline_id = ? AND state = 'queued' AND attempt = 0");
-        s.Bind(1, now).Bind(2, FormatSettingDuration(queued_for)).Bind(3, pipeline_id);
+                    "within ' || ? WHERE id = ?");
+        s.Bind(1, now).Bind(2, FormatSettingDuration(queued_for)).Bind(3, job_id);
         CIRUN_RETURN_IF_ERROR(s.Run());
-        changed += sqlite3_changes(db_);
-        CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
+        pipelines.insert(pipeline_id);
       }
-      return changed;
+      for (int64_t pipeline_id : pipelines) CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
+      return static_cast<int>(expired.size());
     });
+  }
+
+  Status AnnounceWorker(const WorkerRecord& w) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_,
+                "INSERT INTO workers(name, labels, slots, running, lease_ms, started_ms, seen_ms) "
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(name) DO UPDATE SET labels = ?2, "
+                "slots = ?3, running = ?4, lease_ms = ?5, seen_ms = ?6");
+    s.Bind(1, w.name).Bind(2, JoinLabels(w.labels)).Bind(3, w.slots).Bind(4, w.running);
+    s.Bind(5, static_cast<int64_t>(w.lease.count())).Bind(6, NowMs());
+    return s.Run();
+  }
+
+  Status RetireWorker(const std::string& name) override {
+    std::lock_guard lock(mu_);
+    Statement s(db_, "DELETE FROM workers WHERE name = ?");
+    s.Bind(1, name);
+    return s.Run();
+  }
+
+  Result<std::vector<WorkerRecord>> ListWorkers() override {
+    std::lock_guard lock(mu_);
+    return ListWorkersLocked(NowMs());
   }
 
   Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,
@@ -543,6 +575,29 @@ class SqliteStore final : public Store {
     p.Bind(1, job_id);
     if (p.Step() != SQLITE_ROW) return p.Error();
     return UpdatePipelineState(p.Int(0));
+  }
+
+  // The workers seen within their lease at `now`, by name. The caller holds mu_.
+  Result<std::vector<WorkerRecord>> ListWorkersLocked(int64_t now) {
+    Statement s(db_,
+                "SELECT name, labels, slots, running, lease_ms, started_ms, seen_ms FROM workers "
+                "WHERE seen_ms + lease_ms >= ? ORDER BY name");
+    s.Bind(1, now);
+    std::vector<WorkerRecord> out;
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      WorkerRecord w;
+      w.name = s.Text(0);
+      w.labels = SplitLabels(s.Text(1));
+      w.slots = static_cast<int>(s.Int(2));
+      w.running = static_cast<int>(s.Int(3));
+      w.lease = std::chrono::milliseconds(s.Int(4));
+      w.started_ms = s.Int(5);
+      w.seen_ms = s.Int(6);
+      out.push_back(std::move(w));
+    }
+    if (rc != SQLITE_DONE) return s.Error();
+    return out;
   }
 
   // A pipeline is finished when no job is queued or running: failed if any

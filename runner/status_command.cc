@@ -5,6 +5,7 @@
 
 #include "runner/interrupt.h"
 #include "runner/pipeline_report.h"
+#include "runner/store_labels.h"
 #include "runner/terminal_progress.h"
 
 namespace cirun {
@@ -38,20 +39,46 @@ std::string JobCounts(const std::vector<JobRecord>& jobs) {
   return out.empty() ? "no jobs" : out;
 }
 
-// Queued jobs wait for a worker offering all their labels: say which.
-void PrintWaiting(const PipelineReport& report) {
-  std::map<std::string, int> waiting;  // labels -> jobs
-  for (const JobReport& j : report.jobs) {
-    if (j.job.state != JobState::kQueued) continue;
-    std::string labels;
-    for (const std::string& l : j.job.labels) labels += (labels.empty() ? "" : " ") + l;
-    ++waiting[labels];
-  }
-  if (!waiting.empty()) printf("\nQueued, waiting for a worker offering:\n");
+// Queued jobs wait for a worker offering all their labels: say which, and
+// which live workers offer them (none: only a new worker can take them).
+void PrintWaiting(Store& store, const PipelineReport& report) {
+  std::map<std::vector<std::string>, int> waiting;  // labels -> jobs
+  for (const JobReport& j : report.jobs)
+    if (j.job.state == JobState::kQueued) ++waiting[j.job.labels];
+  if (waiting.empty()) return;
+  auto workers = store.ListWorkers();
+  printf("\nQueued, waiting for a worker offering:\n");
   for (const auto& [labels, n] : waiting) {
-    printf("  %d job%s: %s\n", n, n == 1 ? "" : "s",
-           labels.empty() ? "(no labels)" : labels.c_str());
+    std::string offered = "live workers unknown: " + workers.status().message();
+    if (workers.ok()) {
+      std::string names;
+      for (const std::string& w : WorkersOffering(labels, *workers))
+        names += (names.empty() ? "" : ", ") + w;
+      offered = names.empty() ? "no live worker offers these" : "offered by " + names;
+    }
+    printf("  %d job%s: %s (%s)\n", n, n == 1 ? "" : "s",
+           labels.empty() ? "(no labels)" : JoinLabels(labels).c_str(), offered.c_str());
   }
+}
+
+// The live workers (--workers).
+int ListWorkers(Store& store) {
+  auto workers = store.ListWorkers();
+  if (!workers.ok()) {
+    fprintf(stderr, "ci-run status: cannot list workers: %s\n", workers.status().message().c_str());
+    return 1;
+  }
+  if (workers->empty()) {
+    printf("no live worker\n");
+    return 0;
+  }
+  printf("%-24s %-9s %-10s %-12s %s\n", "WORKER", "RUNNING", "SEEN", "UP SINCE", "LABELS");
+  for (const WorkerRecord& w : *workers) {
+    const std::string running = std::to_string(w.running) + "/" + std::to_string(w.slots);
+    printf("%-24s %-9s %-10s %-12s %s\n", w.name.c_str(), running.c_str(), Age(w.seen_ms).c_str(),
+           Age(w.started_ms).c_str(), JoinLabels(w.labels).c_str());
+  }
+  return 0;
 }
 
 int ListPipelines(Store& store, const StatusOptions& o) {
@@ -86,6 +113,13 @@ int RunStatus(const StatusOptions& o) {
     return opened.status().code() == Status::Code::kUnavailable ? 1 : 2;
   }
   Store& store = *opened->store;
+  if (o.workers) {
+    if (o.pipeline != 0 || o.wait || o.json || o.logs || !o.job.empty()) {
+      fprintf(stderr, "ci-run status: --workers takes no PIPELINE and no other option\n");
+      return 2;
+    }
+    return ListWorkers(store);
+  }
   if (o.pipeline == 0) {
     if (o.wait || o.json || o.logs || !o.job.empty()) {
       fprintf(stderr, "ci-run status: --wait, --json, --logs and --job need a PIPELINE id\n");
@@ -127,7 +161,7 @@ int RunStatus(const StatusOptions& o) {
              p.state.c_str(), p.trigger.c_str(), p.repo_name.c_str(), p.ref.c_str(),
              p.commit.substr(0, 12).c_str(), Age(p.created_ms).c_str());
       PrintSummary(stdout, *report, TerminalProgress::IsInteractive(stdout));
-      PrintWaiting(*report);
+      PrintWaiting(store, *report);
     }
     return o.wait ? PipelineExitCode(*report) : 0;
   }
@@ -147,6 +181,8 @@ void SetupStatusCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--job", o->job,
                   "print the step logs of this job: its name (\"hello gcc/virtio\") or id")
       ->excludes(json);
+  sub->add_flag("--workers", o->workers,
+                "list the live workers (announced within their lease) instead of pipelines");
   sub->callback([o, exit_code] { *exit_code = RunStatus(*o); });
 }
 

@@ -18,9 +18,10 @@ struct StatusOptions {
   bool wait = false;     // wait until the pipeline has finished
   bool logs = false;     // the step logs of the failed jobs (or of `job`)
   std::string job;       // --job: one job's logs, by name or id (implies logs)
+  bool workers = false;  // list the live workers instead of pipelines
 };
 
-/// Prints the list, the pipeline, or its step logs. Exit code: 0; with --wait,
+/// Prints the list, the pipeline, its step logs, or the live workers. Exit code: 0; with --wait,
 /// 0 if every job passed or was skipped and 1 otherwise; 2 for usage errors,
 /// an unknown pipeline or a --job no job of it matches; 1 if the store cannot
 /// be read.

@@ -63,6 +63,19 @@ bool LabelsSatisfied(const std::vector<std::string>& required,
   });
 }
 
+std::vector<std::string> WorkersOffering(const std::vector<std::string>& required,
+                                         const std::vector<WorkerRecord>& workers) {
+  std::vector<std::string> names;
+  for (const WorkerRecord& w : workers)
+    if (LabelsSatisfied(required, w.labels)) names.push_back(w.name);
+  return names;
+}
+
+bool OfferedByAny(const std::vector<std::string>& required,
+                  const std::vector<WorkerRecord>& workers) {
+  return !WorkersOffering(required, workers).empty();
+}
+
 std::string PipelineStateFromCounts(const std::map<std::string, int64_t>& counts) {
   auto count = [&](const char* s) {
     auto it = counts.find(s);

@@ -140,6 +140,17 @@ struct FindingRecord {
   int64_t created_ms = 0;       // set by AddFinding
 };
 
+/// A worker as it last announced itself (Store::AnnounceWorker).
+struct WorkerRecord {
+  std::string name;                         // unique: "host:pid" or --name
+  std::vector<std::string> labels;          // what it can run
+  int slots = 0;                            // jobs it runs at once
+  int running = 0;                          // jobs it ran when it announced itself
+  std::chrono::milliseconds lease{60'000};  // it counts as live this long after seen_ms
+  int64_t started_ms = 0;  // first announcement under this name (the store's clock)
+  int64_t seen_ms = 0;     // last announcement (the store's clock)
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -176,12 +187,22 @@ class Store {
   virtual Result<int> RequeueExpired() = 0;
 
   /// Marks "infra" every job still queued and never claimed (attempt 0) whose
-  /// pipeline was created more than `queued_for` ago: no worker offering its
-  /// labels came. Its cause names the labels and the wait ("no worker
-  /// offering target:xen toolchain:gcc claimed it within 24h"). Updates those
+  /// pipeline was created more than `queued_for` ago and whose labels no live
+  /// worker (ListWorkers) offers: a backlog that live workers can take waits
+  /// for them. Its cause names the labels and the wait ("no worker offering
+  /// target:xen toolchain:gcc claimed it within 24h"). Updates those
   /// pipelines' states. A job a worker held once (and lost) is never expired.
   /// Returns how many.
   virtual Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) = 0;
+
+  /// Records that `worker` is alive now (by the store's clock), with its
+  /// labels, slots, running jobs and lease; `started_ms` and `seen_ms` are
+  /// set by the store. Workers announce themselves every lease/3.
+  virtual Status AnnounceWorker(const WorkerRecord& worker) = 0;
+  /// Forgets `name` (a worker that stopped taking jobs). Unknown: no error.
+  virtual Status RetireWorker(const std::string& name) = 0;
+  /// The live workers (seen within their lease), by name.
+  virtual Result<std::vector<WorkerRecord>> ListWorkers() = 0;
 
   /// Marks every queued job of `pipeline_id` (of `unikernel`, or all if "")
   /// cancelled with `cause` (fail-fast, Ctrl-C). Returns how many.

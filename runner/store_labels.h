@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "runner/store.h"
+
 namespace cirun {
 
 /// Labels are stored as one space-separated string.
@@ -15,6 +17,13 @@ std::vector<std::string> SplitLabels(const std::string& text);
 /// True if every label in `required` is in `offered`.
 bool LabelsSatisfied(const std::vector<std::string>& required,
                      const std::vector<std::string>& offered);
+
+/// The names of the `workers` that offer every label in `required`.
+std::vector<std::string> WorkersOffering(const std::vector<std::string>& required,
+                                         const std::vector<WorkerRecord>& workers);
+/// True if some worker in `workers` offers every label in `required`.
+bool OfferedByAny(const std::vector<std::string>& required,
+                  const std::vector<WorkerRecord>& workers);
 
 /// The state of a pipeline from the counts of its jobs by state name:
 /// "queued" (nothing started), "running", else "failed" if any job failed or

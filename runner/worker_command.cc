@@ -36,7 +36,7 @@ int RunWorker(const WorkerOptions& o) {
   WorkerSettings settings;
   settings.name = o.name.empty() ? DefaultWorkerName() : o.name;
   settings.slots = o.slots > 0 ? o.slots : config->worker_slots;
-  settings.labels = WorkerLabels(*config, probe, runner);
+  settings.labels = o.labels.empty() ? WorkerLabels(*config, probe, runner) : o.labels;
   std::string labels;
   for (const std::string& l : settings.labels) labels += " " + l;
   log.Line("ci-run worker " + settings.name + ": " + std::to_string(settings.slots) +
@@ -75,6 +75,11 @@ void SetupWorkerCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--config", o->config, "service configuration file (YAML)")->required();
   sub->add_option("--name", o->name, "worker name, unique among live workers (default HOST:PID)");
   sub->add_option("--slots", o->slots, "jobs run at once (default: worker.slots of the config)");
+  sub->add_option("--labels", o->labels,
+                  "labels this worker offers, comma-separated, e.g. target:xen,toolchain:gcc "
+                  "(default: worker.labels of the config, else the targets and toolchains that "
+                  "work on this host)")
+      ->delimiter(',');
   sub->add_option("--grace", o->grace,
                   "after SIGTERM, how long running jobs may finish before they are handed back "
                   "(default 30s)");

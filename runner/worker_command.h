@@ -14,9 +14,10 @@ namespace cirun {
 
 struct WorkerOptions {
   std::string config;
-  std::string name;           // "" : HOST:PID
-  int slots = 0;              // 0 : worker.slots from the config
-  std::string grace = "30s";  // how long running jobs may finish after SIGTERM
+  std::string name;                 // "" : HOST:PID
+  int slots = 0;                    // 0 : worker.slots from the config
+  std::string grace = "30s";        // how long running jobs may finish after SIGTERM
+  std::vector<std::string> labels;  // empty: worker.labels, else what this host can run
 };
 
 /// Returns 0 after a clean stop (130 after SIGINT), 2 for configuration
