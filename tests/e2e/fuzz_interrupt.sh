@@ -4,9 +4,9 @@
 source "$(dirname "$0")/common.inc"
 make_repo
 
-# wait_for FILE TEXT: until FILE contains TEXT (at most 120 s).
+# wait_for FILE REGEX: until a line of FILE matches REGEX (at most 120 s).
 wait_for() {
-  for _ in $(seq 1200); do grep -qF -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 1200); do grep -qE -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   cat "$1"; fail "\"$2\" never appeared in $1"
 }
 # qemus: the QEMU processes of this test.
@@ -25,7 +25,7 @@ interrupt() {
   "$@" >"$out" 2>&1 &
   local pid=$!
   if [ "$2" = fuzz ]; then
-    wait_for "$out" "fuzz 1/"
+    wait_for "$out" "fuzz [0-9]+/"
   else
     for _ in $(seq 1200); do fuzzing_in_db && break; sleep 0.1; done
     fuzzing_in_db || { cat "$out"; fail "the fuzz step never started"; }

@@ -14,11 +14,21 @@ export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0='*'
 exec git http-backend
 SH
 chmod +x "$T/www/cgi-bin/git"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-(cd "$T/www" && exec python3 -W ignore -m http.server --cgi --bind 127.0.0.1 "$port" >"$T/http.log" 2>&1) &
+# The server binds port 0 and writes the port it got (no window in which
+# another process could take a port chosen in advance).
+(cd "$T/www" && exec python3 -W ignore - "$T/http.port" >"$T/http.log" 2>&1) <<'PY' &
+import http.server, sys
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.CGIHTTPRequestHandler)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+server.serve_forever()
+PY
 server=$!
 trap 'rc=$?; set +e; kill $server 2>/dev/null; wait $server 2>/dev/null; (exit $rc); cleanup' EXIT
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$T/http.port" ] && break; sleep 0.1; done
+[ -s "$T/http.port" ] || { cat "$T/http.log"; fail "the HTTP server did not start"; }
+port=$(cat "$T/http.port")
 url="http://127.0.0.1:$port/cgi-bin/git/example.git"
 cd "$T"  # for a URL, ci-run keeps its state in ./.ci-run
 expect_exit 0 "$CI_RUN" local "$url" --rev good --unikernel hello --only target=unix --plain --json "$T/r.json" >"$T/out" 2>&1 || { cat "$T/out" "$T/http.log"; exit 1; }

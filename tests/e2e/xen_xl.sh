@@ -90,10 +90,11 @@ hang=$(PLANT=BOOTVAR_HANG "$SOURCE_DIR/fixtures/unikernels/build.sh" bootvars xe
 "$CI_RUN" boot "$hang" --target xen --host-config "$T/xl.yml" --timeout 120s -- --port=0 \
   >"$T/killed.out" 2>&1 &
 victim=$!
-for _ in $(seq 1 200); do
+for _ in $(seq 1 1200); do
   grep -q '^verbose' "$T/killed.out" 2>/dev/null && [ -n "$(domains)" ] && break
   sleep 0.1
 done
+grep -q '^verbose' "$T/killed.out" || { cat "$T/killed.out"; fail "the guest did not start within 120 s"; }
 left=$(domains)
 [ "$left" = "ci-run-$victim-boot-$victim" ] || fail "expected the domain of ci-run $victim, got '$left'"
 kill -KILL "$victim"
@@ -115,10 +116,11 @@ kill -0 "$qemu" 2>/dev/null && fail "the leftover domain's QEMU still runs"
 "$CI_RUN" boot "$hang" --target xen --host-config "$T/xl.yml" --timeout 120s -- --port=0 \
   >"$T/int.out" 2>&1 &
 victim=$!
-for _ in $(seq 1 200); do
+for _ in $(seq 1 1200); do
   grep -q '^verbose' "$T/int.out" 2>/dev/null && [ -n "$(domains)" ] && break
   sleep 0.1
 done
+grep -q '^verbose' "$T/int.out" || { cat "$T/int.out"; fail "the guest did not start within 120 s"; }
 left=$(domains)
 [ "$left" = "ci-run-$victim-boot-$victim" ] || fail "expected the domain of ci-run $victim, got '$left'"
 kill -INT "$victim"
