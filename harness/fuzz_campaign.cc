@@ -4,6 +4,7 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "harness/boot.h"
@@ -57,6 +58,14 @@ class Campaign {
   Status Calibrate();
   void Fuzz();
   std::optional<FuzzFinding> Minimise(const FuzzBoot& found, size_t index, int hits);
+  // The longer timeout a hang must survive: not a slow boot.
+  milliseconds ConfirmTimeout() const { return std::min(2 * hang_timeout_, config_.boot_timeout); }
+  // Boots `input` again with ConfirmTimeout (counted in confirm_boots).
+  FuzzBoot Confirm(const FuzzInput& input);
+  // A fuzz boot that timed out: unless a hang with its signature was
+  // confirmed already, boots it again with the longer timeout. A boot that
+  // then ends is a slow boot (dropped_slow): the second boot replaces it.
+  void ConfirmHang(size_t index, FuzzBoot* boot);
   void AddFinding(FuzzFinding finding);
 
   const FuzzCampaignConfig& config_;
@@ -74,6 +83,7 @@ class Campaign {
   FuzzCampaignResult result_;                       //
   std::vector<std::pair<size_t, FuzzBoot>> found_;  // finding boots of the fuzz phase
   std::map<std::string, int> raw_signatures_;       // signature -> hits
+  std::set<std::string> confirmed_hangs_;           // signatures of hangs that survived Confirm
 };
 
 void Campaign::Log(const std::string& line) {
@@ -186,6 +196,8 @@ void Campaign::Fuzz() {
       if (index >= static_cast<size_t>(config_.boots)) return;
       FuzzBoot boot = BootOne(schedule_.At(index), hang_timeout_);
       if (Cancelled()) return;  // a cancelled boot says nothing
+      ConfirmHang(index, &boot);
+      if (Cancelled()) return;
       {
         std::lock_guard lock(mu_);
         ++result_.inputs;
@@ -215,6 +227,42 @@ void Campaign::Fuzz() {
     threads.emplace_back(worker);
   for (std::thread& t : threads) t.join();
   result_.fuzz_time = Since(start);
+}
+
+FuzzBoot Campaign::Confirm(const FuzzInput& input) {
+  FuzzBoot again = BootOne(input, ConfirmTimeout());
+  std::lock_guard lock(mu_);
+  ++result_.confirm_boots;
+  return again;
+}
+
+void Campaign::ConfirmHang(size_t index, FuzzBoot* boot) {
+  if (!boot->representable || boot->verdict.kind != FuzzVerdict::Kind::kFinding ||
+      boot->verdict.outcome != BootOutcome::kHung)
+    return;
+  const std::string signature =
+      FindingSignature(boot->verdict.outcome, boot->result.console_tail,
+                       boot->input.GuestArgs().value_or(std::vector<std::string>{}));
+  {
+    std::lock_guard lock(mu_);
+    if (confirmed_hangs_.count(signature)) return;
+  }
+  FuzzBoot again = Confirm(boot->input);
+  if (Cancelled()) return;
+  if (again.verdict.kind == FuzzVerdict::Kind::kFinding &&
+      again.verdict.outcome == BootOutcome::kHung) {
+    std::lock_guard lock(mu_);
+    confirmed_hangs_.insert(signature);
+    return;
+  }
+  Log("input " + std::to_string(index) + ": timed out after " + FormatDuration(hang_timeout_) +
+      ", then ended within " + FormatDuration(ConfirmTimeout()) + " (" +
+      BootOutcomeName(again.result.outcome) + "): a slow boot, not a hang");
+  {
+    std::lock_guard lock(mu_);
+    ++result_.dropped_slow;
+  }
+  *boot = std::move(again);
 }
 
 std::optional<FuzzFinding> Campaign::Minimise(const FuzzBoot& found, size_t index, int hits) {
@@ -353,17 +401,23 @@ std::optional<FuzzFinding> Campaign::Minimise(const FuzzBoot& found, size_t inde
     result_.minimise_boots += used;
   }
   if (finding.outcome == BootOutcome::kHung) {
-    // A hang must survive a longer timeout; otherwise it was a slow boot.
-    const milliseconds confirm = std::min(2 * hang_timeout_, config_.boot_timeout);
-    FuzzBoot again = BootOne(finding.input, confirm);
-    {
-      std::lock_guard lock(mu_);
-      ++result_.confirm_boots;
-    }
+    // A hang must survive a longer timeout; otherwise it was a slow boot. A
+    // candidate accepted during minimisation may have been one (the machine
+    // was busy): then the input as found (confirmed in the fuzz phase) is
+    // reported, if it still hangs.
+    FuzzBoot again = Confirm(finding.input);
     if (Cancelled()) return std::nullopt;
+    if (again.verdict.kind != FuzzVerdict::Kind::kFinding && !(found.input == finding.input)) {
+      Log("input " + std::to_string(index) + ": the minimised hang ended within " +
+          FormatDuration(ConfirmTimeout()) + "; trying the input as found");
+      again = Confirm(found.input);
+      if (Cancelled()) return std::nullopt;
+      finding.input = found.input;
+      finding.minimal = false;
+    }
     if (again.verdict.kind != FuzzVerdict::Kind::kFinding) {
-      Log("input " + std::to_string(index) + ": the minimised hang finished within " +
-          FormatDuration(confirm) + "; a slow boot, dropped");
+      Log("input " + std::to_string(index) + ": the hang ended within " +
+          FormatDuration(ConfirmTimeout()) + "; a slow boot, dropped");
       std::lock_guard lock(mu_);
       ++result_.dropped_slow;
       return std::nullopt;

@@ -86,8 +86,8 @@ struct FuzzCampaignResult {
   int raw_findings = 0;                 // fuzz boots that were findings
   int calibration_boots = 0;
   int minimise_boots = 0;
-  int confirm_boots = 0;
-  int dropped_slow = 0;  // hangs that finished with the longer timeout (slow boots)
+  int confirm_boots = 0;  // boots again with twice the hang timeout, to tell hangs from slow boots
+  int dropped_slow = 0;   // timed out, then ended with the longer timeout: slow boots, not hangs
   std::chrono::milliseconds normal_boot{0};   // median calibration boot
   std::chrono::milliseconds hang_timeout{0};  //
   std::chrono::milliseconds fuzz_time{0};     // the fuzz boots phase
