@@ -181,6 +181,8 @@ TEST_CASE("ServiceMetrics counts jobs, durations, boots and findings in the text
   fuzz.detail_json = R"({"findings":[{"sig":"a"},{"sig":"b"}]})";
   store->AddStep(fuzz);
   store->FinishJob(c.job.id, "w1", 1, {JobState::kFailed, "fuzz: 2 findings", "", 3'000});
+  store->AnnounceWorker({"w1", {"target:virtio"}, 2, 1, std::chrono::seconds(60)});
+  store->AnnounceWorker({"w2", {"target:virtio"}, 3, 0, std::chrono::seconds(60)});
   REQUIRE(watcher.Poll().ok());
   metrics.WebhookDelivery("push", "queued");
   metrics.WebhookDelivery("push", "queued");
@@ -194,6 +196,9 @@ TEST_CASE("ServiceMetrics counts jobs, durations, boots and findings in the text
   has("cirun_jobs{state=\"failed\"} 1");
   has("cirun_jobs{state=\"passed\"} 0");
   has("cirun_queue_depth 1");
+  has("cirun_workers 2");
+  has("cirun_worker_slots 5");
+  has("cirun_worker_running 1");
   has("cirun_pipelines_total{trigger=\"push\"} 1");
   has("cirun_jobs_finished_total{state=\"failed\"} 1");
   has("cirun_job_duration_seconds_count{state=\"failed\"} 1");

@@ -47,6 +47,21 @@ struct ServiceMetrics::Families {
                        .Name("cirun_webhook_deliveries_total")
                        .Help("GitHub webhook deliveries, by event and result")
                        .Register(r)),
+        workers(prometheus::BuildGauge()
+                    .Name("cirun_workers")
+                    .Help("Live workers (announced within their lease)")
+                    .Register(r)
+                    .Add({})),
+        worker_slots(prometheus::BuildGauge()
+                         .Name("cirun_worker_slots")
+                         .Help("Slots of the live workers")
+                         .Register(r)
+                         .Add({})),
+        worker_running(prometheus::BuildGauge()
+                           .Name("cirun_worker_running")
+                           .Help("Jobs the live workers run, as they last announced")
+                           .Register(r)
+                           .Add({})),
         plan_queue(prometheus::BuildGauge()
                        .Name("cirun_plan_queue_depth")
                        .Help("Webhook deliveries waiting to be planned")
@@ -74,6 +89,9 @@ struct ServiceMetrics::Families {
   Family<Histogram>& job_seconds;
   Family<Histogram>& boot_seconds;
   Family<Counter>& deliveries;
+  Gauge& workers;
+  Gauge& worker_slots;
+  Gauge& worker_running;
   Gauge& plan_queue;
   Family<Counter>& statuses;
   Counter& findings;
@@ -160,7 +178,18 @@ void ServiceMetrics::PipelineSeen(const PipelineRecord& pipeline,
 }
 
 void ServiceMetrics::JobCounts(const std::vector<std::pair<std::string, int64_t>>& counts) {
+  auto workers = store_.ListWorkers();  // on error: the last values stay
   std::lock_guard lock(f_->mu);
+  if (workers.ok()) {
+    int slots = 0, running = 0;
+    for (const WorkerRecord& w : *workers) {
+      slots += w.slots;
+      running += w.running;
+    }
+    f_->workers.Set(static_cast<double>(workers->size()));
+    f_->worker_slots.Set(slots);
+    f_->worker_running.Set(running);
+  }
   for (JobState s : {JobState::kQueued, JobState::kRunning, JobState::kPassed, JobState::kFailed,
                      JobState::kSkipped, JobState::kInfra, JobState::kCancelled}) {
     int64_t n = 0;

@@ -5,6 +5,9 @@
 //
 //   cirun_jobs{state}                      gauge: jobs in the store by state
 //   cirun_queue_depth                      gauge: queued jobs
+//   cirun_workers                          gauge: live workers (announced within their lease)
+//   cirun_worker_slots                     gauge: their slots
+//   cirun_worker_running                   gauge: jobs they run
 //   cirun_pipelines_total{trigger}         counter: pipelines seen created
 //   cirun_jobs_finished_total{state}       counter
 //   cirun_job_duration_seconds{state}      histogram: claim to result
@@ -29,7 +32,8 @@ namespace cirun {
 
 class ServiceMetrics final : public PipelineListener {
  public:
-  /// `store` is read for the steps of finished jobs; it outlives this object.
+  /// `store` is read for the steps of finished jobs and for the live workers
+  /// (at each JobCounts); it outlives this object.
   explicit ServiceMetrics(Store& store);
   ~ServiceMetrics() override;
 
