@@ -10,9 +10,11 @@
 #include <sstream>
 
 #include "harness/duration_text.h"
+#include "runner/sqlite_store_internal.h"
 #include "runner/store_labels.h"
 
 namespace cirun {
+namespace sqlite_internal {
 namespace {
 
 constexpr const char* kSchema = R"sql(
@@ -81,71 +83,6 @@ CREATE TABLE IF NOT EXISTS findings(
 CREATE INDEX IF NOT EXISTS findings_by_job ON findings(job_id, id);
 )sql";
 
-// One prepared statement; finalized on destruction.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Status status() const {
-    return rc_ == SQLITE_OK ? Status::Ok()
-                            : Status::Internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
-  }
-  Statement& Bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Statement& Bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& BindReal(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
-    return *this;
-  }
-  Statement& BindOptional(int i, const std::optional<int64_t>& v) {
-    if (v)
-      sqlite3_bind_int64(stmt_, i, *v);
-    else
-      sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  Statement& BindNullIfEmpty(int i, const std::string& v) {
-    if (v.empty())
-      sqlite3_bind_null(stmt_, i);
-    else
-      Bind(i, v);
-    return *this;
-  }
-  /// SQLITE_ROW, SQLITE_DONE, or an error code.
-  int Step() { return rc_ == SQLITE_OK ? sqlite3_step(stmt_) : rc_; }
-  Status Run() {
-    int rc = Step();
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return Status::Ok();
-    return Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_));
-  }
-  Status Error() const { return Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_)); }
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  double Real(int col) const { return sqlite3_column_double(stmt_, col); }
-  std::string Text(int col) const {
-    const unsigned char* t = sqlite3_column_text(stmt_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(stmt_, col)) : "";
-  }
-  std::optional<int64_t> OptionalInt(int col) const {
-    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
-    return Int(col);
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
-
 constexpr const char* kPipelineColumns =
     "id, repo, repo_name, commit_sha, ref, trigger, dirty, worktree, title, "
     "COALESCE(delivery_id, ''), options_json, state, created_ms, finished_ms";
@@ -195,560 +132,328 @@ JobRecord ReadJob(const Statement& s) {
   return j;
 }
 
-class SqliteStore final : public Store {
- public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
-  ~SqliteStore() override { sqlite3_close_v2(db_); }
-
-  Status Init() {
-    char* err = nullptr;
-    std::string sql = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ") +
-                      kSchema + kPerfSchema + kFindingsSchema;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string message = err ? err : "unknown error";
-      sqlite3_free(err);
-      return Status::IoError("sqlite: cannot create schema: " + message);
-    }
-    return Status::Ok();
-  }
-
-  Result<int64_t> CreatePipeline(const PipelineInfo& info, const std::vector<JobInfo>& jobs,
-                                 bool* created) override {
-    std::lock_guard lock(mu_);
-    if (created) *created = false;
-    if (!info.delivery_id.empty()) {
-      Statement find(db_, "SELECT id FROM pipelines WHERE delivery_id = ?");
-      find.Bind(1, info.delivery_id);
-      if (find.Step() == SQLITE_ROW) return find.Int(0);
-    }
-    auto id = InTransaction<int64_t>([&] { return InsertPipeline(info, jobs); });
-    if (id.ok() && created) *created = true;
-    return id;
-  }
-
-  Result<std::optional<ClaimedJob>> ClaimJob(const ClaimRequest& request) override {
-    std::lock_guard lock(mu_);
-    return InTransaction<std::optional<ClaimedJob>>([&] { return ClaimLocked(request); });
-  }
-
-  Status Heartbeat(int64_t job_id, const std::string& worker, int attempt,
-                   std::chrono::milliseconds lease) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND worker = ? AND attempt = ? "
-                "AND state = 'running'");
-    s.Bind(1, NowMs() + lease.count()).Bind(2, job_id).Bind(3, worker).Bind(4, attempt);
-    CIRUN_RETURN_IF_ERROR(s.Run());
-    if (sqlite3_changes(db_) == 0) return LostLease(job_id, worker, attempt);
-    return Status::Ok();
-  }
-
-  Status AddStep(const StepRecord& step) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "INSERT INTO steps(job_id, attempt, name, outcome, cause, duration_ms, "
-                "first_byte_ms, success_ms, command, log, detail_json, created_ms) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-    s.Bind(1, step.job_id).Bind(2, step.attempt).Bind(3, step.name).Bind(4, step.outcome);
-    s.Bind(5, step.cause).Bind(6, step.duration_ms).BindOptional(7, step.first_byte_ms);
-    s.BindOptional(8, step.success_ms).Bind(9, step.command).Bind(10, step.log);
-    s.Bind(11, step.detail_json.empty() ? "{}" : step.detail_json).Bind(12, NowMs());
-    return s.Run();
-  }
-
-  Status FinishJob(int64_t job_id, const std::string& worker, int attempt,
-                   const JobResult& result) override {
-    std::lock_guard lock(mu_);
-    return InTransaction<bool>([&]() -> Result<bool> {
-             CIRUN_RETURN_IF_ERROR(FinishLocked(job_id, worker, attempt, result));
-             return true;
-           })
-        .status();
-  }
-
-  Status ReleaseJob(int64_t job_id, const std::string& worker, int attempt) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "UPDATE jobs SET state = 'queued', lease_until_ms = 0 WHERE id = ? AND worker = ? "
-                "AND attempt = ? AND state = 'running'");
-    s.Bind(1, job_id).Bind(2, worker).Bind(3, attempt);
-    CIRUN_RETURN_IF_ERROR(s.Run());
-    if (sqlite3_changes(db_) == 0) return LostLease(job_id, worker, attempt);
-    return Status::Ok();
-  }
-
-  Result<int> RequeueExpired() override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "UPDATE jobs SET state = 'queued' WHERE state = 'running' AND lease_until_ms < ?");
-    s.Bind(1, NowMs());
-    CIRUN_RETURN_IF_ERROR(s.Run());
-    return sqlite3_changes(db_);
-  }
-
-  Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) override {
-    std::lock_guard lock(mu_);
-    const int64_t now = NowMs();
-    return InTransaction<int>([&]() -> Result<int> {
-      auto workers = ListWorkersLocked(now);
-      if (!workers.ok()) return workers.status();
-      std::vector<std::pair<int64_t, int64_t>> expired;  // (job, pipeline)
-      Statement find(db_,
-                     "SELECT j.id, j.pipeline_id, j.labels FROM jobs j JOIN pipelines p ON p.id = "
-                     "j.pipeline_id WHERE j.state = 'queued' AND j.attempt = 0 AND "
-                     "p.created_ms < ?");
-      find.Bind(1, now - queued_for.count());
-      int rc;
-      while ((rc = find.Step()) == SQLITE_ROW) {
-        if (!OfferedByAny(SplitLabels(find.Text(2)), *workers))
-          expired.emplace_back(find.Int(0), find.Int(1));
-      }
-      if (rc != SQLITE_DONE) return find.Error();
-      std::set<int64_t> pipelines;
-      for (const auto& [job_id, pipeline_id] : expired) {
-        Statement s(db_,
-                    "UPDATE jobs SET state = 'infra', finished_ms = ?, cause = CASE WHEN labels = "
-                    "'' THEN 'no worker' ELSE 'no worker offering ' || labels END || ' claimed it "
-                    "within ' || ? WHERE id = ?");
-        s.Bind(1, now).Bind(2, FormatSettingDuration(queued_for)).Bind(3, job_id);
-        CIRUN_RETURN_IF_ERROR(s.Run());
-        pipelines.insert(pipeline_id);
-      }
-      for (int64_t pipeline_id : pipelines) CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
-      return static_cast<int>(expired.size());
-    });
-  }
-
-  Status AnnounceWorker(const WorkerRecord& w) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "INSERT INTO workers(name, labels, slots, running, lease_ms, started_ms, seen_ms) "
-                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(name) DO UPDATE SET labels = ?2, "
-                "slots = ?3, running = ?4, lease_ms = ?5, seen_ms = ?6");
-    s.Bind(1, w.name).Bind(2, JoinLabels(w.labels)).Bind(3, w.slots).Bind(4, w.running);
-    s.Bind(5, static_cast<int64_t>(w.lease.count())).Bind(6, NowMs());
-    return s.Run();
-  }
-
-  Status RetireWorker(const std::string& name) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_, "DELETE FROM workers WHERE name = ?");
-    s.Bind(1, name);
-    return s.Run();
-  }
-
-  Result<std::vector<WorkerRecord>> ListWorkers() override {
-    std::lock_guard lock(mu_);
-    return ListWorkersLocked(NowMs());
-  }
-
-  Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,
-                           const std::string& cause) override {
-    std::lock_guard lock(mu_);
-    return InTransaction<int>([&]() -> Result<int> {
-      Statement s(db_,
-                  "UPDATE jobs SET state = 'cancelled', cause = ?, finished_ms = ? WHERE "
-                  "pipeline_id = ? AND state = 'queued' AND (? = '' OR unikernel = ?)");
-      s.Bind(1, cause).Bind(2, NowMs()).Bind(3, pipeline_id).Bind(4, unikernel).Bind(5, unikernel);
-      CIRUN_RETURN_IF_ERROR(s.Run());
-      const int changed = sqlite3_changes(db_);
-      CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
-      return changed;
-    });
-  }
-
-  Result<PipelineRecord> GetPipeline(int64_t id) override {
-    std::lock_guard lock(mu_);
-    Statement s(
-        db_, (std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = ?").c_str());
-    s.Bind(1, id);
-    int rc = s.Step();
-    if (rc == SQLITE_ROW) return ReadPipeline(s);
-    if (rc == SQLITE_DONE) return Status::NotFound("no pipeline " + std::to_string(id));
-    return s.Error();
-  }
-
-  Result<std::vector<PipelineRecord>> ListPipelines(int limit) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_, (std::string("SELECT ") + kPipelineColumns +
-                      " FROM pipelines ORDER BY id DESC LIMIT ?")
-                         .c_str());
-    s.Bind(1, limit);
-    std::vector<PipelineRecord> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadPipeline(s));
-    if (rc != SQLITE_DONE) return s.Error();
-    return out;
-  }
-
-  Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) override {
-    std::lock_guard lock(mu_);
-    Statement s(
-        db_, (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE pipeline_id = ? ORDER BY id")
-                 .c_str());
-    s.Bind(1, pipeline_id);
-    std::vector<JobRecord> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadJob(s));
-    if (rc != SQLITE_DONE) return s.Error();
-    return out;
-  }
-
-  Result<std::vector<StepRecord>> ListSteps(int64_t job_id) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "SELECT s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
-                "s.first_byte_ms, s.success_ms, s.command, s.log, s.detail_json FROM steps s "
-                "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = ? AND s.attempt = j.attempt "
-                "ORDER BY s.id");
-    s.Bind(1, job_id);
-    std::vector<StepRecord> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-      StepRecord r;
-      r.job_id = s.Int(0);
-      r.attempt = static_cast<int>(s.Int(1));
-      r.name = s.Text(2);
-      r.outcome = s.Text(3);
-      r.cause = s.Text(4);
-      r.duration_ms = s.Int(5);
-      r.first_byte_ms = s.OptionalInt(6);
-      r.success_ms = s.OptionalInt(7);
-      r.command = s.Text(8);
-      r.log = s.Text(9);
-      r.detail_json = s.Text(10);
-      out.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) return s.Error();
-    return out;
-  }
-
-  Result<std::vector<std::pair<std::string, int64_t>>> CountJobsByState() override {
-    std::lock_guard lock(mu_);
-    Statement s(db_, "SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state");
-    std::vector<std::pair<std::string, int64_t>> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) out.emplace_back(s.Text(0), s.Int(1));
-    if (rc != SQLITE_DONE) return s.Error();
-    return out;
-  }
-
-  Result<int64_t> AddFinding(const FindingRecord& f) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "INSERT INTO findings(job_id, attempt, repo, commit_sha, unikernel, cell_key, "
-                "signature, outcome, cause, command_line, original, reproducer, boot_reproducer, "
-                "hits, seed, created_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    s.Bind(1, f.job_id).Bind(2, f.attempt).Bind(3, f.repo).Bind(4, f.commit).Bind(5, f.unikernel);
-    s.Bind(6, f.cell_key).Bind(7, f.signature).Bind(8, f.outcome).Bind(9, f.cause);
-    s.Bind(10, f.command_line).Bind(11, f.original).Bind(12, f.reproducer);
-    s.Bind(13, f.boot_reproducer).Bind(14, f.hits).Bind(15, f.seed).Bind(16, NowMs());
-    CIRUN_RETURN_IF_ERROR(s.Run());
-    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
-  }
-
-  Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "SELECT f.id, f.job_id, f.attempt, j.pipeline_id, f.repo, f.commit_sha, "
-                "f.unikernel, f.cell_key, f.signature, f.outcome, f.cause, f.command_line, "
-                "f.original, f.reproducer, f.boot_reproducer, f.hits, f.seed, f.created_ms "
-                "FROM findings f JOIN jobs j ON j.id = f.job_id "
-                "WHERE j.pipeline_id = ? AND f.attempt = j.attempt ORDER BY f.id");
-    s.Bind(1, pipeline_id);
-    std::vector<FindingRecord> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-      FindingRecord f;
-      f.id = s.Int(0);
-      f.job_id = s.Int(1);
-      f.attempt = static_cast<int>(s.Int(2));
-      f.pipeline_id = s.Int(3);
-      f.repo = s.Text(4);
-      f.commit = s.Text(5);
-      f.unikernel = s.Text(6);
-      f.cell_key = s.Text(7);
-      f.signature = s.Text(8);
-      f.outcome = s.Text(9);
-      f.cause = s.Text(10);
-      f.command_line = s.Text(11);
-      f.original = s.Text(12);
-      f.reproducer = s.Text(13);
-      f.boot_reproducer = s.Text(14);
-      f.hits = static_cast<int>(s.Int(15));
-      f.seed = s.Int(16);
-      f.created_ms = s.Int(17);
-      out.push_back(std::move(f));
-    }
-    if (rc != SQLITE_DONE) return s.Error();
-    return out;
-  }
-
- private:
-  Status Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string message = err ? err : "unknown error";
-      sqlite3_free(err);
-      return Status::IoError(std::string("sqlite: ") + message);
-    }
-    return Status::Ok();
-  }
-
-  Status LostLease(int64_t job_id, const std::string& worker, int attempt) {
-    return Status::FailedPrecondition("job " + std::to_string(job_id) + " attempt " +
-                                      std::to_string(attempt) + " is no longer held by " + worker);
-  }
-
-  Result<int64_t> InsertPipeline(const PipelineInfo& info, const std::vector<JobInfo>& jobs) {
-    Statement p(db_,
-                "INSERT INTO pipelines(repo, repo_name, commit_sha, ref, trigger, dirty, worktree, "
-                "title, delivery_id, options_json, state, created_ms) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,'queued',?)");
-    p.Bind(1, info.repo).Bind(2, info.repo_name).Bind(3, info.commit).Bind(4, info.ref);
-    p.Bind(5, info.trigger).Bind(6, info.dirty ? 1 : 0).Bind(7, info.worktree).Bind(8, info.title);
-    p.BindNullIfEmpty(9, info.delivery_id)
-        .Bind(10, info.options_json.empty() ? "{}" : info.options_json);
-    p.Bind(11, NowMs());
-    CIRUN_RETURN_IF_ERROR(p.Run());
-    const int64_t id = sqlite3_last_insert_rowid(db_);
-    for (const JobInfo& job : jobs) {
-      Statement j(db_,
-                  "INSERT INTO jobs(pipeline_id, name, unikernel, cell_key, cell_label, compiler, "
-                  "target, labels, spec_json, state, cause, finished_ms) "
-                  "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-      j.Bind(1, id).Bind(2, job.name).Bind(3, job.unikernel).Bind(4, job.cell_key);
-      j.Bind(5, job.cell_label).Bind(6, job.compiler).Bind(7, job.target);
-      j.Bind(8, JoinLabels(job.labels)).Bind(9, job.spec_json).Bind(10, JobStateName(job.state));
-      j.Bind(11, job.cause).Bind(12, IsFinal(job.state) ? NowMs() : 0);
-      CIRUN_RETURN_IF_ERROR(j.Run());
-    }
-    CIRUN_RETURN_IF_ERROR(UpdatePipelineState(id));
-    return id;
-  }
-
-  Result<std::optional<ClaimedJob>> ClaimLocked(const ClaimRequest& request) {
-    std::string sql =
-        std::string("SELECT ") + kJobColumns +
-        " FROM jobs WHERE state = 'queued' AND (? = 0 OR pipeline_id = ?) ORDER BY id LIMIT 200";
-    Statement s(db_, sql.c_str());
-    s.Bind(1, request.pipeline_id ? 1 : 0).Bind(2, request.pipeline_id.value_or(0));
-    std::optional<JobRecord> chosen;
-    int rc;
-    while (!chosen && (rc = s.Step()) == SQLITE_ROW) {
-      JobRecord job = ReadJob(s);
-      if (LabelsSatisfied(job.labels, request.labels)) chosen = std::move(job);
-    }
-    if (!chosen) return std::optional<ClaimedJob>();
-    const int64_t now = NowMs();
-    Statement u(db_,
-                "UPDATE jobs SET state = 'running', worker = ?, attempt = attempt + 1, "
-                "lease_until_ms = ?, started_ms = ? WHERE id = ? AND state = 'queued'");
-    u.Bind(1, request.worker).Bind(2, now + request.lease.count()).Bind(3, now).Bind(4, chosen->id);
-    CIRUN_RETURN_IF_ERROR(u.Run());
-    chosen->state = JobState::kRunning;
-    chosen->worker = request.worker;
-    chosen->attempt += 1;
-    chosen->started_ms = now;
-    Statement ps(db_, "UPDATE pipelines SET state = 'running' WHERE id = ? AND state = 'queued'");
-    ps.Bind(1, chosen->pipeline_id);
-    CIRUN_RETURN_IF_ERROR(ps.Run());
-    ClaimedJob claimed{*chosen, {}};
-    Statement p(
-        db_, (std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = ?").c_str());
-    p.Bind(1, chosen->pipeline_id);
-    if (p.Step() != SQLITE_ROW) return Status::Internal("job without pipeline");
-    claimed.pipeline = ReadPipeline(p);
-    return std::optional<ClaimedJob>(std::move(claimed));
-  }
-
-  Status FinishLocked(int64_t job_id, const std::string& worker, int attempt, const JobResult& r) {
-    Statement s(db_,
-                "UPDATE jobs SET state = ?, cause = ?, reproducer = ?, duration_ms = ?, "
-                "finished_ms = ?, lease_until_ms = 0 WHERE id = ? AND worker = ? AND attempt = ? "
-                "AND state = 'running'");
-    s.Bind(1, JobStateName(r.state)).Bind(2, r.cause).Bind(3, r.reproducer).Bind(4, r.duration_ms);
-    s.Bind(5, NowMs()).Bind(6, job_id).Bind(7, worker).Bind(8, attempt);
-    CIRUN_RETURN_IF_ERROR(s.Run());
-    if (sqlite3_changes(db_) == 0) return LostLease(job_id, worker, attempt);
-    Statement p(db_, "SELECT pipeline_id FROM jobs WHERE id = ?");
-    p.Bind(1, job_id);
-    if (p.Step() != SQLITE_ROW) return p.Error();
-    return UpdatePipelineState(p.Int(0));
-  }
-
-  // The workers seen within their lease at `now`, by name. The caller holds mu_.
-  Result<std::vector<WorkerRecord>> ListWorkersLocked(int64_t now) {
-    Statement s(db_,
-                "SELECT name, labels, slots, running, lease_ms, started_ms, seen_ms FROM workers "
-                "WHERE seen_ms + lease_ms >= ? ORDER BY name");
-    s.Bind(1, now);
-    std::vector<WorkerRecord> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-      WorkerRecord w;
-      w.name = s.Text(0);
-      w.labels = SplitLabels(s.Text(1));
-      w.slots = static_cast<int>(s.Int(2));
-      w.running = static_cast<int>(s.Int(3));
-      w.lease = std::chrono::milliseconds(s.Int(4));
-      w.started_ms = s.Int(5);
-      w.seen_ms = s.Int(6);
-      out.push_back(std::move(w));
-    }
-    if (rc != SQLITE_DONE) return s.Error();
-    return out;
-  }
-
-  // A pipeline is finished when no job is queued or running: failed if any
-  // job failed or hit infra, cancelled if any was cancelled, else passed.
-  Status UpdatePipelineState(int64_t pipeline_id) {
-    Statement s(db_, "SELECT state, COUNT(*) FROM jobs WHERE pipeline_id = ? GROUP BY state");
-    s.Bind(1, pipeline_id);
-    std::map<std::string, int64_t> counts;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) counts[s.Text(0)] = s.Int(1);
-    if (rc != SQLITE_DONE) return s.Error();
-    const std::string state = PipelineStateFromCounts(counts);
-    Statement u(db_,
-                "UPDATE pipelines SET state = ?, finished_ms = CASE WHEN ? IN ('queued','running') "
-                "THEN 0 ELSE ? END WHERE id = ?");
-    u.Bind(1, state).Bind(2, state).Bind(3, NowMs()).Bind(4, pipeline_id);
-    return u.Run();
-  }
-
-  // Runs `body` in one write transaction (BEGIN IMMEDIATE): committed if it
-  // returns a value, rolled back if it returns an error. The caller holds mu_.
-  template <typename T>
-  Result<T> InTransaction(const std::function<Result<T>()>& body) {
-    CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Result<T> out = body();
-    if (!out.ok()) {
-      Exec("ROLLBACK");
-      return out.status();
-    }
-    CIRUN_RETURN_IF_ERROR(Exec("COMMIT"));
-    return out;
-  }
-
-  std::mutex mu_;  // serialises use of db_ (transactions span several statements)
-  sqlite3* db_;
-
-  // ---- Performance tracking (kPerfSchema).
- public:
-  Status AddSamples(const std::vector<SampleRecord>& samples) override {
-    std::lock_guard lock(mu_);
-    const int64_t now = NowMs();
-    return InTransaction<bool>([&]() -> Result<bool> {
-             for (const SampleRecord& r : samples) {
-               Statement s(db_,
-                           "INSERT INTO samples(repo, unikernel, cell_key, metric, commit_sha, "
-                           "host, value, unit, source, created_ms) VALUES(?,?,?,?,?,?,?,?,?,?)");
-               s.Bind(1, r.repo).Bind(2, r.unikernel).Bind(3, r.cell_key).Bind(4, r.metric);
-               s.Bind(5, r.commit).Bind(6, r.host).BindReal(7, r.value).Bind(8, r.unit);
-               s.Bind(9, r.source).Bind(10, r.created_ms ? r.created_ms : now);
-               CIRUN_RETURN_IF_ERROR(s.Run());
-             }
-             return true;
-           })
-        .status();
-  }
-
-  Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& q) override {
-    std::lock_guard lock(mu_);
-    std::string sql =
-        "SELECT repo, unikernel, cell_key, metric, commit_sha, host, value, unit, source, "
-        "created_ms FROM samples WHERE repo = ? AND unikernel = ? AND cell_key = ? AND host = ? "
-        "AND (? = '' OR metric = ?)";
-    if (!q.commits.empty()) {
-      sql += " AND commit_sha IN (";
-      for (size_t i = 0; i < q.commits.size(); ++i) sql += i ? ",?" : "?";
-      sql += ")";
-    }
-    sql += " ORDER BY id";
-    Statement s(db_, sql.c_str());
-    s.Bind(1, q.repo).Bind(2, q.unikernel).Bind(3, q.cell_key).Bind(4, q.host);
-    s.Bind(5, q.metric).Bind(6, q.metric);
-    for (size_t i = 0; i < q.commits.size(); ++i) s.Bind(static_cast<int>(7 + i), q.commits[i]);
-    std::vector<SampleRecord> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-      SampleRecord r;
-      r.repo = s.Text(0);
-      r.unikernel = s.Text(1);
-      r.cell_key = s.Text(2);
-      r.metric = s.Text(3);
-      r.commit = s.Text(4);
-      r.host = s.Text(5);
-      r.value = s.Real(6);
-      r.unit = s.Text(7);
-      r.source = s.Text(8);
-      r.created_ms = s.Int(9);
-      out.push_back(std::move(r));
-    }
-    if (rc != SQLITE_DONE) return s.Error();
-    return out;
-  }
-
-  Result<int64_t> AddPerfChange(const PerfChangeRecord& c) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "INSERT INTO perf_changes(repo, unikernel, cell_key, metric, host, commit_sha, "
-                "base_commit, verdict, ratio, ci_low, ci_high, p_value, base_median, head_median, "
-                "base_n, head_n, unit, source, reproducer, created_ms) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    s.Bind(1, c.repo).Bind(2, c.unikernel).Bind(3, c.cell_key).Bind(4, c.metric).Bind(5, c.host);
-    s.Bind(6, c.commit).Bind(7, c.base_commit).Bind(8, c.verdict).BindReal(9, c.ratio);
-    s.BindReal(10, c.ci_low).BindReal(11, c.ci_high).BindReal(12, c.p_value);
-    s.BindReal(13, c.base_median).BindReal(14, c.head_median).Bind(15, c.base_n);
-    s.Bind(16, c.head_n).Bind(17, c.unit).Bind(18, c.source).Bind(19, c.reproducer);
-    s.Bind(20, c.created_ms ? c.created_ms : NowMs());
-    CIRUN_RETURN_IF_ERROR(s.Run());
-    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
-  }
-
-  Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo,
-                                                        int limit) override {
-    std::lock_guard lock(mu_);
-    Statement s(db_,
-                "SELECT id, repo, unikernel, cell_key, metric, host, commit_sha, base_commit, "
-                "verdict, ratio, ci_low, ci_high, p_value, base_median, head_median, base_n, "
-                "head_n, unit, source, reproducer, created_ms FROM perf_changes "
-                "WHERE ? = '' OR repo = ? ORDER BY id DESC LIMIT ?");
-    s.Bind(1, repo).Bind(2, repo).Bind(3, limit);
-    std::vector<PerfChangeRecord> out;
-    int rc;
-    while ((rc = s.Step()) == SQLITE_ROW) {
-      PerfChangeRecord c;
-      c.id = s.Int(0);
-      c.repo = s.Text(1);
-      c.unikernel = s.Text(2);
-      c.cell_key = s.Text(3);
-      c.metric = s.Text(4);
-      c.host = s.Text(5);
-      c.commit = s.Text(6);
-      c.base_commit = s.Text(7);
-      c.verdict = s.Text(8);
-      c.ratio = s.Real(9);
-      c.ci_low = s.Real(10);
-      c.ci_high = s.Real(11);
-      c.p_value = s.Real(12);
-      c.base_median = s.Real(13);
-      c.head_median = s.Real(14);
-      c.base_n = s.Int(15);
-      c.head_n = s.Int(16);
-      c.unit = s.Text(17);
-      c.source = s.Text(18);
-      c.reproducer = s.Text(19);
-      c.created_ms = s.Int(20);
-      out.push_back(std::move(c));
-    }
-    if (rc != SQLITE_DONE) return s.Error();
-    return out;
-  }
-};
-
 }  // namespace
+
+Status SqliteStore::Init() {
+  char* err = nullptr;
+  std::string sql = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ") + kSchema +
+                    kPerfSchema + kFindingsSchema;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string message = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::IoError("sqlite: cannot create schema: " + message);
+  }
+  return Status::Ok();
+}
+
+Result<int64_t> SqliteStore::CreatePipeline(const PipelineInfo& info,
+                                            const std::vector<JobInfo>& jobs, bool* created) {
+  std::lock_guard lock(mu_);
+  if (created) *created = false;
+  if (!info.delivery_id.empty()) {
+    Statement find(db_, "SELECT id FROM pipelines WHERE delivery_id = ?");
+    find.Bind(1, info.delivery_id);
+    if (find.Step() == SQLITE_ROW) return find.Int(0);
+  }
+  auto id = InTransaction<int64_t>([&] { return InsertPipeline(info, jobs); });
+  if (id.ok() && created) *created = true;
+  return id;
+}
+
+Result<std::optional<ClaimedJob>> SqliteStore::ClaimJob(const ClaimRequest& request) {
+  std::lock_guard lock(mu_);
+  return InTransaction<std::optional<ClaimedJob>>([&] { return ClaimLocked(request); });
+}
+
+Status SqliteStore::Heartbeat(int64_t job_id, const std::string& worker, int attempt,
+                              std::chrono::milliseconds lease) {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND worker = ? AND attempt = ? "
+              "AND state = 'running'");
+  s.Bind(1, NowMs() + lease.count()).Bind(2, job_id).Bind(3, worker).Bind(4, attempt);
+  CIRUN_RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_) == 0) return LostLease(job_id, worker, attempt);
+  return Status::Ok();
+}
+
+Status SqliteStore::AddStep(const StepRecord& step) {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "INSERT INTO steps(job_id, attempt, name, outcome, cause, duration_ms, "
+              "first_byte_ms, success_ms, command, log, detail_json, created_ms) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.Bind(1, step.job_id).Bind(2, step.attempt).Bind(3, step.name).Bind(4, step.outcome);
+  s.Bind(5, step.cause).Bind(6, step.duration_ms).BindOptional(7, step.first_byte_ms);
+  s.BindOptional(8, step.success_ms).Bind(9, step.command).Bind(10, step.log);
+  s.Bind(11, step.detail_json.empty() ? "{}" : step.detail_json).Bind(12, NowMs());
+  return s.Run();
+}
+
+Status SqliteStore::FinishJob(int64_t job_id, const std::string& worker, int attempt,
+                              const JobResult& result) {
+  std::lock_guard lock(mu_);
+  return InTransaction<bool>([&]() -> Result<bool> {
+           CIRUN_RETURN_IF_ERROR(FinishLocked(job_id, worker, attempt, result));
+           return true;
+         })
+      .status();
+}
+
+Status SqliteStore::ReleaseJob(int64_t job_id, const std::string& worker, int attempt) {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "UPDATE jobs SET state = 'queued', lease_until_ms = 0 WHERE id = ? AND worker = ? "
+              "AND attempt = ? AND state = 'running'");
+  s.Bind(1, job_id).Bind(2, worker).Bind(3, attempt);
+  CIRUN_RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_) == 0) return LostLease(job_id, worker, attempt);
+  return Status::Ok();
+}
+
+Result<int> SqliteStore::RequeueExpired() {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "UPDATE jobs SET state = 'queued' WHERE state = 'running' AND lease_until_ms < ?");
+  s.Bind(1, NowMs());
+  CIRUN_RETURN_IF_ERROR(s.Run());
+  return sqlite3_changes(db_);
+}
+
+Result<int> SqliteStore::ExpireUnclaimed(std::chrono::milliseconds queued_for) {
+  std::lock_guard lock(mu_);
+  const int64_t now = NowMs();
+  return InTransaction<int>([&]() -> Result<int> {
+    auto workers = ListWorkersLocked(now);
+    if (!workers.ok()) return workers.status();
+    std::vector<std::pair<int64_t, int64_t>> expired;  // (job, pipeline)
+    Statement find(db_,
+                   "SELECT j.id, j.pipeline_id, j.labels FROM jobs j JOIN pipelines p ON p.id = "
+                   "j.pipeline_id WHERE j.state = 'queued' AND j.attempt = 0 AND "
+                   "p.created_ms < ?");
+    find.Bind(1, now - queued_for.count());
+    int rc;
+    while ((rc = find.Step()) == SQLITE_ROW) {
+      if (!OfferedByAny(SplitLabels(find.Text(2)), *workers))
+        expired.emplace_back(find.Int(0), find.Int(1));
+    }
+    if (rc != SQLITE_DONE) return find.Error();
+    std::set<int64_t> pipelines;
+    for (const auto& [job_id, pipeline_id] : expired) {
+      Statement s(db_,
+                  "UPDATE jobs SET state = 'infra', finished_ms = ?, cause = CASE WHEN labels = "
+                  "'' THEN 'no worker' ELSE 'no worker offering ' || labels END || ' claimed it "
+                  "within ' || ? WHERE id = ?");
+      s.Bind(1, now).Bind(2, FormatSettingDuration(queued_for)).Bind(3, job_id);
+      CIRUN_RETURN_IF_ERROR(s.Run());
+      pipelines.insert(pipeline_id);
+    }
+    for (int64_t pipeline_id : pipelines) CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
+    return static_cast<int>(expired.size());
+  });
+}
+
+Result<int> SqliteStore::CancelQueued(int64_t pipeline_id, const std::string& unikernel,
+                                      const std::string& cause) {
+  std::lock_guard lock(mu_);
+  return InTransaction<int>([&]() -> Result<int> {
+    Statement s(db_,
+                "UPDATE jobs SET state = 'cancelled', cause = ?, finished_ms = ? WHERE "
+                "pipeline_id = ? AND state = 'queued' AND (? = '' OR unikernel = ?)");
+    s.Bind(1, cause).Bind(2, NowMs()).Bind(3, pipeline_id).Bind(4, unikernel).Bind(5, unikernel);
+    CIRUN_RETURN_IF_ERROR(s.Run());
+    const int changed = sqlite3_changes(db_);
+    CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
+    return changed;
+  });
+}
+
+Result<PipelineRecord> SqliteStore::GetPipeline(int64_t id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              (std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = ?").c_str());
+  s.Bind(1, id);
+  int rc = s.Step();
+  if (rc == SQLITE_ROW) return ReadPipeline(s);
+  if (rc == SQLITE_DONE) return Status::NotFound("no pipeline " + std::to_string(id));
+  return s.Error();
+}
+
+Result<std::vector<PipelineRecord>> SqliteStore::ListPipelines(int limit) {
+  std::lock_guard lock(mu_);
+  Statement s(
+      db_, (std::string("SELECT ") + kPipelineColumns + " FROM pipelines ORDER BY id DESC LIMIT ?")
+               .c_str());
+  s.Bind(1, limit);
+  std::vector<PipelineRecord> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadPipeline(s));
+  if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
+Result<std::vector<JobRecord>> SqliteStore::ListJobs(int64_t pipeline_id) {
+  std::lock_guard lock(mu_);
+  Statement s(
+      db_, (std::string("SELECT ") + kJobColumns + " FROM jobs WHERE pipeline_id = ? ORDER BY id")
+               .c_str());
+  s.Bind(1, pipeline_id);
+  std::vector<JobRecord> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadJob(s));
+  if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
+Result<std::vector<StepRecord>> SqliteStore::ListSteps(int64_t job_id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "SELECT s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
+              "s.first_byte_ms, s.success_ms, s.command, s.log, s.detail_json FROM steps s "
+              "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = ? AND s.attempt = j.attempt "
+              "ORDER BY s.id");
+  s.Bind(1, job_id);
+  std::vector<StepRecord> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    StepRecord r;
+    r.job_id = s.Int(0);
+    r.attempt = static_cast<int>(s.Int(1));
+    r.name = s.Text(2);
+    r.outcome = s.Text(3);
+    r.cause = s.Text(4);
+    r.duration_ms = s.Int(5);
+    r.first_byte_ms = s.OptionalInt(6);
+    r.success_ms = s.OptionalInt(7);
+    r.command = s.Text(8);
+    r.log = s.Text(9);
+    r.detail_json = s.Text(10);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountJobsByState() {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state");
+  std::vector<std::pair<std::string, int64_t>> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.emplace_back(s.Text(0), s.Int(1));
+  if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
+Status SqliteStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string message = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::IoError(std::string("sqlite: ") + message);
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::LostLease(int64_t job_id, const std::string& worker, int attempt) {
+  return Status::FailedPrecondition("job " + std::to_string(job_id) + " attempt " +
+                                    std::to_string(attempt) + " is no longer held by " + worker);
+}
+
+Result<int64_t> SqliteStore::InsertPipeline(const PipelineInfo& info,
+                                            const std::vector<JobInfo>& jobs) {
+  Statement p(db_,
+              "INSERT INTO pipelines(repo, repo_name, commit_sha, ref, trigger, dirty, worktree, "
+              "title, delivery_id, options_json, state, created_ms) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,'queued',?)");
+  p.Bind(1, info.repo).Bind(2, info.repo_name).Bind(3, info.commit).Bind(4, info.ref);
+  p.Bind(5, info.trigger).Bind(6, info.dirty ? 1 : 0).Bind(7, info.worktree).Bind(8, info.title);
+  p.BindNullIfEmpty(9, info.delivery_id)
+      .Bind(10, info.options_json.empty() ? "{}" : info.options_json);
+  p.Bind(11, NowMs());
+  CIRUN_RETURN_IF_ERROR(p.Run());
+  const int64_t id = sqlite3_last_insert_rowid(db_);
+  for (const JobInfo& job : jobs) {
+    Statement j(db_,
+                "INSERT INTO jobs(pipeline_id, name, unikernel, cell_key, cell_label, compiler, "
+                "target, labels, spec_json, state, cause, finished_ms) "
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    j.Bind(1, id).Bind(2, job.name).Bind(3, job.unikernel).Bind(4, job.cell_key);
+    j.Bind(5, job.cell_label).Bind(6, job.compiler).Bind(7, job.target);
+    j.Bind(8, JoinLabels(job.labels)).Bind(9, job.spec_json).Bind(10, JobStateName(job.state));
+    j.Bind(11, job.cause).Bind(12, IsFinal(job.state) ? NowMs() : 0);
+    CIRUN_RETURN_IF_ERROR(j.Run());
+  }
+  CIRUN_RETURN_IF_ERROR(UpdatePipelineState(id));
+  return id;
+}
+
+Result<std::optional<ClaimedJob>> SqliteStore::ClaimLocked(const ClaimRequest& request) {
+  std::string sql =
+      std::string("SELECT ") + kJobColumns +
+      " FROM jobs WHERE state = 'queued' AND (? = 0 OR pipeline_id = ?) ORDER BY id LIMIT 200";
+  Statement s(db_, sql.c_str());
+  s.Bind(1, request.pipeline_id ? 1 : 0).Bind(2, request.pipeline_id.value_or(0));
+  std::optional<JobRecord> chosen;
+  int rc;
+  while (!chosen && (rc = s.Step()) == SQLITE_ROW) {
+    JobRecord job = ReadJob(s);
+    if (LabelsSatisfied(job.labels, request.labels)) chosen = std::move(job);
+  }
+  if (!chosen) return std::optional<ClaimedJob>();
+  const int64_t now = NowMs();
+  Statement u(db_,
+              "UPDATE jobs SET state = 'running', worker = ?, attempt = attempt + 1, "
+              "lease_until_ms = ?, started_ms = ? WHERE id = ? AND state = 'queued'");
+  u.Bind(1, request.worker).Bind(2, now + request.lease.count()).Bind(3, now).Bind(4, chosen->id);
+  CIRUN_RETURN_IF_ERROR(u.Run());
+  chosen->state = JobState::kRunning;
+  chosen->worker = request.worker;
+  chosen->attempt += 1;
+  chosen->started_ms = now;
+  Statement ps(db_, "UPDATE pipelines SET state = 'running' WHERE id = ? AND state = 'queued'");
+  ps.Bind(1, chosen->pipeline_id);
+  CIRUN_RETURN_IF_ERROR(ps.Run());
+  ClaimedJob claimed{*chosen, {}};
+  Statement p(db_,
+              (std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = ?").c_str());
+  p.Bind(1, chosen->pipeline_id);
+  if (p.Step() != SQLITE_ROW) return Status::Internal("job without pipeline");
+  claimed.pipeline = ReadPipeline(p);
+  return std::optional<ClaimedJob>(std::move(claimed));
+}
+
+Status SqliteStore::FinishLocked(int64_t job_id, const std::string& worker, int attempt,
+                                 const JobResult& r) {
+  Statement s(db_,
+              "UPDATE jobs SET state = ?, cause = ?, reproducer = ?, duration_ms = ?, "
+              "finished_ms = ?, lease_until_ms = 0 WHERE id = ? AND worker = ? AND attempt = ? "
+              "AND state = 'running'");
+  s.Bind(1, JobStateName(r.state)).Bind(2, r.cause).Bind(3, r.reproducer).Bind(4, r.duration_ms);
+  s.Bind(5, NowMs()).Bind(6, job_id).Bind(7, worker).Bind(8, attempt);
+  CIRUN_RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_) == 0) return LostLease(job_id, worker, attempt);
+  Statement p(db_, "SELECT pipeline_id FROM jobs WHERE id = ?");
+  p.Bind(1, job_id);
+  if (p.Step() != SQLITE_ROW) return p.Error();
+  return UpdatePipelineState(p.Int(0));
+}
+
+Status SqliteStore::UpdatePipelineState(int64_t pipeline_id) {
+  Statement s(db_, "SELECT state, COUNT(*) FROM jobs WHERE pipeline_id = ? GROUP BY state");
+  s.Bind(1, pipeline_id);
+  std::map<std::string, int64_t> counts;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) counts[s.Text(0)] = s.Int(1);
+  if (rc != SQLITE_DONE) return s.Error();
+  const std::string state = PipelineStateFromCounts(counts);
+  Statement u(db_,
+              "UPDATE pipelines SET state = ?, finished_ms = CASE WHEN ? IN ('queued','running') "
+              "THEN 0 ELSE ? END WHERE id = ?");
+  u.Bind(1, state).Bind(2, state).Bind(3, NowMs()).Bind(4, pipeline_id);
+  return u.Run();
+}
+
+}  // namespace sqlite_internal
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   std::error_code ec;
@@ -765,7 +470,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     return Status::IoError("cannot open SQLite database " + path + ": " + message);
   }
   sqlite3_busy_timeout(db, 10'000);
-  auto store = std::make_unique<SqliteStore>(db);
+  auto store = std::make_unique<sqlite_internal::SqliteStore>(db);
   CIRUN_RETURN_IF_ERROR(store->Init().WithContext(path));
   return std::unique_ptr<Store>(std::move(store));
 }
