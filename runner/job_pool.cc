@@ -23,8 +23,9 @@ struct RunningJob {
 
 class Pool {
  public:
-  Pool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop)
-      : env_(env), options_(options), stop_(stop), executor_(env) {}
+  Pool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop,
+       JobRunFunction run)
+      : env_(env), options_(options), stop_(stop), run_(std::move(run)) {}
 
   int Run() {
     std::thread keeper([this] { KeepLeases(); });
@@ -104,7 +105,7 @@ class Pool {
   // Runs a job Claim registered in running_, writes its result, and
   // removes it from running_.
   void RunOne(const ClaimedJob& claimed, const std::shared_ptr<RunningJob>& running) {
-    JobResult result = executor_.Run(claimed, &running->cancel);
+    JobResult result = run_(claimed, &running->cancel);
     // A job cut short by `stop` has no verdict: another worker runs it again.
     // One that reached a verdict before the stop took effect keeps it.
     const bool cut_short = result.state == JobState::kCancelled || result.state == JobState::kInfra;
@@ -199,7 +200,7 @@ class Pool {
   const JobEnvironment& env_;
   const JobPoolOptions& options_;
   const CancelToken& stop_;
-  JobExecutor executor_;
+  const JobRunFunction run_;
   std::mutex claim_mu_;
   std::mutex mu_;
   std::condition_variable wake_;
@@ -226,7 +227,16 @@ void ApplyPipelineOptions(const std::string& options_json, JobPoolOptions* optio
 }
 
 int RunJobPool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop) {
-  Pool pool(env, options, stop);
+  JobExecutor executor(env);
+  return RunJobPool(env, options, stop,
+                    [&executor](const ClaimedJob& c, const CancelToken* cancel) {
+                      return executor.Run(c, cancel);
+                    });
+}
+
+int RunJobPool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop,
+               const JobRunFunction& run) {
+  Pool pool(env, options, stop, run);
   return pool.Run();
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -57,5 +58,15 @@ void ApplyPipelineOptions(const std::string& options_json, JobPoolOptions* optio
 /// env.progress and retried; never throws. Returns the number of jobs this
 /// pool finished.
 int RunJobPool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop);
+
+/// Runs one claimed job to its result; `cancel` fires when the pool stops or
+/// the lease is lost. JobExecutor::Run is the one real implementation.
+using JobRunFunction = std::function<JobResult(const ClaimedJob&, const CancelToken* cancel)>;
+
+/// RunJobPool with `run` in place of a JobExecutor over `env` (the pool's
+/// own behaviour, tested on its own: claims, limits, leases, results). Only
+/// env.store and env.progress are used.
+int RunJobPool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop,
+               const JobRunFunction& run);
 
 }  // namespace cirun
