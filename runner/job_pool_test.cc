@@ -10,6 +10,7 @@
 
 #include "runner/sqlite_store.h"
 #include "tests/scratch_dir.h"
+#include "tests/store_records.h"
 
 namespace cirun {
 namespace {
@@ -17,27 +18,12 @@ namespace {
 using std::chrono::milliseconds;
 using testing::ScratchDir;
 
+// A job of `unikernel`, named "UNIKERNEL cN".
 JobInfo Job(const std::string& unikernel, int n) {
-  JobInfo j;
-  j.name = unikernel + " c" + std::to_string(n);
-  j.unikernel = unikernel;
-  j.cell_label = "c" + std::to_string(n);
-  j.cell_key = "c=" + std::to_string(n);
-  j.target = "virtio";
-  j.labels = {"target:virtio"};
-  j.spec_json = "{}";
-  return j;
+  return testing::Job(unikernel + " c" + std::to_string(n));
 }
 
-PipelineInfo Pipeline() {
-  PipelineInfo p;
-  p.repo = "/srv/repo";
-  p.repo_name = "example/repo";
-  p.commit = std::string(40, 'c');
-  p.ref = "refs/heads/main";
-  p.trigger = "local";
-  return p;
-}
+using testing::Pipeline;
 
 struct PoolFixture {
   ScratchDir dir;
@@ -129,7 +115,8 @@ TEST_CASE("JobPool cancels a job whose lease another worker took, and writes no 
   auto run = [&](const ClaimedJob& c, const CancelToken* cancel) {
     // The lease is handed back and taken by "thief": the next renewal fails.
     REQUIRE(f.store->ReleaseJob(c.job.id, "w1", c.job.attempt).ok());
-    ClaimRequest thief{"thief", {"target:virtio"}, std::chrono::seconds(60), pipeline};
+    ClaimRequest thief = testing::Worker("thief");
+    thief.pipeline_id = pipeline;
     REQUIRE(f.store->ClaimJob(thief).value().has_value());
     cancelled = WaitFor([&] { return cancel->cancelled(); });
     return JobResult{JobState::kCancelled, "cancelled", "", 1};

@@ -1,6 +1,7 @@
 // The Store contract (store.h), one body run against every backend: SQLite
 // and PostgreSQL (see tests/store_backends.h for how the server is found),
-// then what is particular to SQLite.
+// then what is particular to SQLite. The other parts of
+// the contract: store_{workers,findings,perf}_contract_test.cc.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -10,62 +11,14 @@
 
 #include "runner/store.h"
 #include "tests/store_backends.h"
+#include "tests/store_records.h"
 
 namespace cirun {
 namespace {
 
-using testing::PostgresBackend;
-using testing::SqliteBackend;
-
-JobInfo Job(const std::string& name, std::vector<std::string> labels = {"target:virtio"}) {
-  JobInfo j;
-  j.name = name;
-  j.unikernel = name.substr(0, name.find(' '));
-  j.cell_key = "target=virtio";
-  j.cell_label = "virtio";
-  j.target = "virtio";
-  j.labels = std::move(labels);
-  j.spec_json = "{}";
-  return j;
-}
-
-PipelineInfo Pipeline(const std::string& delivery = "") {
-  PipelineInfo p;
-  p.repo = "/repo";
-  p.repo_name = "repo";
-  p.commit = std::string(40, 'a');
-  p.ref = "HEAD";
-  p.trigger = "local";
-  p.delivery_id = delivery;
-  return p;
-}
-
-ClaimRequest Worker(const std::string& name,
-                    std::chrono::milliseconds lease = std::chrono::seconds(60)) {
-  return {name, {"target:virtio", "target:unix"}, lease, std::nullopt};
-}
-
-#define STORE_BACKENDS SqliteBackend, PostgresBackend
-
-SampleRecord Sample(const std::string& commit, const std::string& metric, double value,
-                    const std::string& host = "h1") {
-  SampleRecord r;
-  r.repo = "/repo";
-  r.unikernel = "bench";
-  r.cell_key = "compiler=gcc,target=virtio";
-  r.metric = metric;
-  r.commit = commit;
-  r.host = host;
-  r.value = value;
-  r.unit = "ms";
-  r.source = "bench";
-  return r;
-}
-
-SampleQuery Query(std::vector<std::string> commits = {}, std::string metric = "") {
-  return {"/repo",          "bench", "compiler=gcc,target=virtio", "h1", std::move(commits),
-          std::move(metric)};
-}
+using testing::Job;
+using testing::Pipeline;
+using testing::Worker;
 
 TEST_CASE_TEMPLATE("Store creates a pipeline with its jobs queued", B, STORE_BACKENDS) {
   B backend;
@@ -234,78 +187,6 @@ TEST_CASE_TEMPLATE("Store expires the jobs no worker claimed within the queue ti
   CHECK(store->GetPipeline(*id)->state == "failed");
 }
 
-TEST_CASE_TEMPLATE("Store keeps the workers seen within their lease", B, STORE_BACKENDS) {
-  B backend;
-  CIRUN_OPEN_STORE(backend, store);
-  CHECK(store->ListWorkers()->empty());
-  WorkerRecord w1{"w1", {"target:virtio", "toolchain:gcc"}, 2, 0, std::chrono::seconds(60)};
-  WorkerRecord gone{"gone", {"target:xen"}, 1, 0, std::chrono::milliseconds(1)};
-  REQUIRE(store->AnnounceWorker(w1).ok());
-  REQUIRE(store->AnnounceWorker(gone).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // "gone" missed its lease
-  auto live = *store->ListWorkers();
-  REQUIRE(live.size() == 1);
-  CHECK(live[0].name == "w1");
-  CHECK(live[0].labels == w1.labels);
-  CHECK(live[0].slots == 2);
-  CHECK(live[0].lease == std::chrono::seconds(60));
-  CHECK(live[0].seen_ms >= live[0].started_ms);
-  const int64_t started = live[0].started_ms;
-  // Announcing again updates it in place; the first announcement stays.
-  w1.running = 1;
-  w1.labels.push_back("toolchain:clang");
-  REQUIRE(store->AnnounceWorker(w1).ok());
-  live = *store->ListWorkers();
-  REQUIRE(live.size() == 1);
-  CHECK(live[0].running == 1);
-  CHECK(live[0].labels.size() == 3);
-  CHECK(live[0].started_ms == started);
-  // A worker that announces itself again is live again; a retired one is gone.
-  gone.lease = std::chrono::seconds(60);
-  REQUIRE(store->AnnounceWorker(gone).ok());
-  CHECK(store->ListWorkers()->size() == 2);
-  REQUIRE(store->RetireWorker("w1").ok());
-  REQUIRE(store->RetireWorker("never-seen").ok());
-  live = *store->ListWorkers();
-  REQUIRE(live.size() == 1);
-  CHECK(live[0].name == "gone");
-}
-
-TEST_CASE_TEMPLATE("Store lets a job wait past the queue timeout while a live worker offers it", B,
-                   STORE_BACKENDS) {
-  B backend;
-  CIRUN_OPEN_STORE(backend, store);
-  auto id = store->CreatePipeline(
-      Pipeline(), {Job("hello gcc", {"target:virtio", "toolchain:gcc"}),
-                   Job("hello clang", {"target:virtio", "toolchain:clang"}), Job("any", {})});
-  REQUIRE(id.ok());
-  // A busy worker offering gcc (and more); a dead one offering clang.
-  REQUIRE(store
-              ->AnnounceWorker({"busy",
-                                {"target:virtio", "toolchain:gcc", "target:unix"},
-                                1,
-                                1,
-                                std::chrono::seconds(60)})
-              .ok());
-  REQUIRE(
-      store
-          ->AnnounceWorker(
-              {"dead", {"target:virtio", "toolchain:clang"}, 1, 0, std::chrono::milliseconds(1)})
-          .ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 1);
-  auto jobs = *store->ListJobs(*id);
-  CHECK(jobs[0].state == JobState::kQueued);  // "busy" will take it
-  CHECK(jobs[1].state == JobState::kInfra);
-  CHECK(jobs[1].cause == "no worker offering target:virtio toolchain:clang claimed it within 5ms");
-  CHECK(jobs[2].state == JobState::kQueued);  // no labels: any live worker takes it
-  // Once no worker is live, the rest expires too.
-  REQUIRE(store->RetireWorker("busy").ok());
-  CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 2);
-  CHECK(store->ListJobs(*id)->at(2).cause == "no worker claimed it within 5ms");
-  CHECK(store->GetPipeline(*id)->state == "failed");
-}
-
 TEST_CASE_TEMPLATE("Store hands a released job back to the queue", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
@@ -448,121 +329,6 @@ TEST_CASE_TEMPLATE("Store data survives reopening", B, STORE_BACKENDS) {
   CIRUN_OPEN_STORE(backend, again);
   CHECK(again->GetPipeline(id)->delivery_id == "d-9");
   CHECK(again->ListJobs(id)->size() == 1);
-}
-
-TEST_CASE_TEMPLATE("Store keeps fuzz findings per pipeline, current attempts only", B,
-                   STORE_BACKENDS) {
-  B backend;
-  CIRUN_OPEN_STORE(backend, store);
-  auto p1 = store->CreatePipeline(Pipeline(), {Job("bootvars a")});
-  auto p2 = store->CreatePipeline(Pipeline(), {Job("bootvars b")});
-  auto first = **store->ClaimJob(Worker("w1", std::chrono::milliseconds(1)));
-  REQUIRE(first.job.pipeline_id == *p1);
-  FindingRecord f;
-  f.job_id = first.job.id;
-  f.attempt = first.job.attempt;
-  f.repo = "/repo";
-  f.commit = std::string(40, 'a');
-  f.unikernel = "bootvars";
-  f.cell_key = "target=virtio";
-  f.signature = "hung: port: # | verbose: false";
-  f.outcome = "hung";
-  f.cause = "timed out after 1s";
-  f.command_line = "--port=0";
-  f.original = "--name=ci --port=0";
-  f.reproducer = "ci-run local /repo --cmdline=--port=0";
-  f.boot_reproducer = "ci-run boot x";
-  f.hits = 3;
-  f.seed = 7;
-  auto id = store->AddFinding(f);
-  REQUIRE(id.ok());
-  auto found = store->ListFindings(*p1);
-  REQUIRE(found.ok());
-  REQUIRE(found->size() == 1);
-  const FindingRecord& back = found->at(0);
-  CHECK(back.id == *id);
-  CHECK(back.pipeline_id == *p1);
-  CHECK(back.signature == f.signature);
-  CHECK(back.command_line == "--port=0");
-  CHECK(back.original == f.original);
-  CHECK(back.reproducer == f.reproducer);
-  CHECK(back.boot_reproducer == f.boot_reproducer);
-  CHECK(back.hits == 3);
-  CHECK(back.seed == 7);
-  CHECK(back.created_ms > 0);
-  CHECK(store->ListFindings(*p2)->empty());
-  // A new attempt of the job hides the old attempt's findings.
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  store->RequeueExpired();
-  auto second = **store->ClaimJob(Worker("w2"));
-  REQUIRE(second.job.id == first.job.id);
-  CHECK(store->ListFindings(*p1)->empty());
-}
-
-TEST_CASE_TEMPLATE("Store keeps samples per key, host, commit and metric", B, STORE_BACKENDS) {
-  B backend;
-  CIRUN_OPEN_STORE(backend, store);
-  Store& s = *store;
-  REQUIRE(s.AddSamples({Sample("c1", "boot_ms", 283.5), Sample("c1", "boot_ms", 281),
-                        Sample("c1", "cpu_ms", 250), Sample("c2", "boot_ms", 350),
-                        Sample("c1", "boot_ms", 120, "h2")})
-              .ok());
-  auto all = s.ListSamples(Query());
-  REQUIRE(all.ok());
-  CHECK(all->size() == 4);  // h2's sample is another host's
-  auto c1 = s.ListSamples(Query({"c1"}, "boot_ms"));
-  REQUIRE(c1.ok());
-  REQUIRE(c1->size() == 2);
-  CHECK((*c1)[0].value == 283.5);  // oldest first, doubles kept
-  CHECK((*c1)[1].value == 281);
-  CHECK((*c1)[0].unit == "ms");
-  CHECK((*c1)[0].source == "bench");
-  CHECK((*c1)[0].created_ms > 0);
-  auto two = s.ListSamples(Query({"c1", "c2"}, "boot_ms"));
-  REQUIRE(two.ok());
-  CHECK(two->size() == 3);
-  auto none = s.ListSamples(Query({"c3"}));
-  REQUIRE(none.ok());
-  CHECK(none->empty());
-}
-
-TEST_CASE_TEMPLATE("Store records performance changes, newest first", B, STORE_BACKENDS) {
-  B backend;
-  CIRUN_OPEN_STORE(backend, store);
-  PerfChangeRecord c;
-  c.repo = "/repo";
-  c.unikernel = "bench";
-  c.cell_key = "compiler=gcc,target=virtio";
-  c.metric = "boot_ms";
-  c.host = "h1";
-  c.commit = "c14";
-  c.base_commit = "c13";
-  c.verdict = "slower";
-  c.ratio = 1.21;
-  c.ci_low = 1.18;
-  c.ci_high = 1.25;
-  c.p_value = 0.00018;
-  c.base_n = 10;
-  c.head_n = 10;
-  c.reproducer = "ci-run compare /repo c13 c14";
-  c.source = "history";
-  auto id1 = store->AddPerfChange(c);
-  REQUIRE(id1.ok());
-  c.commit = "c20";
-  c.repo = "/other";
-  REQUIRE(store->AddPerfChange(c).ok());
-  auto mine = store->ListPerfChanges("/repo", 10);
-  REQUIRE(mine.ok());
-  REQUIRE(mine->size() == 1);
-  CHECK((*mine)[0].id == *id1);
-  CHECK((*mine)[0].ratio == 1.21);
-  CHECK((*mine)[0].ci_low == 1.18);
-  CHECK((*mine)[0].p_value == 0.00018);
-  CHECK((*mine)[0].reproducer == "ci-run compare /repo c13 c14");
-  auto all = store->ListPerfChanges("", 10);
-  REQUIRE(all.ok());
-  REQUIRE(all->size() == 2);
-  CHECK((*all)[0].commit == "c20");
 }
 
 // What is particular to SQLite.

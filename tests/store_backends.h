@@ -123,3 +123,6 @@ TYPE_TO_STRING_AS("PostgreSQL", cirun::testing::PostgresBackend);
   auto var##_opened = (backend).Open();                                 \
   REQUIRE_MESSAGE(var##_opened.ok(), var##_opened.status().ToString()); \
   std::unique_ptr<::cirun::Store> var = std::move(var##_opened).value()
+
+/// The backends a TEST_CASE_TEMPLATE of the Store contract runs on.
+#define STORE_BACKENDS ::cirun::testing::SqliteBackend, ::cirun::testing::PostgresBackend
