@@ -308,7 +308,8 @@ TEST_CASE("solo5-virtio: the command line of Solo5's solo5-virtio-run, pinned") 
       "-kernel", "/img/hello.virtio", "-append", "--ipv4=10.0.0.2/24 --names=a,,b"});
   t.qemu.accel = "kvm";
   CHECK(ArgvOf(Solo5VirtioBackend(t), request)[2] == "host");
-  CHECK(Solo5VirtioBackend(t).Note() == "Solo5 virtio reports no guest exit code: the console decides");
+  CHECK(Solo5VirtioBackend(t).Note() ==
+        "Solo5 virtio: the guest's exit code is read from its console, not QEMU's status");
 }
 // clang-format on
 

@@ -84,9 +84,10 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   evidence.missing_expect = judge_.first_missing_expect();
   evidence.last_line = judge_.last_line();
   evidence.exit_codes = request_.exit_codes;
-  BootVerdict verdict = DecideBootOutcome(evidence);
+  BootVerdict verdict = ExpectOutcome(DecideBootOutcome(evidence), request_.expected_outcome);
   result.outcome = verdict.outcome;
   result.cause = verdict.cause;
+  if (!verdict.note.empty()) result.note += (result.note.empty() ? "" : "; ") + verdict.note;
   if (evidence.guest.kind == GuestExit::Kind::kCode && evidence.guest.code_known)
     result.guest_exit = evidence.guest.code;
   result.process = exit;

@@ -22,9 +22,13 @@ using ConsoleObserver = std::function<void(std::string_view chunk)>;
 ///   soon as every expect matched; with neither, the boot runs to its exit;
 /// - a deadline kills the whole process group (TERM, grace, KILL) -> hung;
 /// - the exit is decoded by the backend and checked against `exit_codes`;
-/// - outcome priority (DecideBootOutcome, boot_verdict.h): infra, hung, crashed,
-///   failed (fail pattern), rejected / failed (exit code), failed (missing
-///   expect), passed. `cause` is one line; "" when passed.
+/// - outcome priority (DecideBootOutcome, boot_verdict.h): infra, failed
+///   (image refused), hung, crashed, failed (fail pattern), rejected / failed
+///   (exit code), failed (missing expect), passed. `cause` is one line; ""
+///   when passed;
+/// - a request.expected_outcome other than passed turns that outcome into
+///   passed and any other (but infra) into failed (ExpectOutcome); the met
+///   expectation is added to `note`.
 /// Infra before anything runs: bad regex, image missing (its size is recorded),
 /// CheckAvailable, Command or Prepare failing; the cause is their message.
 /// Lines the backend calls its own (IsBackendLine) stay in `console` but are

@@ -20,6 +20,8 @@ struct GuestExit {
     kCode,   // the guest exited with `code`
     kCrash,  // the guest crashed (signal, triple fault/reset, abort convention); `note` says how
     kHostError,  // the backend itself failed (bad options, missing image); `note` says why
+    kBadImage,   // the backend refused the image as built (not an executable, made for
+                 // another target): the build's fault, not the host's; `note` is its line
     kNone,       // the process did not exit by itself (timeout, stop, cancel)
   };
   Kind kind = Kind::kNone;

@@ -25,6 +25,9 @@ struct BootRequest {
                                                 // (and the VM is stopped) once every expect matched
   std::string work_dir;                         // the child's cwd and scratch space ("" : current)
   std::string instance_name;                    // unique per concurrent boot (VM/domain names)
+  BootOutcome expected_outcome = BootOutcome::kPassed;  // the outcome that passes this boot
+                                                        // (a negative test: kCrashed, kHung,
+                                                        // kFailed, kRejected); never kInfra
   bool count_instructions = false;  // the guest's clock counts executed instructions (QEMU
                                     // -icount): timings the guest takes become exact counts.
                                     // Honoured where BootBackend::CountsInstructions() is true

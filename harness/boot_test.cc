@@ -176,6 +176,23 @@ TEST_CASE("Boot (process): exit 255 is a crash unless accepted") {
   CHECK(BootScript(request).outcome == BootOutcome::kPassed);
 }
 
+TEST_CASE("Boot (process): a case expecting a crash passes on the crash, fails on survival") {
+  ScratchDir dir;
+  BootRequest request = Request(dir.Script("a", "echo Hello; echo 'PANIC: bad config'; exit 255"));
+  request.expected_outcome = BootOutcome::kCrashed;
+  BootResult r = BootScript(request);
+  CHECK(r.outcome == BootOutcome::kPassed);
+  CHECK(r.cause == "");
+  CHECK(r.note == "expected crashed: crash signature /PANIC/ matched: \"PANIC: bad config\"");
+  request.image = dir.Script("ok", "echo Hello; echo SUCCESS");
+  r = BootScript(request);
+  CHECK(r.outcome == BootOutcome::kFailed);
+  CHECK(r.cause == "expected crashed, but the boot passed");
+  request.image = dir.Script("gone", "");  // unreadable as a script: still infra, never expected
+  std::filesystem::remove(request.image);
+  CHECK(BootScript(request).outcome == BootOutcome::kInfra);
+}
+
 TEST_CASE("Boot (process): exit 64 not accepted is rejected, other codes fail") {
   ScratchDir dir;
   BootRequest request = Request(dir.Script("r", "echo Hello; echo 'bad port: x' >&2; exit 64"));

@@ -46,7 +46,10 @@ std::optional<BootVerdict> Crashed(const BootEvidence& e) {
                            "/ matched: " + QuoteLine(e.console_failure->line)};
   }
   if (e.guest.kind == GuestExit::Kind::kCrash) {
-    return BootVerdict{BootOutcome::kCrashed, e.guest.note + LastLineSuffix(e)};
+    // A note that already names the last line ("Solo5: solo5_abort() called
+    // (exit 255)") is not followed by it again.
+    const bool named = !e.last_line.empty() && e.guest.note.starts_with(e.last_line);
+    return BootVerdict{BootOutcome::kCrashed, e.guest.note + (named ? "" : LastLineSuffix(e))};
   }
   const bool coded = e.guest.kind == GuestExit::Kind::kCode && e.guest.code_known;
   if (coded && (e.guest.code == 255 || e.guest.code == 125) && !Accepted(e, e.guest.code)) {
@@ -78,6 +81,7 @@ std::optional<BootVerdict> ExitNotAccepted(const BootEvidence& e) {
 
 BootVerdict DecideBootOutcome(const BootEvidence& e) {
   if (auto v = Infra(e)) return *v;
+  if (e.guest.kind == GuestExit::Kind::kBadImage) return {BootOutcome::kFailed, e.guest.note};
   if (e.process.kind == Kind::kTimedOut) {
     return {BootOutcome::kHung, e.process.Describe() + LastLineSuffix(e)};
   }
@@ -92,6 +96,16 @@ BootVerdict DecideBootOutcome(const BootEvidence& e) {
             "expected /" + *e.missing_expect + "/ not seen" + LastLineSuffix(e)};
   }
   return {BootOutcome::kPassed, ""};
+}
+
+BootVerdict ExpectOutcome(const BootVerdict& actual, BootOutcome expected) {
+  if (expected == BootOutcome::kPassed || actual.outcome == BootOutcome::kInfra) return actual;
+  const std::string wanted = std::string("expected ") + BootOutcomeName(expected);
+  if (actual.outcome == expected) return {BootOutcome::kPassed, "", wanted + ": " + actual.cause};
+  if (actual.outcome == BootOutcome::kPassed)
+    return {BootOutcome::kFailed, wanted + ", but the boot passed", ""};
+  return {BootOutcome::kFailed,
+          wanted + ", got " + BootOutcomeName(actual.outcome) + ": " + actual.cause, ""};
 }
 
 std::string QuoteLine(std::string_view text, size_t max) {

@@ -27,20 +27,32 @@ struct BootEvidence {
 struct BootVerdict {
   BootOutcome outcome = BootOutcome::kInfra;
   std::string cause;  // one line
+  std::string note;   // one line, when an expected outcome other than passed was met:
+                      // "expected crashed: <the crash's cause>"
 };
 
 /// Applies the rules, first match wins:
 /// 1. infra: spawn failed, cancelled, or GuestExit kHostError;
-/// 2. hung: the deadline passed;
-/// 3. crashed: a crash signature matched, GuestExit kCrash, or guest code 255 or
+/// 2. failed: GuestExit kBadImage (the backend refused the image), the
+///    backend's line as the cause;
+/// 3. hung: the deadline passed;
+/// 4. crashed: a crash signature matched, GuestExit kCrash, or guest code 255 or
 ///    125 when not in exit_codes;
-/// 4. failed: a user fail pattern matched;
-/// 5. guest code not in a non-empty exit_codes: rejected if it is 64 (MirageOS:
+/// 5. failed: a user fail pattern matched;
+/// 6. guest code not in a non-empty exit_codes: rejected if it is 64 (MirageOS:
 ///    a bad boot argument) or 63 (--help), else failed; a code the backend
 ///    could not report (code_known false) is accepted by any list;
-/// 6. failed: an expect was not seen;
-/// 7. passed (cause "").
+/// 7. failed: an expect was not seen;
+/// 8. passed (cause "").
 BootVerdict DecideBootOutcome(const BootEvidence& evidence);
+
+/// Judges `actual` against the outcome the case expects (BootRequest::
+/// expected_outcome). Expecting kPassed, or an infra verdict: `actual` as is
+/// (infra is never what a case expects). Else the boot passes exactly when
+/// `actual` is `expected` (cause "", note "expected crashed: <its cause>"),
+/// and fails otherwise: "expected crashed, but the boot passed" or
+/// "expected crashed, got hung: <its cause>".
+BootVerdict ExpectOutcome(const BootVerdict& actual, BootOutcome expected);
 
 /// `text` in double quotes on one line: `"` and `\` escaped, bytes outside
 /// printable ASCII as \xNN, cut to `max` bytes with "..." after.

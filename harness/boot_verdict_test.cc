@@ -137,4 +137,40 @@ TEST_CASE("DecideBootOutcome: a code the backend cannot report is accepted by an
   CHECK(DecideBootOutcome(unknown_255).outcome == BootOutcome::kPassed);
 }
 
+TEST_CASE("ExpectOutcome: the expected outcome passes, any other fails, infra stays") {
+  const BootVerdict crashed{BootOutcome::kCrashed, "Solo5: solo5_abort() called (exit 255)", ""};
+  const BootVerdict passed{BootOutcome::kPassed, "", ""};
+  const BootVerdict hung{BootOutcome::kHung, "timed out after 10s; no console output", ""};
+  const BootVerdict infra{BootOutcome::kInfra, "backend failed: no /dev/kvm", ""};
+  // Expecting passed (the default) changes nothing.
+  CHECK(ExpectOutcome(crashed, BootOutcome::kPassed).outcome == BootOutcome::kCrashed);
+  CHECK(ExpectOutcome(crashed, BootOutcome::kPassed).cause == crashed.cause);
+  BootVerdict met = ExpectOutcome(crashed, BootOutcome::kCrashed);
+  CHECK(met.outcome == BootOutcome::kPassed);
+  CHECK(met.cause == "");
+  CHECK(met.note == "expected crashed: Solo5: solo5_abort() called (exit 255)");
+  BootVerdict survived = ExpectOutcome(passed, BootOutcome::kCrashed);
+  CHECK(survived.outcome == BootOutcome::kFailed);
+  CHECK(survived.cause == "expected crashed, but the boot passed");
+  BootVerdict other = ExpectOutcome(hung, BootOutcome::kCrashed);
+  CHECK(other.outcome == BootOutcome::kFailed);
+  CHECK(other.cause == "expected crashed, got hung: timed out after 10s; no console output");
+  CHECK(ExpectOutcome(hung, BootOutcome::kHung).outcome == BootOutcome::kPassed);
+  CHECK(ExpectOutcome(infra, BootOutcome::kCrashed).outcome == BootOutcome::kInfra);
+  CHECK(ExpectOutcome(infra, BootOutcome::kCrashed).cause == infra.cause);
+  const BootVerdict rejected{BootOutcome::kRejected, "exit code 64 not in [0]", ""};
+  CHECK(ExpectOutcome(rejected, BootOutcome::kRejected).outcome == BootOutcome::kPassed);
+  CHECK(ExpectOutcome(rejected, BootOutcome::kFailed).cause ==
+        "expected failed, got rejected: exit code 64 not in [0]");
+}
+
+TEST_CASE("DecideBootOutcome: an image the backend refused fails with its line") {
+  BootEvidence e = Exited(1);
+  e.guest =
+      GuestExit{GuestExit::Kind::kBadImage, 1, "solo5-spt: u: Invalid or unsupported executable"};
+  BootVerdict v = DecideBootOutcome(e);
+  CHECK(v.outcome == BootOutcome::kFailed);
+  CHECK(v.cause == "solo5-spt: u: Invalid or unsupported executable");
+}
+
 }  // namespace cirun

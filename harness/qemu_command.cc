@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
+
+#include "harness/solo5_exit_line.h"
 
 namespace cirun {
 namespace {
@@ -37,8 +40,20 @@ GuestExit HostError(std::string note) {
   return GuestExit{GuestExit::Kind::kHostError, 0, std::move(note)};
 }
 
+// What a Solo5 guest's last words say, for a clean QEMU exit (status 83):
+// solo5_exit(N) -> code N; solo5_abort() -> kCrash naming the line.
+std::optional<GuestExit> FromSolo5ExitLine(std::string_view console, int status) {
+  std::optional<Solo5ExitLine> line = FindSolo5ExitLine(console);
+  if (!line) return std::nullopt;
+  if (line->kind == Solo5ExitLine::Kind::kAbort) {
+    return GuestExit{GuestExit::Kind::kCrash, 0,
+                     line->line + " (QEMU status " + std::to_string(status) + ")"};
+  }
+  return Code(line->code);
+}
+
 GuestExit DecodeIsaDebugExit(int status, std::string_view console) {
-  if (status == 83) return Code(0);
+  if (status == 83) return FromSolo5ExitLine(console, status).value_or(Code(0));
   if (status == 255) return Code(255);  // guest 255 (panic) reads back as 255: 7 bits survive
   if (status == 1) {
     std::string error = QemuErrorLine(console);
@@ -147,6 +162,7 @@ GuestExit DecodeSolo5VirtioExit(const ProcessExit& exit, std::string_view consol
   }
   const int s = exit.code;
   if (s == 83 || s == 0 || s == 2) {
+    if (std::optional<GuestExit> said = FromSolo5ExitLine(console, s)) return *said;
     GuestExit clean{GuestExit::Kind::kCode, 0,
                     "Solo5 virtio reports no exit code (QEMU status " + std::to_string(s) +
                         " is a clean exit)"};

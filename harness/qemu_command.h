@@ -31,12 +31,12 @@ std::vector<std::string> QemuArgv(const QemuOptions& options, const std::string&
                                   bool count_instructions = false);
 
 /// How QEMU's exit maps to the guest's:
-/// - kIsaDebugExit (only 7 bits of the guest's code survive): 83 -> code 0
-///   (Solo5's success); 255 -> code 255 (a panic; guest 127 is indistinguishable);
-///   other odd s != 1 -> code s >> 1;
-///   1 -> kHostError if `console` has a QEMU error line ("qemu-system-...: ",
-///   not a warning), else code 0; 0 -> kCrash (reset or power-off without an
-///   exit code: triple fault?); other even statuses -> kHostError.
+/// - kIsaDebugExit (only 7 bits of the guest's code survive): 83 -> what a
+///   Solo5 guest's last line says (FindSolo5ExitLine: solo5_exit(N) -> code N,
+///   solo5_abort() -> kCrash naming the line), else code 0 (Solo5's success); 255 -> code 255 (a
+///   panic; guest 127 is indistinguishable); other odd s != 1 -> code s >> 1; 1 -> kHostError if
+///   `console` has a QEMU error line ("qemu-system-...: ", not a warning), else code 0; 0 -> kCrash
+///   (reset or power-off without an exit code: triple fault?); other even statuses -> kHostError.
 /// - kSemihosting: the status is the guest's code, except 1 with a QEMU error line
 ///   -> kHostError.
 /// Killed by a signal we did not send -> kHostError; spawn failure -> kHostError;
@@ -60,8 +60,10 @@ std::vector<std::string> Solo5VirtioArgv(const TargetSpec& target, bool kvm,
 
 /// How QEMU's exit maps to the guest's for a Solo5 virtio image. Solo5
 /// writes 41 to isa-debug-exit whatever the guest's status, so QEMU's 83 (and
-/// 0 or 2, as Solo5's own tests accept) are a clean exit whose code is unknown
-/// (code_known = false: the console decides). Other odd statuses are a guest
+/// 0 or 2, as Solo5's own tests accept) are a clean exit whose code is the
+/// console's: "Solo5: solo5_exit(N) called" -> code N (code_known), "Solo5:
+/// solo5_abort() called" -> kCrash naming the line; with neither, the code is
+/// unknown (code_known = false: expect patterns decide). Other odd statuses are a guest
 /// code (s >> 1) written by a guest that reports one (ci-run's fixtures); 1
 /// with a QEMU error line, other even statuses, signals and spawn failures are
 /// kHostError; timeouts and cancellations kNone.

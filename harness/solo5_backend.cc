@@ -5,6 +5,7 @@
 #include "harness/boot_command_line.h"
 #include "harness/executable_search.h"
 #include "harness/qemu_command.h"
+#include "harness/solo5_exit_line.h"
 
 namespace cirun {
 namespace {
@@ -29,7 +30,33 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// Exit 255: an abort (SOLO5_EXIT_ABORT), unless the guest said it returned 255.
+GuestExit Decode255(std::string_view console) {
+  std::optional<Solo5ExitLine> line = FindSolo5ExitLine(console);
+  if (line && line->kind == Solo5ExitLine::Kind::kExit && line->code == 255)
+    return GuestExit{GuestExit::Kind::kCode, 255, ""};
+  if (line && line->kind == Solo5ExitLine::Kind::kAbort)
+    return GuestExit{GuestExit::Kind::kCrash, 255, line->line + " (exit 255)"};
+  return GuestExit{GuestExit::Kind::kCrash, 255, "Solo5 abort (exit 255)"};
+}
+
+// What tenders/common/elf.c and tenders/{spt,hvt}/*_main.c print, after
+// "<tender>: <image>: ", when the image is at fault.
+constexpr std::string_view kImageRefusals[] = {
+    "Invalid or unsupported executable",     "No Solo5 ABI information found in executable",
+    "Executable is not for the solo5-",      "Executable requests unsupported ABI version",
+    "No Solo5 manifest found in executable", "Solo5 manifest is invalid",
+    "requests WRITE and EXEC permissions",
+};
+
 }  // namespace
+
+bool Solo5ImageRefusal(std::string_view tender_line) {
+  for (std::string_view refusal : kImageRefusals) {
+    if (tender_line.find(refusal) != std::string_view::npos) return true;
+  }
+  return false;
+}
 
 std::string Solo5Backend::Tender() const {
   if (!target_.solo5.tender.empty()) return target_.solo5.tender;
@@ -61,10 +88,10 @@ Result<ProcessSpec> Solo5Backend::Command(const BootRequest& request) const {
 GuestExit Solo5Backend::DecodeExit(const ProcessExit& exit, std::string_view console) const {
   switch (exit.kind) {
     case ProcessExit::Kind::kExited:
-      if (exit.code == 255)
-        return GuestExit{GuestExit::Kind::kCrash, 255, "Solo5 abort (exit 255)"};
+      if (exit.code == 255) return Decode255(console);
       if (exit.code == 1) {
         std::string error = Solo5TenderErrorLine(console, Tender());
+        if (Solo5ImageRefusal(error)) return GuestExit{GuestExit::Kind::kBadImage, 1, error};
         if (!error.empty()) return GuestExit{GuestExit::Kind::kHostError, 0, error};
       }
       return GuestExit{GuestExit::Kind::kCode, exit.code, ""};
@@ -115,7 +142,7 @@ GuestExit Solo5VirtioBackend::DecodeExit(const ProcessExit& exit, std::string_vi
 }
 
 std::string Solo5VirtioBackend::Note() const {
-  return "Solo5 virtio reports no guest exit code: the console decides";
+  return "Solo5 virtio: the guest's exit code is read from its console, not QEMU's status";
 }
 
 }  // namespace cirun

@@ -24,9 +24,12 @@ class Solo5Backend : public BootBackend {
   /// reaches the guest byte for byte. InvalidArgument for a NUL.
   Result<ProcessSpec> Command(const BootRequest& request) const override;
   /// Solo5's exit statuses: the guest's solo5_exit() code as is; 255 is
-  /// SOLO5_EXIT_ABORT -> kCrash; 1 together with the tender's own error line
-  /// ("solo5-hvt: Could not open /dev/kvm") -> kHostError, else code 1 (the
-  /// MirageOS runtime's "Solo5 error"). Killed by a signal: under spt the
+  /// SOLO5_EXIT_ABORT -> kCrash, its cause the "Solo5: solo5_abort() called"
+  /// line when printed (but 255 with "Solo5: solo5_exit(255) called" is code
+  /// 255); 1 together with the tender's own error line -> kBadImage when the
+  /// line refuses the image (Solo5ImageRefusal), else kHostError ("solo5-hvt:
+  /// Could not open: /dev/kvm: Permission denied"); 1 without one is code 1
+  /// (the MirageOS runtime's "Solo5 error"). Killed by a signal: under spt the
   /// guest runs in the tender's process, so a fault signal (SEGV, BUS, ILL,
   /// FPE, SYS from seccomp, ABRT, TRAP) is the guest's crash; any other signal,
   /// and any signal under hvt, -> kHostError. Spawn failures -> kHostError.
@@ -43,6 +46,14 @@ class Solo5Backend : public BootBackend {
 /// ("solo5-hvt: ..." from warnx/errx, with the tender's file name), or "".
 std::string Solo5TenderErrorLine(std::string_view console, const std::string& tender);
 
+/// True if `tender_line` (from Solo5TenderErrorLine) is the tender refusing
+/// the image itself rather than the host failing: what solo5-spt/solo5-hvt
+/// 0.8 print for a file that is no Solo5 executable ("<image>: Invalid or
+/// unsupported executable"), one built for another target ("Executable is not
+/// for the solo5-spt target"), another ABI version, a missing or invalid
+/// manifest, or a segment both writable and executable.
+bool Solo5ImageRefusal(std::string_view tender_line);
+
 class Solo5VirtioBackend : public BootBackend {
  public:
   explicit Solo5VirtioBackend(TargetSpec target) : target_(std::move(target)) {}
@@ -54,9 +65,11 @@ class Solo5VirtioBackend : public BootBackend {
   /// target's accel resolves to kvm ("auto": /dev/kvm usable), else -cpu
   /// Westmere; the command line as one -append element, commas doubled.
   Result<ProcessSpec> Command(const BootRequest& request) const override;
-  /// DecodeSolo5VirtioExit: 0, 2 and 83 are a clean exit of unknown code.
+  /// DecodeSolo5VirtioExit: 0, 2 and 83 are a clean exit whose code is the
+  /// console's "Solo5: solo5_exit(N) called" (unknown without that line).
   GuestExit DecodeExit(const ProcessExit& exit, std::string_view console) const override;
-  /// "Solo5 virtio reports no guest exit code: the console decides".
+  /// "Solo5 virtio: the guest's exit code is read from its console, not
+  /// QEMU's status".
   std::string Note() const override;
 
  private:
