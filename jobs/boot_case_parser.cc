@@ -6,8 +6,11 @@
 namespace cirun {
 namespace {
 
-constexpr std::string_view kBootKeys[] = {"args", "expect", "fail", "timeout", "exit"};
-constexpr std::string_view kTestKeys[] = {"name", "args", "expect", "fail", "timeout", "exit"};
+constexpr std::string_view kBootKeys[] = {"args", "expect", "fail", "timeout", "exit", "outcome"};
+constexpr std::string_view kTestKeys[] = {"name",    "args", "expect", "fail",
+                                          "timeout", "exit", "outcome"};
+// `outcome:` values: what a boot may be expected to end as (infra never is).
+constexpr std::string_view kOutcomes[] = {"passed", "crashed", "hung", "failed", "rejected"};
 
 std::vector<std::string> Texts(const std::vector<YamlString>& v) {
   std::vector<std::string> out;
@@ -48,11 +51,24 @@ bool ReadExitCodes(ConfigReader& r, const YamlEntry& e, std::vector<int>* out) {
   return ok;
 }
 
+// `outcome`: one of kOutcomes.
+bool ReadOutcome(ConfigReader& r, const YamlEntry& e, std::string* out) {
+  const std::string value = e.value.IsScalar() ? e.value.Scalar() : "";
+  for (std::string_view outcome : kOutcomes) {
+    if (value != outcome) continue;
+    *out = value;
+    return true;
+  }
+  r.Expected(e, "passed, crashed, hung, failed or rejected");
+  return false;
+}
+
 bool ReadCaseField(ConfigReader& r, const YamlEntry& e, const VariableScope& scope, BootCase* c) {
   if (e.name == "args") return ReadStrings(r, e, scope, false, &c->args);
   if (e.name == "expect") return ReadStrings(r, e, scope, true, &c->expect);
   if (e.name == "fail") return ReadStrings(r, e, scope, true, &c->fail);
   if (e.name == "exit") return ReadExitCodes(r, e, &c->exit_codes);
+  if (e.name == "outcome") return ReadOutcome(r, e, &c->outcome);
   if (e.name == "timeout") {
     auto timeout = r.Duration(e, false);
     if (timeout) c->timeout = *timeout;

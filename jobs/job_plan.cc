@@ -139,4 +139,10 @@ Result<std::vector<JobPlan>> PlanJobs(const RepoConfig& config, const PlanOption
   return plans;
 }
 
+std::string MainBootSkipReason(const JobPlan& plan, const std::string& what) {
+  if (plan.boots.empty() || plan.boots[0].outcome == "passed") return "";
+  return "the main boot expects outcome " + plan.boots[0].outcome + ", so its arguments give " +
+         what + " no running unikernel";
+}
+
 }  // namespace cirun

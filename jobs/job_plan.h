@@ -38,6 +38,11 @@ struct JobPlan {
   std::string Name() const { return unikernel + " " + cell.Label(); }
 };
 
+/// Why the main boot's arguments cannot drive `what` ("fuzzing", "benchmarks")
+/// for this plan, or "" when they can: a main boot that expects another
+/// outcome than passed (`outcome: crashed`) does not bring the unikernel up.
+std::string MainBootSkipReason(const JobPlan& plan, const std::string& what);
+
 /// What to select from a configuration.
 struct PlanOptions {
   std::vector<CellFilter> only;         // --only; empty: all cells

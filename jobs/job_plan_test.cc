@@ -146,5 +146,21 @@ TEST_CASE("JobVariables: every cell key plus the built-in unikernel") {
   CHECK(vars == Variables{{"extra", "1"}, {"target", "xen"}, {"unikernel", "hello"}});
 }
 
+TEST_CASE("MainBootSkipReason: only a main boot expecting another outcome skips") {
+  RepoConfig config = Config();
+  config.unikernels[0].tests[0].outcome = "crashed";  // a negative test does not matter
+  auto plans = PlanJobs(config, {});
+  REQUIRE(plans.ok());
+  CHECK(MainBootSkipReason(plans->front(), "fuzzing") == "");
+  config.unikernels[0].boot.outcome = "crashed";
+  plans = PlanJobs(config, {});
+  REQUIRE(plans.ok());
+  CHECK(plans->front().boots[0].outcome == "crashed");
+  CHECK(MainBootSkipReason(plans->front(), "fuzzing") ==
+        "the main boot expects outcome crashed, so its arguments give fuzzing no running "
+        "unikernel");
+  CHECK(MainBootSkipReason(JobPlan{}, "fuzzing") == "");
+}
+
 }  // namespace
 }  // namespace cirun

@@ -54,6 +54,9 @@ struct BootCase {
   std::vector<int> exit_codes{0};             // accepted guest exit codes; empty: pass once
                                               // every `expect` matched, then stop the VM
                                               // (a server; `expect` is then non-empty)
+  std::string outcome = "passed";             // the outcome that passes the case (`outcome:`):
+                                              // passed, or for a negative test crashed, hung,
+                                              // failed or rejected; never inherited by tests
   SourcePos where;                            // where the case was written
   std::optional<std::string> raw_command_line;  // not from .ci-run.yml: set by `ci-run local
                                                 // --cmdline`; the guest gets it verbatim

@@ -199,6 +199,16 @@ TEST_CASE("errors: exit codes must be 0..255") {
         Strings{"ci.yml:8:17: \"exit\": expected an integer from 0 to 255, got \"300\""});
 }
 
+TEST_CASE("errors: outcome must be one a boot can be expected to have") {
+  CHECK(Errors(WithBoot("      outcome: crash\n")) ==
+        Strings{"ci.yml:8:16: \"outcome\": expected passed, crashed, hung, failed or rejected, "
+                "got \"crash\""});
+  CHECK(Errors(WithBoot("      outcome: infra\n")) ==
+        Strings{"ci.yml:8:16: \"outcome\": expected passed, crashed, hung, failed or rejected, "
+                "got \"infra\""});
+  CHECK(Errors(WithBoot("      outcome: [crashed]\n")).size() == 1);
+}
+
 TEST_CASE("errors: exit [] needs a non-empty expect") {
   CHECK(Errors(WithBoot("      exit: []\n")) ==
         Strings{"ci.yml:8:13: \"exit\": [] (stop the VM once every \"expect\" matched) needs a "

@@ -126,6 +126,30 @@ TEST_CASE("parser: a test inherits timeout and fail from boot but not args, expe
   CHECK(slow.exit_codes == std::vector<int>{0});
 }
 
+TEST_CASE("parser: outcome is read per case, defaults to passed and is not inherited") {
+  constexpr char kNegative[] = R"(matrix:
+  target: [spt]
+unikernels:
+  aborts:
+    build: make
+    image: aborts.spt
+    boot: {outcome: crashed}
+    tests:
+      - {name: stuck, args: [--wait], outcome: hung}
+      - {name: bad, args: [--port=x], outcome: rejected}
+      - {name: plain}
+)";
+  Result<RepoConfig> config = ParseRepoConfig(kNegative, "ci.yml");
+  REQUIRE_MESSAGE(config.ok(), config.status().message());
+  const UnikernelSpec& uk = config->unikernels[0];
+  CHECK(uk.boot.outcome == "crashed");
+  REQUIRE(uk.tests.size() == 3);
+  CHECK(uk.tests[0].outcome == "hung");
+  CHECK(uk.tests[1].outcome == "rejected");
+  CHECK(uk.tests[2].outcome == "passed");
+  CHECK(Full().unikernels[0].boot.outcome == "passed");
+}
+
 TEST_CASE("parser: a unikernel's own matrix replaces the top-level one, exit [] is kept") {
   const UnikernelSpec server = Full().unikernels[1];
   REQUIRE(server.matrix.has_value());

@@ -94,6 +94,14 @@ bool BenchStep::Wanted(const JobPlan& plan, const PipelineRecord& pipeline) cons
 JobStepResult BenchStep::Run(JobStepContext& ctx) const {
   const auto started = std::chrono::steady_clock::now();
   ctx.started("bench");
+  if (std::string skip = MainBootSkipReason(ctx.plan, "benchmarks"); !skip.empty()) {
+    StepRecord step;
+    step.name = "bench";
+    step.outcome = "skipped";
+    step.cause = skip;
+    ctx.record(step);
+    return {JobState::kPassed, ""};
+  }
   const PipelineRecord& p = ctx.claimed.pipeline;
   const BenchPipelineOptions options = ReadBenchOptions(p.options_json);
   const std::string host = SampleHost(PerfHostName(), ctx.plan, ctx.backend);

@@ -5,6 +5,7 @@
 #include "harness/process_backend.h"
 #include "harness/qemu_backend.h"
 #include "runner/bench_runner.h"
+#include "runner/job_executor.h"
 
 namespace cirun {
 
@@ -31,6 +32,34 @@ TEST_CASE("BenchStep is wanted for plans with bench: unless the pipeline disable
   pipeline.options_json = WithBenchOptions("{}", BenchPipelineOptions{false, ""});
   CHECK_FALSE(step.Wanted(plan, pipeline));
   CHECK(step.Name() == "bench");
+}
+
+TEST_CASE("BenchStep: a main boot expecting another outcome skips benchmarks, saying why") {
+  BenchStep step;
+  JobPlan plan;
+  plan.boots = {BootCase{}};
+  plan.boots[0].outcome = "hung";
+  plan.bench = BenchSpec{};
+  JobEnvironment env;
+  ClaimedJob claimed;
+  ProcessBackend backend{TargetSpec{}};
+  const std::string image = "/nonexistent/u", workspace = "/nonexistent";
+  std::vector<StepRecord> recorded;
+  JobStepContext ctx{env,
+                     claimed,
+                     plan,
+                     image,
+                     workspace,
+                     backend,
+                     nullptr,
+                     [&](StepRecord r) { recorded.push_back(std::move(r)); },
+                     [](const std::string&) {}};
+  CHECK(step.Run(ctx).state == JobState::kPassed);
+  REQUIRE(recorded.size() == 1);
+  CHECK(recorded[0].outcome == "skipped");
+  CHECK(recorded[0].cause ==
+        "the main boot expects outcome hung, so its arguments give benchmarks no running "
+        "unikernel");
 }
 
 TEST_CASE("clock: instructions counts on QEMU only, and files its samples apart") {

@@ -5,6 +5,7 @@
 
 #include "harness/boot.h"
 #include "jobs/repo_config_parser.h"
+#include "runner/exit_code.h"
 #include "runner/host_config.h"
 #include "runner/interrupt.h"
 #include "runner/paths.h"
@@ -41,6 +42,10 @@ int RunBootCommand(const BootCommandOptions& o) {
   request.fail = o.fail;
   request.timeout = *timeout;
   request.instance_name = "ci-run-boot-" + std::to_string(getpid());
+  std::optional<BootOutcome> expected = ParseBootOutcome(o.outcome);
+  if (!expected || *expected == BootOutcome::kInfra)
+    return fail("--outcome " + o.outcome + ": expected passed, crashed, hung, failed or rejected");
+  request.expected_outcome = *expected;
   if (!o.exit_codes.empty()) {
     request.exit_codes.clear();
     for (const std::string& code : o.exit_codes) {
@@ -78,8 +83,8 @@ int RunBootCommand(const BootCommandOptions& o) {
   if (r.success) timing += ", success " + std::to_string(r.success->count()) + "ms";
   if (r.guest_exit) timing += ", guest exit " + std::to_string(*r.guest_exit);
   printf("ci-run boot: %s%s\n", timing.c_str(), r.note.empty() ? "" : ("; " + r.note).c_str());
-  if (cancel.cancelled()) return 130;
-  return r.outcome == BootOutcome::kPassed ? 0 : 1;
+  if (cancel.cancelled()) return kExitInterrupted;
+  return ExitCodeForStates({JobStateForBoot(r.outcome)});
 }
 
 void SetupBootCommand(CLI::App* sub, int* exit_code) {
@@ -96,6 +101,9 @@ void SetupBootCommand(CLI::App* sub, int* exit_code) {
                   "accepted guest exit code (repeatable; \"none\": pass once all --expect matched)")
       ->allow_extra_args(false);
   sub->add_option("--timeout", o->timeout, "whole boot deadline, e.g. 10s or 500ms (default 20s)");
+  sub->add_option("--outcome", o->outcome,
+                  "the outcome that passes the boot: passed (default), crashed, hung, failed or "
+                  "rejected");
   sub->add_option("--host-config", o->host_config,
                   "YAML file of toolchains and targets for this host");
   sub->add_option("--cache-dir", o->cache_dir, "cache directory (for registered toolchains)");

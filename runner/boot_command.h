@@ -16,6 +16,7 @@ struct BootCommandOptions {
   std::vector<std::string> fail;
   std::vector<std::string> exit_codes;  // integers, or "none": pass once every expect matched
   std::string timeout = "20s";
+  std::string outcome = "passed";  // the outcome that passes the boot (a negative test: crashed...)
   std::string host_config;
   std::string cache_dir;
   std::vector<std::string> args;       // runtime arguments (after --)
@@ -24,7 +25,8 @@ struct BootCommandOptions {
 };
 
 /// Boots and judges; prints the console as it streams and a verdict line.
-/// Returns 0 if the boot passed, 1 if not, 2 for a usage error.
+/// Returns 0 if the boot passed, 1 if not, 3 if it was infra, 2 for a usage
+/// error, 130 when interrupted.
 int RunBootCommand(const BootCommandOptions& options);
 
 void SetupBootCommand(CLI::App* sub, int* exit_code);

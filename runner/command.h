@@ -6,8 +6,9 @@
 namespace cirun {
 
 /// Adds a subcommand's options to `sub` and arranges for its callback to store
-/// the process exit code in `*exit_code` (0 ok, 1 something failed, 2 usage or
-/// configuration error, 130 interrupted).
+/// the process exit code in `*exit_code` (ExitCode, exit_code.h: 0 ok, 1
+/// something failed, 2 usage or configuration error, 3 nothing failed but some
+/// jobs were infra, 130 interrupted).
 using CommandSetup = void (*)(CLI::App* sub, int* exit_code);
 
 struct CommandEntry {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "runner/exit_code.h"
 #include "runner/fuzz_step.h"
 #include "runner/host_jobs.h"
 #include "runner/local_command.h"
@@ -166,9 +167,11 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   }
   if (interrupted) {
     fprintf(stderr, "ci-run fuzz: interrupted; every VM was stopped\n");
-    return 130;
+    return kExitInterrupted;
   }
-  return result.job.state == JobState::kPassed ? 0 : 1;
+  // A cell skipped on this host fuzzed nothing: that is not a pass here.
+  if (result.job.state == JobState::kSkipped) return kExitFailed;
+  return ExitCodeForStates({result.job.state});
 }
 
 void SetupFuzzCommand(CLI::App* sub, int* exit_code) {

@@ -121,6 +121,12 @@ JobStepResult FuzzStep::Run(JobStepContext& ctx) const {
 
   StepRecord step;
   step.name = "fuzz";
+  if (std::string skip = MainBootSkipReason(ctx.plan, "fuzzing"); !skip.empty()) {
+    step.outcome = "skipped";
+    step.cause = skip;
+    ctx.record(step);
+    return {JobState::kPassed, ""};
+  }
   FuzzCampaignConfig config;
   config.image = ctx.image;
   config.work_dir = ctx.workspace;

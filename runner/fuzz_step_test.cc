@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/process_backend.h"
+#include "runner/job_executor.h"
+
 namespace cirun {
 namespace {
 
@@ -55,6 +58,36 @@ TEST_CASE("FuzzStep is wanted with a fuzz section, fuzzing enabled and no --cmdl
   CHECK_FALSE(step.Wanted(plan, pipeline));
   CHECK(step.RunsAfterFailedTests());
   CHECK(step.Name() == "fuzz");
+}
+
+TEST_CASE("FuzzStep: a main boot expecting a crash skips fuzzing, saying why") {
+  FuzzStep step(2);
+  JobPlan plan;
+  plan.boots = {BootCase{}};
+  plan.boots[0].outcome = "crashed";
+  plan.fuzz = FuzzSpec{};
+  JobEnvironment env;
+  ClaimedJob claimed;
+  ProcessBackend backend{TargetSpec{}};
+  const std::string image = "/nonexistent/u", workspace = "/nonexistent";
+  std::vector<StepRecord> recorded;
+  JobStepContext ctx{env,
+                     claimed,
+                     plan,
+                     image,
+                     workspace,
+                     backend,
+                     nullptr,
+                     [&](StepRecord r) { recorded.push_back(std::move(r)); },
+                     [](const std::string&) {}};
+  JobStepResult r = step.Run(ctx);
+  CHECK(r.state == JobState::kPassed);
+  REQUIRE(recorded.size() == 1);
+  CHECK(recorded[0].name == "fuzz");
+  CHECK(recorded[0].outcome == "skipped");
+  CHECK(recorded[0].cause ==
+        "the main boot expects outcome crashed, so its arguments give fuzzing no running "
+        "unikernel");
 }
 
 }  // namespace

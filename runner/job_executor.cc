@@ -88,6 +88,8 @@ BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
   request.fail = boot.fail;
   request.timeout = boot.timeout;
   request.exit_codes = boot.exit_codes;
+  // Validated by the parser; an unknown name (a newer spec) expects a plain pass.
+  request.expected_outcome = ParseBootOutcome(boot.outcome).value_or(BootOutcome::kPassed);
   request.work_dir = run.workspace;
   request.instance_name = "ci-run-" + std::to_string(run.claimed.job.id) + "-" +
                           std::to_string(run.claimed.job.attempt) + "-" + std::to_string(index);

@@ -17,6 +17,7 @@ json BootCaseToJson(const BootCase& c) {
               {"fail", c.fail},
               {"timeout_ms", c.timeout.count()},
               {"exit", c.exit_codes}};
+  if (c.outcome != "passed") out["outcome"] = c.outcome;
   if (c.raw_command_line) out["raw_command_line"] = EscapeBytes(*c.raw_command_line);
   return out;
 }
@@ -29,6 +30,7 @@ BootCase BootCaseFromJson(const json& j) {
   c.fail = j.at("fail").get<std::vector<std::string>>();
   c.timeout = milliseconds(j.at("timeout_ms").get<int64_t>());
   c.exit_codes = j.at("exit").get<std::vector<int>>();
+  c.outcome = j.value("outcome", std::string("passed"));
   if (j.contains("raw_command_line")) {
     c.raw_command_line = UnescapeBytes(j["raw_command_line"].get<std::string>());
     if (!c.raw_command_line) throw std::invalid_argument("malformed raw_command_line");

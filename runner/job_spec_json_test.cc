@@ -20,7 +20,10 @@ TEST_CASE("JobPlan survives a round trip through its JSON spec") {
   boot.fail = {"PANIC"};
   boot.timeout = std::chrono::milliseconds(1500);
   boot.exit_codes = {};
-  plan.boots = {boot};
+  BootCase negative;
+  negative.name = "bad-config";
+  negative.outcome = "crashed";
+  plan.boots = {boot, negative};
   plan.fuzz = FuzzSpec{{{"port", "int[1,65535]"}}, 50, std::chrono::seconds(3), {}};
   plan.bench = BenchSpec{5, {"--size=9"}, {{"boot_ms", true}, {"ops", false}}, 0.1, {}};
   plan.bench->clock = BenchClock::kInstructions;
@@ -31,6 +34,8 @@ TEST_CASE("JobPlan survives a round trip through its JSON spec") {
   CHECK(back->boots[0].args == boot.args);
   CHECK(back->boots[0].exit_codes.empty());
   CHECK(back->boots[0].timeout == boot.timeout);
+  CHECK(back->boots[0].outcome == "passed");
+  CHECK(back->boots[1].outcome == "crashed");
   CHECK(back->fuzz->keys[0].type == "int[1,65535]");
   CHECK(back->bench->metrics[1].lower_is_better == false);
   CHECK(*back->bench->fail_on_regression == doctest::Approx(0.1));

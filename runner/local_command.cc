@@ -11,6 +11,7 @@
 #include "jobs/repo_config_parser.h"
 #include "runner/bench_step.h"
 #include "runner/build_cache.h"
+#include "runner/exit_code.h"
 #include "runner/fuzz_step.h"
 #include "runner/history_step.h"
 #include "runner/host_config.h"
@@ -282,7 +283,7 @@ int RunLocal(const LocalOptions& o) {
   }
   if (interrupted) {
     fprintf(stderr, "ci-run: interrupted; every VM and build was stopped\n");
-    return 130;
+    return kExitInterrupted;
   }
   return PipelineExitCode(*report);
 }

@@ -242,8 +242,11 @@ Result<BenchPlanSet> PerfSession::BenchPlans(const std::string& commit) {
   std::vector<JobInfo> jobs = JobsForHost(*plans, host_, *probe_, runner(), /*check_host=*/true);
   BenchPlanSet out;
   for (size_t i = 0; i < plans->size(); ++i) {
+    const std::string expects = MainBootSkipReason((*plans)[i], "benchmarks");
     if (jobs[i].state == JobState::kSkipped)
       out.skipped.emplace_back(jobs[i].name, jobs[i].cause);
+    else if (!expects.empty())
+      out.skipped.emplace_back(jobs[i].name, expects);
     else
       out.plans.push_back((*plans)[i]);
   }

@@ -87,7 +87,9 @@ class PerfSession {
   /// The selected unikernels that have a `bench:` section at `commit` ("" :
   /// the dirty work tree), planned for their selected cells. NotFound if
   /// none of them exists there (or a named one is absent); InvalidArgument
-  /// for a bad configuration or a named unikernel without `bench:`.
+  /// for a bad configuration or a named unikernel without `bench:`. Cells
+  /// this host cannot run, and plans whose main boot expects another outcome
+  /// than passed (MainBootSkipReason), are in `skipped` with the reason.
   Result<BenchPlanSet> BenchPlans(const std::string& commit);
 
   /// Checks out `commit` ("" : the dirty work tree) and builds `plan` (via

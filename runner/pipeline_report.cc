@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "runner/exit_code.h"
 #include "runner/fuzz_report.h"
 #include "runner/job_spec_json.h"
 #include "runner/metric_summary.h"
@@ -331,10 +332,9 @@ std::string PipelineJson(const PipelineReport& r) {
 }
 
 int PipelineExitCode(const PipelineReport& r) {
-  for (const auto& j : r.jobs) {
-    if (j.job.state != JobState::kPassed && j.job.state != JobState::kSkipped) return 1;
-  }
-  return 0;
+  std::vector<JobState> states;
+  for (const auto& j : r.jobs) states.push_back(j.job.state);
+  return ExitCodeForStates(states);
 }
 
 }  // namespace cirun

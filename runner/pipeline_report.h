@@ -44,7 +44,8 @@ std::string JUnitXml(const PipelineReport& report);
 /// The whole report as a JSON document (pipeline, jobs, steps, counts).
 std::string PipelineJson(const PipelineReport& report);
 
-/// 0 if every job passed or was skipped, 1 otherwise.
+/// ExitCodeForStates of the jobs: 0 if every job passed or was skipped, 1 if
+/// any failed (or was cancelled), else 3 if some were infra.
 int PipelineExitCode(const PipelineReport& report);
 
 }  // namespace cirun

@@ -71,6 +71,7 @@ std::string BootReproducer(const std::string& self, const std::string& image,
   const auto ms = boot.timeout.count();
   words.insert(words.end(), {"--timeout", ms % 1000 == 0 ? std::to_string(ms / 1000) + "s"
                                                          : std::to_string(ms) + "ms"});
+  if (boot.outcome != "passed") words.insert(words.end(), {"--outcome", boot.outcome});
   if (boot.raw_command_line) {
     return ShellJoin(words) + " " + ShellQuoteBytes("--cmdline=" + *boot.raw_command_line);
   }

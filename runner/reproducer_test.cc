@@ -75,5 +75,14 @@ TEST_CASE("BootReproducer: --cmdline instead of -- ARGS for a raw command line")
         "'--cmdline=--port=0 \"a b\"'");
 }
 
+TEST_CASE("BootReproducer: a negative test's expected outcome goes along") {
+  BootCase boot;
+  boot.name = "bad-config";
+  boot.args = {"--port=x"};
+  boot.outcome = "crashed";
+  CHECK(BootReproducer("ci-run", "/w/b.spt", "spt", boot) ==
+        "ci-run boot /w/b.spt --target spt --exit 0 --timeout 20s --outcome crashed -- --port=x");
+}
+
 }  // namespace
 }  // namespace cirun
