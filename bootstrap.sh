@@ -2,7 +2,8 @@
 # The README's two commands, on a fresh Debian 12 machine:
 #   ./bootstrap.sh demo   install packages, build, run `ci-run local` on the example repository
 #   ./bootstrap.sh test   install packages, build, run the whole test suite (ctest)
-# Other modes: `./bootstrap.sh build` (packages + build only), `./bootstrap.sh bench`.
+# Other modes: `./bootstrap.sh build` (packages + build only), `./bootstrap.sh bench`,
+# `./bootstrap.sh mirage` (the real mirage-skeleton pipeline, see the README).
 set -euo pipefail
 cd "$(dirname "$0")"
 mode=${1:-demo}
@@ -19,6 +20,20 @@ packages=(
   ocaml-nox ocaml-findlib
   postgresql sqlite3 procps python3
 )
+# The MirageOS toolchain (`ci-run toolchain add --mirage-sources`, for `test`
+# and `mirage`): Debian's OCaml 4.13 and dune 2.9, the libraries the mirage
+# tool and the unix target link, the compiler's sources for the Solo5 cross
+# compiler, and libseccomp for solo5-spt.
+mirage_packages=(
+  ocaml-dune libdune-ocaml-dev ocaml-source make libseccomp-dev
+  libcmdliner-ocaml-dev liblwt-ocaml-dev libfmt-ocaml-dev liblogs-ocaml-dev
+  libbos-ocaml-dev libfpath-ocaml-dev libastring-ocaml-dev librresult-ocaml-dev
+  libresult-ocaml-dev libipaddr-ocaml-dev libcstruct-ocaml-dev libduration-ocaml-dev
+  libmtime-ocaml-dev libptime-ocaml-dev liburi-ocaml-dev libangstrom-ocaml-dev
+  libbase64-ocaml-dev libbigstringaf-ocaml-dev libuutf-ocaml-dev
+  libdomain-name-ocaml-dev libstdlib-shims-ocaml-dev
+)
+case "$mode" in test|mirage) packages+=("${mirage_packages[@]}") ;; esac
 # npm fetches the OCaml compiler sources for the test suite (npm pack ocaml@...):
 # Debian's npm, unless this machine already has one (e.g. with Node.js).
 command -v npm >/dev/null 2>&1 || packages+=(npm)
@@ -52,6 +67,27 @@ demo() {
   exec build/ci-run local "$repo" --rev good --cache-dir build/cache "$@"
 }
 
+# The MirageOS sources: shared/third_party/mirageos beside this checkout, or
+# $CI_RUN_MIRAGE_SOURCES.
+mirage_sources() {
+  local dir=${CI_RUN_MIRAGE_SOURCES:-../shared/third_party/mirageos}
+  [ -d "$dir" ] || { echo "no MirageOS sources in $dir: set CI_RUN_MIRAGE_SOURCES to the folder of tarballs (shared/third_party/mirageos)" >&2; exit 2; }
+  (cd "$dir" && pwd)
+}
+
+mirage() {
+  local sources repo=build/mirage-skeleton
+  sources=$(mirage_sources)
+  local cache=${CI_RUN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ci-run}
+  echo "==> ci-run toolchain add mirage (first time about 15 minutes; kept in $cache/toolchains/mirage)"
+  build/ci-run toolchain add mirage --mirage-sources "$sources" --cache-dir "$cache"
+  rm -rf "$repo"
+  echo "==> creating a mirage-skeleton checkout ($repo)"
+  fixtures/repos/make-mirage-skeleton-repo.sh "$sources" "$repo" >/dev/null
+  echo "==> ci-run local $repo --config mirage-skeleton"
+  exec build/ci-run local "$repo" --config mirage-skeleton --cache-dir "$cache" "$@"
+}
+
 run_benchmarks() {
   echo "==> running the benchmarks (tests/bench/*.sh)"
   for b in tests/bench/*.sh; do
@@ -72,5 +108,6 @@ case "$mode" in
   test) build && run_tests "$@" ;;
   build) build ;;
   bench) build ci-run && run_benchmarks "$@" ;;
-  *) echo "usage: $0 demo|test|build|bench" >&2; exit 2 ;;
+  mirage) build ci-run && mirage "$@" ;;
+  *) echo "usage: $0 demo|test|build|bench|mirage" >&2; exit 2 ;;
 esac

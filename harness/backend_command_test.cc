@@ -78,6 +78,21 @@ TEST_CASE("process backend: argv is the image and one element per argument") {
   CHECK(ArgvOf(backend, raw) == Argv{"/img/hello.virtio", "a", "b c"});
 }
 
+TEST_CASE("process backend, argv: mirage: the joined command line as one element") {
+  // mirage-bootvar-unix joins argv with spaces and splits it again with
+  // parse-argv, so each argument must arrive quoted as in QEMU's -append.
+  TargetSpec target = Target("unix");
+  target.process_argv = ProcessArgv::kMirage;
+  ProcessBackend backend(target);
+  CHECK(ArgvOf(backend, Request()) == Argv{"/img/hello.virtio", "\"--greeting=hi there\" -v"});
+  BootRequest raw = Request();
+  raw.raw_command_line = "a \"b c\"";
+  CHECK(ArgvOf(backend, raw) == Argv{"/img/hello.virtio", "a \"b c\""});
+  BootRequest none = Request();
+  none.args = {};
+  CHECK(ArgvOf(backend, none) == Argv{"/img/hello.virtio"});
+}
+
 // clang-format off
 TEST_CASE("virtio: qemu-system-x86_64 microvm with isa-debug-exit, pinned") {
   QemuBackend backend(Target("virtio"));

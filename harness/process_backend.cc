@@ -25,12 +25,18 @@ bool IsFaultSignal(int signal) {
 }  // namespace
 
 Result<ProcessSpec> ProcessBackend::Command(const BootRequest& request) const {
-  Result<std::vector<std::string>> args = GuestArgs(request);
-  if (!args.ok()) return args.status();
   ProcessSpec spec;
   const bool has_slash = request.image.find('/') != std::string::npos;
   spec.argv.push_back(has_slash ? request.image : "./" + request.image);
-  spec.argv.insert(spec.argv.end(), args->begin(), args->end());
+  if (target_.process_argv == ProcessArgv::kMirage) {
+    Result<std::string> line = GuestCommandLine(request);
+    if (!line.ok()) return line.status();
+    if (!line->empty()) spec.argv.push_back(*line);
+  } else {
+    Result<std::vector<std::string>> args = GuestArgs(request);
+    if (!args.ok()) return args.status();
+    spec.argv.insert(spec.argv.end(), args->begin(), args->end());
+  }
   spec.cwd = request.work_dir;
   spec.timeout = request.timeout;
   return spec;

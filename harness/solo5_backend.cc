@@ -1,6 +1,11 @@
 #include "harness/solo5_backend.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 #include "harness/boot_command_line.h"
 #include "harness/executable_search.h"
@@ -64,7 +69,16 @@ std::string Solo5Backend::Tender() const {
 }
 
 Status Solo5Backend::CheckAvailable() const {
-  return FindExecutable(Tender()).status();
+  CIRUN_RETURN_IF_ERROR(FindExecutable(Tender()).status());
+  if (target_.backend != BackendKind::kSolo5Hvt) return Status::Ok();
+  // hvt runs the guest under KVM: without a usable /dev/kvm the tender cannot start.
+  const int fd = open(kvm_device_.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::Unavailable("solo5-hvt needs KVM, and " + kvm_device_ +
+                               " cannot be opened: " + std::strerror(errno));
+  }
+  close(fd);
+  return Status::Ok();
 }
 
 Result<ProcessSpec> Solo5Backend::Command(const BootRequest& request) const {

@@ -12,10 +12,16 @@ namespace cirun {
 
 class Solo5Backend : public BootBackend {
  public:
-  explicit Solo5Backend(TargetSpec target) : target_(std::move(target)) {}
+  /// `kvm_device` is what hvt needs to open (a test gives another path).
+  explicit Solo5Backend(TargetSpec target, std::string kvm_device = "/dev/kvm")
+      : target_(std::move(target)), kvm_device_(std::move(kvm_device)) {}
 
   const TargetSpec& target() const override { return target_; }
-  /// Unavailable "<tender> not found in PATH" unless the tender is found.
+  /// Unavailable "<tender> not found in PATH" unless the tender is found;
+  /// for hvt also Unavailable "solo5-hvt needs KVM, and /dev/kvm cannot be
+  /// opened: <reason>" unless the KVM device opens read-write. (A KVM that
+  /// opens but cannot run a guest, as under some nested hypervisors, shows
+  /// at boot: the tender's "KVM: internal error" line makes the boot infra.)
   Status CheckAvailable() const override;
   /// argv = [tender, --mem=MB, --block:NAME=PATH..., --net:NAME=IFACE...,
   /// extra_args..., --, image, CMDLINE]. The tenders join everything after the
@@ -40,6 +46,7 @@ class Solo5Backend : public BootBackend {
 
  private:
   TargetSpec target_;
+  std::string kvm_device_;
 };
 
 /// The first console line the tender printed about an error of its own

@@ -77,3 +77,22 @@ TEST_CASE("solo5 tenders: a host that cannot run them stays infra") {
 }
 
 }  // namespace cirun
+
+namespace cirun {
+
+TEST_CASE("solo5 hvt: unavailable, saying why, when the KVM device cannot be opened") {
+  TargetSpec hvt = Target("hvt");
+  hvt.solo5.tender = "/bin/true";  // a tender that exists
+  Solo5Backend missing(hvt, "/nonexistent/kvm");
+  Status s = missing.CheckAvailable();
+  CHECK(s.code() == Status::Code::kUnavailable);
+  CHECK(s.message() ==
+        "solo5-hvt needs KVM, and /nonexistent/kvm cannot be opened: No such file or directory");
+  CHECK(Solo5Backend(hvt, "/dev/null").CheckAvailable().ok());  // opens read-write
+  // spt needs no KVM.
+  TargetSpec spt = Target("spt");
+  spt.solo5.tender = "/bin/true";
+  CHECK(Solo5Backend(spt, "/nonexistent/kvm").CheckAvailable().ok());
+}
+
+}  // namespace cirun

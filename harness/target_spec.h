@@ -60,8 +60,17 @@ struct Solo5Options {
                                         // solo5-virtio-run does (QEMU 7.2 keeps them doubled)
 };
 
+/// How a process backend hands the runtime arguments to the executable.
+enum class ProcessArgv {
+  kVerbatim,  // one argv element per argument
+  kMirage,    // MirageOS' unix runtime (mirage-bootvar-unix) joins argv with spaces and
+              // splits the result again with its own rules (parse-argv): the whole
+              // command line, joined and quoted as for QEMU's -append, is one element
+};
+
 struct TargetSpec {
-  std::string name;  // e.g. "virtio"
+  std::string name;                                   // e.g. "virtio"
+  ProcessArgv process_argv = ProcessArgv::kVerbatim;  // for kProcess
   BackendKind backend = BackendKind::kProcess;
   std::string arch = "x86_64";  // "x86_64" or "aarch64"
   QemuOptions qemu;             // for kQemu, and for kXen's fallback

@@ -161,6 +161,8 @@ void ReadToolchain(const std::string& name, const YAML::Node& node, const std::s
       ReadStringList(v, key, d, &t.version_command);
     } else if (key == "prefix") {
       ReadString(v, key, d, &t.prefix);
+    } else if (key == "targets") {
+      ReadStringList(v, key, d, &t.targets);
     } else if (key == "switch") {
       ReadString(v, key, d, &t.opam_switch);
     } else if (key == "env") {
@@ -169,8 +171,9 @@ void ReadToolchain(const std::string& name, const YAML::Node& node, const std::s
       else
         for (const auto& e : v) t.env[e.first.as<std::string>()] = e.second.as<std::string>();
     } else if (key != "kind" && key != "language") {
-      d.Add(kv.first.Mark(), "unknown key \"" + key + "\" in toolchain \"" + name +
-                                 "\" (expected kind, language, version, env, prefix, switch)");
+      d.Add(kv.first.Mark(),
+            "unknown key \"" + key + "\" in toolchain \"" + name +
+                "\" (expected kind, language, version, env, prefix, switch, targets)");
     }
   }
   if (t.kind == ToolchainSpec::Kind::kPrefix && t.prefix.empty()) {
@@ -353,11 +356,20 @@ void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node
     ReadSolo5Devices(v, key, d, &t->solo5.net);
   } else if (key == "double-commas") {
     ReadBool(v, key, d, &t->solo5.double_commas);
+  } else if (key == "argv") {
+    if (ReadString(v, key, d, &s)) {
+      if (s == "verbatim")
+        t->process_argv = ProcessArgv::kVerbatim;
+      else if (s == "mirage")
+        t->process_argv = ProcessArgv::kMirage;
+      else
+        d.Add(v.Mark(), "\"argv\": expected verbatim or mirage, got \"" + s + "\"");
+    }
   } else {
     d.Add(k.Mark(), "unknown key \"" + key + "\" in target \"" + t->name +
                         "\" (expected backend, arch, binary, machine, cpu, memory, accel, exit, "
                         "extra-args, xl, qemu-fallback, force-xl, on-crash, disks, bridges, "
-                        "tender, block, net, double-commas)");
+                        "tender, block, net, double-commas, argv)");
   }
 }
 

@@ -25,6 +25,9 @@ std::string SkipReason(const JobPlan& plan, const HostConfig& host, ToolchainPro
       }
     }
     if (!seen[key].empty()) return seen[key];
+    if (std::string why = ToolchainTargetProblem(*host.FindToolchain(plan.compiler), plan.target);
+        !why.empty())
+      return why;
   }
   const std::string key = "target:" + plan.target;
   if (!seen.count(key)) {

@@ -50,14 +50,18 @@ TEST_CASE("every preset in matrices/ loads, validates and plans") {
   CHECK(presets >= 2);
 }
 
-TEST_CASE("mirage-skeleton: 3 unikernels x OCaml 4.14, 5.3 x unix, hvt, spt, virtio, xen") {
+TEST_CASE("mirage-skeleton: 3 unikernels x mirage, OCaml 4.14, 5.3 x unix, hvt, spt, virtio, xen") {
   std::vector<JobPlan> plans = Plan(LoadPreset("mirage-skeleton"));
-  CHECK(plans.size() == 3 * 2 * 5);
+  CHECK(plans.size() == 3 * 3 * 5);
   const JobPlan& hvt = Find(plans, "hello ocaml-4.14/hvt");
   CHECK(hvt.path == "tutorial/hello");
   CHECK(hvt.build_command ==
-        "mirage configure -t hvt && make depends && dune build && { test hvt != unix || cp -L "
-        "dist/hello dist/hello.unix; }");
+        "mirage configure -t hvt && { if command -v ci-run-duniverse >/dev/null; then "
+        "ci-run-duniverse hvt; else make depends; fi; } && dune build && { test hvt != unix || "
+        "cp -L dist/hello dist/hello.unix; }");
+  // One build line for the three (a YAML alias), with each one's name.
+  CHECK(Find(plans, "noop mirage/unix").build_command.find("cp -L dist/noop dist/noop.unix") !=
+        std::string::npos);
   CHECK(hvt.image == "dist/hello.hvt");
   CHECK(hvt.build_timeout == std::chrono::minutes(30));
   CHECK(Find(plans, "noop ocaml-5.3/unix").image == "dist/noop.unix");
@@ -70,15 +74,20 @@ TEST_CASE("mirage-skeleton: 3 unikernels x OCaml 4.14, 5.3 x unix, hvt, spt, vir
   CHECK(key.boots[2].exit_codes == std::vector<int>{64});
   CHECK(key.boots[4].name == "help");
   CHECK(key.boots[4].exit_codes == std::vector<int>{63});
+  REQUIRE(key.fuzz.has_value());
+  CHECK(key.fuzz->keys.size() == 1);
+  CHECK(key.fuzz->keys[0].name == "hello");
 }
 
 TEST_CASE("mirage4: one unikernel at the top, its image copied from dist/") {
   std::vector<JobPlan> plans = Plan(LoadPreset("mirage4"));
-  CHECK(plans.size() == 2 * 5);
+  CHECK(plans.size() == 3 * 5);
   const JobPlan& spt = Find(plans, "unikernel ocaml-4.14/spt");
   CHECK(spt.path == ".");
-  CHECK(spt.build_command.rfind("mirage configure -t spt && make depends && dune build && ", 0) ==
-        0);
+  CHECK(spt.build_command.rfind(
+            "mirage configure -t spt && { if command -v ci-run-duniverse >/dev/null; then "
+            "ci-run-duniverse spt; else make depends; fi; } && dune build && ",
+            0) == 0);
   CHECK(spt.build_command.find("cp -L \"$image\" dist/ci-run.spt") != std::string::npos);
   CHECK(spt.image == "dist/ci-run.spt");
   CHECK(spt.boots.size() == 3);

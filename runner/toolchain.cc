@@ -1,5 +1,7 @@
 #include "runner/toolchain.h"
 
+#include <algorithm>
+
 #include <cstdlib>
 
 namespace cirun {
@@ -47,6 +49,15 @@ ProcessSpec ToolchainProcess(const ToolchainSpec& toolchain, const std::string& 
   ProcessSpec spec = WrapForToolchain(toolchain, {"sh", "-c", command});
   spec.cwd = cwd;
   return spec;
+}
+
+std::string ToolchainTargetProblem(const ToolchainSpec& toolchain, const std::string& target) {
+  if (toolchain.targets.empty() || std::find(toolchain.targets.begin(), toolchain.targets.end(),
+                                             target) != toolchain.targets.end())
+    return "";
+  std::string list;
+  for (const std::string& t : toolchain.targets) list += (list.empty() ? "" : ", ") + t;
+  return "toolchain " + toolchain.name + " builds for " + list + " only, not " + target;
 }
 
 ProcessSpec ToolchainVersionProcess(const ToolchainSpec& toolchain) {

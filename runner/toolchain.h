@@ -26,6 +26,7 @@ struct ToolchainSpec {
   std::string prefix;                        // kPrefix
   std::string opam_switch;                   // kOpam
   std::string origin = "built-in";           // where it was defined: "built-in" or a file
+  std::vector<std::string> targets;          // the targets it builds for; empty: any
 };
 
 /// "system", "prefix", "opam".
@@ -35,6 +36,11 @@ const char* ToolchainKindName(ToolchainSpec::Kind kind);
 /// the toolchain's env, PATH for a prefix, `opam exec` for a switch.
 ProcessSpec ToolchainProcess(const ToolchainSpec& toolchain, const std::string& command,
                              const std::string& cwd);
+
+/// Why `toolchain` cannot build for `target` ("toolchain mirage builds for
+/// unix, spt only, not xen"), or "" if it can (its `targets` list is empty
+/// or names `target`).
+std::string ToolchainTargetProblem(const ToolchainSpec& toolchain, const std::string& target);
 
 /// The process that prints the toolchain's identity (its version_command).
 ProcessSpec ToolchainVersionProcess(const ToolchainSpec& toolchain);

@@ -7,6 +7,7 @@
 
 #include "runner/host_config.h"
 #include "runner/interrupt.h"
+#include "runner/mirage_toolchain_install.h"
 #include "runner/paths.h"
 #include "runner/terminal_progress.h"
 #include "runner/toolchain.h"
@@ -21,6 +22,7 @@ struct ToolchainOptions {
   bool json = false;
   std::string name;
   std::string ocaml_source;
+  std::string mirage_sources;
   int jobs = 0;
   bool keep_build = false;
 };
@@ -85,22 +87,27 @@ int RunList(const ToolchainOptions& o) {
   return 0;
 }
 
+int Jobs(const ToolchainOptions& o) {
+  return o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 int RunAdd(const ToolchainOptions& o) {
-  if (o.ocaml_source.empty()) {
+  if (o.ocaml_source.empty() == o.mirage_sources.empty()) {
     return UsageError("add " + o.name +
-                      ": --ocaml-source TARBALL is required (the only source kind so far)");
+                      ": give one of --ocaml-source TARBALL (an OCaml compiler) or "
+                      "--mirage-sources DIR (the MirageOS toolchain)");
   }
-  ToolchainInstallOptions install;
-  install.name = o.name;
-  install.source_tarball = o.ocaml_source;
-  install.cache_dir = CacheDir(o);
-  install.jobs =
-      o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  install.keep_build = o.keep_build;
   CancelToken cancel;
   CancelOnInterrupt(&cancel);
-  Status s = InstallOcamlToolchain(install, RealProcessRunner(), &cancel, stdout,
-                                   TerminalProgress::IsInteractive(stdout));
+  const bool live = TerminalProgress::IsInteractive(stdout);
+  Status s;
+  if (!o.mirage_sources.empty()) {
+    MirageToolchainOptions install{o.name, o.mirage_sources, CacheDir(o), Jobs(o), o.keep_build};
+    s = InstallMirageToolchain(install, RealProcessRunner(), &cancel, stdout, live);
+  } else {
+    ToolchainInstallOptions install{o.name, o.ocaml_source, CacheDir(o), Jobs(o), o.keep_build};
+    s = InstallOcamlToolchain(install, RealProcessRunner(), &cancel, stdout, live);
+  }
   if (s.ok()) return 0;
   switch (s.code()) {
     case Status::Code::kCancelled:
@@ -155,6 +162,9 @@ void SetupToolchainCommand(CLI::App* sub, int* exit_code) {
   add->add_option("name", o->name, "toolchain name, e.g. ocaml-4.14")->required();
   add->add_option("--ocaml-source", o->ocaml_source,
                   "OCaml source tarball (e.g. from `npm pack ocaml@4.14.1000`)");
+  add->add_option("--mirage-sources", o->mirage_sources,
+                  "folder of MirageOS source tarballs (mirage, solo5, ocaml-solo5, the "
+                  "libraries): builds the mirage tool, Solo5 and a cross OCaml (~15 min)");
   add->add_option("-j,--jobs", o->jobs, "parallel make jobs (default: number of cores)");
   add->add_flag("--keep-build", o->keep_build, "keep the build tree after success");
   CommonOptions(add, o.get());
