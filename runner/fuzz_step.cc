@@ -181,8 +181,8 @@ JobStepResult FuzzStep::Run(JobStepContext& ctx) const {
     const std::string reproducer =
         CommandLineReproducer(ctx.env.self_command, ctx.claimed.pipeline, job,
                               f.input.CommandLine(), ctx.env.reproducer_flags);
-    const std::string boot_reproducer =
-        BootReproducer(ctx.env.self_command, ctx.image, ctx.plan.target, again);
+    const std::string boot_reproducer = BootReproducer(
+        ctx.env.self_command, ctx.image, ctx.plan.target, again, ctx.env.reproducer_flags);
     findings.push_back(FindingJson(f, reproducer, boot_reproducer));
     FindingRecord record;
     record.job_id = job.id;

@@ -110,7 +110,8 @@ BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
   step.command = ShellJoin(result.command);
   step.log = Tail(result.console, kStoredLogCap);
   nlohmann::json detail = BootDetail(result);
-  detail["reproducer"] = BootReproducer(env.self_command, run.image, run.plan.target, boot);
+  detail["reproducer"] =
+      BootReproducer(env.self_command, run.image, run.plan.target, boot, env.reproducer_flags);
   // Hostile arguments (--cmdline) may not be UTF-8: replaced in the JSON only.
   step.detail_json = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   steps.Finish(step);

@@ -164,6 +164,11 @@ TEST_CASE("Reproducers rerun one job, or boot one image with the same judgement"
   CHECK(BootReproducer("ci-run", "/w/img", "virtio", b) ==
         "ci-run boot /w/img --target virtio --expect '^SUCCESS$' --exit 0 --timeout 1500ms -- 'two "
         "words'");
+  // What a target means is the host's: the run's --host-config goes along, --config does not.
+  CHECK(BootReproducer("ci-run", "/w/img", "unix", b,
+                       {"--config", "/c/ci.yml", "--host-config", "/h/host.yml"}) ==
+        "ci-run boot /w/img --target unix --host-config /h/host.yml --expect '^SUCCESS$' --exit 0 "
+        "--timeout 1500ms -- 'two words'");
 }
 
 }  // namespace

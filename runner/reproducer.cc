@@ -62,8 +62,11 @@ std::string FuzzReproducer(const std::string& self, const PipelineRecord& pipeli
 }
 
 std::string BootReproducer(const std::string& self, const std::string& image,
-                           const std::string& target, const BootCase& boot) {
+                           const std::string& target, const BootCase& boot,
+                           const std::vector<std::string>& flags) {
   std::vector<std::string> words = {self, "boot", image, "--target", target};
+  for (size_t i = 0; i + 1 < flags.size(); ++i)
+    if (flags[i] == "--host-config") words.insert(words.end(), {flags[i], flags[i + 1]});
   for (const auto& e : boot.expect) words.insert(words.end(), {"--expect", e});
   for (const auto& f : boot.fail) words.insert(words.end(), {"--fail", f});
   if (boot.exit_codes.empty()) words.insert(words.end(), {"--exit", "none"});

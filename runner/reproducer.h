@@ -29,12 +29,15 @@ std::string FuzzReproducer(const std::string& self, const PipelineRecord& pipeli
                            const JobRecord& job, int boots, std::chrono::milliseconds time,
                            uint64_t seed, const std::vector<std::string>& flags = {});
 
-/// `ci-run boot IMAGE --target T [--expect RE]... [--fail RE]... [--exit N]...
-/// --timeout S -- ARGS...`: boots one built image again, judged the same way.
-/// With boot.raw_command_line, `--cmdline=RAW` instead of `-- ARGS` (bash
-/// $'...' quoting when RAW has bytes outside printable ASCII).
+/// `ci-run boot IMAGE --target T [--host-config FILE] [--expect RE]...
+/// [--fail RE]... [--exit N]... --timeout S -- ARGS...`: boots one built image
+/// again, judged the same way. `--host-config` is repeated from the run's
+/// `flags` (ReproducerFlags): what T means is a host setting. With
+/// boot.raw_command_line, `--cmdline=RAW` instead of `-- ARGS` (bash $'...'
+/// quoting when RAW has bytes outside printable ASCII).
 std::string BootReproducer(const std::string& self, const std::string& image,
-                           const std::string& target, const BootCase& boot);
+                           const std::string& target, const BootCase& boot,
+                           const std::vector<std::string>& flags = {});
 
 /// JobReproducer plus `--cmdline=LINE`: rebuilds the job's cell (from the
 /// build cache when it can) and boots it with the guest command line LINE in
