@@ -70,3 +70,21 @@ PY
 "$CI_RUN" local "$T/skel" --config mirage-skeleton --host-config "$mirage_registration" --no-fuzz \
   --only compiler=mirage,target=spt --plain >"$T/again" 2>&1 || fail "second run failed"
 [ "$(grep -c "cached" "$T/again")" -ge 3 ] || { cat "$T/again"; fail "the second run rebuilt"; }
+
+# The preset benchmarks noop (the cost of booting MirageOS itself): 10 boots
+# a cell, boot time, CPU time and image size on unix, spt and virtio.
+"$CI_RUN" bench "$T/skel" --config mirage-skeleton --host-config "$mirage_registration" --unikernel noop \
+  --only compiler=mirage --json "$T/bench.json" >"$T/bench.out" 2>&1 || true
+cat "$T/bench.out"
+python3 - "$T/bench.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+cells = {r["cell"]: r["metrics"] for r in d["results"] if "metrics" in r}
+for target in ("unix", "spt", "virtio"):
+    m = cells["compiler=mirage,target=" + target]
+    for name in ("boot_ms", "cpu_ms", "image_bytes"):
+        assert m[name]["n"] == 10, (target, name, m[name])
+    assert m["image_bytes"]["min"] == m["image_bytes"]["max"] > 1000000, (target, m["image_bytes"])
+    print(f"noop {target}: boot {m['boot_ms']['median']} ms, cpu {m['cpu_ms']['median']:.1f} ms, "
+          f"image {int(m['image_bytes']['median'])} bytes")
+PY
