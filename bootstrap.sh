@@ -31,7 +31,7 @@ mirage_packages=(
   libresult-ocaml-dev libipaddr-ocaml-dev libcstruct-ocaml-dev libduration-ocaml-dev
   libmtime-ocaml-dev libptime-ocaml-dev liburi-ocaml-dev libangstrom-ocaml-dev
   libbase64-ocaml-dev libbigstringaf-ocaml-dev libuutf-ocaml-dev
-  libdomain-name-ocaml-dev libstdlib-shims-ocaml-dev
+  libdomain-name-ocaml-dev
 )
 case "$mode" in test|mirage) packages+=("${mirage_packages[@]}") ;; esac
 # npm fetches the OCaml compiler sources for the test suite (npm pack ocaml@...):
