@@ -2,6 +2,20 @@
 
 namespace cirun {
 
+std::vector<std::string_view> ConsoleLines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    start = end + 1;
+  }
+  return lines;
+}
+
 void LineSplitter::Feed(std::string_view chunk, const LineVisitor& visit) {
   while (!chunk.empty()) {
     size_t newline = chunk.find('\n');

@@ -5,11 +5,16 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cirun {
 
 /// Receives one console line, without its "\n" or "\r\n".
 using LineVisitor = std::function<void(std::string_view line)>;
+
+/// The lines of a whole console text, each without its "\n" or "\r\n" (a
+/// last line without a newline included). Views into `text`.
+std::vector<std::string_view> ConsoleLines(std::string_view text);
 
 class LineSplitter {
  public:

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "harness/line_splitter.h"
 #include "harness/solo5_exit_line.h"
 
 namespace cirun {
@@ -178,13 +179,7 @@ GuestExit DecodeSolo5VirtioExit(const ProcessExit& exit, std::string_view consol
 }
 
 std::string QemuErrorLine(std::string_view console) {
-  size_t start = 0;
-  while (start < console.size()) {
-    size_t end = console.find('\n', start);
-    if (end == std::string_view::npos) end = console.size();
-    std::string_view line = console.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    start = end + 1;
+  for (std::string_view line : ConsoleLines(console)) {
     if (line.rfind("qemu-system-", 0) != 0) continue;
     if (line.find(": warning: ") != std::string_view::npos) continue;
     if (line.find("terminating on signal") != std::string_view::npos) continue;

@@ -9,6 +9,7 @@
 
 #include "harness/boot_command_line.h"
 #include "harness/executable_search.h"
+#include "harness/line_splitter.h"
 #include "harness/qemu_command.h"
 #include "harness/solo5_exit_line.h"
 
@@ -123,13 +124,7 @@ GuestExit Solo5Backend::DecodeExit(const ProcessExit& exit, std::string_view con
 
 std::string Solo5TenderErrorLine(std::string_view console, const std::string& tender) {
   const std::string prefix = BaseName(tender) + ": ";
-  size_t start = 0;
-  while (start < console.size()) {
-    size_t end = console.find('\n', start);
-    if (end == std::string_view::npos) end = console.size();
-    std::string_view line = console.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    start = end + 1;
+  for (std::string_view line : ConsoleLines(console)) {
     if (line.rfind(prefix, 0) == 0 && line.find("WARNING") == std::string_view::npos)
       return std::string(line);
   }

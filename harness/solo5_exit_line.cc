@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "harness/line_splitter.h"
+
 namespace cirun {
 namespace {
 
@@ -24,13 +26,7 @@ std::optional<Solo5ExitLine> ParseLine(std::string_view line) {
 
 std::optional<Solo5ExitLine> FindSolo5ExitLine(std::string_view console) {
   std::optional<Solo5ExitLine> found;
-  size_t start = 0;
-  while (start < console.size()) {
-    size_t end = console.find('\n', start);
-    if (end == std::string_view::npos) end = console.size();
-    std::string_view line = console.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    start = end + 1;
+  for (std::string_view line : ConsoleLines(console)) {
     if (auto parsed = ParseLine(line)) found = std::move(parsed);
   }
   return found;

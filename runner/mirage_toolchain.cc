@@ -5,22 +5,13 @@
 #include <fstream>
 #include <map>
 
+#include "runner/ocaml_source_build.h"
 #include "runner/toolchain_build.h"
 
 namespace cirun {
 namespace {
 
 namespace fs = std::filesystem;
-
-// `s` in YAML double quotes.
-std::string Quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // Replaces `from` by `to` in the file `path` (nothing if `from` is absent).
 Status EditFile(const fs::path& path, const std::string& from, const std::string& to) {
@@ -195,23 +186,23 @@ std::string RegisteredMirageToolchainYaml(const std::string& name, const std::st
   yaml += note.empty() ? "" : ": " + note;
   yaml += "\n# Remove with `ci-run toolchain remove " + name + "`.\n";
   yaml += "toolchains:\n";
-  yaml += "  " + Quoted(name) + ":\n";
+  yaml += "  " + YamlQuoted(name) + ":\n";
   yaml += "    kind: prefix\n";
   yaml += "    language: ocaml\n";
-  yaml += "    prefix: " + Quoted(prefix) + "\n";
+  yaml += "    prefix: " + YamlQuoted(prefix) + "\n";
   yaml += "    version: [mirage, --version]\n";
   yaml += "    targets: [" + targets + "]\n";
   yaml += "    env:\n";
-  yaml += "      OCAMLPATH: " + Quoted(prefix + "/lib") + "\n";
-  yaml += "      OCAMLFIND_CONF: " + Quoted(prefix + "/findlib/findlib.conf") + "\n";
+  yaml += "      OCAMLPATH: " + YamlQuoted(prefix + "/lib") + "\n";
+  yaml += "      OCAMLFIND_CONF: " + YamlQuoted(prefix + "/findlib/findlib.conf") + "\n";
   yaml += "      DUNE_CACHE: enabled\n";
   yaml += "      DUNE_CACHE_TRANSPORT: direct\n";
   yaml += "# What MirageOS means by its Solo5 targets on this host.\n";
   yaml += "targets:\n";
   yaml += "  unix: {backend: process, argv: mirage}  # mirage-bootvar-unix splits argv again\n";
-  yaml += "  hvt: {backend: solo5-hvt, tender: " + Quoted(prefix + "/bin/solo5-hvt") +
+  yaml += "  hvt: {backend: solo5-hvt, tender: " + YamlQuoted(prefix + "/bin/solo5-hvt") +
           ", memory: \"128\"}\n";
-  yaml += "  spt: {backend: solo5-spt, tender: " + Quoted(prefix + "/bin/solo5-spt") +
+  yaml += "  spt: {backend: solo5-spt, tender: " + YamlQuoted(prefix + "/bin/solo5-spt") +
           ", memory: \"128\"}\n";
   yaml += "  virtio: {backend: solo5-virtio, memory: \"128\"}\n";
   return yaml;

@@ -1,6 +1,5 @@
 #include "runner/mirage_toolchain_install.h"
 
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,19 +23,6 @@ using Clock = std::chrono::steady_clock;
 // The mirage tool's packages, as `dune build -p` and `dune install` name them.
 const char* const kToolPackages = "mirage,mirage-runtime,functoria,functoria-runtime,emile,pecu";
 const char* const kSolo5Triple = "x86_64-solo5-none-static";
-
-std::string Sha256OfText(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    char h[3];
-    snprintf(h, sizeof h, "%02x", digest[i]);
-    hex += h;
-  }
-  return hex;
-}
 
 std::string Trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();

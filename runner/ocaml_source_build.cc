@@ -4,10 +4,7 @@
 #include <regex>
 
 namespace cirun {
-namespace {
-
-// `s` in YAML double quotes.
-std::string YamlQuote(const std::string& s) {
+std::string YamlQuoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\') out += '\\';
@@ -15,8 +12,6 @@ std::string YamlQuote(const std::string& s) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 Result<std::string> ParseOcamlVersionFile(const std::string& text) {
   std::string line = text.substr(0, text.find('\n'));
@@ -71,12 +66,12 @@ std::string RegisteredOcamlToolchainYaml(const std::string& name, const std::str
   yaml += note.empty() ? "" : ": " + note;
   yaml += "\n# Remove with `ci-run toolchain remove " + name + "`.\n";
   yaml += "toolchains:\n";
-  yaml += "  " + YamlQuote(name) + ":\n";
+  yaml += "  " + YamlQuoted(name) + ":\n";
   yaml += "    kind: prefix\n";
   yaml += "    language: ocaml\n";
-  yaml += "    prefix: " + YamlQuote(prefix) + "\n";
+  yaml += "    prefix: " + YamlQuoted(prefix) + "\n";
   yaml += "    version: [ocamlopt, -version]\n";
-  yaml += "    env: {OCAMLLIB: " + YamlQuote(prefix + "/lib/ocaml") + "}\n";
+  yaml += "    env: {OCAMLLIB: " + YamlQuoted(prefix + "/lib/ocaml") + "}\n";
   return yaml;
 }
 

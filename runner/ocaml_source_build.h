@@ -44,6 +44,9 @@ bool IsValidToolchainName(const std::string& name);
 /// 4.14.1: "the name ocaml-5.3 suggests OCaml 5.3, but the sources are 4.14.1".
 std::string ToolchainNameMismatch(const std::string& name, const std::string& version);
 
+/// `s` as a YAML double-quoted scalar ('"' and '\\' escaped).
+std::string YamlQuoted(const std::string& s);
+
 /// What a registered toolchain looks like on disk: the host-config YAML that
 /// LoadHostConfig reads from CACHE/toolchains/NAME/toolchain.yml (it is also
 /// a valid --host-config file). A prefix toolchain of language ocaml whose

@@ -21,6 +21,16 @@ const std::vector<std::string> kUnsetForBuild = {"OCAMLLIB",  "CAMLLIB",        
                                                  "OCAMLPATH", "OCAMLFIND_CONF", "MAKEFLAGS",
                                                  "MFLAGS",    "MAKELEVEL"};
 
+std::string Hex(const unsigned char* bytes, unsigned int len) {
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) {
+    char h[3];
+    snprintf(h, sizeof h, "%02x", bytes[i]);
+    hex += h;
+  }
+  return hex;
+}
+
 }  // namespace
 
 std::string ElapsedText(Clock::duration d) {
@@ -48,13 +58,14 @@ Result<std::string> Sha256OfFile(const std::string& path) {
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, digest, &len);
   EVP_MD_CTX_free(ctx);
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    char h[3];
-    snprintf(h, sizeof h, "%02x", digest[i]);
-    hex += h;
-  }
-  return hex;
+  return Hex(digest, len);
+}
+
+std::string Sha256OfText(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
+  return Hex(digest, len);
 }
 
 std::string ReadTextFile(const fs::path& path) {

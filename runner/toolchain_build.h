@@ -22,6 +22,9 @@ std::string ElapsedText(std::chrono::steady_clock::duration d);
 /// The SHA-256 of a file's bytes, in lowercase hex. InvalidArgument if unreadable.
 Result<std::string> Sha256OfFile(const std::string& path);
 
+/// The SHA-256 of `text`, in lowercase hex.
+std::string Sha256OfText(const std::string& text);
+
 /// The whole text of a file ("" if it cannot be read).
 std::string ReadTextFile(const std::filesystem::path& path);
 
