@@ -181,6 +181,9 @@ void ToolchainBuild::Log(const std::string& line) {
 
 Status ToolchainBuild::Run(const std::string& phase, ProcessSpec spec, std::string* output,
                            bool report_done) {
+  // Nothing new starts once cancelled (a command may end before the runner
+  // sees the cancellation; the next one must not run).
+  if (cancel_ && cancel_->cancelled()) return Status::Cancelled("interrupted");
   std::ofstream log(log_path(), std::ios::app);
   log << "==> " << phase << ":";
   for (const auto& a : spec.argv) log << " " << a;

@@ -90,8 +90,8 @@ class ToolchainBuild {
   /// null), showing progress. The build environment loses variables that
   /// would pick up another OCaml or make (OCAMLLIB, OCAMLPATH, MAKEFLAGS...)
   /// unless `spec.env_set` sets them. OK if it exited 0; Cancelled when
-  /// cancelled; FailedPrecondition "PHASE failed: `argv0` exited with status 2"
-  /// otherwise. Prints "done in 4.2s" when `report_done`.
+  /// cancelled (without starting it if the cancellation came first); FailedPrecondition "PHASE
+  /// failed: `argv0` exited with status 2" otherwise. Prints "done in 4.2s" when `report_done`.
   Status Run(const std::string& phase, ProcessSpec spec, std::string* output,
              bool report_done = true);
 
