@@ -1,6 +1,8 @@
 // The exact argv of every backend, and how each decodes exits.
 #include <signal.h>
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
 
 #include "harness/boot_backend.h"
@@ -146,6 +148,29 @@ TEST_CASE("qemu: counting instructions means TCG with -icount; other backends do
   CHECK(fallback.CountsInstructions());
   CHECK(ArgvOf(fallback, request)[16] == "-icount");
   CHECK_FALSE(ProcessBackend(Target("unix")).CountsInstructions());
+}
+
+TEST_CASE("qemu: the instruction count plugin is loaded only when counting, right after -icount") {
+  QemuBackend backend(Target("virtio"));
+  BootRequest request = Request();
+  request.instruction_count_plugin = "/p/instruction_count.so";
+  Argv plain = ArgvOf(backend, request);
+  CHECK(std::find(plain.begin(), plain.end(), "-plugin") == plain.end());
+  request.count_instructions = true;
+  Argv argv = ArgvOf(backend, request);
+  CHECK(Argv(argv.begin() + 16, argv.begin() + 22) ==
+        Argv{"-icount", "shift=0,sleep=off", "-plugin", "/p/instruction_count.so", "-d", "plugin"});
+  CHECK(argv[22] == "-device");
+  // without a plugin: -icount alone (the guest's own clock still counts)
+  request.instruction_count_plugin = "";
+  argv = ArgvOf(backend, request);
+  CHECK(std::find(argv.begin(), argv.end(), "-plugin") == argv.end());
+  CHECK(argv[16] == "-icount");
+  // the xen backend's QEMU fallback loads it too
+  request.instruction_count_plugin = "/p/instruction_count.so";
+  XenBackend fallback(Target("xen"), DetectXenHost("/nonexistent-root"), RealProcessRunner());
+  argv = ArgvOf(fallback, request);
+  CHECK(std::find(argv.begin(), argv.end(), "/p/instruction_count.so") != argv.end());
 }
 
 TEST_CASE("qemu: accel auto picks tcg for a foreign architecture") {
@@ -325,6 +350,34 @@ TEST_CASE("solo5-virtio: the command line of Solo5's solo5-virtio-run, pinned") 
   CHECK(ArgvOf(Solo5VirtioBackend(t), request)[2] == "host");
   CHECK(Solo5VirtioBackend(t).Note() ==
         "Solo5 virtio: the guest's exit code is read from its console, not QEMU's status");
+}
+
+TEST_CASE("solo5-virtio: counting instructions is TCG, -icount and the plugin, never KVM") {
+  TargetSpec t = Target("virtio-solo5");
+  t.qemu.accel = "kvm";
+  Solo5VirtioBackend backend(t);
+  CHECK(backend.CountsInstructions());
+  BootRequest request = Request();
+  request.args = {};
+  request.count_instructions = true;
+  request.instruction_count_plugin = "/p/instruction_count.so";
+  CHECK(ArgvOf(backend, request) == Argv{
+      "qemu-system-x86_64", "-cpu", "Westmere", "-m", "128", "-nodefaults", "-machine", "acpi=off",
+      "-display", "none", "-serial", "stdio",
+      "-accel", "tcg", "-icount", "shift=0,sleep=off",
+      "-plugin", "/p/instruction_count.so", "-d", "plugin",
+      "-device", "isa-debug-exit", "-kernel", "/img/hello.virtio"});
+  // no plugin: the guest's clock still counts, nothing prints the total
+  CHECK(Solo5VirtioArgv(t, true, "k", "", true) == Argv{
+      "qemu-system-x86_64", "-cpu", "Westmere", "-m", "128", "-nodefaults", "-machine", "acpi=off",
+      "-display", "none", "-serial", "stdio",
+      "-accel", "tcg", "-icount", "shift=0,sleep=off",
+      "-device", "isa-debug-exit", "-kernel", "k"});
+  // not counting: the plugin is not loaded even when named
+  request.count_instructions = false;
+  CHECK(ArgvOf(backend, request)[2] == "host");
+  Argv argv = ArgvOf(backend, request);
+  CHECK(std::find(argv.begin(), argv.end(), "-plugin") == argv.end());
 }
 // clang-format on
 

@@ -13,6 +13,9 @@ namespace cirun {
 inline constexpr const char* kBootMsMetric = "boot_ms";  // spawn to the last expect's line
 inline constexpr const char* kCpuMsMetric = "cpu_ms";    // CPU time of the VM process (user+sys)
 inline constexpr const char* kImageBytesMetric = "image_bytes";  // size of the image file
+/// The METRIC line that QEMU's instruction_count plugin (qemu_plugins/) prints
+/// under `clock: instructions`: guest instructions executed, boot to exit.
+inline constexpr const char* kInstructionsMetric = "instructions";
 
 struct BenchValue {
   std::string metric;

@@ -28,9 +28,13 @@ struct BootRequest {
   BootOutcome expected_outcome = BootOutcome::kPassed;  // the outcome that passes this boot
                                                         // (a negative test: kCrashed, kHung,
                                                         // kFailed, kRejected); never kInfra
-  bool count_instructions = false;  // the guest's clock counts executed instructions (QEMU
-                                    // -icount): timings the guest takes become exact counts.
-                                    // Honoured where BootBackend::CountsInstructions() is true
+  bool count_instructions = false;       // the guest's clock counts executed instructions (QEMU
+                                         // -icount): timings the guest takes become exact counts.
+                                         // Honoured where BootBackend::CountsInstructions() is true
+  std::string instruction_count_plugin;  // with count_instructions: the QEMU TCG plugin
+                                         // (qemu_plugins/instruction_count.so) to load, which
+                                         // prints "METRIC instructions=N count" as QEMU exits;
+                                         // "" : none, and no `instructions` metric
 };
 
 /// One `METRIC name=value unit` line printed by the unikernel.

@@ -12,7 +12,7 @@ Result<ProcessSpec> QemuProcessSpec(const QemuOptions& options, const std::strin
   if (!command_line.ok()) return command_line.status();
   ProcessSpec spec;
   spec.argv = QemuArgv(options, ResolveQemuAccel(options.accel, arch), request.image, *command_line,
-                       request.count_instructions);
+                       request.count_instructions, request.instruction_count_plugin);
   spec.cwd = request.work_dir;
   spec.timeout = request.timeout;
   return spec;

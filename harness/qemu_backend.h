@@ -20,7 +20,8 @@ class QemuBackend : public BootBackend {
   Result<ProcessSpec> Command(const BootRequest& request) const override;
   /// DecodeQemuExit with target.qemu.exit_convention.
   GuestExit DecodeExit(const ProcessExit& exit, std::string_view console) const override;
-  /// True: QEMU counts instructions under TCG (-icount).
+  /// True: QEMU counts instructions under TCG (-icount), and with
+  /// request.instruction_count_plugin also prints their number.
   bool CountsInstructions() const override { return true; }
 
  private:

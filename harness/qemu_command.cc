@@ -34,6 +34,14 @@ void AppendExitDevice(QemuExitConvention convention, std::vector<std::string>& a
   }
 }
 
+// shift=0: one instruction per virtual nanosecond; sleep=off: an idle guest's
+// clock jumps ahead instead of waiting in real time. The plugin's line is
+// QEMU log output of the `plugin` class, printed only with -d plugin.
+void AppendInstructionCounting(const std::string& plugin, std::vector<std::string>& argv) {
+  argv.insert(argv.end(), {"-icount", "shift=0,sleep=off"});
+  if (!plugin.empty()) argv.insert(argv.end(), {"-plugin", plugin, "-d", "plugin"});
+}
+
 GuestExit Code(int code) {
   return GuestExit{GuestExit::Kind::kCode, code, ""};
 }
@@ -82,15 +90,13 @@ std::string ResolveQemuAccel(const std::string& accel, const std::string& arch) 
 
 std::vector<std::string> QemuArgv(const QemuOptions& options, const std::string& accel,
                                   const std::string& image, const std::string& command_line,
-                                  bool count_instructions) {
+                                  bool count_instructions, const std::string& count_plugin) {
   std::vector<std::string> argv = {options.binary, "-M", options.machine};
   if (!options.cpu.empty()) argv.insert(argv.end(), {"-cpu", options.cpu});
   argv.insert(argv.end(),
               {"-m", options.memory, "-nodefaults", "-no-user-config", "-display", "none",
                "-serial", "stdio", "-no-reboot", "-accel", count_instructions ? "tcg" : accel});
-  // shift=0: one instruction per virtual nanosecond; sleep=off: an idle
-  // guest's clock jumps ahead instead of waiting in real time.
-  if (count_instructions) argv.insert(argv.end(), {"-icount", "shift=0,sleep=off"});
+  if (count_instructions) AppendInstructionCounting(count_plugin, argv);
   AppendExitDevice(options.exit_convention, argv);
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   argv.insert(argv.end(), {"-kernel", image});
@@ -115,16 +121,20 @@ GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
 }
 
 std::vector<std::string> Solo5VirtioArgv(const TargetSpec& target, bool kvm,
-                                         const std::string& image,
-                                         const std::string& command_line) {
+                                         const std::string& image, const std::string& command_line,
+                                         bool count_instructions, const std::string& count_plugin) {
   std::vector<std::string> argv = {target.qemu.binary};
-  if (kvm) {
+  if (kvm && !count_instructions) {
     argv.insert(argv.end(), {"-cpu", "host", "-enable-kvm"});
   } else {
     argv.insert(argv.end(), {"-cpu", "Westmere"});
   }
   argv.insert(argv.end(), {"-m", target.solo5.memory_mb, "-nodefaults", "-machine", "acpi=off",
                            "-display", "none", "-serial", "stdio"});
+  if (count_instructions) {
+    argv.insert(argv.end(), {"-accel", "tcg"});
+    AppendInstructionCounting(count_plugin, argv);
+  }
   int slot = 2;  // slots 0 and 1 are taken
   for (const auto& [name, path] : target.solo5.block) {
     (void)name;  // virtio devices are found by PCI order, not by name

@@ -18,7 +18,7 @@ std::string ResolveQemuAccel(const std::string& accel, const std::string& arch);
 /// The QEMU argv, in this order:
 ///   binary -M machine [-cpu cpu] -m memory -nodefaults -no-user-config
 ///   -display none -serial stdio -no-reboot -accel <accel>
-///   [-icount shift=0,sleep=off]
+///   [-icount shift=0,sleep=off [-plugin <count_plugin> -d plugin]]
 ///   [-device isa-debug-exit,iobase=0x501,iosize=2
 ///    | -semihosting-config enable=on,target=native]
 ///   extra_args... -kernel image [-append command_line]
@@ -26,9 +26,12 @@ std::string ResolveQemuAccel(const std::string& accel, const std::string& arch);
 /// `count_instructions` replaces the accelerator by tcg and adds -icount: the
 /// guest's clocks (TSC, the arm generic timer) then advance one nanosecond
 /// per executed instruction, the same on every run and under any load.
+/// A non-empty `count_plugin` (with count_instructions) is loaded with
+/// -plugin; `-d plugin` lets its output through, to QEMU's stderr.
 std::vector<std::string> QemuArgv(const QemuOptions& options, const std::string& accel,
                                   const std::string& image, const std::string& command_line,
-                                  bool count_instructions = false);
+                                  bool count_instructions = false,
+                                  const std::string& count_plugin = "");
 
 /// How QEMU's exit maps to the guest's:
 /// - kIsaDebugExit (only 7 bits of the guest's code survive): 83 -> what a
@@ -47,6 +50,7 @@ GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
 /// The QEMU argv that Solo5's scripts/virtio-run/solo5-virtio-run.sh builds:
 ///   binary (-cpu host -enable-kvm | -cpu Westmere) -m MEM -nodefaults
 ///   -machine acpi=off -display none -serial stdio
+///   [-accel tcg -icount shift=0,sleep=off [-plugin <count_plugin> -d plugin]]
 ///   [-drive id=driveN,file=PATH,if=none,format=raw
 ///    -device virtio-blk,drive=driveN,addr=0xN,bus=pci.0]...    (block devices)
 ///   [-device virtio-net,netdev=nN,addr=0xN,bus=pci.0
@@ -55,8 +59,12 @@ GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
 /// PCI slots count from 2, block devices first. `kvm` picks the first -cpu
 /// form. In command_line every "," becomes ",," when `double_commas` (the
 /// script's sed), and -append is left out when it is empty.
+/// `count_instructions` and `count_plugin` as for QemuArgv: counting takes
+/// the -cpu Westmere form under TCG, whatever `kvm` says.
 std::vector<std::string> Solo5VirtioArgv(const TargetSpec& target, bool kvm,
-                                         const std::string& image, const std::string& command_line);
+                                         const std::string& image, const std::string& command_line,
+                                         bool count_instructions = false,
+                                         const std::string& count_plugin = "");
 
 /// How QEMU's exit maps to the guest's for a Solo5 virtio image. Solo5
 /// writes 41 to isa-debug-exit whatever the guest's status, so QEMU's 83 (and

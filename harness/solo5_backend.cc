@@ -140,7 +140,8 @@ Result<ProcessSpec> Solo5VirtioBackend::Command(const BootRequest& request) cons
   if (!command_line.ok()) return command_line.status();
   ProcessSpec spec;
   const bool kvm = ResolveQemuAccel(target_.qemu.accel, target_.arch) == "kvm";
-  spec.argv = Solo5VirtioArgv(target_, kvm, request.image, *command_line);
+  spec.argv = Solo5VirtioArgv(target_, kvm, request.image, *command_line,
+                              request.count_instructions, request.instruction_count_plugin);
   spec.cwd = request.work_dir;
   spec.timeout = request.timeout;
   return spec;

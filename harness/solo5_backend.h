@@ -71,6 +71,7 @@ class Solo5VirtioBackend : public BootBackend {
   /// Solo5VirtioArgv (qemu_command.h) with -cpu host -enable-kvm when the
   /// target's accel resolves to kvm ("auto": /dev/kvm usable), else -cpu
   /// Westmere; the command line as one -append element, commas doubled.
+  /// request.count_instructions: TCG with -icount (and the plugin), never KVM.
   Result<ProcessSpec> Command(const BootRequest& request) const override;
   /// DecodeSolo5VirtioExit: 0, 2 and 83 are a clean exit whose code is the
   /// console's "Solo5: solo5_exit(N) called" (unknown without that line).
@@ -78,6 +79,8 @@ class Solo5VirtioBackend : public BootBackend {
   /// "Solo5 virtio: the guest's exit code is read from its console, not
   /// QEMU's status".
   std::string Note() const override;
+  /// True: QEMU under TCG with -icount, as QemuBackend.
+  bool CountsInstructions() const override { return true; }
 
  private:
   TargetSpec target_;

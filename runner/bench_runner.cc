@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "harness/bench_values.h"
 #include "harness/boot.h"
+#include "runner/paths.h"
 
 namespace cirun {
 namespace {
@@ -25,7 +27,21 @@ BootRequest BenchRequest(const BenchSubject& s) {
   request.instance_name = "ci-run-bench-" + std::to_string(getpid()) + "-" +
                           std::to_string(instance_counter.fetch_add(1));
   request.count_instructions = CountsInstructions(s.plan, *s.backend);
+  if (request.count_instructions) {
+    Result<std::string> plugin = FindInstructionCountPlugin();
+    if (plugin.ok()) request.instruction_count_plugin = *plugin;
+  }
   return request;
+}
+
+// Why a boot printed no `instructions` metric, when ci-run's plugin is the cause.
+std::string MissingPluginNote(const BootRequest& request, const std::vector<std::string>& metrics) {
+  if (std::find(metrics.begin(), metrics.end(), kInstructionsMetric) == metrics.end()) return "";
+  if (!request.count_instructions)
+    return " (the instructions metric needs `clock: instructions` on a QEMU backend)";
+  if (request.instruction_count_plugin.empty())
+    return " (" + FindInstructionCountPlugin().status().message() + ")";
+  return "";
 }
 
 Status MeasureOnce(ProcessRunner& runner, const BenchSubject& s,
@@ -37,9 +53,13 @@ Status MeasureOnce(ProcessRunner& runner, const BenchSubject& s,
     result = Boot(request, *s.backend, runner, cancel);
   if (cancel && cancel->cancelled()) return Status::Cancelled("interrupted");
   auto values = BenchValues(result, metrics);
-  if (!values.ok())
+  if (!values.ok()) {
+    const std::string why = values.status().code() == Status::Code::kNotFound
+                                ? MissingPluginNote(request, metrics)
+                                : "";
     return Status::FailedPrecondition(s.label + " " + s.plan.Name() + ": " +
-                                      values.status().message());
+                                      values.status().message() + why);
+  }
   for (const BenchValue& v : *values) {
     out->values[v.metric].push_back(v.value);
     out->units[v.metric] = v.unit;

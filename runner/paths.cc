@@ -8,6 +8,9 @@
 #ifndef CIRUN_SOURCE_DIR
 #define CIRUN_SOURCE_DIR ""
 #endif
+#ifndef CIRUN_BINARY_DIR
+#define CIRUN_BINARY_DIR ""
+#endif
 
 namespace cirun {
 
@@ -34,6 +37,27 @@ std::vector<std::string> MatrixDirs() {
   fs::path exe = SelfExecutable();
   dirs.push_back((exe.parent_path().parent_path() / "share/ci-run/matrices").string());
   return dirs;
+}
+
+std::vector<std::string> InstructionCountPluginPaths() {
+  std::vector<std::string> paths;
+  if (std::string(CIRUN_BINARY_DIR).size() > 0)
+    paths.push_back(std::string(CIRUN_BINARY_DIR) + "/qemu_plugins/instruction_count.so");
+  fs::path exe = SelfExecutable();
+  paths.push_back((exe.parent_path().parent_path() / "lib/ci-run/instruction_count.so").string());
+  return paths;
+}
+
+Result<std::string> FindInstructionCountPlugin() {
+  std::vector<std::string> paths = InstructionCountPluginPaths();
+  std::string looked;
+  std::error_code ec;
+  for (const std::string& path : paths) {
+    if (fs::is_regular_file(path, ec)) return path;
+    looked += (looked.empty() ? "" : ", ") + path;
+  }
+  return Status::NotFound(
+      "the QEMU plugin instruction_count.so is not built or installed (looked in " + looked + ")");
 }
 
 std::string SelfCommand() {

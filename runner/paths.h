@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
+
 namespace cirun {
 
 /// $CI_RUN_CACHE_DIR, else $XDG_CACHE_HOME/ci-run, else $HOME/.cache/ci-run.
@@ -12,6 +14,15 @@ std::string DefaultCacheDir();
 /// The folders searched for named configurations (`--config NAME`): the
 /// source tree's matrices/ (for a build tree), then PREFIX/share/ci-run/matrices.
 std::vector<std::string> MatrixDirs();
+
+/// The places the QEMU plugin that counts instructions
+/// (qemu_plugins/instruction_count.c) is looked for, in order: the build
+/// tree's qemu_plugins/ (for a build tree), then PREFIX/lib/ci-run/.
+std::vector<std::string> InstructionCountPluginPaths();
+
+/// The first of InstructionCountPluginPaths() that exists; NotFound naming
+/// every place looked in when none does.
+Result<std::string> FindInstructionCountPlugin();
 
 /// How a printed command should invoke this program: "ci-run" if that name on
 /// PATH is this executable, else this executable's absolute path.

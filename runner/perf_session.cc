@@ -306,8 +306,11 @@ CompareOptions PerfSession::CompareOptionsFor(const JobPlan& plan) const {
 std::string PerfSession::ClockNote(const JobPlan& plan) {
   if (!plan.bench || plan.bench->clock != BenchClock::kInstructions) return "";
   auto backend = Backend(plan.target);
-  if (backend.ok() && CountsInstructions(plan, **backend))
-    return "guest clock counts instructions (QEMU -icount)";
+  if (backend.ok() && CountsInstructions(plan, **backend)) {
+    Result<std::string> plugin = FindInstructionCountPlugin();
+    return "guest clock counts instructions (QEMU -icount)" +
+           (plugin.ok() ? std::string() : "; no instructions metric: " + plugin.status().message());
+  }
   return "clock: instructions needs a QEMU backend; the host's clock is used";
 }
 

@@ -107,7 +107,9 @@ class PerfSession {
   std::string SampleHostFor(const JobPlan& plan);
   /// How `plan`'s bench boots keep time, for the terminal: "" on the host's
   /// clock as configured, else e.g. "guest clock counts instructions (QEMU
-  /// -icount)" or why `clock: instructions` falls back to the host's clock.
+  /// -icount)", with why there will be no `instructions` metric when the
+  /// QEMU plugin is missing, or why `clock: instructions` falls back to the
+  /// host's clock.
   std::string ClockNote(const JobPlan& plan);
 
   /// Stored samples of `plan`'s (unikernel, cell) on this host, by commit.
