@@ -57,7 +57,7 @@ Result<std::string> FindInstructionCountPlugin() {
     looked += (looked.empty() ? "" : ", ") + path;
   }
   return Status::NotFound(
-      "the QEMU plugin instruction_count.so is not built or installed (looked in " + looked + ")");
+      "the QEMU plugin instruction_count.so is not built or installed; looked in " + looked);
 }
 
 std::string SelfCommand() {
