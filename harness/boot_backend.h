@@ -19,10 +19,12 @@ struct GuestExit {
   enum class Kind {
     kCode,   // the guest exited with `code`
     kCrash,  // the guest crashed (signal, triple fault/reset, abort convention); `note` says how
-    kHostError,  // the backend itself failed (bad options, missing image); `note` says why
-    kBadImage,   // the backend refused the image as built (not an executable, made for
-                 // another target): the build's fault, not the host's; `note` is its line
-    kNone,       // the process did not exit by itself (timeout, stop, cancel)
+    kHostError,           // the backend itself failed (bad options, missing image); `note` says why
+    kBadImage,            // the backend refused the image as built (not an executable, made for
+                          // another target): the build's fault, not the host's; `note` is its line
+    kRefusedCommandLine,  // the platform refused the guest's command line before the guest
+                          // ran (a Solo5 tender: longer than 8191 bytes); `note` is its line
+    kNone,                // the process did not exit by itself (timeout, stop, cancel)
   };
   Kind kind = Kind::kNone;
   int code = 0;

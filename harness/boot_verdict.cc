@@ -39,6 +39,21 @@ std::optional<BootVerdict> Infra(const BootEvidence& e) {
   return std::nullopt;
 }
 
+// The platform or the MirageOS runtime refused the command line before the
+// unikernel ran.
+std::optional<BootVerdict> Refused(const BootEvidence& e) {
+  if (e.guest.kind == GuestExit::Kind::kRefusedCommandLine) {
+    return BootVerdict{BootOutcome::kRejected,
+                       "the platform refused the command line: " + QuoteLine(e.guest.note)};
+  }
+  if (e.console == ConsoleVerdict::kCrashMatched &&
+      MirageCommandLineRefusal(e.console_failure->line)) {
+    return BootVerdict{BootOutcome::kRejected, "the MirageOS runtime refused the command line: " +
+                                                   QuoteLine(e.console_failure->line)};
+  }
+  return std::nullopt;
+}
+
 std::optional<BootVerdict> Crashed(const BootEvidence& e) {
   if (e.console == ConsoleVerdict::kCrashMatched) {
     return BootVerdict{BootOutcome::kCrashed,
@@ -82,6 +97,7 @@ std::optional<BootVerdict> ExitNotAccepted(const BootEvidence& e) {
 BootVerdict DecideBootOutcome(const BootEvidence& e) {
   if (auto v = Infra(e)) return *v;
   if (e.guest.kind == GuestExit::Kind::kBadImage) return {BootOutcome::kFailed, e.guest.note};
+  if (auto v = Refused(e)) return *v;
   if (e.process.kind == Kind::kTimedOut) {
     return {BootOutcome::kHung, e.process.Describe() + LastLineSuffix(e)};
   }
@@ -96,6 +112,11 @@ BootVerdict DecideBootOutcome(const BootEvidence& e) {
             "expected /" + *e.missing_expect + "/ not seen" + LastLineSuffix(e)};
   }
   return {BootOutcome::kPassed, ""};
+}
+
+bool MirageCommandLineRefusal(std::string_view line) {
+  return line.find("Fatal error: exception Failure(\"Invalid escaping at end of string\")") !=
+         std::string_view::npos;
 }
 
 BootVerdict ExpectOutcome(const BootVerdict& actual, BootOutcome expected) {

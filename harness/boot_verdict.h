@@ -35,16 +35,27 @@ struct BootVerdict {
 /// 1. infra: spawn failed, cancelled, or GuestExit kHostError;
 /// 2. failed: GuestExit kBadImage (the backend refused the image), the
 ///    backend's line as the cause;
-/// 3. hung: the deadline passed;
-/// 4. crashed: a crash signature matched, GuestExit kCrash, or guest code 255 or
+/// 3. rejected: the command line was refused before the unikernel ran, by the
+///    platform (GuestExit kRefusedCommandLine: a Solo5 tender's "Guest command
+///    line too long") or by the MirageOS runtime (a crash signature matched
+///    on MirageCommandLineRefusal's line), that line as the cause;
+/// 4. hung: the deadline passed;
+/// 5. crashed: a crash signature matched, GuestExit kCrash, or guest code 255 or
 ///    125 when not in exit_codes;
-/// 5. failed: a user fail pattern matched;
-/// 6. guest code not in a non-empty exit_codes: rejected if it is 64 (MirageOS:
+/// 6. failed: a user fail pattern matched;
+/// 7. guest code not in a non-empty exit_codes: rejected if it is 64 (MirageOS:
 ///    a bad boot argument) or 63 (--help), else failed; a code the backend
 ///    could not report (code_known false) is accepted by any list;
-/// 7. failed: an expect was not seen;
-/// 8. passed (cause "").
+/// 8. failed: an expect was not seen;
+/// 9. passed (cause "").
 BootVerdict DecideBootOutcome(const BootEvidence& evidence);
+
+/// True if `line` is the MirageOS runtime refusing its command line: the
+/// splitter of mirage-bootvar (parse-argv 0.2, on unix and Solo5 alike) fails
+/// on a line that ends in an unescaped backslash, and the runtime dies with
+/// `Fatal error: exception Failure("Invalid escaping at end of string")`
+/// (exit 2) before Cmdliner or the unikernel's code runs.
+bool MirageCommandLineRefusal(std::string_view line);
 
 /// Judges `actual` against the outcome the case expects (BootRequest::
 /// expected_outcome). Expecting kPassed, or an infra verdict: `actual` as is

@@ -173,4 +173,37 @@ TEST_CASE("DecideBootOutcome: an image the backend refused fails with its line")
   CHECK(v.cause == "solo5-spt: u: Invalid or unsupported executable");
 }
 
+TEST_CASE("DecideBootOutcome: the MirageOS runtime refusing its command line is rejected") {
+  // A MirageOS 4.4 unikernel (mirage-bootvar, parse-argv 0.2) booted with the
+  // command line "\\", on unix, spt and virtio alike: this line, exit 2.
+  const std::string refusal =
+      "Fatal error: exception Failure(\"Invalid escaping at end of string\")";
+  BootEvidence e = Exited(2);
+  e.console = ConsoleVerdict::kCrashMatched;
+  e.console_failure = ConsoleJudge::Match{"Fatal error: exception", refusal, {}};
+  BootVerdict v = DecideBootOutcome(e);
+  CHECK(v.outcome == BootOutcome::kRejected);
+  CHECK(v.cause == "the MirageOS runtime refused the command line: " + QuoteLine(refusal));
+  CHECK(MirageCommandLineRefusal(refusal));
+  // Any other uncaught exception is the unikernel's crash.
+  e.console_failure->line = "Fatal error: exception Invalid_argument(\"empty greeting\")";
+  CHECK(DecideBootOutcome(e).outcome == BootOutcome::kCrashed);
+  CHECK_FALSE(MirageCommandLineRefusal(e.console_failure->line));
+  // Only a crash signature's match counts: a line the user's fail pattern matched is failed.
+  e.console = ConsoleVerdict::kFailMatched;
+  e.console_failure->line = refusal;
+  CHECK(DecideBootOutcome(e).outcome == BootOutcome::kFailed);
+}
+
+TEST_CASE("DecideBootOutcome: a command line the platform refused is rejected") {
+  BootEvidence e = Exited(1);
+  e.guest = GuestExit{GuestExit::Kind::kRefusedCommandLine, 1,
+                      "solo5-hvt: Guest command line too long (max=8191 characters)"};
+  BootVerdict v = DecideBootOutcome(e);
+  CHECK(v.outcome == BootOutcome::kRejected);
+  CHECK(v.cause ==
+        "the platform refused the command line: \"solo5-hvt: Guest command line too long "
+        "(max=8191 characters)\"");
+}
+
 }  // namespace cirun

@@ -28,6 +28,28 @@ std::string MaskValues(std::string line, std::vector<std::string> values) {
   return line;
 }
 
+// What Solo5 0.8 prints before the guest runs (bindings/crt_init.h's banner,
+// the memory map, virtio's clock and truncation lines): the same for every
+// guest of a target, so not part of what a guest did.
+bool IsSolo5StartupLine(std::string_view line) {
+  static constexpr std::string_view kBanner[] = {
+      "            |      ___|", "  __|  _ \\  |  _ \\ __ \\", "\\__ \\ (   | | (   |  ) |",
+      "____/\\___/ _|\\___/____/"};
+  static constexpr std::string_view kPrefixes[] = {
+      "Solo5: Bindings version", "Solo5: Memory map:",   "Solo5:   reserved @",
+      "Solo5:       text @",     "Solo5:     rodata @",  "Solo5:       data @",
+      "Solo5:       heap >=",    "Solo5: Clock source:", "Solo5: warning: command line too long"};
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+  for (std::string_view banner : kBanner) {
+    while (!banner.empty() && banner.back() == ' ') banner.remove_suffix(1);
+    if (line == banner) return true;
+  }
+  for (std::string_view prefix : kPrefixes) {
+    if (line.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<std::string> EchoedValues(const std::vector<std::string>& guest_args) {
@@ -78,7 +100,7 @@ std::string FindingSignature(BootOutcome outcome, const std::vector<std::string>
   }
   std::vector<std::string> picked;
   for (auto it = all.rbegin(); it != all.rend() && picked.size() < lines; ++it) {
-    if (!IsBlank(*it)) picked.push_back(NormaliseConsoleLine(*it, {}));
+    if (!IsBlank(*it) && !IsSolo5StartupLine(*it)) picked.push_back(NormaliseConsoleLine(*it, {}));
   }
   std::string signature = std::string(BootOutcomeName(outcome)) + ":";
   if (picked.empty()) return signature + " (no output)";

@@ -24,7 +24,10 @@ std::vector<std::string> EchoedValues(const std::vector<std::string>& guest_args
 
 /// "<outcome>: <line> | <line>": the last `lines` non-blank lines of
 /// `console_tail` (the judged console, ending at the crash line), normalised;
-/// "<outcome>: (no output)" without any. Equal signatures are one finding.
+/// "<outcome>: (no output)" without any. Solo5's start-up lines (its banner,
+/// memory map, clock source) are skipped: they are the platform's, and the
+/// same defect on unix, spt and virtio has one signature. Equal signatures
+/// are one finding.
 std::string FindingSignature(BootOutcome outcome, const std::vector<std::string>& console_tail,
                              const std::vector<std::string>& guest_args, size_t lines = 2);
 

@@ -43,5 +43,34 @@ TEST_CASE("FindingSignature: outcome, blank lines skipped, no output") {
   CHECK(FindingSignature(BootOutcome::kCrashed, {"a", "b", "c"}, {}, 1) == "crashed: c");
 }
 
+TEST_CASE("FindingSignature: Solo5's start-up lines are not part of it") {
+  // tutorial/hello-defects booted with --hello= under MirageOS 4.4: the judged
+  // console tails on unix, spt (solo5-spt 0.8.1) and virtio (QEMU, Solo5 0.8.1).
+  const std::string crash = "Fatal error: exception Invalid_argument(\"empty greeting\")";
+  const Strings banner = {"            |      ___|",
+                          "  __|  _ \\  |  _ \\ __ \\",
+                          "\\__ \\ (   | | (   |  ) |",
+                          "____/\\___/ _|\\___/____/",
+                          "Solo5: Bindings version v0.8.1",
+                          "Solo5: Memory map: 128 MB addressable:",
+                          "Solo5:   reserved @ (0x0 - 0xfffff)",
+                          "Solo5:       text @ (0x100000 - 0x1dbfff)",
+                          "Solo5:     rodata @ (0x1dc000 - 0x210fff)",
+                          "Solo5:       data @ (0x211000 - 0x2b4fff)",
+                          "Solo5:       heap >= 0x2b5000 < stack < 0x8000000"};
+  Strings spt = banner;
+  spt.push_back(crash);
+  Strings virtio = banner;
+  virtio.push_back("Solo5: Clock source: TSC, frequency estimate is 2446971800 Hz");
+  virtio.push_back(crash);
+  const std::string unix_signature = FindingSignature(BootOutcome::kCrashed, {crash}, {"--hello="});
+  CHECK(unix_signature == "crashed: " + crash);
+  CHECK(FindingSignature(BootOutcome::kCrashed, spt, {"--hello="}) == unix_signature);
+  CHECK(FindingSignature(BootOutcome::kCrashed, virtio, {"--hello="}) == unix_signature);
+  // The guest's own Solo5 lines stay.
+  CHECK(FindingSignature(BootOutcome::kCrashed, {"x", "Solo5: solo5_abort() called"}, {}) ==
+        "crashed: x | Solo5: solo5_abort() called");
+}
+
 }  // namespace
 }  // namespace cirun

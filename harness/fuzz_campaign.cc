@@ -206,6 +206,12 @@ void Campaign::Fuzz() {
         } else {
           ++result_.boots;
           ++result_.outcomes[BootOutcomeName(boot.result.outcome)];
+          if (boot.result.outcome != BootOutcome::kPassed) {
+            result_.log += "input " + std::to_string(index) + " (" + boot.input.origin +
+                           "): " + BootOutcomeName(boot.result.outcome) + ": " +
+                           AbbreviateCommandLine(boot.input.CommandLine(), 60) + ": " +
+                           boot.result.cause.substr(0, 200) + "\n";
+          }
         }
         if (boot.representable && boot.verdict.kind == FuzzVerdict::Kind::kFinding) {
           ++result_.raw_findings;

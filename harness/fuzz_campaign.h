@@ -92,7 +92,7 @@ struct FuzzCampaignResult {
   std::chrono::milliseconds hang_timeout{0};  //
   std::chrono::milliseconds fuzz_time{0};     // the fuzz boots phase
   std::chrono::milliseconds total_time{0};    // everything
-  std::string log;                            // what happened, one event per line
+  std::string log;  // what happened, one event per line (every fuzz boot that did not pass)
 
   /// Fuzz boots per second of the fuzz phase (0 if it took no time).
   double BootsPerSecond() const;

@@ -183,6 +183,14 @@ TEST_CASE("campaign: the fixed unikernel has no findings") {
   CHECK(r.outcomes.count("hung") == 0);
   CHECK(r.outcomes.at("rejected") > 50);
   CHECK(r.outcomes.at("passed") > 0);
+  // Every boot that did not pass is in the log, with its input and cause.
+  int logged = 0;
+  for (size_t at = r.log.find("): rejected: "); at != std::string::npos;
+       at = r.log.find("): rejected: ", at + 1))
+    ++logged;
+  CHECK(logged == r.outcomes.at("rejected"));
+  CHECK(r.log.find("(unknown key): rejected: --name=ci --port=8443 --verbose "
+                   "--ci-run-fuzz-unknown=1: exit code 64 not in [0, 63]") != std::string::npos);
 }
 
 TEST_CASE("campaign: a boot slower than the hang timeout is dropped, not reported") {

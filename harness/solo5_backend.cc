@@ -64,6 +64,12 @@ bool Solo5ImageRefusal(std::string_view tender_line) {
   return false;
 }
 
+bool Solo5CommandLineRefusal(std::string_view tender_line) {
+  // tenders/{spt/spt_core.c,hvt/hvt_boot_info.c}: errx(1, "Guest command line too long (max=%d
+  // characters)", SPT_CMDLINE_SIZE - 1) for a line of 8192 bytes or more.
+  return tender_line.find("Guest command line too long") != std::string_view::npos;
+}
+
 std::string Solo5Backend::Tender() const {
   if (!target_.solo5.tender.empty()) return target_.solo5.tender;
   return target_.backend == BackendKind::kSolo5Spt ? "solo5-spt" : "solo5-hvt";
@@ -107,6 +113,8 @@ GuestExit Solo5Backend::DecodeExit(const ProcessExit& exit, std::string_view con
       if (exit.code == 1) {
         std::string error = Solo5TenderErrorLine(console, Tender());
         if (Solo5ImageRefusal(error)) return GuestExit{GuestExit::Kind::kBadImage, 1, error};
+        if (Solo5CommandLineRefusal(error))
+          return GuestExit{GuestExit::Kind::kRefusedCommandLine, 1, error};
         if (!error.empty()) return GuestExit{GuestExit::Kind::kHostError, 0, error};
       }
       return GuestExit{GuestExit::Kind::kCode, exit.code, ""};

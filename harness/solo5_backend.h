@@ -33,8 +33,10 @@ class Solo5Backend : public BootBackend {
   /// SOLO5_EXIT_ABORT -> kCrash, its cause the "Solo5: solo5_abort() called"
   /// line when printed (but 255 with "Solo5: solo5_exit(255) called" is code
   /// 255); 1 together with the tender's own error line -> kBadImage when the
-  /// line refuses the image (Solo5ImageRefusal), else kHostError ("solo5-hvt:
-  /// Could not open: /dev/kvm: Permission denied"); 1 without one is code 1
+  /// line refuses the image (Solo5ImageRefusal), kRefusedCommandLine when it
+  /// refuses the guest's command line (Solo5CommandLineRefusal: longer than
+  /// 8191 bytes), else kHostError ("solo5-hvt: Could not open: /dev/kvm:
+  /// Permission denied"); 1 without one is code 1
   /// (the MirageOS runtime's "Solo5 error"). Killed by a signal: under spt the
   /// guest runs in the tender's process, so a fault signal (SEGV, BUS, ILL,
   /// FPE, SYS from seccomp, ABRT, TRAP) is the guest's crash; any other signal,
@@ -60,6 +62,12 @@ std::string Solo5TenderErrorLine(std::string_view console, const std::string& te
 /// for the solo5-spt target"), another ABI version, a missing or invalid
 /// manifest, or a segment both writable and executable.
 bool Solo5ImageRefusal(std::string_view tender_line);
+
+/// True if `tender_line` (from Solo5TenderErrorLine) is the tender refusing
+/// the guest's command line: solo5-spt and solo5-hvt 0.8 take at most 8191
+/// bytes ("Guest command line too long (max=8191 characters)", exit 1). The
+/// guest never ran; the platform refused its input cleanly (rejected, not infra).
+bool Solo5CommandLineRefusal(std::string_view tender_line);
 
 class Solo5VirtioBackend : public BootBackend {
  public:
