@@ -164,7 +164,7 @@ void SetupToolchainCommand(CLI::App* sub, int* exit_code) {
                   "OCaml source tarball (e.g. from `npm pack ocaml@4.14.1000`)");
   add->add_option("--mirage-sources", o->mirage_sources,
                   "folder of MirageOS source tarballs (mirage, solo5, ocaml-solo5, the "
-                  "libraries): builds the mirage tool, Solo5 and a cross OCaml (~15 min)");
+                  "libraries): builds the mirage tool, Solo5 and a cross OCaml (5-15 min)");
   add->add_option("-j,--jobs", o->jobs, "parallel make jobs (default: number of cores)");
   add->add_flag("--keep-build", o->keep_build, "keep the build tree after success");
   CommonOptions(add, o.get());
