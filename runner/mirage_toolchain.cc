@@ -182,14 +182,7 @@ std::string RegisteredMirageToolchainYaml(const std::string& name, const std::st
                                           const std::string& note) {
   std::string targets;
   for (const std::string& t : MirageBuildTargets()) targets += (targets.empty() ? "" : ", ") + t;
-  std::string yaml = "# Registered by `ci-run toolchain add` (MirageOS)";
-  yaml += note.empty() ? "" : ": " + note;
-  yaml += "\n# Remove with `ci-run toolchain remove " + name + "`.\n";
-  yaml += "toolchains:\n";
-  yaml += "  " + YamlQuoted(name) + ":\n";
-  yaml += "    kind: prefix\n";
-  yaml += "    language: ocaml\n";
-  yaml += "    prefix: " + YamlQuoted(prefix) + "\n";
+  std::string yaml = RegistrationHead(" (MirageOS)", name, prefix, note);
   yaml += "    version: [mirage, --version]\n";
   yaml += "    targets: [" + targets + "]\n";
   yaml += "    env:\n";

@@ -60,9 +60,9 @@ std::string ToolchainNameMismatch(const std::string& name, const std::string& ve
   return "the name " + name + " suggests OCaml " + wanted + ", but the sources are " + version;
 }
 
-std::string RegisteredOcamlToolchainYaml(const std::string& name, const std::string& prefix,
-                                         const std::string& note) {
-  std::string yaml = "# Registered by `ci-run toolchain add`";
+std::string RegistrationHead(const std::string& what, const std::string& name,
+                             const std::string& prefix, const std::string& note) {
+  std::string yaml = "# Registered by `ci-run toolchain add`" + what;
   yaml += note.empty() ? "" : ": " + note;
   yaml += "\n# Remove with `ci-run toolchain remove " + name + "`.\n";
   yaml += "toolchains:\n";
@@ -70,6 +70,12 @@ std::string RegisteredOcamlToolchainYaml(const std::string& name, const std::str
   yaml += "    kind: prefix\n";
   yaml += "    language: ocaml\n";
   yaml += "    prefix: " + YamlQuoted(prefix) + "\n";
+  return yaml;
+}
+
+std::string RegisteredOcamlToolchainYaml(const std::string& name, const std::string& prefix,
+                                         const std::string& note) {
+  std::string yaml = RegistrationHead("", name, prefix, note);
   yaml += "    version: [ocamlopt, -version]\n";
   yaml += "    env: {OCAMLLIB: " + YamlQuoted(prefix + "/lib/ocaml") + "}\n";
   return yaml;

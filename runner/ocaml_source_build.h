@@ -47,6 +47,13 @@ std::string ToolchainNameMismatch(const std::string& name, const std::string& ve
 /// `s` as a YAML double-quoted scalar ('"' and '\\' escaped).
 std::string YamlQuoted(const std::string& s);
 
+/// The start of a registration (CACHE/toolchains/NAME/toolchain.yml): the
+/// comment lines (`what` names the kind, `note` the sources), then
+/// `toolchains:` and NAME's kind, language and prefix lines; the caller adds
+/// NAME's other keys, indented by four spaces.
+std::string RegistrationHead(const std::string& what, const std::string& name,
+                             const std::string& prefix, const std::string& note);
+
 /// What a registered toolchain looks like on disk: the host-config YAML that
 /// LoadHostConfig reads from CACHE/toolchains/NAME/toolchain.yml (it is also
 /// a valid --host-config file). A prefix toolchain of language ocaml whose
