@@ -93,10 +93,6 @@ TEST_CASE("solo5 tenders: a command line they refuse as too long is rejected, no
   CHECK_FALSE(Solo5CommandLineRefusal("solo5-spt: Malformed argument to --mem"));
 }
 
-}  // namespace cirun
-
-namespace cirun {
-
 TEST_CASE("solo5 hvt: unavailable, saying why, when the KVM device cannot be opened") {
   TargetSpec hvt = Target("hvt");
   hvt.solo5.tender = "/bin/true";  // a tender that exists
@@ -110,23 +106,6 @@ TEST_CASE("solo5 hvt: unavailable, saying why, when the KVM device cannot be ope
   TargetSpec spt = Target("spt");
   spt.solo5.tender = "/bin/true";
   CHECK(Solo5Backend(spt, "/nonexistent/kvm").CheckAvailable().ok());
-}
-
-TEST_CASE("solo5 tenders: a command line they refuse as too long is rejected, not infra") {
-  // solo5-spt 0.8.1 run with a 8192-byte command line: exit 1, this line.
-  const std::string too_long = "solo5-spt: Guest command line too long (max=8191 characters)";
-  Solo5Backend spt(Target("spt"));
-  GuestExit g = spt.DecodeExit(Exited(1), too_long + "\n");
-  CHECK(g.kind == GuestExit::Kind::kRefusedCommandLine);
-  CHECK(g.note == too_long);
-  BootVerdict v = Verdict(g, too_long);
-  CHECK(v.outcome == BootOutcome::kRejected);
-  CHECK(v.cause == "the platform refused the command line: \"" + too_long + "\"");
-  Solo5Backend hvt(Target("hvt"));
-  CHECK(hvt.DecodeExit(Exited(1), "solo5-hvt: Guest command line too long (max=8191 characters)\n")
-            .kind == GuestExit::Kind::kRefusedCommandLine);
-  CHECK(Solo5CommandLineRefusal(too_long));
-  CHECK_FALSE(Solo5CommandLineRefusal("solo5-spt: Malformed argument to --mem"));
 }
 
 }  // namespace cirun
