@@ -18,7 +18,7 @@ packages=(
   qemu-system-x86 qemu-system-arm
   gcc clang lld gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   ocaml-nox ocaml-findlib
-  postgresql sqlite3 procps python3
+  postgresql sqlite3 procps python3 bubblewrap
 )
 # The MirageOS toolchain (`ci-run toolchain add --mirage-sources`, for `test`
 # and `mirage`): Debian's OCaml 4.13 and dune 2.9, the libraries the mirage

@@ -99,6 +99,18 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   result.metrics = std::move(metrics_);
 }
 
+// What a boot needs to see in a sandbox (sandbox.h): its work directory
+// writable, the image and the QEMU plugin read-only, a Solo5 target's block
+// devices writable, the network when the target has it.
+void DeclareSandboxNeeds(const BootRequest& request, const TargetSpec& target, ProcessSpec* spec) {
+  if (!request.work_dir.empty()) spec->writable_paths.push_back(request.work_dir);
+  spec->read_only_paths.push_back(ImagePath(request).string());
+  if (request.count_instructions && !request.instruction_count_plugin.empty())
+    spec->read_only_paths.push_back(request.instruction_count_plugin);
+  for (const auto& [name, path] : target.solo5.block) spec->writable_paths.push_back(path);
+  spec->network = target.network || !target.solo5.net.empty();
+}
+
 BootResult BootOnce(const BootRequest& request, const BootBackend& backend, ProcessRunner& runner,
                     const CancelToken* cancel, const ConsoleObserver& observer) {
   BootResult result;
@@ -117,6 +129,7 @@ BootResult BootOnce(const BootRequest& request, const BootBackend& backend, Proc
   }
   Result<ProcessSpec> spec = backend.Command(request);
   if (!spec.ok()) return Infra(std::move(result), spec.status().message());
+  DeclareSandboxNeeds(request, backend.target(), &*spec);
   result.command = spec->argv;
   if (Status prepared = backend.Prepare(request); !prepared.ok()) {
     return Infra(std::move(result), prepared.message());

@@ -96,6 +96,8 @@ std::optional<BootVerdict> ExitNotAccepted(const BootEvidence& e) {
 
 BootVerdict DecideBootOutcome(const BootEvidence& e) {
   if (auto v = Infra(e)) return *v;
+  // A sandbox limit ("used more than 6 GiB of memory"): the unikernel's doing.
+  if (!e.process.limit.empty()) return {BootOutcome::kFailed, "the boot " + e.process.Describe()};
   if (e.guest.kind == GuestExit::Kind::kBadImage) return {BootOutcome::kFailed, e.guest.note};
   if (auto v = Refused(e)) return *v;
   if (e.process.kind == Kind::kTimedOut) {

@@ -18,6 +18,7 @@ std::string SignalText(int signal) {
 }  // namespace
 
 std::string ProcessExit::Describe() const {
+  if (!limit.empty()) return limit + " (the sandbox's limit)";
   switch (kind) {
     case Kind::kExited:
       return "exited with status " + std::to_string(code);

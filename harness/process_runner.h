@@ -26,6 +26,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -45,6 +46,12 @@ class CancelToken {
   std::atomic<bool> cancelled_{false};
 };
 
+/// A setrlimit(2) applied in the child before exec (soft = hard = `value`).
+struct ResourceLimit {
+  int resource = 0;  // RLIMIT_AS, RLIMIT_NPROC, RLIMIT_CPU, RLIMIT_FSIZE, ...
+  uint64_t value = 0;
+};
+
 struct ProcessSpec {
   std::vector<std::string> argv;                // argv[0] is looked up in PATH if it has no '/'
   std::map<std::string, std::string> env_set;   // added to / replacing ci-run's environment
@@ -53,6 +60,24 @@ struct ProcessSpec {
   std::chrono::milliseconds timeout{60'000};    // from spawn; 0: no deadline
   std::chrono::milliseconds kill_grace{2'000};  // between SIGTERM and SIGKILL
   size_t output_cap = 8 << 20;  // bytes delivered to on_output; the rest is dropped (counted)
+
+  // What the process needs from a sandbox (harness/sandbox.h); a runner that
+  // does not sandbox ignores these three.
+  std::vector<std::string> writable_paths;   // e.g. the job's workspace
+  std::vector<std::string> read_only_paths;  // beyond the system: a toolchain, an image, a plugin
+  bool network = false;                      // the host's network (a target's tap device)
+  /// ci-run's own trusted helpers that cannot work boxed (Xen's `xl`, which
+  /// needs /dev/xen as root; ci-run itself): a sandboxing runner runs them as
+  /// they are. Never set for a repository's commands.
+  bool unsandboxed = false;
+
+  // Enforced by the real runner:
+  std::vector<ResourceLimit> rlimits;      // set in the child before exec
+  std::vector<std::string> join_cgroups;   // cgroup.procs files the child moves itself into
+  /// Polled about once a second while the child runs; a non-empty answer (the
+  /// limit that was hit, "used more than 8 GiB of disk") kills the group like
+  /// a stop request and becomes ProcessExit::limit.
+  std::function<std::string()> watchdog;
 };
 
 /// What on_output asks the runner to do next.
@@ -79,9 +104,14 @@ struct ProcessExit {
   int pid = 0;               // the child's pid (= its process group id); 0 if not spawned
   size_t output_bytes = 0;   // total bytes the child wrote
   size_t dropped_bytes = 0;  // bytes beyond output_cap
+  /// The resource limit that ended the run, as a phrase that follows a
+  /// subject ("used more than 4 GiB of memory"); "" if none did. Set from
+  /// spec.watchdog, or by a sandboxing runner that saw its limits hit.
+  std::string limit;
   /// One line: "exited with status 3", "killed by signal 11 (SIGSEGV)", "timed out
   /// after 10s", "stopped on request after 1.2s", "cancelled after 300ms",
-  /// "failed to start: <error>".
+  /// "failed to start: <error>"; a hit limit wins: "used more than 4 GiB of
+  /// memory (the sandbox's limit)".
   std::string Describe() const;
 };
 

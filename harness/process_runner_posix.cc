@@ -54,14 +54,21 @@ constexpr milliseconds kTick{50};           // CancelToken polling period
 constexpr milliseconds kFastTick{2};        // after EOF, while the leader finishes exiting
 constexpr milliseconds kDrainLimit{1'000};  // pipe held open by a process that left the group
 constexpr milliseconds kGroupGoneLimit{2'000};
+constexpr milliseconds kWatchdogPeriod{1'000};
 
 milliseconds Since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
 }
 
+// What the child applies to itself before exec, prepared before the fork.
+struct ChildLimits {
+  std::vector<std::pair<int, struct rlimit>> rlimits;
+  std::vector<const char*> cgroup_procs;  // cgroup.procs files to write "0" (= this process) to
+};
+
 // Runs in the child between fork and exec: async-signal-safe calls only.
 template <typename Executor>
-void SetUpChild(Executor& exec, pid_t parent, const char* cwd) {
+void SetUpChild(Executor& exec, pid_t parent, const char* cwd, const ChildLimits& limits) {
   auto fail = [&](const char* what) {
     exec.set_error(std::error_code(errno, std::system_category()), what);
     _exit(127);
@@ -70,6 +77,15 @@ void SetUpChild(Executor& exec, pid_t parent, const char* cwd) {
   if (cwd[0] != '\0' && chdir(cwd) != 0) fail("chdir");  // bp::start_dir ignores errors
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail("prctl(PR_SET_PDEATHSIG)");
   if (getppid() != parent) _exit(127);  // ci-run died before prctl took effect
+  for (const char* procs : limits.cgroup_procs) {
+    int fd = open(procs, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fail("open cgroup.procs");
+    if (write(fd, "0", 1) != 1) fail("join cgroup");
+    close(fd);
+  }
+  for (const auto& [resource, limit] : limits.rlimits) {
+    if (setrlimit(resource, &limit) != 0) fail("setrlimit");
+  }
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -167,6 +183,7 @@ class Supervision {
   std::optional<Clock::time_point> deadline_;
   std::optional<Clock::time_point> kill_deadline_;  // SIGTERM sent, SIGKILL due
   Clock::time_point drain_deadline_;
+  Clock::time_point next_watch_;
   std::optional<ProcessExit::Kind> kill_reason_;
   bool sigkill_sent_ = false;
   bool delivering_ = true;
@@ -192,6 +209,7 @@ ProcessExit Supervision::Run() {
   }
   exit_.pid = pid_;
   if (spec_.timeout.count() > 0) deadline_ = start_ + spec_.timeout;
+  next_watch_ = start_ + kWatchdogPeriod;
   StartRead();
   WatchPidfd();
   OnTick();
@@ -210,6 +228,13 @@ std::string Supervision::Spawn() {
   if (!cwd_error.empty()) return cwd_error;
   std::vector<std::string> args(spec_.argv.begin() + 1, spec_.argv.end());
   const pid_t parent = getpid();
+  ChildLimits limits;
+  for (const ResourceLimit& l : spec_.rlimits) {
+    struct rlimit r {};
+    r.rlim_cur = r.rlim_max = static_cast<rlim_t>(l.value);
+    limits.rlimits.emplace_back(l.resource, r);
+  }
+  for (const std::string& procs : spec_.join_cgroups) limits.cgroup_procs.push_back(procs.c_str());
   pid_t failed_pid = -1;
   std::error_code ec;
   std::lock_guard<std::mutex> lock(SpawnMutex());
@@ -219,7 +244,9 @@ std::string Supervision::Spawn() {
         bp::exe = *exe, bp::args = args, env,
         bp::std_in<bp::null, (bp::std_out & bp::std_err)> * pipe_,
         bp::extend::on_exec_setup =
-            [parent, cwd = spec_.cwd.c_str()](auto& exec) { SetUpChild(exec, parent, cwd); },
+            [parent, cwd = spec_.cwd.c_str(), &limits](auto& exec) {
+              SetUpChild(exec, parent, cwd, limits);
+            },
         bp::extend::on_error = [&failed_pid](auto& exec,
                                              const std::error_code&) { failed_pid = exec.pid; },
         ec);
@@ -303,6 +330,13 @@ void Supervision::CheckStopConditions() {
       BeginKill(ProcessExit::Kind::kCancelled);
     } else if (deadline_ && now >= *deadline_) {
       BeginKill(ProcessExit::Kind::kTimedOut);
+    } else if (spec_.watchdog && now >= next_watch_) {
+      next_watch_ = now + kWatchdogPeriod;
+      std::string limit = spec_.watchdog();
+      if (!limit.empty()) {
+        exit_.limit = std::move(limit);
+        BeginKill(ProcessExit::Kind::kStopped);
+      }
     }
   } else if (!sigkill_sent_ && now >= *kill_deadline_) {
     SignalGroup(pid_, SIGKILL);

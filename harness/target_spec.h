@@ -76,6 +76,7 @@ struct TargetSpec {
   QemuOptions qemu;             // for kQemu, and for kXen's fallback
   XenOptions xen;               // for kXen
   Solo5Options solo5;           // for kSolo5Hvt / kSolo5Spt
+  bool network = false;         // boots see the host's network in the sandbox (a tap device)
 };
 
 /// "process", "qemu", "xen", "solo5-hvt", "solo5-spt", "solo5-virtio".

@@ -73,6 +73,7 @@ Result<ProcessSpec> XenBackend::Command(const BootRequest& request) const {
   if (!text.ok()) return text.status().WithContext("xl config");
   ProcessSpec spec;
   spec.argv = {target_.xen.xl, "create", "-F", "-c", ConfigPath(request)};
+  spec.unsandboxed = true;  // xl needs /dev/xen as root; the guest runs in the hypervisor
   spec.cwd = request.work_dir;
   spec.timeout = request.timeout;
   return spec;

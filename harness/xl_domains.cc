@@ -47,6 +47,7 @@ ProcessExit RunXl(const std::string& xl, const std::vector<std::string>& args,
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.timeout = std::chrono::seconds(30);
   spec.output_cap = 1 << 20;
+  spec.unsandboxed = true;  // xl needs /dev/xen as root
   return runner.Run(
       spec,
       [output](std::string_view chunk, std::chrono::milliseconds) {

@@ -7,6 +7,7 @@
 #include "jobs/repo_config_parser.h"
 #include "runner/exit_code.h"
 #include "runner/host_config.h"
+#include "runner/job_sandbox.h"
 #include "runner/interrupt.h"
 #include "runner/paths.h"
 #include "runner/shell_quote.h"
@@ -57,7 +58,16 @@ int RunBootCommand(const BootCommandOptions& o) {
       }
     }
   }
-  ProcessRunner& runner = RealProcessRunner();
+  // Boxed as a job's boot is, so that a reproducer behaves as the job did.
+  if (o.no_sandbox) {
+    host->sandbox.enabled = false;
+    host->sandbox.disabled_by = "--no-sandbox";
+  }
+  auto policy = SandboxForPipeline(*host, /*untrusted=*/false,
+                                   o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir, {}, nullptr);
+  if (!policy.ok()) return fail(policy.status().message());
+  SandboxedProcessRunner boxed(*policy, RealProcessRunner());
+  ProcessRunner& runner = boxed;
   auto backend = MakeBootBackend(*target, runner);
   if (Status s = backend->CheckAvailable(); !s.ok())
     return fail("target " + o.target + ": " + s.message());
@@ -108,6 +118,9 @@ void SetupBootCommand(CLI::App* sub, int* exit_code) {
                   "YAML file of toolchains and targets for this host");
   sub->add_option("--cache-dir", o->cache_dir, "cache directory (for registered toolchains)");
   sub->add_flag("-q,--quiet", o->quiet, "do not echo the console");
+  sub->add_flag("--no-sandbox", o->no_sandbox,
+                "boot unboxed: the unikernel's process sees your files and network, with no "
+                "memory or process limits (see docs/sandbox.md)");
   sub->add_option("args", o->args, "runtime arguments, after --");
   sub->add_option("--cmdline", o->cmdline,
                   "the guest command line verbatim instead of arguments after -- (write "

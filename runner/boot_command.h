@@ -22,6 +22,7 @@ struct BootCommandOptions {
   std::vector<std::string> args;       // runtime arguments (after --)
   std::optional<std::string> cmdline;  // --cmdline RAW: the guest command line verbatim
   bool quiet = false;                  // do not echo the console
+  bool no_sandbox = false;             // --no-sandbox: boot unboxed
 };
 
 /// Boots and judges; prints the console as it streams and a verdict line.

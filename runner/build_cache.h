@@ -13,6 +13,13 @@ class BuildCache {
   /// `dir` is created on first Save.
   explicit BuildCache(std::string dir) : dir_(std::move(dir)) {}
 
+  /// The cache of one pull request (`scope`, see PullRequestCacheScope): a
+  /// directory of its own under this one's `pull-requests/`, so that what an
+  /// untrusted build saves is never what a trusted pipeline restores.
+  BuildCache ForPullRequest(const std::string& scope) const {
+    return BuildCache(dir_ + "/pull-requests/" + scope);
+  }
+
   /// If an image is cached under `key`, copies it to `dest` (creating parent
   /// directories, keeping its mode) and returns true; false if not cached.
   /// Returns IoError if the copy fails.

@@ -109,6 +109,7 @@ JobStepResult HistoryStep::Run(JobStepContext& ctx) const {
   spec.argv = argv;
   spec.timeout = kHistoryTimeout;
   spec.env_set["NO_COLOR"] = "1";
+  spec.unsandboxed = true;  // ci-run itself, against the store; its own builds are boxed
   std::string log;
   ProcessExit exit = ctx.env.runner->Run(
       spec,

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "jobs/repo_config_parser.h"
+
 namespace cirun {
 
 const ToolchainSpec* HostConfig::FindToolchain(const std::string& name) const {
@@ -129,6 +131,58 @@ bool ReadInt(const YAML::Node& n, const std::string& what, Diagnostics& d, int* 
   } catch (const YAML::Exception&) {
     d.Add(n.Mark(), "\"" + what + "\": expected an integer");
     return false;
+  }
+}
+
+bool ReadByteSize(const YAML::Node& n, const std::string& what, Diagnostics& d, uint64_t* out) {
+  std::string s;
+  if (!ReadString(n, what, d, &s)) return false;
+  auto size = ParseByteSize(s);
+  if (!size.ok()) {
+    d.Add(n.Mark(), "\"" + what + "\": " + size.status().message());
+    return false;
+  }
+  *out = *size;
+  return true;
+}
+
+void ReadSandbox(const YAML::Node& node, Diagnostics& d, SandboxPolicy* policy) {
+  if (!node.IsMap()) {
+    d.Add(node.Mark(), "\"sandbox\": expected a map of settings");
+    return;
+  }
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    SandboxLimits& limits = policy->limits;
+    if (key == "enabled") {
+      ReadBool(v, key, d, &policy->enabled);
+    } else if (key == "memory") {
+      ReadByteSize(v, key, d, &limits.memory_bytes);
+    } else if (key == "file-size") {
+      ReadByteSize(v, key, d, &limits.file_bytes);
+    } else if (key == "disk") {
+      ReadByteSize(v, key, d, &limits.disk_bytes);
+    } else if (key == "processes") {
+      if (ReadInt(v, key, d, &limits.processes) && limits.processes < 1)
+        d.Add(v.Mark(), "\"processes\": expected at least 1");
+    } else if (key == "cpu-time") {
+      std::string s;
+      if (!ReadString(v, key, d, &s)) continue;
+      auto duration = ParseDuration(s);
+      if (!duration.ok() || duration->count() < 1000)
+        d.Add(v.Mark(), "\"cpu-time\": expected a duration of at least 1s, e.g. 30m or 2h");
+      else
+        limits.cpu_time = std::chrono::duration_cast<std::chrono::seconds>(*duration);
+    } else if (key == "read-only") {
+      ReadStringList(v, key, d, &policy->read_only);
+    } else if (key == "bwrap") {
+      ReadString(v, key, d, &policy->bwrap);
+    } else {
+      d.Add(kv.first.Mark(), "unknown sandbox key \"" + key +
+                                 "\" (expected enabled, memory, processes, cpu-time, file-size, "
+                                 "disk, read-only, bwrap)");
+    }
   }
 }
 
@@ -283,6 +337,8 @@ void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node
     }
   } else if (key == "arch") {
     ReadString(v, key, d, &t->arch);
+  } else if (key == "network") {
+    ReadBool(v, key, d, &t->network);
   } else if (key == "binary") {
     ReadString(v, key, d, &t->qemu.binary);
   } else if (key == "machine") {
@@ -393,6 +449,25 @@ void ReadTarget(const std::string& name, const YAML::Node& node, Diagnostics& d,
 
 }  // namespace
 
+Result<uint64_t> ParseByteSize(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  std::string unit = text.substr(digits);
+  uint64_t shift = 0;
+  if (unit.empty() || unit == "B") shift = 0;
+  else if (unit == "K" || unit == "KiB" || unit == "k") shift = 10;
+  else if (unit == "M" || unit == "MiB") shift = 20;
+  else if (unit == "G" || unit == "GiB") shift = 30;
+  else if (unit == "T" || unit == "TiB") shift = 40;
+  else shift = 64;
+  uint64_t value = 0;
+  if (digits > 0 && digits <= 12 && shift < 64) value = std::stoull(text.substr(0, digits)) << shift;
+  if (value == 0)
+    return Status::InvalidArgument("expected a size such as 512MiB, 4GiB or 4G, got \"" + text +
+                                   "\"");
+  return value;
+}
+
 Status ApplyHostConfig(const std::string& text, const std::string& file_name, bool allow_other_keys,
                        HostConfig* config) {
   Diagnostics d(file_name);
@@ -423,8 +498,11 @@ Status ApplyHostConfig(const std::string& text, const std::string& file_name, bo
           else
             ReadTarget(name, entry.second, d, config);
         }
+      } else if (key == "sandbox") {
+        ReadSandbox(kv.second, d, &config->sandbox);
       } else if (!allow_other_keys) {
-        d.Add(kv.first.Mark(), "unknown key \"" + key + "\" (expected toolchains, targets)");
+        d.Add(kv.first.Mark(),
+              "unknown key \"" + key + "\" (expected toolchains, targets, sandbox)");
       }
     }
   } catch (const YAML::Exception& e) {

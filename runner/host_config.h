@@ -14,12 +14,26 @@
 //     xen:       {backend: xen, memory: 64, qemu-fallback: false, on-crash: destroy,
 //                 disks: [/srv/a.img, {path: /srv/b.qcow2, format: qcow2, vdev: xvdb,
 //                 access: ro}], bridges: [xenbr0], force-xl: false, xl: /usr/sbin/xl}
+//     spt-net:   {backend: solo5-spt, nets: {service: tap100}, network: true}
+//   sandbox:                       # every build, boot and test command (harness/sandbox.h)
+//     enabled: true                # false: run them as ci-run's user, unboxed (trusted code only)
+//     memory: 6GiB                 # a run's memory, its /tmp included (cgroup, else RLIMIT_AS)
+//     processes: 1024              # processes and threads at once (cgroup, else RLIMIT_NPROC)
+//     cpu-time: 2h                 # CPU time of each process (RLIMIT_CPU)
+//     file-size: 4GiB              # the largest file a run may write (RLIMIT_FSIZE)
+//     disk: 16GiB                  # what the workspace may hold (checked every second)
+//     read-only: [/opt/sdk]        # extra host paths visible, read-only
+//     bwrap: /usr/bin/bwrap        # the bubblewrap binary
+//
+// A target's `network: true` lets its boots use the host's network (a tap
+// device); nothing else in a sandbox has a network.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "harness/sandbox.h"
 #include "harness/target_spec.h"
 #include "runner/toolchain.h"
 
@@ -28,6 +42,7 @@ namespace cirun {
 struct HostConfig {
   std::vector<ToolchainSpec> toolchains;
   std::vector<TargetSpec> targets;
+  SandboxPolicy sandbox;  // the `sandbox:` section (limits, extra paths, on or off)
 
   /// The toolchain / target with that name, or nullptr.
   const ToolchainSpec* FindToolchain(const std::string& name) const;
@@ -41,7 +56,11 @@ struct HostConfig {
 /// ocamlopt) and targets (DefaultTargets()).
 HostConfig DefaultHostConfig();
 
-/// Applies the `toolchains:` and `targets:` sections of the YAML `text` (from
+/// "512MiB", "4GiB", "4G", "100M", "1024" (bytes): a size in the host config.
+/// InvalidArgument for anything else, or zero.
+Result<uint64_t> ParseByteSize(const std::string& text);
+
+/// Applies the `toolchains:`, `targets:` and `sandbox:` sections of the YAML `text` (from
 /// `file_name`) over `*config`. Other top-level keys are left to the caller
 /// when `allow_other_keys` (the service config), else they are errors.
 /// Returns InvalidArgument listing every problem as "file:line:col: message".

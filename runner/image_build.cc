@@ -42,6 +42,18 @@ std::string Tail(const std::string& s, size_t cap) {
                                s.substr(s.size() - cap);
 }
 
+// The checkout that holds `build_dir` (= workspace / plan_path): what a
+// sandboxed build may write (dune writes _build at the project's root).
+std::string WorkspaceOf(const std::string& build_dir, const std::string& plan_path) {
+  fs::path dir = fs::path(build_dir).lexically_normal();
+  for (const fs::path& part : fs::path(plan_path).lexically_normal()) {
+    if (part.empty() || part == "." || !dir.has_parent_path()) continue;
+    if (dir.filename().empty()) dir = dir.parent_path();
+    dir = dir.parent_path();
+  }
+  return dir.string();
+}
+
 JobResult Infra(std::string cause) {
   return {JobState::kInfra, std::move(cause), "", 0};
 }
@@ -90,6 +102,7 @@ ImageBuild BuildImageImpl(const JobEnvironment& env, const PipelineRecord& pipel
   }
   ProcessSpec spec = ToolchainProcess(*toolchain, plan.build_command, build_dir);
   spec.timeout = plan.build_timeout;
+  spec.writable_paths = {WorkspaceOf(build_dir, plan.path)};
   std::string log;
   ProcessExit exit = env.runner->Run(
       spec,
@@ -110,6 +123,10 @@ ImageBuild BuildImageImpl(const JobEnvironment& env, const PipelineRecord& pipel
     step.outcome = "infra";
     step.cause = "cannot run the build: " + exit.error;
     result = Infra(step.cause);
+  } else if (!exit.limit.empty()) {
+    step.outcome = "failed";
+    step.cause = "build " + exit.Describe();  // "build used more than 4 GiB of memory (the ...)"
+    result = Failed("build: " + step.cause);
   } else if (exit.kind == ProcessExit::Kind::kTimedOut) {
     step.outcome = "hung";
     step.cause = "build " + exit.Describe();

@@ -5,6 +5,8 @@
 
 #include "harness/boot.h"
 #include "runner/image_build.h"
+#include "runner/job_sandbox.h"
+#include "runner/secret_redaction.h"
 #include "runner/job_spec_json.h"
 #include "runner/reproducer.h"
 #include "runner/shell_quote.h"
@@ -38,6 +40,8 @@ class StepRecorder {
   StepRecorder(const JobEnvironment& env, const JobRecord& job) : env_(env), job_(job) {}
   void Start(const std::string& name) { env_.progress->StepStarted(job_, name); }
   void Finish(StepRecord step) {
+    for (std::string* text : {&step.log, &step.cause, &step.command, &step.detail_json})
+      RedactSecrets(env_.secrets, text);
     step.job_id = job_.id;
     step.attempt = job_.attempt;
     Status s = env_.store->AddStep(step);
@@ -185,6 +189,26 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
   return result;
 }
 
+// Checkout, build, boots and the after-boot steps of one job, in `env` (the
+// job's: its sandboxed runner and its build cache).
+JobResult RunJobSteps(const JobEnvironment& env, JobRun& run) {
+  std::error_code ec;
+  fs::remove_all(run.workspace, ec);  // a previous attempt's leftovers
+  StepRecorder steps(env, run.claimed.job);
+  JobResult result;
+  Status checkout = env.sources->Materialise(run.claimed.pipeline, run.workspace);
+  if (!checkout.ok()) {
+    result = Infra("checkout: " + checkout.message());
+  } else if (auto build = BuildStep(env, run, steps)) {
+    result = *build;
+  } else {
+    result = BootSteps(env, run, steps);
+  }
+  if (result.state == JobState::kPassed && !env.keep_workspaces)
+    fs::remove_all(run.workspace, ec);
+  return result;
+}
+
 }  // namespace
 
 std::string JobExecutor::WorkspaceDir(const JobRecord& job) const {
@@ -197,27 +221,31 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
   const auto started = std::chrono::steady_clock::now();
   env_.progress->JobStarted(claimed.job);
   auto plan = JobPlanFromJson(claimed.job.spec_json);
+  const bool untrusted = PipelineUntrusted(claimed.pipeline);
+  auto policy = SandboxForPipeline(*env_.host, untrusted, env_.cache_dir, env_.sandbox_hidden,
+                                   env_.progress);
   JobResult result;
   if (!plan.ok()) {
     result = Infra(plan.status().message());
+  } else if (!policy.ok()) {
+    result = Infra(policy.status().message());
   } else {
     JobRun run{claimed, cancel, *plan, WorkspaceDir(claimed.job), "", ""};
     run.build_dir = (fs::path(run.workspace) / run.plan.path).lexically_normal().string();
     run.image = (fs::path(run.build_dir) / run.plan.image).lexically_normal().string();
-    std::error_code ec;
-    fs::remove_all(run.workspace, ec);  // a previous attempt's leftovers
-    StepRecorder steps(env_, claimed.job);
-    Status checkout = env_.sources->Materialise(claimed.pipeline, run.workspace);
-    if (!checkout.ok()) {
-      result = Infra("checkout: " + checkout.message());
-    } else if (auto build = BuildStep(env_, run, steps)) {
-      result = *build;
-    } else {
-      result = BootSteps(env_, run, steps);
+    // Every command of the job runs boxed; a pull request's builds fill a
+    // cache of their own.
+    SandboxedProcessRunner boxed(*policy, *env_.runner);
+    JobEnvironment env = env_;
+    env.runner = &boxed;
+    std::optional<BuildCache> own_cache;
+    if (untrusted && env_.cache) {
+      own_cache.emplace(env_.cache->ForPullRequest(PullRequestCacheScope(claimed.pipeline)));
+      env.cache = &*own_cache;
     }
-    if (result.state == JobState::kPassed && !env_.keep_workspaces)
-      fs::remove_all(run.workspace, ec);
+    result = RunJobSteps(env, run);
   }
+  RedactSecrets(env_.secrets, &result.cause);
   result.reproducer =
       JobReproducer(env_.self_command, claimed.pipeline, claimed.job, env_.reproducer_flags);
   result.duration_ms =

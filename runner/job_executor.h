@@ -20,7 +20,7 @@ namespace cirun {
 
 /// Everything a job runs against. All references outlive the executor.
 struct JobEnvironment {
-  ProcessRunner* runner = nullptr;
+  ProcessRunner* runner = nullptr;  // unboxed; each job boxes it (job_sandbox.h)
   Store* store = nullptr;
   const HostConfig* host = nullptr;
   ToolchainProbe* toolchains = nullptr;
@@ -38,6 +38,11 @@ struct JobEnvironment {
   std::string host_config_file;               // --host-config, if one was given
   std::string service_config_file;            // the serve/worker configuration (absolute), if any
   std::vector<std::string> reproducer_flags;  // appended to job reproducers (ReproducerFlags)
+  // Host paths a job's sandbox never shows, even below a visible directory:
+  // the service config, secret files, the store (job_sandbox.h).
+  std::vector<std::string> sandbox_hidden;
+  // Values of configured secrets: replaced in every stored step and cause.
+  std::vector<std::string> secrets;
 };
 
 class JobExecutor {

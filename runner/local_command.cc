@@ -132,6 +132,10 @@ int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
   auto host = LoadHostConfig(o.host_config, plan->cache_dir);
   if (!host.ok()) return UsageError(host.status().message());
   plan->host = std::move(host).value();
+  if (o.no_sandbox) {
+    plan->host.sandbox.enabled = false;
+    plan->host.sandbox.disabled_by = "--no-sandbox";
+  }
   PlanOptions plan_options;
   plan_options.unikernels = o.unikernels;
   for (const std::string& only : o.only) {
@@ -311,6 +315,8 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--json", o->json, "write a JSON report to FILE");
   sub->add_flag("--keep-workspaces", o->keep_workspaces, "keep the workspaces of passed jobs too");
   sub->add_flag("--no-cache", o->no_cache, "build everything, and do not fill the build cache");
+  sub->add_flag("--no-sandbox", o->no_sandbox,
+                "run builds and boots unboxed: they see your home, files and network, with no memory, process or disk limits (see docs/sandbox.md)");
   sub->add_flag("--dry-run", o->dry_run, "print every command the pipeline would run, run nothing");
   sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
   sub->add_flag("--no-fuzz", o->no_fuzz, "skip the fuzz step of every job");

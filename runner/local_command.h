@@ -31,6 +31,7 @@ struct LocalOptions {
   std::string json;                     // --json FILE
   bool keep_workspaces = false;
   bool no_cache = false;
+  bool no_sandbox = false;  // --no-sandbox: builds and boots run unboxed
   bool dry_run = false;
   bool plain = false;      // no live display even on a TTY
   bool no_bench = false;   // skip the bench step of unikernels with `bench:`

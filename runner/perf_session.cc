@@ -11,6 +11,7 @@
 #include "runner/host_jobs.h"
 #include "runner/image_build.h"
 #include "runner/interrupt.h"
+#include "runner/job_sandbox.h"
 #include "runner/paths.h"
 #include "runner/service_config.h"
 #include "runner/terminal_progress.h"
@@ -82,6 +83,8 @@ void AddPerfOptions(CLI::App* sub, PerfOptions* o, bool comparing) {
       ->excludes(host);
   sub->add_option("--json", o->json, "write the results as JSON to FILE");
   sub->add_flag("--no-cache", o->no_cache, "build everything, and do not fill the build cache");
+  sub->add_flag("--no-sandbox", o->no_sandbox,
+                "run builds and boots unboxed: they see your home, files and network, with no memory, process or disk limits (see docs/sandbox.md)");
 }
 
 std::string PerfHostName() {
@@ -137,7 +140,18 @@ Result<std::unique_ptr<PerfSession>> PerfSession::Open(const PerfOptions& o, con
   s->sources_ = std::make_unique<SourceCheckout>(s->cache_dir_);
   s->cache_ = std::make_unique<BuildCache>(s->cache_dir_ + "/builds");
   s->progress_ = std::make_unique<MessageProgress>();
-  s->env_.runner = &runner;
+  if (o.no_sandbox) {
+    s->host_.sandbox.enabled = false;
+    s->host_.sandbox.disabled_by = "--no-sandbox";
+  }
+  // The branch's own commits: trusted code, boxed like a job's.
+  std::vector<std::string> hidden = {s->db_path_};
+  if (!o.service_config.empty()) hidden.push_back(o.service_config);
+  auto policy = SandboxForPipeline(s->host_, /*untrusted=*/false, s->cache_dir_, hidden,
+                                   s->progress_.get());
+  if (!policy.ok()) return policy.status();
+  s->boxed_ = std::make_unique<SandboxedProcessRunner>(*policy, runner);
+  s->env_.runner = s->boxed_.get();
   s->env_.store = s->store_.get();
   s->env_.host = &s->host_;
   s->env_.toolchains = s->probe_.get();

@@ -42,6 +42,7 @@ struct PerfOptions {
   std::string service_config;           // --service-config FILE (serve/worker configuration)
   std::string json;                     // --json FILE
   bool no_cache = false;                // build everything
+  bool no_sandbox = false;              // builds and boots run unboxed
 };
 
 /// Adds the options above (except location) to `sub`.
@@ -140,6 +141,7 @@ class PerfSession {
   std::unique_ptr<SourceCheckout> sources_;
   std::unique_ptr<BuildCache> cache_;
   std::unique_ptr<ProgressSink> progress_;
+  std::unique_ptr<SandboxedProcessRunner> boxed_;  // builds and boots of this session
   std::map<std::string, std::unique_ptr<BootBackend>> backends_;  // by target
   JobEnvironment env_;
   CancelToken cancel_;

@@ -72,6 +72,16 @@ int RunServiceJobs(const ServiceConfig& config, Store& store, ServiceLog& log,
   env.cache_dir = config.cache_dir;
   if (std::error_code ec; !config.file.empty())
     env.service_config_file = std::filesystem::absolute(config.file, ec).string();
+  // What a job's sandbox must never show, and the values no stored text may hold.
+  if (!env.service_config_file.empty()) env.sandbox_hidden.push_back(env.service_config_file);
+  if (!config.database.starts_with("postgres"))
+    env.sandbox_hidden.push_back(config.database.starts_with("sqlite:") ? config.database.substr(7)
+                                                                        : config.database);
+  for (const SecretSource* secret : {&config.github_token, &config.webhook_secret}) {
+    if (!secret->file.empty()) env.sandbox_hidden.push_back(secret->file);
+    if (!secret->configured()) continue;
+    if (auto value = ReadSecret(*secret, "secret"); value.ok()) env.secrets.push_back(*value);
+  }
   JobPoolOptions pool;
   pool.slots = settings.slots;
   pool.worker = settings.name;

@@ -1,5 +1,9 @@
 #include "runner/sqlite_store.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -460,6 +464,19 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) return Status::IoError("cannot create " + parent.string() + ": " + ec.message());
+  // The store holds logs and causes: created 0600, and no existing file of it
+  // (the database, its WAL and shared memory, which SQLite creates with the
+  // database's mode) stays readable by others.
+  const bool on_disk = path != ":memory:" && !path.starts_with("file:");
+  if (int fd = on_disk ? ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+      fd >= 0)
+    ::close(fd);
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    if (!on_disk) break;
+    struct stat st {};
+    if (::stat(file.c_str(), &st) == 0 && (st.st_mode & S_IRWXO) != 0)
+      ::chmod(file.c_str(), st.st_mode & 07770);
+  }
   sqlite3* db = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &db,

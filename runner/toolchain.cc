@@ -20,6 +20,28 @@ const char* ToolchainKindName(ToolchainSpec::Kind kind) {
 
 namespace {
 
+// The toolchain's files a sandboxed build must see read-only: the prefix, an
+// opam root, and every absolute path named in its variables (OCAMLPATH,
+// OCAMLFIND_CONF, ...).
+std::vector<std::string> ToolchainPaths(const ToolchainSpec& toolchain,
+                                        const std::map<std::string, std::string>& env) {
+  std::vector<std::string> paths;
+  if (toolchain.kind == ToolchainSpec::Kind::kPrefix) paths.push_back(toolchain.prefix);
+  if (toolchain.kind == ToolchainSpec::Kind::kOpam) paths.push_back(env.at("OPAMROOT"));
+  for (const auto& [name, value] : toolchain.env) {
+    if (name == "PATH") continue;
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t end = value.find(':', start);
+      if (end == std::string::npos) end = value.size();
+      std::string part = value.substr(start, end - start);
+      if (part.starts_with("/")) paths.push_back(part);
+      start = end + 1;
+    }
+  }
+  return paths;
+}
+
 // Fills env and argv wrapping common to builds and probes.
 ProcessSpec WrapForToolchain(const ToolchainSpec& toolchain, std::vector<std::string> argv) {
   ProcessSpec spec;
@@ -28,6 +50,13 @@ ProcessSpec WrapForToolchain(const ToolchainSpec& toolchain, std::vector<std::st
     const char* path = std::getenv("PATH");
     spec.env_set["PATH"] = toolchain.prefix + "/bin" + (path ? std::string(":") + path : "");
   }
+  if (toolchain.kind == ToolchainSpec::Kind::kOpam && !spec.env_set.contains("OPAMROOT")) {
+    // Named, so that it is found with another HOME (a sandbox's).
+    const char* root = std::getenv("OPAMROOT");
+    const char* home = std::getenv("HOME");
+    spec.env_set["OPAMROOT"] = root ? root : std::string(home ? home : "") + "/.opam";
+  }
+  spec.read_only_paths = ToolchainPaths(toolchain, spec.env_set);
   if (toolchain.kind == ToolchainSpec::Kind::kOpam) {
     std::vector<std::string> wrapped = {"opam", "exec", "--switch=" + toolchain.opam_switch, "--"};
     wrapped.insert(wrapped.end(), argv.begin(), argv.end());
