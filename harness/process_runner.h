@@ -72,8 +72,8 @@ struct ProcessSpec {
   bool unsandboxed = false;
 
   // Enforced by the real runner:
-  std::vector<ResourceLimit> rlimits;      // set in the child before exec
-  std::vector<std::string> join_cgroups;   // cgroup.procs files the child moves itself into
+  std::vector<ResourceLimit> rlimits;     // set in the child before exec
+  std::vector<std::string> join_cgroups;  // cgroup.procs files the child moves itself into
   /// Polled about once a second while the child runs; a non-empty answer (the
   /// limit that was hit, "used more than 8 GiB of disk") kills the group like
   /// a stop request and becomes ProcessExit::limit.

@@ -243,10 +243,8 @@ std::string Supervision::Spawn() {
     bp::child child(
         bp::exe = *exe, bp::args = args, env,
         bp::std_in<bp::null, (bp::std_out & bp::std_err)> * pipe_,
-        bp::extend::on_exec_setup =
-            [parent, cwd = spec_.cwd.c_str(), &limits](auto& exec) {
-              SetUpChild(exec, parent, cwd, limits);
-            },
+        bp::extend::on_exec_setup = [parent, cwd = spec_.cwd.c_str(), &limits](
+                                        auto& exec) { SetUpChild(exec, parent, cwd, limits); },
         bp::extend::on_error = [&failed_pid](auto& exec,
                                              const std::error_code&) { failed_pid = exec.pid; },
         ec);

@@ -7,8 +7,8 @@
 #include "jobs/repo_config_parser.h"
 #include "runner/exit_code.h"
 #include "runner/host_config.h"
-#include "runner/job_sandbox.h"
 #include "runner/interrupt.h"
+#include "runner/job_sandbox.h"
 #include "runner/paths.h"
 #include "runner/shell_quote.h"
 #include "runner/xen_sweep.h"
@@ -63,8 +63,9 @@ int RunBootCommand(const BootCommandOptions& o) {
     host->sandbox.enabled = false;
     host->sandbox.disabled_by = "--no-sandbox";
   }
-  auto policy = SandboxForPipeline(*host, /*untrusted=*/false,
-                                   o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir, {}, nullptr);
+  auto policy =
+      SandboxForPipeline(*host, /*untrusted=*/false,
+                         o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir, {}, nullptr);
   if (!policy.ok()) return fail(policy.status().message());
   SandboxedProcessRunner boxed(*policy, RealProcessRunner());
   ProcessRunner& runner = boxed;

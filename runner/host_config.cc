@@ -454,14 +454,21 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
   std::string unit = text.substr(digits);
   uint64_t shift = 0;
-  if (unit.empty() || unit == "B") shift = 0;
-  else if (unit == "K" || unit == "KiB" || unit == "k") shift = 10;
-  else if (unit == "M" || unit == "MiB") shift = 20;
-  else if (unit == "G" || unit == "GiB") shift = 30;
-  else if (unit == "T" || unit == "TiB") shift = 40;
-  else shift = 64;
+  if (unit.empty() || unit == "B")
+    shift = 0;
+  else if (unit == "K" || unit == "KiB" || unit == "k")
+    shift = 10;
+  else if (unit == "M" || unit == "MiB")
+    shift = 20;
+  else if (unit == "G" || unit == "GiB")
+    shift = 30;
+  else if (unit == "T" || unit == "TiB")
+    shift = 40;
+  else
+    shift = 64;
   uint64_t value = 0;
-  if (digits > 0 && digits <= 12 && shift < 64) value = std::stoull(text.substr(0, digits)) << shift;
+  if (digits > 0 && digits <= 12 && shift < 64)
+    value = std::stoull(text.substr(0, digits)) << shift;
   if (value == 0)
     return Status::InvalidArgument("expected a size such as 512MiB, 4GiB or 4G, got \"" + text +
                                    "\"");

@@ -6,9 +6,9 @@
 #include "harness/boot.h"
 #include "runner/image_build.h"
 #include "runner/job_sandbox.h"
-#include "runner/secret_redaction.h"
 #include "runner/job_spec_json.h"
 #include "runner/reproducer.h"
+#include "runner/secret_redaction.h"
 #include "runner/shell_quote.h"
 
 namespace cirun {
@@ -204,8 +204,7 @@ JobResult RunJobSteps(const JobEnvironment& env, JobRun& run) {
   } else {
     result = BootSteps(env, run, steps);
   }
-  if (result.state == JobState::kPassed && !env.keep_workspaces)
-    fs::remove_all(run.workspace, ec);
+  if (result.state == JobState::kPassed && !env.keep_workspaces) fs::remove_all(run.workspace, ec);
   return result;
 }
 
@@ -222,8 +221,8 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
   env_.progress->JobStarted(claimed.job);
   auto plan = JobPlanFromJson(claimed.job.spec_json);
   const bool untrusted = PipelineUntrusted(claimed.pipeline);
-  auto policy = SandboxForPipeline(*env_.host, untrusted, env_.cache_dir, env_.sandbox_hidden,
-                                   env_.progress);
+  auto policy =
+      SandboxForPipeline(*env_.host, untrusted, env_.cache_dir, env_.sandbox_hidden, env_.progress);
   JobResult result;
   if (!plan.ok()) {
     result = Infra(plan.status().message());

@@ -316,7 +316,8 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
   sub->add_flag("--keep-workspaces", o->keep_workspaces, "keep the workspaces of passed jobs too");
   sub->add_flag("--no-cache", o->no_cache, "build everything, and do not fill the build cache");
   sub->add_flag("--no-sandbox", o->no_sandbox,
-                "run builds and boots unboxed: they see your home, files and network, with no memory, process or disk limits (see docs/sandbox.md)");
+                "run builds and boots unboxed: they see your home, files and network, with no "
+                "memory, process or disk limits (see docs/sandbox.md)");
   sub->add_flag("--dry-run", o->dry_run, "print every command the pipeline would run, run nothing");
   sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
   sub->add_flag("--no-fuzz", o->no_fuzz, "skip the fuzz step of every job");

@@ -84,7 +84,8 @@ void AddPerfOptions(CLI::App* sub, PerfOptions* o, bool comparing) {
   sub->add_option("--json", o->json, "write the results as JSON to FILE");
   sub->add_flag("--no-cache", o->no_cache, "build everything, and do not fill the build cache");
   sub->add_flag("--no-sandbox", o->no_sandbox,
-                "run builds and boots unboxed: they see your home, files and network, with no memory, process or disk limits (see docs/sandbox.md)");
+                "run builds and boots unboxed: they see your home, files and network, with no "
+                "memory, process or disk limits (see docs/sandbox.md)");
 }
 
 std::string PerfHostName() {
@@ -147,8 +148,8 @@ Result<std::unique_ptr<PerfSession>> PerfSession::Open(const PerfOptions& o, con
   // The branch's own commits: trusted code, boxed like a job's.
   std::vector<std::string> hidden = {s->db_path_};
   if (!o.service_config.empty()) hidden.push_back(o.service_config);
-  auto policy = SandboxForPipeline(s->host_, /*untrusted=*/false, s->cache_dir_, hidden,
-                                   s->progress_.get());
+  auto policy =
+      SandboxForPipeline(s->host_, /*untrusted=*/false, s->cache_dir_, hidden, s->progress_.get());
   if (!policy.ok()) return policy.status();
   s->boxed_ = std::make_unique<SandboxedProcessRunner>(*policy, runner);
   s->env_.runner = s->boxed_.get();

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kTopKeys[] = {"listen",     "database",     "data-dir", "cache-dir",
                                          "github",     "repositories", "worker",   "nightly",
-                                         "toolchains", "targets", "sandbox"};
+                                         "toolchains", "targets",      "sandbox"};
 constexpr std::string_view kGitHubKeys[] = {
     "api",         "token-file",      "token-env",  "webhook-secret-file", "webhook-secret-env",
     "retry-delay", "status-attempts", "max-payload"};
