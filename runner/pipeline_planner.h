@@ -11,9 +11,9 @@
 #include "jobs/job_plan.h"
 #include "jobs/repo_config.h"
 #include "runner/host_config.h"
+#include "runner/pipeline_request.h"
 #include "runner/store.h"
 #include "runner/toolchain.h"
-#include "runner/webhook_event.h"
 
 namespace cirun {
 

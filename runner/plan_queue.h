@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "runner/pipeline_planner.h"
+#include "runner/pipeline_request.h"
 #include "runner/service_log.h"
 #include "runner/store.h"
 

@@ -1,24 +1,13 @@
 // From a GitHub webhook delivery to what the service does with it. Pure: no
-// I/O; the HTTP handler (webhook_server.h) checks the signature first.
+// I/O; the HTTP handler (webhook_intake.h) checks the signature first.
 #pragma once
 
 #include <string>
 
+#include "runner/pipeline_request.h"
 #include "runner/service_config.h"
 
 namespace cirun {
-
-/// A commit of a configured repository to plan into a pipeline.
-struct PipelineRequest {
-  std::string repo_name;     // "owner/name" as configured
-  std::string url;           // clone URL from the service config
-  std::string commit;        // full commit id, or a branch name for `nightly` (resolved later)
-  std::string ref;           // "refs/heads/main", "refs/pull/7/head"
-  std::string trigger;       // "push", "pull_request", "nightly", "rebuild"
-  std::string title;         // first line of the head commit's message, or the PR's title
-  std::string delivery_id;   // X-GitHub-Delivery (or nightly's "nightly:<repo>:<date>")
-  std::string options_json;  // extra pipeline options merged over the config's ({} if none)
-};
 
 struct WebhookDecision {
   enum class Kind {
