@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "harness/boot_outcome.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

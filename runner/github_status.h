@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "runner/http_client.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

@@ -8,7 +8,7 @@
 #include "jobs/job_plan.h"
 #include "jobs/repo_config.h"
 #include "runner/host_config.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 #include "runner/toolchain.h"
 
 namespace cirun {

@@ -7,7 +7,7 @@
 
 #include "jobs/job_plan.h"
 #include "runner/job_executor.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

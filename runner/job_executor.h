@@ -13,7 +13,7 @@
 #include "runner/job_step.h"
 #include "runner/progress.h"
 #include "runner/source_checkout.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 #include "runner/toolchain.h"
 
 namespace cirun {

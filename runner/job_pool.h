@@ -18,7 +18,7 @@
 
 #include "harness/process_runner.h"
 #include "runner/job_executor.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

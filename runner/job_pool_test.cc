@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "runner/sqlite_store.h"
+#include "runner/store/sqlite_store.h"
 #include "tests/scratch_dir.h"
 #include "tests/store_records.h"
 

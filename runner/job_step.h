@@ -10,7 +10,7 @@
 #include "harness/boot_backend.h"
 #include "harness/process_runner.h"
 #include "jobs/job_plan.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

@@ -11,7 +11,7 @@
 #include "runner/host_config.h"
 #include "runner/job_step.h"
 #include "runner/pipeline_source.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 #include "runner/toolchain.h"
 
 namespace cirun {

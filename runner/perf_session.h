@@ -20,7 +20,7 @@
 #include "runner/job_executor.h"
 #include "runner/pipeline_source.h"
 #include "runner/source_checkout.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 #include "runner/toolchain.h"
 
 namespace cirun {

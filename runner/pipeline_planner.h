@@ -12,7 +12,7 @@
 #include "jobs/repo_config.h"
 #include "runner/host_config.h"
 #include "runner/pipeline_request.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 #include "runner/toolchain.h"
 
 namespace cirun {

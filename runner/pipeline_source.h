@@ -7,7 +7,7 @@
 
 #include "base/status.h"
 #include "runner/git_mirror.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "runner/service_metrics.h"
-#include "runner/sqlite_store.h"
 #include "runner/status_reporter.h"
+#include "runner/store/sqlite_store.h"
 #include "tests/scratch_dir.h"
 
 namespace cirun {

@@ -13,7 +13,7 @@
 #include "runner/pipeline_planner.h"
 #include "runner/pipeline_request.h"
 #include "runner/service_log.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

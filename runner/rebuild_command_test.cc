@@ -8,8 +8,8 @@
 #include "runner/fuzz_step.h"
 #include "runner/history_step.h"
 #include "runner/nightly_command.h"
-#include "runner/sqlite_store.h"
 #include "runner/status_command.h"
+#include "runner/store/sqlite_store.h"
 #include "tests/scratch_dir.h"
 
 namespace cirun {

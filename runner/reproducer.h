@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "jobs/repo_config.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

@@ -12,10 +12,10 @@
 #include "runner/interrupt.h"
 #include "runner/pipeline_watcher.h"
 #include "runner/plan_queue.h"
-#include "runner/postgres_store.h"
 #include "runner/service_jobs.h"
 #include "runner/service_metrics.h"
 #include "runner/status_reporter.h"
+#include "runner/store/postgres_store.h"
 #include "runner/webhook_intake.h"
 
 namespace cirun {

@@ -15,7 +15,7 @@
 #include "runner/progress.h"
 #include "runner/service_config.h"
 #include "runner/service_log.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 #include "runner/toolchain.h"
 
 namespace cirun {

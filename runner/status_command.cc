@@ -5,7 +5,7 @@
 
 #include "runner/interrupt.h"
 #include "runner/pipeline_report.h"
-#include "runner/store_labels.h"
+#include "runner/store/store_labels.h"
 #include "runner/terminal_progress.h"
 
 namespace cirun {

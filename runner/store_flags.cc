@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "runner/git_mirror.h"
-#include "runner/postgres_store.h"
+#include "runner/store/postgres_store.h"
 
 namespace cirun {
 

@@ -7,7 +7,7 @@
 
 #include "runner/command.h"
 #include "runner/service_config.h"
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

@@ -7,8 +7,8 @@
 
 #include "jobs/repo_config_parser.h"
 #include "runner/interrupt.h"
-#include "runner/postgres_store.h"
 #include "runner/service_jobs.h"
+#include "runner/store/postgres_store.h"
 
 namespace cirun {
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun::testing {
 

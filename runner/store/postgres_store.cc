@@ -1,4 +1,4 @@
-#include "runner/postgres_store.h"
+#include "runner/store/postgres_store.h"
 
 #include <functional>
 #include <map>
@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "harness/duration_text.h"
-#include "runner/postgres_store_internal.h"
-#include "runner/store_labels.h"
+#include "runner/store/postgres_store_internal.h"
+#include "runner/store/store_labels.h"
 
 namespace cirun {
 namespace postgres_internal {

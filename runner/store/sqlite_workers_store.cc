@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "runner/sqlite_store_internal.h"
-#include "runner/store_labels.h"
+#include "runner/store/sqlite_store_internal.h"
+#include "runner/store/store_labels.h"
 
 namespace cirun::sqlite_internal {
 

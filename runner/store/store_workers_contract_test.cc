@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "runner/store.h"
+#include "runner/store/store.h"
 #include "tests/store_backends.h"
 #include "tests/store_records.h"
 

@@ -2,7 +2,7 @@
 // on every backend.
 #include <doctest/doctest.h>
 
-#include "runner/store.h"
+#include "runner/store/store.h"
 #include "tests/store_backends.h"
 #include "tests/store_records.h"
 

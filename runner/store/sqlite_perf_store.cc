@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runner/sqlite_store_internal.h"
+#include "runner/store/sqlite_store_internal.h"
 
 namespace cirun::sqlite_internal {
 

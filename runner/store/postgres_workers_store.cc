@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "runner/postgres_store_internal.h"
-#include "runner/store_labels.h"
+#include "runner/store/postgres_store_internal.h"
+#include "runner/store/store_labels.h"
 
 namespace cirun::postgres_internal {
 

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun::sqlite_internal {
 

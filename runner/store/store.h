@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "runner/perf_records.h"
+#include "runner/store/perf_records.h"
 
 namespace cirun {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "runner/postgres_store_internal.h"
+#include "runner/store/postgres_store_internal.h"
 
 namespace cirun::postgres_internal {
 

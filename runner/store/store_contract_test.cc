@@ -9,7 +9,7 @@
 #include <set>
 #include <thread>
 
-#include "runner/store.h"
+#include "runner/store/store.h"
 #include "tests/store_backends.h"
 #include "tests/store_records.h"
 

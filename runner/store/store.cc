@@ -1,12 +1,12 @@
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 #include <algorithm>
 #include <chrono>
 #include <sstream>
 
-#include "runner/postgres_store.h"
-#include "runner/sqlite_store.h"
-#include "runner/store_labels.h"
+#include "runner/store/postgres_store.h"
+#include "runner/store/sqlite_store.h"
+#include "runner/store/store_labels.h"
 
 namespace cirun {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "runner/postgres_store_internal.h"
+#include "runner/store/postgres_store_internal.h"
 
 namespace cirun::postgres_internal {
 

@@ -1,4 +1,4 @@
-#include "runner/sqlite_store.h"
+#include "runner/store/sqlite_store.h"
 
 #include <sqlite3.h>
 
@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "harness/duration_text.h"
-#include "runner/sqlite_store_internal.h"
-#include "runner/store_labels.h"
+#include "runner/store/sqlite_store_internal.h"
+#include "runner/store/store_labels.h"
 
 namespace cirun {
 namespace sqlite_internal {

@@ -21,8 +21,8 @@
 #include <utility>
 #include <vector>
 
-#include "runner/postgres_store.h"
-#include "runner/store.h"
+#include "runner/store/postgres_store.h"
+#include "runner/store/store.h"
 
 // The server's clock in Unix milliseconds: every lease and timestamp uses it,
 // so workers with skewed clocks agree on when a lease expires.

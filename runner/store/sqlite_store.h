@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun {
 

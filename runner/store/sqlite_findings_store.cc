@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "runner/sqlite_store_internal.h"
+#include "runner/store/sqlite_store_internal.h"
 
 namespace cirun::sqlite_internal {
 
