@@ -11,7 +11,7 @@
 
 #include <doctest/doctest.h>
 
-#include "runner/http_server.h"
+#include "runner/service/http_server.h"
 
 namespace cirun::testing {
 

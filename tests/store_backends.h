@@ -24,8 +24,8 @@
 #include <random>
 #include <string>
 
-#include "runner/postgres_store.h"
-#include "runner/sqlite_store.h"
+#include "runner/store/postgres_store.h"
+#include "runner/store/sqlite_store.h"
 #include "tests/scratch_dir.h"
 
 namespace cirun::testing {

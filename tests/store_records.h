@@ -1,6 +1,6 @@
 // Records for Store tests: a job, a pipeline, a claim, a benchmark sample
 // and a query, with the fields every test fills the same way. Shared by the
-// store contract tests (runner/store_*contract_test.cc) and the job pool's.
+// store contract tests (runner/store/store_*contract_test.cc) and the job pool's.
 #pragma once
 
 #include <chrono>
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "runner/store.h"
+#include "runner/store/store.h"
 
 namespace cirun::testing {
 

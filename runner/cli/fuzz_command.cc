@@ -1,0 +1,203 @@
+#include "runner/cli/fuzz_command.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "runner/cli/local_command.h"
+#include "runner/common/exit_code.h"
+#include "runner/pipeline/fuzz_step.h"
+#include "runner/pipeline/host_jobs.h"
+#include "runner/pipeline/pipeline_report.h"
+
+namespace cirun {
+namespace {
+
+using nlohmann::json;
+
+int UsageError(const std::string& message) {
+  fprintf(stderr, "ci-run fuzz: %s\n", message.c_str());
+  return 2;
+}
+
+const StepRecord* FindStep(const JobReport& job, const std::string& name) {
+  for (const StepRecord& s : job.steps)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+json Detail(const StepRecord* step) {
+  if (!step) return json::object();
+  json d = json::parse(step->detail_json, nullptr, false);
+  return d.is_object() ? d : json::object();
+}
+
+std::string Outcomes(const json& outcomes) {
+  std::string text;
+  for (const auto& [name, n] : outcomes.items())
+    text += (text.empty() ? "" : ", ") + std::to_string(n.get<int>()) + " " + name;
+  return text.empty() ? "none" : text;
+}
+
+void PrintCampaign(const JobReport& job, const StepRecord& fuzz) {
+  const json d = Detail(&fuzz);
+  const int inputs = d.value("inputs", 0), boots = d.value("boots", 0);
+  printf("\n%s: fuzz: %d inputs", job.job.name.c_str(), inputs);
+  if (inputs != boots) {
+    printf(" (%d booted, %d not representable on %s)", boots, inputs - boots,
+           job.job.target.c_str());
+  }
+  printf(" in %.1fs: %.1f boots/s, %d at once, seed %llu\n", d.value("fuzz_ms", 0) / 1000.0,
+         d.value("boots_per_s", 0.0), d.value("jobs", 0),
+         static_cast<unsigned long long>(d.value("seed", uint64_t{0})));
+  printf("  hang timeout %lldms (normal boot %lldms); outcomes: %s\n",
+         static_cast<long long>(d.value("hang_timeout_ms", 0)),
+         static_cast<long long>(d.value("normal_boot_ms", 0)),
+         Outcomes(d.value("outcomes", json::object())).c_str());
+  printf("  minimising: %d boots, confirming hangs: %d boots, slow boots dropped: %d\n",
+         d.value("minimise_boots", 0), d.value("confirm_boots", 0), d.value("dropped_slow", 0));
+  const json findings = d.value("findings", json::array());
+  if (fuzz.outcome != "passed" && findings.empty()) {
+    printf("Fuzzing did not finish: %s\n", fuzz.cause.c_str());
+    return;
+  }
+  if (findings.empty()) {
+    printf("No findings: every hostile input was rejected cleanly or accepted.\n");
+    return;
+  }
+  printf("%zu finding%s:\n", findings.size(), findings.size() == 1 ? "" : "s");
+  int n = 0;
+  for (const json& f : findings) {
+    printf("  %d. %s\n", ++n, f.value("signature", "").c_str());
+    printf("     cause:      %s\n", f.value("cause", "").c_str());
+    printf("     minimised:  %s%s  (%d input%s showed it; first: input %d, %s)\n",
+           f.value("command_line_display", "").c_str(),
+           f.value("minimal", true) ? "" : " (minimisation budget spent)", f.value("hits", 0),
+           f.value("hits", 0) == 1 ? "" : "s", f.value("first_input", 0),
+           f.value("origin", "").c_str());
+    printf("     reproduce:  %s\n", f.value("reproducer", "").c_str());
+    printf("     boot again: %s\n", f.value("boot_reproducer", "").c_str());
+  }
+}
+
+Status WriteJson(const std::string& path, const PipelineReport& report, const JobReport& job) {
+  const json detail = Detail(FindStep(job, "fuzz"));
+  const json boot = Detail(FindStep(job, "boot"));
+  json out = {{"pipeline", report.pipeline.id},
+              {"repo", report.pipeline.repo},
+              {"commit", report.pipeline.commit},
+              {"job", job.job.name},
+              {"unikernel", job.job.unikernel},
+              {"cell", job.job.cell_key},
+              {"state", JobStateName(job.job.state)},
+              {"cause", job.job.cause},
+              {"boot_command", boot.value("command", "")},
+              {"fuzz", detail}};
+  std::ofstream file(path);
+  file << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  return file ? Status::Ok() : Status::IoError("cannot write " + path);
+}
+
+}  // namespace
+
+int RunFuzzCommand(const FuzzCommandOptions& o) {
+  LocalOptions local;
+  local.location = o.location;
+  local.rev = o.rev;
+  local.config = o.config;
+  local.only = o.only;
+  local.unikernels = {o.unikernel};
+  local.db = o.db;
+  local.cache_dir = o.cache_dir;
+  local.work_dir = o.work_dir;
+  local.host_config = o.host_config;
+  local.plain = o.plain;
+  local.keep_workspaces = o.keep_workspaces;
+  LocalPlan plan;
+  if (int rc = PrepareLocalPlan(local, &plan); rc != 0) return rc;
+  if (plan.plans.size() != 1) {
+    std::string names;
+    for (const JobPlan& p : plan.plans) names += "\n  " + p.Name();
+    return UsageError("--unikernel and --only select " + std::to_string(plan.plans.size()) +
+                      " jobs; ci-run fuzz fuzzes one cell, pick it with --only:" + names);
+  }
+  JobPlan& job = plan.plans[0];
+  if (!job.fuzz) {
+    job.fuzz = FuzzSpec{};
+    printf("%s has no fuzz: section: no typed keys, mutating its boot arguments only\n",
+           job.unikernel.c_str());
+  }
+  job.boots.resize(1);  // the main boot; fuzzing does not need the tests
+  std::vector<JobInfo> jobs =
+      JobsForHost(plan.plans, plan.host, *plan.probe, RealProcessRunner(), /*check_host=*/true);
+  if (jobs[0].state == JobState::kSkipped) {
+    return UsageError(jobs[0].name + " cannot run on this host: " + jobs[0].cause);
+  }
+  FuzzPipelineOptions fuzz;
+  fuzz.seed = o.seed;
+  if (o.boots > 0) fuzz.boots = o.boots;
+  if (o.seconds > 0) fuzz.time = std::chrono::seconds(o.seconds);
+  fuzz.jobs =
+      o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  FuzzStep step(*fuzz.jobs, /*progress_lines=*/true);
+  printf("Fuzzing %s: %d inputs%s, %d boots at once, seed %llu\n", jobs[0].name.c_str(),
+         fuzz.boots.value_or(job.fuzz->boots),
+         o.seconds > 0 ? (" or " + std::to_string(o.seconds) + "s").c_str() : "", *fuzz.jobs,
+         static_cast<unsigned long long>(o.seed));
+  bool interrupted = false;
+  auto run =
+      RunLocalJobs(local, plan, jobs, WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz),
+                   {&step}, /*slots=*/1, &interrupted);
+  if (!run.ok()) return UsageError(run.status().message());
+
+  auto report = LoadPipelineReport(*run->store, run->pipeline_id);
+  if (!report.ok() || report->jobs.size() != 1) {
+    return UsageError(report.ok() ? "the pipeline has no job" : report.status().message());
+  }
+  const JobReport& result = report->jobs[0];
+  if (const StepRecord* fuzz_step = FindStep(result, "fuzz")) {
+    PrintCampaign(result, *fuzz_step);
+  } else {
+    printf("\n%s: %s, nothing was fuzzed: %s\n  reproduce: %s\n", result.job.name.c_str(),
+           JobStateName(result.job.state), result.job.cause.c_str(), result.job.reproducer.c_str());
+  }
+  if (!o.json.empty()) {
+    if (Status s = WriteJson(o.json, *report, result); !s.ok())
+      fprintf(stderr, "ci-run fuzz: %s\n", s.message().c_str());
+  }
+  if (interrupted) {
+    fprintf(stderr, "ci-run fuzz: interrupted; every VM was stopped\n");
+    return kExitInterrupted;
+  }
+  // A cell skipped on this host fuzzed nothing: that is not a pass here.
+  if (result.job.state == JobState::kSkipped) return kExitFailed;
+  return ExitCodeForStates({result.job.state});
+}
+
+void SetupFuzzCommand(CLI::App* sub, int* exit_code) {
+  auto o = std::make_shared<FuzzCommandOptions>();
+  sub->add_option("location", o->location, "work tree, repository path or URL (default: .)");
+  sub->add_option("--rev", o->rev, "commit, branch or tag (default: the work tree as it is)");
+  sub->add_option("--config", o->config, "configuration file or preset instead of .ci-run.yml");
+  sub->add_option("--unikernel", o->unikernel, "the unikernel to fuzz")->required();
+  sub->add_option("--only", o->only, "select the cell, e.g. compiler=gcc,target=virtio")
+      ->allow_extra_args(false);
+  sub->add_option("--boots", o->boots, "inputs to try (default: the unikernel's fuzz: boots)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--seconds", o->seconds, "stop starting inputs after S seconds")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--seed", o->seed, "the seed: the same seed tries the same inputs (default 1)");
+  sub->add_option("-j,--jobs", o->jobs, "boots at once (default: number of cores)")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--json", o->json, "write the campaign and its findings to FILE");
+  sub->add_option("--db", o->db, "SQLite database (default: .ci-run/ci.db beside the checkout)");
+  sub->add_option("--cache-dir", o->cache_dir, "mirrors and build cache");
+  sub->add_option("--work-dir", o->work_dir, "workspaces");
+  sub->add_option("--host-config", o->host_config, "YAML file of toolchains and targets");
+  sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
+  sub->add_flag("--keep-workspaces", o->keep_workspaces,
+                "keep the workspace and its image also when nothing was found");
+  sub->callback([o, exit_code] { *exit_code = RunFuzzCommand(*o); });
+}
+
+}  // namespace cirun

@@ -1,0 +1,40 @@
+// How benchmark results are shown: terminal lines and JSON, shared by
+// `ci-run bench`, `compare`, `history` and the pipeline's bench step.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "harness/perf_verdict.h"
+#include "harness/sample_stats.h"
+#include "runner/perf/bench_runner.h"
+
+namespace cirun {
+
+/// A number the way people read it: "283", "1.23e+09", "19276", "0.5".
+std::string FormatValue(double v);
+
+/// The first 12 characters of a commit id, as every perf report shows it.
+std::string ShortCommit(const std::string& commit);
+
+/// "+21.4%" / "-3.0%".
+std::string FormatPercent(double ratio);
+
+/// "slower  +21.4%  ratio 1.214 [1.190, 1.240]  p=0.00018  283 -> 343 ms (n=10/10)".
+std::string DescribeComparison(const MetricComparison& c, const std::string& unit);
+
+/// {"verdict", "ratio", "change_percent", "ci": [lo, hi], "p_value", "base": {...}, "head": {...}}.
+nlohmann::json ComparisonJson(const MetricComparison& c, const std::string& unit);
+
+/// {"n", "median", "q1", "q3", "min", "max", "mad", "unit", "values"}.
+nlohmann::json SummaryJson(const std::vector<double>& values, const std::string& unit);
+
+/// Writes `doc` (pretty) to `path`; an error message on failure.
+Status WriteJsonFile(const std::string& path, const nlohmann::json& doc);
+
+/// `ci-run compare REPO BASE HEAD --unikernel U --only CELL`: reproduces a comparison.
+std::string CompareReproducer(const std::string& self, const std::string& location,
+                              const std::string& base, const std::string& head,
+                              const JobPlan& plan);
+
+}  // namespace cirun

@@ -1,0 +1,80 @@
+#include "runner/pipeline/fuzz_report.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace cirun {
+namespace {
+
+using nlohmann::json;
+
+struct FindingGroup {
+  std::string unikernel;
+  std::string signature;
+  std::vector<std::string> cells;
+  std::vector<std::pair<std::string, std::vector<std::string>>> lines;  // line -> cells
+  std::string reproducer;
+};
+
+void AddLine(FindingGroup& g, const std::string& line, const std::string& cell) {
+  for (auto& [text, cells] : g.lines) {
+    if (text == line) {
+      cells.push_back(cell);
+      return;
+    }
+  }
+  g.lines.push_back({line, {cell}});
+}
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+}  // namespace
+
+void PrintFuzzSummary(FILE* out, const PipelineReport& report) {
+  int fuzzed = 0, boots = 0, findings = 0;
+  std::vector<FindingGroup> groups;
+  for (const JobReport& j : report.jobs) {
+    for (const StepRecord& s : j.steps) {
+      if (s.name != "fuzz") continue;
+      const json d = json::parse(s.detail_json, nullptr, false);
+      if (!d.is_object()) continue;
+      ++fuzzed;
+      boots += d.value("boots", 0);
+      for (const json& f : d.value("findings", json::array())) {
+        ++findings;
+        const std::string signature = f.value("signature", "");
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const FindingGroup& g) {
+          return g.unikernel == j.job.unikernel && g.signature == signature;
+        });
+        if (it == groups.end()) {
+          groups.push_back({j.job.unikernel, signature, {}, {}, f.value("reproducer", "")});
+          it = groups.end() - 1;
+        }
+        it->cells.push_back(j.job.cell_label);
+        AddLine(*it, f.value("command_line_display", ""), j.job.cell_label);
+      }
+    }
+  }
+  if (fuzzed == 0) return;
+  fprintf(out, "\nFuzzing: %d job%s, %d boots with hostile arguments, %zu unique finding%s%s\n",
+          fuzzed, fuzzed == 1 ? "" : "s", boots, groups.size(), groups.size() == 1 ? "" : "s",
+          findings > 0 ? (" (" + std::to_string(findings) + " over all cells)").c_str() : "");
+  for (const FindingGroup& g : groups) {
+    fprintf(out, "  %s: %s\n", g.unikernel.c_str(), g.signature.c_str());
+    fprintf(out, "    in %zu cell%s: %s\n", g.cells.size(), g.cells.size() == 1 ? "" : "s",
+            Join(g.cells).c_str());
+    for (const auto& [line, cells] : g.lines) {
+      fprintf(out, "    minimised: %s%s\n", line.c_str(),
+              g.lines.size() == 1 ? "" : ("  (" + Join(cells) + ")").c_str());
+    }
+    fprintf(out, "    reproduce: %s\n", g.reproducer.c_str());
+  }
+}
+
+}  // namespace cirun

@@ -1,0 +1,255 @@
+#include "runner/pipeline/job_executor.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "harness/boot.h"
+#include "runner/common/shell_quote.h"
+#include "runner/pipeline/image_build.h"
+#include "runner/pipeline/job_sandbox.h"
+#include "runner/pipeline/job_spec_json.h"
+#include "runner/pipeline/reproducer.h"
+#include "runner/pipeline/secret_redaction.h"
+
+namespace cirun {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+constexpr size_t kStoredLogCap = 256 << 10;  // bytes of a log kept in the store
+
+std::string Tail(const std::string& s, size_t cap) {
+  return s.size() <= cap ? s
+                         : "[... " + std::to_string(s.size() - cap) + " bytes cut ...]\n" +
+                               s.substr(s.size() - cap);
+}
+
+// State carried through one job's steps.
+struct JobRun {
+  const ClaimedJob& claimed;
+  const CancelToken* cancel;
+  JobPlan plan;
+  std::string workspace;  // the checkout
+  std::string build_dir;  // workspace / plan.path
+  std::string image;      // absolute image path
+};
+
+class StepRecorder {
+ public:
+  StepRecorder(const JobEnvironment& env, const JobRecord& job) : env_(env), job_(job) {}
+  void Start(const std::string& name) { env_.progress->StepStarted(job_, name); }
+  void Finish(StepRecord step) {
+    for (std::string* text : {&step.log, &step.cause, &step.command, &step.detail_json})
+      RedactSecrets(env_.secrets, text);
+    step.job_id = job_.id;
+    step.attempt = job_.attempt;
+    Status s = env_.store->AddStep(step);
+    if (!s.ok()) env_.progress->Message("warning: cannot record step: " + s.ToString());
+    env_.progress->StepFinished(job_, step);
+  }
+
+ private:
+  const JobEnvironment& env_;
+  const JobRecord& job_;
+};
+
+JobResult Infra(std::string cause) {
+  return {JobState::kInfra, std::move(cause), "", 0};
+}
+
+// Returns nullopt if the build produced the image, else the job's result.
+std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
+  steps.Start("build");
+  ImageBuild build =
+      BuildImage(env, run.claimed.pipeline, run.plan, run.build_dir, run.image, run.cancel);
+  steps.Finish(build.step);
+  return build.failure;
+}
+
+nlohmann::json BootDetail(const BootResult& r) {
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const BootMetric& m : r.metrics) metrics[m.name] = {{"value", m.value}, {"unit", m.unit}};
+  nlohmann::json d = {{"total_ms", r.total.count()},
+                      {"image_bytes", r.image_bytes},
+                      {"metrics", metrics},
+                      {"command", ShellJoin(r.command)},
+                      {"note", r.note},
+                      {"process", r.process.Describe()}};
+  if (r.guest_exit) d["guest_exit"] = *r.guest_exit;
+  return d;
+}
+
+// Boots one case; returns its result (infra retried once).
+BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& boot,
+                        const BootBackend& backend, StepRecorder& steps,
+                        const std::string& step_name, int index) {
+  BootRequest request;
+  request.image = run.image;
+  request.args = boot.args;
+  request.raw_command_line = boot.raw_command_line;
+  request.expect = boot.expect;
+  request.fail = boot.fail;
+  request.timeout = boot.timeout;
+  request.exit_codes = boot.exit_codes;
+  // Validated by the parser; an unknown name (a newer spec) expects a plain pass.
+  request.expected_outcome = ParseBootOutcome(boot.outcome).value_or(BootOutcome::kPassed);
+  request.work_dir = run.workspace;
+  request.instance_name = "ci-run-" + std::to_string(run.claimed.job.id) + "-" +
+                          std::to_string(run.claimed.job.attempt) + "-" + std::to_string(index);
+  steps.Start(step_name);
+  BootResult result = Boot(request, backend, *env.runner, run.cancel);
+  if (result.outcome == BootOutcome::kInfra && !(run.cancel && run.cancel->cancelled())) {
+    env.progress->Message(run.claimed.job.name + ": " + step_name + ": infra failure (" +
+                          result.cause + "), retrying once");
+    result = Boot(request, backend, *env.runner, run.cancel);
+  }
+  StepRecord step;
+  step.name = step_name;
+  step.outcome = BootOutcomeName(result.outcome);
+  step.cause = result.cause;
+  step.duration_ms = result.total.count();
+  if (result.first_byte) step.first_byte_ms = result.first_byte->count();
+  if (result.success) step.success_ms = result.success->count();
+  step.command = ShellJoin(result.command);
+  step.log = Tail(result.console, kStoredLogCap);
+  nlohmann::json detail = BootDetail(result);
+  detail["reproducer"] =
+      BootReproducer(env.self_command, run.image, run.plan.target, boot, env.reproducer_flags);
+  // Hostile arguments (--cmdline) may not be UTF-8: replaced in the JSON only.
+  step.detail_json = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  steps.Finish(step);
+  return result;
+}
+
+// The registered after-boot steps (fuzz, bench); the first that does not pass
+// decides. With `tests_failed`, only steps that run after failed tests.
+JobResult AfterBootSteps(const JobEnvironment& env, JobRun& run, const BootBackend& backend,
+                         StepRecorder& steps, bool tests_failed) {
+  JobResult result{JobState::kPassed, "", "", 0};
+  for (const JobStep* step : env.after_boot) {
+    if (tests_failed && !step->RunsAfterFailedTests()) continue;
+    if (!step->Wanted(run.plan, run.claimed.pipeline)) continue;
+    if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
+    JobStepContext ctx{env,
+                       run.claimed,
+                       run.plan,
+                       run.image,
+                       run.workspace,
+                       backend,
+                       run.cancel,
+                       [&](StepRecord r) { steps.Finish(std::move(r)); },
+                       [&](const std::string& name) { steps.Start(name); }};
+    JobStepResult r = step->Run(ctx);
+    if (r.state != JobState::kPassed && result.state == JobState::kPassed) {
+      result.state = r.state;
+      result.cause = step->Name() + ": " + r.cause;
+    }
+  }
+  return result;
+}
+
+JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
+  const TargetSpec* target = env.host->FindTarget(run.plan.target);
+  if (!target) return Infra("no target named \"" + run.plan.target + "\" on this host");
+  std::unique_ptr<BootBackend> backend = MakeBootBackend(*target, *env.runner);
+  if (Status s = backend->CheckAvailable(); !s.ok())
+    return Infra("target " + target->name + ": " + s.message());
+  JobResult result{JobState::kPassed, "", "", 0};
+  bool main_boot_passed = false;
+  std::string failed_step;  // the first boot or test that did not pass
+  for (size_t i = 0; i < run.plan.boots.size(); ++i) {
+    const BootCase& boot = run.plan.boots[i];
+    const std::string name = i == 0 ? "boot" : "test:" + boot.name;
+    if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
+    if (i > 0 && result.state != JobState::kPassed) {
+      StepRecord skipped;
+      skipped.name = name;
+      skipped.outcome = "skipped";
+      skipped.cause =
+          main_boot_passed ? failed_step + " did not pass" : "the main boot did not pass";
+      steps.Finish(skipped);
+      continue;
+    }
+    BootResult r = BootCaseStep(env, run, boot, *backend, steps, name, static_cast<int>(i));
+    if (i == 0) main_boot_passed = r.outcome == BootOutcome::kPassed;
+    if (r.outcome == BootOutcome::kPassed || result.state != JobState::kPassed) continue;
+    if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
+    result.state = r.outcome == BootOutcome::kInfra ? JobState::kInfra : JobState::kFailed;
+    result.cause = name + ": " + BootOutcomeName(r.outcome) + ": " + r.cause;
+    failed_step = name;
+  }
+  if (result.state == JobState::kPassed) {
+    result = AfterBootSteps(env, run, *backend, steps, /*tests_failed=*/false);
+  } else if (main_boot_passed && result.state == JobState::kFailed) {
+    // The failed test decides the result, unless the steps were interrupted.
+    JobResult after = AfterBootSteps(env, run, *backend, steps, /*tests_failed=*/true);
+    if (after.state == JobState::kCancelled) result = after;
+  }
+  return result;
+}
+
+// Checkout, build, boots and the after-boot steps of one job, in `env` (the
+// job's: its sandboxed runner and its build cache).
+JobResult RunJobSteps(const JobEnvironment& env, JobRun& run) {
+  std::error_code ec;
+  fs::remove_all(run.workspace, ec);  // a previous attempt's leftovers
+  StepRecorder steps(env, run.claimed.job);
+  JobResult result;
+  Status checkout = env.sources->Materialise(run.claimed.pipeline, run.workspace);
+  if (!checkout.ok()) {
+    result = Infra("checkout: " + checkout.message());
+  } else if (auto build = BuildStep(env, run, steps)) {
+    result = *build;
+  } else {
+    result = BootSteps(env, run, steps);
+  }
+  if (result.state == JobState::kPassed && !env.keep_workspaces) fs::remove_all(run.workspace, ec);
+  return result;
+}
+
+}  // namespace
+
+std::string JobExecutor::WorkspaceDir(const JobRecord& job) const {
+  return (fs::path(env_.work_root) / ("p" + std::to_string(job.pipeline_id)) /
+          ("j" + std::to_string(job.id)))
+      .string();
+}
+
+JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel) {
+  const auto started = std::chrono::steady_clock::now();
+  env_.progress->JobStarted(claimed.job);
+  auto plan = JobPlanFromJson(claimed.job.spec_json);
+  const bool untrusted = PipelineUntrusted(claimed.pipeline);
+  auto policy =
+      SandboxForPipeline(*env_.host, untrusted, env_.cache_dir, env_.sandbox_hidden, env_.progress);
+  JobResult result;
+  if (!plan.ok()) {
+    result = Infra(plan.status().message());
+  } else if (!policy.ok()) {
+    result = Infra(policy.status().message());
+  } else {
+    JobRun run{claimed, cancel, *plan, WorkspaceDir(claimed.job), "", ""};
+    run.build_dir = (fs::path(run.workspace) / run.plan.path).lexically_normal().string();
+    run.image = (fs::path(run.build_dir) / run.plan.image).lexically_normal().string();
+    // Every command of the job runs boxed; a pull request's builds fill a
+    // cache of their own.
+    SandboxedProcessRunner boxed(*policy, *env_.runner);
+    JobEnvironment env = env_;
+    env.runner = &boxed;
+    std::optional<BuildCache> own_cache;
+    if (untrusted && env_.cache) {
+      own_cache.emplace(env_.cache->ForPullRequest(PullRequestCacheScope(claimed.pipeline)));
+      env.cache = &*own_cache;
+    }
+    result = RunJobSteps(env, run);
+  }
+  RedactSecrets(env_.secrets, &result.cause);
+  result.reproducer =
+      JobReproducer(env_.self_command, claimed.pipeline, claimed.job, env_.reproducer_flags);
+  result.duration_ms =
+      std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace cirun

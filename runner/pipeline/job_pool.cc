@@ -1,0 +1,243 @@
+#include "runner/pipeline/job_pool.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace cirun {
+namespace {
+
+// One running job as seen by the lease keeper.
+struct RunningJob {
+  int64_t id;
+  int attempt;
+  std::string unikernel;
+  CancelToken cancel;
+};
+
+class Pool {
+ public:
+  Pool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop,
+       JobRunFunction run)
+      : env_(env), options_(options), stop_(stop), run_(std::move(run)) {}
+
+  int Run() {
+    std::thread keeper([this] { KeepLeases(); });
+    std::vector<std::thread> slots;
+    for (int i = 0; i < std::max(1, options_.slots); ++i) slots.emplace_back([this] { Slot(); });
+    for (auto& t : slots) t.join();
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    keeper.join();
+    if (options_.announce) Retire();
+    return finished_;
+  }
+
+ private:
+  // One worker thread: claim, run, finish, repeat.
+  void Slot() {
+    while (!stop_.cancelled()) {
+      if (options_.stop_claiming && options_.stop_claiming->cancelled()) return;
+      auto claimed = Claim();
+      if (!claimed) {
+        if (options_.stop_when_idle && Idle()) return;
+        std::unique_lock lock(mu_);
+        wake_.wait_for(lock,
+                       options_.stop_when_idle ? std::chrono::milliseconds(50) : options_.poll);
+        continue;
+      }
+      RunOne(claimed->first, claimed->second);
+    }
+  }
+
+  // Claims a job this pool may run and registers it as running before the
+  // claim lock is released, so that the next claim sees it (max_parallel).
+  std::optional<std::pair<ClaimedJob, std::shared_ptr<RunningJob>>> Claim() {
+    ClaimRequest request{options_.worker, options_.labels, options_.lease, options_.pipeline_id};
+    std::lock_guard claim_lock(claim_mu_);  // one claim at a time: keeps max_parallel exact
+    auto claimed = env_.store->ClaimJob(request);
+    if (!claimed.ok()) {
+      env_.progress->Message("warning: cannot claim a job: " + claimed.status().ToString());
+      return std::nullopt;
+    }
+    if (!*claimed) return std::nullopt;
+    const JobRecord& job = (*claimed)->job;
+    if (AtParallelLimit(job.unikernel)) {
+      env_.store->ReleaseJob(job.id, options_.worker, job.attempt);
+      return std::nullopt;
+    }
+    auto running = std::make_shared<RunningJob>();
+    running->id = job.id;
+    running->attempt = job.attempt;
+    running->unikernel = job.unikernel;
+    {
+      std::lock_guard lock(mu_);
+      running_.push_back(running);
+    }
+    return std::pair{**claimed, running};
+  }
+
+  bool AtParallelLimit(const std::string& unikernel) {
+    auto it = options_.max_parallel.find(unikernel);
+    if (it == options_.max_parallel.end() || it->second <= 0) return false;
+    std::lock_guard lock(mu_);
+    int running = 0;
+    for (const auto& r : running_) running += r->unikernel == unikernel;
+    return running >= it->second;
+  }
+
+  // True when this pool has nothing running: a claim just found nothing this
+  // pool may run, so nothing will change unless a running job finishes.
+  bool Idle() {
+    std::lock_guard lock(mu_);
+    return running_.empty();
+  }
+
+  // Runs a job Claim registered in running_, writes its result, and
+  // removes it from running_.
+  void RunOne(const ClaimedJob& claimed, const std::shared_ptr<RunningJob>& running) {
+    JobResult result = run_(claimed, &running->cancel);
+    // A job cut short by `stop` has no verdict: another worker runs it again.
+    // One that reached a verdict before the stop took effect keeps it.
+    const bool cut_short = result.state == JobState::kCancelled || result.state == JobState::kInfra;
+    if (options_.release_when_stopped && stop_.cancelled() && cut_short) {
+      Status released =
+          env_.store->ReleaseJob(claimed.job.id, options_.worker, claimed.job.attempt);
+      env_.progress->Message(
+          "pipeline " + std::to_string(claimed.job.pipeline_id) + " job " +
+          std::to_string(claimed.job.id) + " " + claimed.job.name + ": " +
+          (released.ok() ? "handed back to the queue" : "not handed back: " + released.message()));
+    } else if (Status written = env_.store->FinishJob(claimed.job.id, options_.worker,
+                                                      claimed.job.attempt, result);
+               written.ok()) {
+      ++finished_;
+      JobRecord job = claimed.job;
+      job.state = result.state;
+      env_.progress->JobFinished(job, result);
+      if (result.state == JobState::kFailed && FailFast(claimed)) CancelRest(job);
+    } else {
+      env_.progress->Message(claimed.job.name + ": result not written: " + written.message());
+    }
+    std::lock_guard lock(mu_);
+    running_.remove(running);
+    wake_.notify_all();
+  }
+
+  // True if a failure of `claimed` cancels its unikernel's queued jobs.
+  bool FailFast(const ClaimedJob& claimed) const {
+    const std::string& unikernel = claimed.job.unikernel;
+    if (options_.fail_fast_unikernels.count(unikernel)) return true;
+    JobPoolOptions pipeline;
+    ApplyPipelineOptions(claimed.pipeline.options_json, &pipeline);
+    return pipeline.fail_fast_unikernels.count(unikernel) > 0;
+  }
+
+  void CancelRest(const JobRecord& failed) {
+    auto jobs = env_.store->ListJobs(failed.pipeline_id);
+    const std::string cause = "fail-fast: " + failed.name + " failed";
+    auto n = env_.store->CancelQueued(failed.pipeline_id, failed.unikernel, cause);
+    if (!jobs.ok() || !n.ok() || *n == 0) return;
+    for (JobRecord job : *jobs) {
+      if (job.state != JobState::kQueued || job.unikernel != failed.unikernel) continue;
+      job.state = JobState::kCancelled;
+      env_.progress->JobFinished(job, {JobState::kCancelled, cause, "", 0});
+    }
+  }
+
+  // Renews leases and forwards `stop` to every running job, until done_.
+  // Store calls happen outside mu_ on a snapshot of the running jobs.
+  void KeepLeases() {
+    auto next_heartbeat = std::chrono::steady_clock::now();
+    while (true) {
+      std::vector<std::shared_ptr<RunningJob>> snapshot;
+      {
+        std::unique_lock lock(mu_);
+        wake_.wait_for(lock, std::chrono::milliseconds(50));
+        if (done_) return;
+        snapshot.assign(running_.begin(), running_.end());
+      }
+      for (auto& r : snapshot) {
+        if (stop_.cancelled()) r->cancel.Cancel();
+      }
+      if (std::chrono::steady_clock::now() < next_heartbeat) continue;
+      next_heartbeat = std::chrono::steady_clock::now() + options_.lease / 3;
+      for (auto& r : snapshot) {
+        Status s = env_.store->Heartbeat(r->id, options_.worker, r->attempt, options_.lease);
+        if (s.code() == Status::Code::kFailedPrecondition) r->cancel.Cancel();
+      }
+      if (options_.announce) Announce(static_cast<int>(snapshot.size()));
+    }
+  }
+
+  // Tells the store this worker is live, or, once it no longer claims jobs,
+  // that it is gone. A store error is reported once, until it answers again.
+  void Announce(int running) {
+    const bool claiming =
+        !stop_.cancelled() && !(options_.stop_claiming && options_.stop_claiming->cancelled());
+    if (!claiming) return Retire();
+    WorkerRecord me{options_.worker, options_.labels, std::max(1, options_.slots), running,
+                    options_.lease};
+    Status s = env_.store->AnnounceWorker(me);
+    if (!s.ok() && s.message() != announce_error_)
+      env_.progress->Message("warning: cannot announce this worker: " + s.ToString());
+    announce_error_ = s.ok() ? "" : s.message();
+  }
+
+  void Retire() {
+    if (retired_) return;
+    retired_ = env_.store->RetireWorker(options_.worker).ok();
+  }
+
+  const JobEnvironment& env_;
+  const JobPoolOptions& options_;
+  const CancelToken& stop_;
+  const JobRunFunction run_;
+  std::mutex claim_mu_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::list<std::shared_ptr<RunningJob>> running_;  // guarded by mu_
+  bool done_ = false;                               // guarded by mu_
+  std::atomic<int> finished_{0};
+  std::string announce_error_;  // the last AnnounceWorker error (keeper thread)
+  bool retired_ = false;        // RetireWorker succeeded (keeper thread, then Run)
+};
+
+}  // namespace
+
+void ApplyPipelineOptions(const std::string& options_json, JobPoolOptions* options) {
+  auto j = nlohmann::json::parse(options_json, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return;
+  if (j.contains("fail_fast") && j["fail_fast"].is_array()) {
+    for (const auto& u : j["fail_fast"])
+      if (u.is_string()) options->fail_fast_unikernels.insert(u.get<std::string>());
+  }
+  if (j.contains("max_parallel") && j["max_parallel"].is_object()) {
+    for (const auto& [u, n] : j["max_parallel"].items())
+      if (n.is_number_integer()) options->max_parallel[u] = n.get<int>();
+  }
+}
+
+int RunJobPool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop) {
+  JobExecutor executor(env);
+  return RunJobPool(env, options, stop,
+                    [&executor](const ClaimedJob& c, const CancelToken* cancel) {
+                      return executor.Run(c, cancel);
+                    });
+}
+
+int RunJobPool(const JobEnvironment& env, const JobPoolOptions& options, const CancelToken& stop,
+               const JobRunFunction& run) {
+  Pool pool(env, options, stop, run);
+  return pool.Run();
+}
+
+}  // namespace cirun

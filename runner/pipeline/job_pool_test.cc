@@ -1,0 +1,171 @@
+// The job pool on its own: a real SQLite store, jobs "run" by a function
+// that records what the pool asked of it.
+#include "runner/pipeline/job_pool.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+#include "runner/store/sqlite_store.h"
+#include "tests/scratch_dir.h"
+#include "tests/store_records.h"
+
+namespace cirun {
+namespace {
+
+using std::chrono::milliseconds;
+using testing::ScratchDir;
+
+// A job of `unikernel`, named "UNIKERNEL cN".
+JobInfo Job(const std::string& unikernel, int n) {
+  return testing::Job(unikernel + " c" + std::to_string(n));
+}
+
+using testing::Pipeline;
+
+struct PoolFixture {
+  ScratchDir dir;
+  std::unique_ptr<Store> store = std::move(OpenSqliteStore(dir / "ci.db")).value();
+  NullProgress progress;
+  JobEnvironment env;
+  JobPoolOptions options;
+  CancelToken stop;
+
+  PoolFixture() {
+    env.store = store.get();
+    env.progress = &progress;
+    options.worker = "w1";
+    options.labels = {"target:virtio"};
+  }
+  std::vector<JobRecord> Jobs(int64_t pipeline) { return store->ListJobs(pipeline).value(); }
+};
+
+// Waits (at most 10 s) until `done` holds.
+template <typename F>
+bool WaitFor(F done) {
+  for (int i = 0; i < 1000 && !done(); ++i) std::this_thread::sleep_for(milliseconds(10));
+  return done();
+}
+
+TEST_CASE("JobPool runs every job once and never more of a unikernel than max-parallel") {
+  PoolFixture f;
+  std::vector<JobInfo> jobs;
+  for (int i = 0; i < 30; ++i) jobs.push_back(Job("a", i));
+  for (int i = 0; i < 10; ++i) jobs.push_back(Job("b", i));
+  const int64_t pipeline = *f.store->CreatePipeline(Pipeline(), jobs);
+  f.options.slots = 4;
+  f.options.pipeline_id = pipeline;
+  f.options.max_parallel = {{"a", 1}};
+
+  std::mutex mu;
+  std::map<std::string, int> running, most;
+  int most_at_once = 0, at_once = 0;
+  std::map<int64_t, int> runs;  // job id -> times run
+  auto run = [&](const ClaimedJob& c, const CancelToken*) {
+    {
+      std::lock_guard lock(mu);
+      most[c.job.unikernel] = std::max(most[c.job.unikernel], ++running[c.job.unikernel]);
+      most_at_once = std::max(most_at_once, ++at_once);
+      ++runs[c.job.id];
+    }
+    std::this_thread::sleep_for(milliseconds(3));
+    std::lock_guard lock(mu);
+    --running[c.job.unikernel];
+    --at_once;
+    return JobResult{JobState::kPassed, "", "", 3};
+  };
+  CHECK(RunJobPool(f.env, f.options, f.stop, run) == 40);
+  CHECK(most["a"] == 1);
+  CHECK(most_at_once <= 4);
+  CHECK(runs.size() == 40);
+  CHECK(std::all_of(runs.begin(), runs.end(), [](const auto& r) { return r.second == 1; }));
+  for (const JobRecord& j : f.Jobs(pipeline)) CHECK(j.state == JobState::kPassed);
+  CHECK(f.store->GetPipeline(pipeline)->state == "passed");
+}
+
+TEST_CASE("JobPool cancels the queued jobs of a fail-fast unikernel after a failure") {
+  PoolFixture f;
+  const int64_t pipeline =
+      *f.store->CreatePipeline(Pipeline(), {Job("a", 0), Job("a", 1), Job("a", 2), Job("b", 0)});
+  f.options.slots = 1;
+  f.options.pipeline_id = pipeline;
+  f.options.fail_fast_unikernels = {"a"};
+  auto run = [&](const ClaimedJob& c, const CancelToken*) {
+    return c.job.name == "a c0" ? JobResult{JobState::kFailed, "boot: PANIC", "", 1}
+                                : JobResult{JobState::kPassed, "", "", 1};
+  };
+  CHECK(RunJobPool(f.env, f.options, f.stop, run) == 2);  // a c0 and b c0
+  auto jobs = f.Jobs(pipeline);
+  CHECK(jobs[0].state == JobState::kFailed);
+  CHECK(jobs[1].state == JobState::kCancelled);
+  CHECK(jobs[1].cause == "fail-fast: a c0 failed");
+  CHECK(jobs[2].state == JobState::kCancelled);
+  CHECK(jobs[3].state == JobState::kPassed);
+}
+
+TEST_CASE("JobPool cancels a job whose lease another worker took, and writes no result") {
+  PoolFixture f;
+  const int64_t pipeline = *f.store->CreatePipeline(Pipeline(), {Job("a", 0)});
+  f.options.slots = 1;
+  f.options.pipeline_id = pipeline;
+  f.options.lease = milliseconds(300);  // renewed every 100 ms
+  bool cancelled = false;
+  auto run = [&](const ClaimedJob& c, const CancelToken* cancel) {
+    // The lease is handed back and taken by "thief": the next renewal fails.
+    REQUIRE(f.store->ReleaseJob(c.job.id, "w1", c.job.attempt).ok());
+    ClaimRequest thief = testing::Worker("thief");
+    thief.pipeline_id = pipeline;
+    REQUIRE(f.store->ClaimJob(thief).value().has_value());
+    cancelled = WaitFor([&] { return cancel->cancelled(); });
+    return JobResult{JobState::kCancelled, "cancelled", "", 1};
+  };
+  CHECK(RunJobPool(f.env, f.options, f.stop, run) == 0);
+  CHECK(cancelled);
+  auto job = f.Jobs(pipeline).at(0);
+  CHECK(job.state == JobState::kRunning);
+  CHECK(job.worker == "thief");
+  CHECK(job.attempt == 2);
+}
+
+TEST_CASE("JobPool in service mode announces its worker, hands back a job cut short, retires") {
+  PoolFixture f;
+  const int64_t pipeline = *f.store->CreatePipeline(Pipeline(), {Job("a", 0)});
+  f.options.slots = 2;
+  f.options.lease = milliseconds(300);
+  f.options.stop_when_idle = false;
+  f.options.poll = milliseconds(20);
+  f.options.release_when_stopped = true;
+  f.options.announce = true;
+  std::atomic<bool> started{false};
+  auto run = [&](const ClaimedJob&, const CancelToken* cancel) {
+    started = true;
+    WaitFor([&] { return cancel->cancelled(); });
+    return JobResult{JobState::kCancelled, "cancelled", "", 1};
+  };
+  int finished = -1;
+  std::thread pool([&] { finished = RunJobPool(f.env, f.options, f.stop, run); });
+  REQUIRE(WaitFor([&] { return started.load(); }));
+  std::vector<WorkerRecord> live;
+  CHECK(WaitFor([&] {
+    live = f.store->ListWorkers().value();
+    return live.size() == 1 && live[0].running == 1;
+  }));
+  REQUIRE(live.size() == 1);
+  CHECK(live[0].name == "w1");
+  CHECK(live[0].labels == std::vector<std::string>{"target:virtio"});
+  CHECK(live[0].slots == 2);
+  CHECK(live[0].lease == milliseconds(300));
+  f.stop.Cancel();
+  pool.join();
+  CHECK(finished == 0);
+  // Cut short by the stop: back in the queue for another worker, not cancelled.
+  auto job = f.Jobs(pipeline).at(0);
+  CHECK(job.state == JobState::kQueued);
+  CHECK(job.attempt == 1);
+  CHECK(f.store->ListWorkers().value().empty());
+}
+
+}  // namespace
+}  // namespace cirun

@@ -1,0 +1,53 @@
+#include "runner/pipeline/job_sandbox.h"
+
+#include <atomic>
+#include <cctype>
+#include <cstdio>
+
+namespace cirun {
+
+bool PipelineUntrusted(const PipelineRecord& pipeline) {
+  return pipeline.trigger == "pull_request" || pipeline.ref.starts_with("refs/pull/");
+}
+
+std::string PullRequestCacheScope(const PipelineRecord& pipeline) {
+  std::string scope = pipeline.repo_name + "_" + pipeline.ref;
+  for (char& c : scope) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
+  }
+  return scope;
+}
+
+Result<SandboxPolicy> SandboxForPipeline(const HostConfig& host, bool untrusted,
+                                         const std::string& cache_dir,
+                                         const std::vector<std::string>& hidden,
+                                         ProgressSink* progress) {
+  SandboxPolicy policy = host.sandbox;
+  policy.hidden.insert(policy.hidden.end(), hidden.begin(), hidden.end());
+  policy.cache_home = untrusted || cache_dir.empty() ? "" : cache_dir + "/sandbox-home";
+  std::string why_not;
+  if (!policy.enabled) {
+    why_not = "turned off by " + policy.disabled_by;
+  } else if (Status s = SandboxAvailable(policy.bwrap); !s.ok()) {
+    why_not = s.message();
+  }
+  if (why_not.empty()) return policy;
+  if (untrusted) {
+    return Status::FailedPrecondition("refusing to run a pull request's code unsandboxed: " +
+                                      why_not);
+  }
+  static std::atomic<bool> told{false};
+  if (!told.exchange(true)) {
+    const std::string warning = "warning: no sandbox: " + why_not +
+                                "; builds and boots run unboxed as this user, and pull requests "
+                                "will not run at all";
+    if (progress)
+      progress->Message(warning);
+    else
+      fprintf(stderr, "ci-run: %s\n", warning.c_str());
+  }
+  policy.enabled = false;
+  return policy;
+}
+
+}  // namespace cirun

@@ -1,0 +1,111 @@
+// GitHub commit statuses: what ci-run reports for a pipeline, and the
+// background queue that posts them (POST {api}/repos/{owner}/{repo}/statuses/{sha}).
+//
+// Contexts: "ci-run" (the summary) and "ci-run/<unikernel>/<cell label>",
+// e.g. "ci-run/hello/gcc/virtio" for the cell {compiler: gcc, target: virtio}.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runner/service/http_client.h"
+#include "runner/store/store.h"
+
+namespace cirun {
+
+struct CommitStatus {
+  std::string repo;         // "owner/name"
+  std::string sha;          // full commit id
+  std::string state;        // "pending", "success", "failure", "error"
+  std::string context;      // "ci-run" or "ci-run/<unikernel>/<cell label>"
+  std::string description;  // one line, at most 140 characters (GitHub's limit)
+};
+
+/// GitHub's limit on a status description, in characters.
+inline constexpr size_t kStatusDescriptionLimit = 140;
+
+/// The first line of `text`, cut to at most `limit` characters (UTF-8 code
+/// points, never splitting one) with "…" at the end when cut.
+std::string OneLineDescription(const std::string& text, size_t limit = kStatusDescriptionLimit);
+
+/// The context of a job's cell: "ci-run/hello/gcc/virtio".
+std::string JobStatusContext(const JobRecord& job);
+
+/// The status of one job in its current state: queued/running -> pending,
+/// passed/skipped -> success, failed -> failure, infra/cancelled -> error;
+/// the description is the state and its one-line cause.
+CommitStatus JobCommitStatus(const PipelineRecord& pipeline, const JobRecord& job);
+
+/// The summary status ("ci-run") of a pipeline with `jobs`: pending while any
+/// job is queued or running, failure when one failed (naming the first and
+/// its cause), error when one hit infra or was cancelled, else success.
+CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline,
+                                 const std::vector<JobRecord>& jobs);
+
+/// The JSON body GitHub expects for `status`.
+std::string CommitStatusJson(const CommitStatus& status);
+
+struct StatusSenderOptions {
+  std::string api = "https://api.github.com";    // no trailing slash
+  std::string token;                             // sent as "Authorization: Bearer"; never logged
+  std::chrono::milliseconds first_retry{2'000};  // doubles after each failed attempt
+  std::chrono::milliseconds max_retry{300'000};  // backoff ceiling
+  int attempts = 6;                              // tries per status, first one included
+};
+
+/// What happened to one status: "sent", "retry" (will try again), "failed"
+/// (gave up, or GitHub refused it: 4xx other than 429), "superseded" (a newer
+/// status for the same context replaced it before it could be sent).
+using StatusOutcome =
+    std::function<void(const CommitStatus&, const std::string& outcome, const std::string& detail)>;
+
+/// Posts statuses from a background thread, so reporting never blocks a job.
+/// Retries network errors, 5xx, 429 and rate-limit 403s with exponential
+/// backoff; other statuses go on meanwhile. Per (repo, sha, context) only the
+/// newest status is kept: an older one waiting for a retry is dropped when a
+/// newer one arrives, so a late retry never overwrites a newer state.
+class StatusSender {
+ public:
+  /// `http` and `on_outcome` (may be null) must outlive the sender.
+  StatusSender(HttpClient& http, StatusSenderOptions options, StatusOutcome on_outcome);
+  ~StatusSender();  // Stop(0)
+
+  /// Queues `status`; returns at once. Thread-safe.
+  void Enqueue(CommitStatus status);
+
+  /// Sends what is due within `drain` (retries included), then stops the
+  /// thread; what is left is dropped (reported as "failed"). Idempotent.
+  void Stop(std::chrono::milliseconds drain);
+
+  /// Statuses queued or waiting for a retry.
+  size_t Pending() const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Entry {
+    CommitStatus status;
+    int attempt = 0;  // attempts made so far
+    Clock::time_point due;
+  };
+  void Loop();
+  // Sends one; returns "sent", "retry" or "failed" and a detail line.
+  std::pair<std::string, std::string> SendOnce(const CommitStatus& status);
+
+  HttpClient& http_;
+  const StatusSenderOptions options_;
+  StatusOutcome on_outcome_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::map<std::string, Entry> waiting_;  // by repo/sha/context; guarded by mu_
+  bool stopping_ = false;                 // guarded by mu_
+  Clock::time_point drain_until_;         // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace cirun

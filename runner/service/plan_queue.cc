@@ -1,0 +1,106 @@
+#include "runner/service/plan_queue.h"
+
+namespace cirun {
+
+std::string DescribePlanned(int64_t id, bool created, const PipelineInfo& info,
+                            const std::vector<JobInfo>& jobs) {
+  std::string line = "pipeline " + std::to_string(id) + " (" + info.trigger + " " + info.repo_name +
+                     " " + info.ref + " " +
+                     (info.commit.empty() ? "unresolved" : info.commit.substr(0, 12)) + "): ";
+  if (!created) return line + "exists already (delivery " + info.delivery_id + ")";
+  if (jobs.size() == 1 && jobs[0].name == kPlanJobName && IsFinal(jobs[0].state)) {
+    return line + "not planned: " + jobs[0].cause;
+  }
+  int queued = 0, skipped = 0;
+  for (const JobInfo& j : jobs) {
+    queued += j.state == JobState::kQueued;
+    skipped += j.state == JobState::kSkipped;
+  }
+  line += std::to_string(queued) + " jobs queued";
+  if (skipped) line += ", " + std::to_string(skipped) + " skipped";
+  return line;
+}
+
+PlanQueue::PlanQueue(Store& store, ServicePlanContext context, ServiceLog& log,
+                     std::function<void(int64_t)> created, size_t capacity)
+    : store_(store),
+      context_(std::move(context)),
+      log_(log),
+      created_(std::move(created)),
+      capacity_(capacity) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+PlanQueue::~PlanQueue() {
+  Stop();
+}
+
+bool PlanQueue::Enqueue(PipelineRequest request) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || waiting_.size() >= capacity_) return false;
+    waiting_.push_back(std::move(request));
+  }
+  wake_.notify_all();
+  return true;
+}
+
+size_t PlanQueue::Depth() const {
+  std::lock_guard lock(mu_);
+  return waiting_.size();
+}
+
+void PlanQueue::Stop() {
+  std::deque<PipelineRequest> dropped;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+    dropped.swap(waiting_);
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  for (const PipelineRequest& r : dropped) {
+    log_.Line("shutdown: delivery " + r.delivery_id + " (" + r.trigger + " " + r.repo_name + " " +
+              r.commit.substr(0, 12) + ") was not planned; redeliver it from GitHub");
+  }
+}
+
+PlanQueue::Outcome PlanQueue::PlanAndCreate(Store& store, const ServicePlanContext& context,
+                                            const PipelineRequest& request) {
+  Outcome out;
+  out.planned = PlanServicePipeline(request, context);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::seconds(1 << attempt));
+    auto id = store.CreatePipeline(out.planned.info, out.planned.jobs, &out.created);
+    out.status = id.status();
+    if (id.ok()) {
+      out.id = *id;
+      break;
+    }
+  }
+  return out;
+}
+
+void PlanQueue::Loop() {
+  while (true) {
+    PipelineRequest request;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
+      if (waiting_.empty()) return;  // stopping
+      request = std::move(waiting_.front());
+      waiting_.pop_front();
+    }
+    Outcome out = PlanAndCreate(store_, context_, request);
+    if (!out.status.ok()) {
+      log_.Line("delivery " + request.delivery_id +
+                ": cannot create its pipeline: " + out.status.ToString());
+      continue;
+    }
+    log_.Line(DescribePlanned(out.id, out.created, out.planned.info, out.planned.jobs));
+    if (out.created && created_) created_(out.id);
+  }
+}
+
+}  // namespace cirun

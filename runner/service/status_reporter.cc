@@ -1,0 +1,40 @@
+#include "runner/service/status_reporter.h"
+
+#include <algorithm>
+
+#include "runner/pipeline/pipeline_planner.h"
+
+namespace cirun {
+
+namespace {
+
+// Statuses belong to a commit: a pipeline whose branch was never resolved has none.
+bool HasCommit(const PipelineRecord& p) {
+  return IsCommitId(p.commit);
+}
+
+}  // namespace
+
+void StatusReporter::JobChanged(const PipelineRecord& pipeline, const JobRecord& job,
+                                std::optional<JobState> before) {
+  // The "plan" job of an unplannable pipeline has no cell; the summary says it all.
+  if (IsPlanJob(job) || !HasCommit(pipeline) || !reported_(pipeline)) return;
+  post_(JobCommitStatus(pipeline, job));
+}
+
+void StatusReporter::PipelineSeen(const PipelineRecord& pipeline,
+                                  const std::vector<JobRecord>& jobs) {
+  const bool finished =
+      std::all_of(jobs.begin(), jobs.end(), [](const JobRecord& j) { return IsFinal(j.state); });
+  // A finished pipeline gets its final summary from PipelineFinished.
+  if (finished || !HasCommit(pipeline) || !reported_(pipeline)) return;
+  post_(SummaryCommitStatus(pipeline, jobs));
+}
+
+void StatusReporter::PipelineFinished(const PipelineRecord& pipeline,
+                                      const std::vector<JobRecord>& jobs) {
+  if (!HasCommit(pipeline) || !reported_(pipeline)) return;
+  post_(SummaryCommitStatus(pipeline, jobs));
+}
+
+}  // namespace cirun

@@ -1,0 +1,34 @@
+// StatusReporter: turns what the PipelineWatcher sees into GitHub commit
+// statuses for the pipelines of configured repositories: every cell's
+// status as it changes (pending when queued or running, then its result) and
+// the summary "ci-run" when the pipeline is first seen and when it finishes.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "runner/service/github_status.h"
+#include "runner/service/pipeline_watcher.h"
+
+namespace cirun {
+
+class StatusReporter final : public PipelineListener {
+ public:
+  /// `post` queues one status (StatusSender::Enqueue); `reported` says whether
+  /// a pipeline's repository gets statuses (a configured GitHub repository).
+  StatusReporter(std::function<void(CommitStatus)> post,
+                 std::function<bool(const PipelineRecord&)> reported)
+      : post_(std::move(post)), reported_(std::move(reported)) {}
+
+  void JobChanged(const PipelineRecord& pipeline, const JobRecord& job,
+                  std::optional<JobState> before) override;
+  void PipelineSeen(const PipelineRecord& pipeline, const std::vector<JobRecord>& jobs) override;
+  void PipelineFinished(const PipelineRecord& pipeline,
+                        const std::vector<JobRecord>& jobs) override;
+
+ private:
+  std::function<void(CommitStatus)> post_;
+  std::function<bool(const PipelineRecord&)> reported_;
+};
+
+}  // namespace cirun

@@ -1,0 +1,462 @@
+#include "runner/store/postgres_store.h"
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <set>
+#include <thread>
+
+#include "harness/duration_text.h"
+#include "runner/store/postgres_store_internal.h"
+#include "runner/store/store_labels.h"
+
+namespace cirun {
+namespace postgres_internal {
+namespace {
+
+// The schema, one statement per entry, applied in order under an advisory
+// lock (several processes may start at once) each time a store is opened.
+// Every statement must be idempotent: new tables and indexes are appended
+// with IF NOT EXISTS, new columns with ALTER TABLE ... ADD COLUMN IF NOT
+// EXISTS, so that an existing database is brought up to date.
+constexpr const char* kSchema[] = {
+    R"sql(CREATE TABLE IF NOT EXISTS pipelines(
+  id BIGSERIAL PRIMARY KEY,
+  repo TEXT NOT NULL, repo_name TEXT NOT NULL, commit_sha TEXT NOT NULL, ref TEXT NOT NULL,
+  trigger TEXT NOT NULL, dirty BOOLEAN NOT NULL, worktree TEXT NOT NULL, title TEXT NOT NULL,
+  delivery_id TEXT UNIQUE, options_json TEXT NOT NULL,
+  state TEXT NOT NULL, created_ms BIGINT NOT NULL, finished_ms BIGINT NOT NULL DEFAULT 0))sql",
+    R"sql(CREATE TABLE IF NOT EXISTS jobs(
+  id BIGSERIAL PRIMARY KEY,
+  pipeline_id BIGINT NOT NULL REFERENCES pipelines(id),
+  name TEXT NOT NULL, unikernel TEXT NOT NULL, cell_key TEXT NOT NULL, cell_label TEXT NOT NULL,
+  compiler TEXT NOT NULL, target TEXT NOT NULL, labels TEXT NOT NULL, spec_json TEXT NOT NULL,
+  state TEXT NOT NULL, cause TEXT NOT NULL DEFAULT '', reproducer TEXT NOT NULL DEFAULT '',
+  worker TEXT NOT NULL DEFAULT '', attempt INTEGER NOT NULL DEFAULT 0,
+  lease_until_ms BIGINT NOT NULL DEFAULT 0, started_ms BIGINT NOT NULL DEFAULT 0,
+  finished_ms BIGINT NOT NULL DEFAULT 0, duration_ms BIGINT NOT NULL DEFAULT 0))sql",
+    "CREATE INDEX IF NOT EXISTS jobs_queued ON jobs(id) WHERE state = 'queued'",
+    "CREATE INDEX IF NOT EXISTS jobs_running ON jobs(lease_until_ms) WHERE state = 'running'",
+    "CREATE INDEX IF NOT EXISTS jobs_by_pipeline ON jobs(pipeline_id, id)",
+    R"sql(CREATE TABLE IF NOT EXISTS steps(
+  id BIGSERIAL PRIMARY KEY,
+  job_id BIGINT NOT NULL REFERENCES jobs(id), attempt INTEGER NOT NULL, name TEXT NOT NULL,
+  outcome TEXT NOT NULL, cause TEXT NOT NULL, duration_ms BIGINT NOT NULL,
+  first_byte_ms BIGINT, success_ms BIGINT, command TEXT NOT NULL, log TEXT NOT NULL,
+  detail_json TEXT NOT NULL, created_ms BIGINT NOT NULL))sql",
+    "CREATE INDEX IF NOT EXISTS steps_by_job ON steps(job_id, attempt, id)",
+    // Performance tracking (perf_records.h).
+    R"sql(CREATE TABLE IF NOT EXISTS samples(
+  id BIGSERIAL PRIMARY KEY,
+  repo TEXT NOT NULL, unikernel TEXT NOT NULL, cell_key TEXT NOT NULL, metric TEXT NOT NULL,
+  commit_sha TEXT NOT NULL, host TEXT NOT NULL, value DOUBLE PRECISION NOT NULL,
+  unit TEXT NOT NULL, source TEXT NOT NULL, created_ms BIGINT NOT NULL))sql",
+    "CREATE INDEX IF NOT EXISTS samples_by_key "
+    "ON samples(repo, unikernel, cell_key, host, commit_sha, metric)",
+    R"sql(CREATE TABLE IF NOT EXISTS perf_changes(
+  id BIGSERIAL PRIMARY KEY,
+  repo TEXT NOT NULL, unikernel TEXT NOT NULL, cell_key TEXT NOT NULL, metric TEXT NOT NULL,
+  host TEXT NOT NULL, commit_sha TEXT NOT NULL, base_commit TEXT NOT NULL, verdict TEXT NOT NULL,
+  ratio DOUBLE PRECISION NOT NULL, ci_low DOUBLE PRECISION NOT NULL,
+  ci_high DOUBLE PRECISION NOT NULL, p_value DOUBLE PRECISION NOT NULL,
+  base_median DOUBLE PRECISION NOT NULL, head_median DOUBLE PRECISION NOT NULL,
+  base_n BIGINT NOT NULL, head_n BIGINT NOT NULL, unit TEXT NOT NULL, source TEXT NOT NULL,
+  reproducer TEXT NOT NULL, created_ms BIGINT NOT NULL))sql",
+    "CREATE INDEX IF NOT EXISTS perf_changes_by_repo ON perf_changes(repo, id)",
+    // Fuzz findings (FindingRecord in store.h).
+    R"sql(CREATE TABLE IF NOT EXISTS findings(
+  id BIGSERIAL PRIMARY KEY,
+  job_id BIGINT NOT NULL REFERENCES jobs(id), attempt INTEGER NOT NULL,
+  repo TEXT NOT NULL, commit_sha TEXT NOT NULL, unikernel TEXT NOT NULL, cell_key TEXT NOT NULL,
+  signature TEXT NOT NULL, outcome TEXT NOT NULL, cause TEXT NOT NULL,
+  command_line TEXT NOT NULL, original TEXT NOT NULL, reproducer TEXT NOT NULL,
+  boot_reproducer TEXT NOT NULL, hits INTEGER NOT NULL, seed BIGINT NOT NULL,
+  created_ms BIGINT NOT NULL))sql",
+    "CREATE INDEX IF NOT EXISTS findings_by_job ON findings(job_id, id)",
+    // Live workers (WorkerRecord in store.h).
+    R"sql(CREATE TABLE IF NOT EXISTS workers(
+  name TEXT PRIMARY KEY, labels TEXT NOT NULL, slots INTEGER NOT NULL,
+  running INTEGER NOT NULL, lease_ms BIGINT NOT NULL,
+  started_ms BIGINT NOT NULL, seen_ms BIGINT NOT NULL))sql",
+};
+
+// Any constant: the advisory lock that serialises schema creation.
+constexpr int64_t kSchemaLock = 0x63692d72756e;  // "ci-run"
+
+constexpr const char* kPipelineColumns =
+    "id, repo, repo_name, commit_sha, ref, trigger, dirty, worktree, title, "
+    "COALESCE(delivery_id, ''), options_json, state, created_ms, finished_ms";
+constexpr const char* kJobColumns =
+    "id, pipeline_id, name, unikernel, cell_key, cell_label, compiler, target, labels, spec_json, "
+    "state, cause, reproducer, worker, attempt, started_ms, finished_ms, duration_ms";
+
+PipelineRecord ReadPipeline(const pqxx::row& r) {
+  PipelineRecord p;
+  p.id = Int(r[0]);
+  p.repo = Text(r[1]);
+  p.repo_name = Text(r[2]);
+  p.commit = Text(r[3]);
+  p.ref = Text(r[4]);
+  p.trigger = Text(r[5]);
+  p.dirty = r[6].as<bool>();
+  p.worktree = Text(r[7]);
+  p.title = Text(r[8]);
+  p.delivery_id = Text(r[9]);
+  p.options_json = Text(r[10]);
+  p.state = Text(r[11]);
+  p.created_ms = Int(r[12]);
+  p.finished_ms = Int(r[13]);
+  return p;
+}
+
+JobRecord ReadJob(const pqxx::row& r) {
+  JobRecord j;
+  j.id = Int(r[0]);
+  j.pipeline_id = Int(r[1]);
+  j.name = Text(r[2]);
+  j.unikernel = Text(r[3]);
+  j.cell_key = Text(r[4]);
+  j.cell_label = Text(r[5]);
+  j.compiler = Text(r[6]);
+  j.target = Text(r[7]);
+  j.labels = SplitLabels(Text(r[8]));
+  j.spec_json = Text(r[9]);
+  j.state = ParseJobState(Text(r[10])).value_or(JobState::kInfra);
+  j.cause = Text(r[11]);
+  j.reproducer = Text(r[12]);
+  j.worker = Text(r[13]);
+  j.attempt = static_cast<int>(Int(r[14]));
+  j.started_ms = Int(r[15]);
+  j.finished_ms = Int(r[16]);
+  j.duration_ms = Int(r[17]);
+  return j;
+}
+
+StepRecord ReadStep(const pqxx::row& r) {
+  StepRecord s;
+  s.job_id = Int(r[0]);
+  s.attempt = static_cast<int>(Int(r[1]));
+  s.name = Text(r[2]);
+  s.outcome = Text(r[3]);
+  s.cause = Text(r[4]);
+  s.duration_ms = Int(r[5]);
+  s.first_byte_ms = OptionalInt(r[6]);
+  s.success_ms = OptionalInt(r[7]);
+  s.command = Text(r[8]);
+  s.log = Text(r[9]);
+  s.detail_json = Text(r[10]);
+  return s;
+}
+
+Status LostLease(int64_t job_id, const std::string& worker, int attempt) {
+  return Status::FailedPrecondition("job " + std::to_string(job_id) + " attempt " +
+                                    std::to_string(attempt) + " is no longer held by " + worker);
+}
+
+}  // namespace
+
+Status PostgresStore::Init() {
+  return Tx<bool>("create schema",
+                  [](pqxx::work& tx) -> Result<bool> {
+                    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kSchemaLock);
+                    for (const char* statement : kSchema) tx.exec(statement);
+                    return true;
+                  })
+      .status();
+}
+
+Result<int64_t> PostgresStore::CreatePipeline(const PipelineInfo& info,
+                                              const std::vector<JobInfo>& jobs, bool* created) {
+  bool inserted = false;
+  auto id = Tx<int64_t>("create pipeline", [&](pqxx::work& tx) -> Result<int64_t> {
+    inserted = false;
+    pqxx::result r = tx.exec_params(
+        "INSERT INTO pipelines(repo, repo_name, commit_sha, ref, trigger, dirty, worktree, "
+        "title, delivery_id, options_json, state, created_ms) "
+        "VALUES($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), $10, 'queued', " CIRUN_PG_NOW_MS
+        ") ON CONFLICT (delivery_id) DO NOTHING RETURNING id",
+        info.repo, info.repo_name, info.commit, info.ref, info.trigger, info.dirty, info.worktree,
+        info.title, info.delivery_id, info.options_json.empty() ? "{}" : info.options_json);
+    if (r.empty()) {  // that delivery exists already
+      return Int(
+          tx.exec_params1("SELECT id FROM pipelines WHERE delivery_id = $1", info.delivery_id)[0]);
+    }
+    const int64_t id = Int(r[0][0]);
+    for (const JobInfo& job : jobs) {
+      tx.exec_params(
+          "INSERT INTO jobs(pipeline_id, name, unikernel, cell_key, cell_label, compiler, "
+          "target, labels, spec_json, state, cause, finished_ms) "
+          "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+          "CASE WHEN $12 THEN " CIRUN_PG_NOW_MS " ELSE 0 END)",
+          id, job.name, job.unikernel, job.cell_key, job.cell_label, job.compiler, job.target,
+          JoinLabels(job.labels), job.spec_json, JobStateName(job.state), job.cause,
+          IsFinal(job.state));
+    }
+    CIRUN_RETURN_IF_ERROR(UpdatePipelineState(tx, id));
+    inserted = true;
+    return id;
+  });
+  if (created) *created = id.ok() && inserted;
+  return id;
+}
+
+Result<std::optional<ClaimedJob>> PostgresStore::ClaimJob(const ClaimRequest& request) {
+  using Claimed = std::optional<ClaimedJob>;
+  return Tx<Claimed>("claim a job", [&](pqxx::work& tx) -> Result<Claimed> {
+    pqxx::result r = tx.exec_params(
+        std::string("WITH candidate AS (SELECT id FROM jobs WHERE state = 'queued' "
+                    "AND ($1 = 0 OR pipeline_id = $1) "
+                    "AND string_to_array(labels, ' ') <@ string_to_array($2, ' ') "
+                    "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+                    "UPDATE jobs j SET state = 'running', worker = $3, attempt = attempt + 1, "
+                    "lease_until_ms = " CIRUN_PG_NOW_MS " + $4, started_ms = " CIRUN_PG_NOW_MS
+                    " FROM candidate WHERE j.id = candidate.id RETURNING ") +
+            JobColumns("j."),
+        request.pipeline_id.value_or(0), JoinLabels(request.labels), request.worker,
+        static_cast<int64_t>(request.lease.count()));
+    if (r.empty()) return Claimed();
+    ClaimedJob claimed{ReadJob(r[0]), {}};
+    tx.exec_params("UPDATE pipelines SET state = 'running' WHERE id = $1 AND state = 'queued'",
+                   claimed.job.pipeline_id);
+    pqxx::result p =
+        tx.exec_params(std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = $1",
+                       claimed.job.pipeline_id);
+    if (p.empty()) return Status::Internal("job without pipeline");
+    claimed.pipeline = ReadPipeline(p[0]);
+    return Claimed(std::move(claimed));
+  });
+}
+
+Status PostgresStore::Heartbeat(int64_t job_id, const std::string& worker, int attempt,
+                                std::chrono::milliseconds lease) {
+  return Tx<bool>(
+             "heartbeat",
+             [&](pqxx::work& tx) -> Result<bool> {
+               pqxx::result r = tx.exec_params(
+                   "UPDATE jobs SET lease_until_ms = " CIRUN_PG_NOW_MS
+                   " + $1 WHERE id = $2 AND worker = $3 AND attempt = $4 AND state = 'running'",
+                   static_cast<int64_t>(lease.count()), job_id, worker, attempt);
+               if (r.affected_rows() == 0) return LostLease(job_id, worker, attempt);
+               return true;
+             })
+      .status();
+}
+
+Status PostgresStore::AddStep(const StepRecord& step) {
+  const std::string first_byte =
+      step.first_byte_ms ? std::to_string(*step.first_byte_ms) : std::string();
+  const std::string success = step.success_ms ? std::to_string(*step.success_ms) : std::string();
+  return Tx<bool>("record a step",
+                  [&](pqxx::work& tx) -> Result<bool> {
+                    tx.exec_params(
+                        "INSERT INTO steps(job_id, attempt, name, outcome, cause, duration_ms, "
+                        "first_byte_ms, success_ms, command, log, detail_json, created_ms) "
+                        "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, " CIRUN_PG_NOW_MS ")",
+                        step.job_id, step.attempt, step.name, step.outcome, step.cause,
+                        step.duration_ms, step.first_byte_ms ? first_byte.c_str() : nullptr,
+                        step.success_ms ? success.c_str() : nullptr, step.command, step.log,
+                        step.detail_json.empty() ? "{}" : step.detail_json);
+                    return true;
+                  })
+      .status();
+}
+
+Status PostgresStore::FinishJob(int64_t job_id, const std::string& worker, int attempt,
+                                const JobResult& result) {
+  return Tx<bool>(
+             "finish a job",
+             [&](pqxx::work& tx) -> Result<bool> {
+               pqxx::result r = tx.exec_params(
+                   "UPDATE jobs SET state = $1, cause = $2, reproducer = $3, duration_ms = $4, "
+                   "finished_ms = " CIRUN_PG_NOW_MS
+                   ", lease_until_ms = 0 WHERE id = $5 AND worker = $6 AND attempt = $7 "
+                   "AND state = 'running' RETURNING pipeline_id",
+                   JobStateName(result.state), result.cause, result.reproducer, result.duration_ms,
+                   job_id, worker, attempt);
+               if (r.empty()) return LostLease(job_id, worker, attempt);
+               CIRUN_RETURN_IF_ERROR(UpdatePipelineState(tx, Int(r[0][0])));
+               return true;
+             })
+      .status();
+}
+
+Status PostgresStore::ReleaseJob(int64_t job_id, const std::string& worker, int attempt) {
+  return Tx<bool>("release a job",
+                  [&](pqxx::work& tx) -> Result<bool> {
+                    pqxx::result r = tx.exec_params(
+                        "UPDATE jobs SET state = 'queued', lease_until_ms = 0 WHERE id = $1 "
+                        "AND worker = $2 AND attempt = $3 AND state = 'running'",
+                        job_id, worker, attempt);
+                    if (r.affected_rows() == 0) return LostLease(job_id, worker, attempt);
+                    return true;
+                  })
+      .status();
+}
+
+Result<int> PostgresStore::RequeueExpired() {
+  return Tx<int>("requeue expired leases", [&](pqxx::work& tx) -> Result<int> {
+    pqxx::result r = tx.exec(
+        "UPDATE jobs SET state = 'queued' WHERE state = 'running' "
+        "AND lease_until_ms < " CIRUN_PG_NOW_MS);
+    return static_cast<int>(r.affected_rows());
+  });
+}
+
+Result<int> PostgresStore::ExpireUnclaimed(std::chrono::milliseconds queued_for) {
+  return Tx<int>("expire unclaimed jobs", [&](pqxx::work& tx) -> Result<int> {
+    pqxx::result r = tx.exec_params(
+        "UPDATE jobs j SET state = 'infra', finished_ms = " CIRUN_PG_NOW_MS
+        ", cause = CASE WHEN j.labels = '' THEN 'no worker' ELSE 'no worker offering ' || "
+        "j.labels END || ' claimed it within ' || $1 FROM pipelines p WHERE p.id = "
+        "j.pipeline_id AND j.state = 'queued' AND j.attempt = 0 AND p.created_ms "
+        "< " CIRUN_PG_NOW_MS
+        " - $2 AND NOT EXISTS (SELECT 1 FROM workers w WHERE "
+        "w.seen_ms + w.lease_ms >= " CIRUN_PG_NOW_MS
+        " AND string_to_array(j.labels, ' ') <@ "
+        "string_to_array(w.labels, ' ')) RETURNING j.pipeline_id",
+        FormatSettingDuration(queued_for), static_cast<int64_t>(queued_for.count()));
+    std::set<int64_t> pipelines;
+    for (const auto& row : r) pipelines.insert(Int(row[0]));
+    for (int64_t id : pipelines) CIRUN_RETURN_IF_ERROR(UpdatePipelineState(tx, id));
+    return static_cast<int>(r.affected_rows());
+  });
+}
+
+Result<int> PostgresStore::CancelQueued(int64_t pipeline_id, const std::string& unikernel,
+                                        const std::string& cause) {
+  return Tx<int>("cancel queued jobs", [&](pqxx::work& tx) -> Result<int> {
+    pqxx::result r = tx.exec_params(
+        "UPDATE jobs SET state = 'cancelled', cause = $1, finished_ms = " CIRUN_PG_NOW_MS
+        " WHERE pipeline_id = $2 AND state = 'queued' AND ($3 = '' OR unikernel = $3)",
+        cause, pipeline_id, unikernel);
+    CIRUN_RETURN_IF_ERROR(UpdatePipelineState(tx, pipeline_id));
+    return static_cast<int>(r.affected_rows());
+  });
+}
+
+Result<PipelineRecord> PostgresStore::GetPipeline(int64_t id) {
+  return Tx<PipelineRecord>("read a pipeline", [&](pqxx::work& tx) -> Result<PipelineRecord> {
+    pqxx::result r = tx.exec_params(
+        std::string("SELECT ") + kPipelineColumns + " FROM pipelines WHERE id = $1", id);
+    if (r.empty()) return Status::NotFound("no pipeline " + std::to_string(id));
+    return ReadPipeline(r[0]);
+  });
+}
+
+Result<std::vector<PipelineRecord>> PostgresStore::ListPipelines(int limit) {
+  using Out = std::vector<PipelineRecord>;
+  return Tx<Out>("list pipelines", [&](pqxx::work& tx) -> Result<Out> {
+    pqxx::result r = tx.exec_params(
+        std::string("SELECT ") + kPipelineColumns + " FROM pipelines ORDER BY id DESC LIMIT $1",
+        limit);
+    Out out;
+    for (const auto& row : r) out.push_back(ReadPipeline(row));
+    return out;
+  });
+}
+
+Result<std::vector<JobRecord>> PostgresStore::ListJobs(int64_t pipeline_id) {
+  using Out = std::vector<JobRecord>;
+  return Tx<Out>("list jobs", [&](pqxx::work& tx) -> Result<Out> {
+    pqxx::result r = tx.exec_params(
+        "SELECT " + JobColumns("") + " FROM jobs WHERE pipeline_id = $1 ORDER BY id", pipeline_id);
+    Out out;
+    for (const auto& row : r) out.push_back(ReadJob(row));
+    return out;
+  });
+}
+
+Result<std::vector<StepRecord>> PostgresStore::ListSteps(int64_t job_id) {
+  using Out = std::vector<StepRecord>;
+  return Tx<Out>("list steps", [&](pqxx::work& tx) -> Result<Out> {
+    pqxx::result r = tx.exec_params(
+        "SELECT s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
+        "s.first_byte_ms, s.success_ms, s.command, s.log, s.detail_json FROM steps s "
+        "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = $1 AND s.attempt = j.attempt "
+        "ORDER BY s.id",
+        job_id);
+    Out out;
+    for (const auto& row : r) out.push_back(ReadStep(row));
+    return out;
+  });
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> PostgresStore::CountJobsByState() {
+  using Out = std::vector<std::pair<std::string, int64_t>>;
+  return Tx<Out>("count jobs", [&](pqxx::work& tx) -> Result<Out> {
+    pqxx::result r = tx.exec("SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state");
+    Out out;
+    for (const auto& row : r) out.emplace_back(Text(row[0]), Int(row[1]));
+    return out;
+  });
+}
+
+std::string PostgresStore::JobColumns(const std::string& prefix) {
+  std::string out;
+  std::string columns = kJobColumns;
+  size_t pos = 0;
+  while (pos < columns.size()) {
+    size_t comma = columns.find(',', pos);
+    if (comma == std::string::npos) comma = columns.size();
+    std::string name = columns.substr(pos, comma - pos);
+    while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+    out += (out.empty() ? "" : ", ") + prefix + name;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+Status PostgresStore::UpdatePipelineState(pqxx::work& tx, int64_t pipeline_id) {
+  tx.exec_params("SELECT id FROM pipelines WHERE id = $1 FOR UPDATE", pipeline_id);
+  pqxx::result r = tx.exec_params(
+      "SELECT state, COUNT(*) FROM jobs WHERE pipeline_id = $1 GROUP BY state", pipeline_id);
+  std::map<std::string, int64_t> counts;
+  for (const auto& row : r) counts[Text(row[0])] = Int(row[1]);
+  const std::string state = PipelineStateFromCounts(counts);
+  tx.exec_params(
+      "UPDATE pipelines SET state = $1, finished_ms = CASE WHEN $1 IN ('queued', 'running') "
+      "THEN 0 WHEN finished_ms > 0 THEN finished_ms ELSE " CIRUN_PG_NOW_MS " END WHERE id = $2",
+      state, pipeline_id);
+  return Status::Ok();
+}
+
+}  // namespace postgres_internal
+
+std::string RedactDatabaseUrl(const std::string& url) {
+  // scheme://user:password@host... -> scheme://user:***@host...
+  size_t scheme = url.find("://");
+  if (scheme != std::string::npos) {
+    size_t start = scheme + 3;
+    size_t at = url.find('@', start);
+    size_t slash = url.find('/', start);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      size_t colon = url.find(':', start);
+      if (colon != std::string::npos && colon < at)
+        return url.substr(0, colon + 1) + "***" + url.substr(at);
+    }
+  }
+  // key=value form: password=... -> password=***
+  std::string out = url;
+  size_t p = out.find("password=");
+  while (p != std::string::npos) {
+    size_t end = out.find_first_of(" &", p);
+    out.replace(p + 9, (end == std::string::npos ? out.size() : end) - (p + 9), "***");
+    p = out.find("password=", p + 12);
+  }
+  return out;
+}
+
+std::string WithConnectTimeout(const std::string& url) {
+  if (url.find("connect_timeout") != std::string::npos) return url;
+  if (url.find("://") == std::string::npos) return url + " connect_timeout=10";  // key=value form
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
+}
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
+  auto store = std::make_unique<postgres_internal::PostgresStore>(WithConnectTimeout(url));
+  CIRUN_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace cirun

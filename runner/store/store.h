@@ -1,0 +1,250 @@
+// Store: where pipelines, jobs and their steps live.
+//
+// Two implementations: SQLite (embedded, the default for one machine) and
+// PostgreSQL (shared by workers on many machines). Jobs are claimed with a
+// lease: a worker that stops heartbeating loses its job, which is queued
+// again; a job's result is written exactly once, by the holder of the current
+// lease (the worker name plus the attempt number).
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "runner/store/perf_records.h"
+
+namespace cirun {
+
+/// A job's lifecycle: queued -> running -> one of the final states.
+/// A running job whose lease expires goes back to queued.
+enum class JobState { kQueued, kRunning, kPassed, kFailed, kSkipped, kInfra, kCancelled };
+
+/// "queued", "running", "passed", "failed", "skipped", "infra", "cancelled".
+const char* JobStateName(JobState state);
+/// Inverse of JobStateName; nullopt for an unknown name.
+std::optional<JobState> ParseJobState(const std::string& name);
+/// True for the states a job ends in.
+inline bool IsFinal(JobState s) {
+  return s != JobState::kQueued && s != JobState::kRunning;
+}
+
+/// What starts a pipeline.
+struct PipelineInfo {
+  std::string repo;          // clone URL or local path as given to the fetcher
+  std::string repo_name;     // display name, e.g. "owner/name" or the directory name
+  std::string commit;        // full commit id
+  std::string ref;           // what was asked for: "HEAD", "refs/heads/main", "good", ...
+  std::string trigger;       // "local", "push", "pull_request", "nightly", "rebuild"
+  bool dirty = false;        // a local work tree tested as it is
+  std::string worktree;      // for dirty pipelines: the work tree path
+  std::string title;         // commit summary
+  std::string delivery_id;   // GitHub delivery id; "" if none. Unique when set.
+  std::string options_json;  // pipeline-wide options (fuzz/bench budgets), JSON object
+};
+
+struct PipelineRecord : PipelineInfo {
+  int64_t id = 0;
+  std::string state;        // "queued", "running", "passed", "failed", "cancelled"
+  int64_t created_ms = 0;   // unix time in milliseconds
+  int64_t finished_ms = 0;  // 0 while unfinished
+};
+
+/// A job as planned, before it runs.
+struct JobInfo {
+  std::string name;  // "hello gcc/virtio"
+  std::string unikernel;
+  std::string cell_key;    // "compiler=gcc,target=virtio"
+  std::string cell_label;  // "gcc/virtio"
+  std::string compiler;
+  std::string target;
+  std::vector<std::string> labels;     // worker labels the job needs, e.g. "target:virtio"
+  std::string spec_json;               // everything a worker needs to run it (see job_spec_json.h)
+  JobState state = JobState::kQueued;  // kSkipped (with cause) when this host cannot run it
+  std::string cause;                   // skip reason
+};
+
+struct JobRecord : JobInfo {
+  int64_t id = 0;
+  int64_t pipeline_id = 0;
+  std::string reproducer;  // one-line command that reproduces the result
+  std::string worker;      // who holds / held it
+  int attempt = 0;         // 1 on the first claim, +1 on each re-claim
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;
+  int64_t duration_ms = 0;
+};
+
+/// One step of a job's attempt: "build", "boot", "test:<name>", "fuzz", "bench".
+struct StepRecord {
+  int64_t job_id = 0;
+  int attempt = 0;
+  std::string name;
+  std::string
+      outcome;  // "passed", "failed", "cached", "crashed", "hung", "rejected", "infra", "skipped"
+  std::string cause;  // one line
+  int64_t duration_ms = 0;
+  std::optional<int64_t> first_byte_ms;
+  std::optional<int64_t> success_ms;
+  std::string command;      // what was run, shell-quoted
+  std::string log;          // captured output (capped)
+  std::string detail_json;  // step-specific details (metrics, image size, findings), JSON object
+};
+
+/// The final result of a job attempt.
+struct JobResult {
+  JobState state = JobState::kPassed;
+  std::string cause;
+  std::string reproducer;
+  int64_t duration_ms = 0;
+};
+
+/// What a worker asks for when it claims.
+struct ClaimRequest {
+  std::string worker;               // unique worker name, e.g. "host:pid"
+  std::vector<std::string> labels;  // what it can run; a job is eligible if all its labels are here
+  std::chrono::milliseconds lease{60'000};
+  std::optional<int64_t> pipeline_id;  // only jobs of this pipeline (in-process runs)
+};
+
+struct ClaimedJob {
+  JobRecord job;
+  PipelineRecord pipeline;
+};
+
+/// One unique finding of a fuzz step (bootvar fuzzing): a crash or hang and
+/// the minimised command line that shows it. Every text field is ASCII.
+struct FindingRecord {
+  int64_t id = 0;               // assigned by AddFinding
+  int64_t job_id = 0;           // the fuzz step's job
+  int attempt = 0;              // and attempt
+  int64_t pipeline_id = 0;      // filled in by ListFindings
+  std::string repo;             // the pipeline's repository
+  std::string commit;           // full commit id
+  std::string unikernel;        //
+  std::string cell_key;         // "compiler=gcc,target=virtio"
+  std::string signature;        // outcome + normalised console tail (finding_signature.h)
+  std::string outcome;          // "crashed" or "hung"
+  std::string cause;            // one line
+  std::string command_line;     // the minimised guest command line, EscapeBytes'd
+  std::string original;         // the command line as first booted, EscapeBytes'd
+  std::string reproducer;       // `ci-run local ... --cmdline=...`: always works
+  std::string boot_reproducer;  // `ci-run boot IMAGE ...`: while the workspace exists
+  int hits = 0;                 // fuzz inputs that showed it
+  int64_t seed = 0;             // the campaign's seed
+  int64_t created_ms = 0;       // set by AddFinding
+};
+
+/// A worker as it last announced itself (Store::AnnounceWorker).
+struct WorkerRecord {
+  std::string name;                         // unique: "host:pid" or --name
+  std::vector<std::string> labels;          // what it can run
+  int slots = 0;                            // jobs it runs at once
+  int running = 0;                          // jobs it ran when it announced itself
+  std::chrono::milliseconds lease{60'000};  // it counts as live this long after seen_ms
+  int64_t started_ms = 0;  // first announcement under this name (the store's clock)
+  int64_t seen_ms = 0;     // last announcement (the store's clock)
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Creates a pipeline and its jobs in one transaction. If `info.delivery_id`
+  /// is set and a pipeline with that delivery exists, creates nothing and
+  /// returns the existing id with `*created` false.
+  virtual Result<int64_t> CreatePipeline(const PipelineInfo& info, const std::vector<JobInfo>& jobs,
+                                         bool* created = nullptr) = 0;
+
+  /// Claims the oldest queued job `request` can run, marking it running with a
+  /// lease. Returns nullopt if there is none. Never hands one job to two workers.
+  virtual Result<std::optional<ClaimedJob>> ClaimJob(const ClaimRequest& request) = 0;
+
+  /// Extends the lease of `job_id`. Returns FailedPrecondition if `worker`
+  /// (at `attempt`) no longer holds it (it expired and was re-queued).
+  virtual Status Heartbeat(int64_t job_id, const std::string& worker, int attempt,
+                           std::chrono::milliseconds lease) = 0;
+
+  /// Records a step of an attempt (steps of superseded attempts stay, but
+  /// readers show the job's current attempt).
+  virtual Status AddStep(const StepRecord& step) = 0;
+
+  /// Writes the final result of `job_id` if `worker` still holds it at
+  /// `attempt`; otherwise FailedPrecondition and nothing is written. Marks the
+  /// pipeline finished when its last job finishes.
+  virtual Status FinishJob(int64_t job_id, const std::string& worker, int attempt,
+                           const JobResult& result) = 0;
+
+  /// Gives a running job back to the queue (graceful worker shutdown).
+  virtual Status ReleaseJob(int64_t job_id, const std::string& worker, int attempt) = 0;
+
+  /// Queues again every running job whose lease has expired; returns how many.
+  virtual Result<int> RequeueExpired() = 0;
+
+  /// Marks "infra" every job still queued and never claimed (attempt 0) whose
+  /// pipeline was created more than `queued_for` ago and whose labels no live
+  /// worker (ListWorkers) offers: a backlog that live workers can take waits
+  /// for them. Its cause names the labels and the wait ("no worker offering
+  /// target:xen toolchain:gcc claimed it within 24h"). Updates those
+  /// pipelines' states. A job a worker held once (and lost) is never expired.
+  /// Returns how many.
+  virtual Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) = 0;
+
+  /// Records that `worker` is alive now (by the store's clock), with its
+  /// labels, slots, running jobs and lease; `started_ms` and `seen_ms` are
+  /// set by the store. Workers announce themselves every lease/3.
+  virtual Status AnnounceWorker(const WorkerRecord& worker) = 0;
+  /// Forgets `name` (a worker that stopped taking jobs). Unknown: no error.
+  virtual Status RetireWorker(const std::string& name) = 0;
+  /// The live workers (seen within their lease), by name.
+  virtual Result<std::vector<WorkerRecord>> ListWorkers() = 0;
+
+  /// Marks every queued job of `pipeline_id` (of `unikernel`, or all if "")
+  /// cancelled with `cause` (fail-fast, Ctrl-C). Returns how many.
+  virtual Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,
+                                   const std::string& cause) = 0;
+
+  virtual Result<PipelineRecord> GetPipeline(int64_t id) = 0;
+  /// Newest first.
+  virtual Result<std::vector<PipelineRecord>> ListPipelines(int limit) = 0;
+  /// In id order (plan order).
+  virtual Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) = 0;
+  /// Steps of the job's current attempt, in the order they were added.
+  virtual Result<std::vector<StepRecord>> ListSteps(int64_t job_id) = 0;
+  /// Counts of jobs by state over the whole store (for /metrics and status).
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> CountJobsByState() = 0;
+
+  // ---- Performance tracking (perf_records.h). A store without them (not yet
+  // ported) returns Unavailable, and benchmarks then run without history.
+
+  /// Appends benchmark samples (one transaction).
+  virtual Status AddSamples(const std::vector<SampleRecord>& samples);
+  /// The samples matching `query`, oldest first.
+  virtual Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query);
+  /// Records a change found by a comparison; returns its id.
+  virtual Result<int64_t> AddPerfChange(const PerfChangeRecord& change);
+  /// The newest changes of `repo` ("" for every repository), at most `limit`.
+  virtual Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo, int limit);
+  // --- Fuzz findings (table `findings`) ---
+  /// Records one finding (`id`, `pipeline_id` and `created_ms` are ignored);
+  /// returns its id.
+  virtual Result<int64_t> AddFinding(const FindingRecord& finding) = 0;
+  /// The findings of the current attempts of a pipeline's jobs, in the order
+  /// they were added.
+  virtual Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) = 0;
+};
+
+/// Opens the store at `url`: a path or "sqlite:PATH" for SQLite (created with
+/// its schema if missing), "postgresql://..." for PostgreSQL. Returns
+/// InvalidArgument for another scheme, IoError / Unavailable if it cannot connect.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+/// Milliseconds since the Unix epoch, from the system clock.
+int64_t NowMs();
+
+}  // namespace cirun

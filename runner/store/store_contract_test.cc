@@ -1,0 +1,377 @@
+// The Store contract (store.h), one body run against every backend: SQLite
+// and PostgreSQL (see tests/store_backends.h for how the server is found),
+// then what is particular to SQLite. The other parts of
+// the contract: store_{workers,findings,perf}_contract_test.cc.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "runner/store/store.h"
+#include "tests/store_backends.h"
+#include "tests/store_records.h"
+
+namespace cirun {
+namespace {
+
+using testing::Job;
+using testing::Pipeline;
+using testing::Worker;
+
+TEST_CASE_TEMPLATE("Store creates a pipeline with its jobs queued", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  bool created = false;
+  PipelineInfo info = Pipeline();
+  info.title = "a title with 'quotes' and \"double quotes\"";
+  info.options_json = R"({"fail_fast":["hello"]})";
+  auto id = store->CreatePipeline(info, {Job("hello a"), Job("hello b")}, &created);
+  REQUIRE(id.ok());
+  CHECK(created);
+  auto jobs = store->ListJobs(*id);
+  REQUIRE(jobs->size() == 2);
+  CHECK((*jobs)[0].state == JobState::kQueued);
+  CHECK((*jobs)[0].name == "hello a");
+  CHECK((*jobs)[0].labels == std::vector<std::string>{"target:virtio"});
+  auto pipeline = store->GetPipeline(*id);
+  REQUIRE(pipeline.ok());
+  CHECK(pipeline->state == "queued");
+  CHECK(pipeline->title == info.title);
+  CHECK(pipeline->options_json == info.options_json);
+  CHECK(pipeline->commit == info.commit);
+  CHECK(pipeline->created_ms > 0);
+  CHECK(store->GetPipeline(*id + 100).status().code() == Status::Code::kNotFound);
+}
+
+TEST_CASE_TEMPLATE("Store deduplicates pipelines by delivery id", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  auto first = store->CreatePipeline(Pipeline("d-1"), {Job("hello a")});
+  bool created = true;
+  auto second = store->CreatePipeline(Pipeline("d-1"), {Job("hello a")}, &created);
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(*first == *second);
+  CHECK(!created);
+  CHECK(store->ListPipelines(10)->size() == 1);
+  CHECK(store->ListJobs(*first)->size() == 1);
+  CHECK(store->GetPipeline(*first)->delivery_id == "d-1");
+  // Pipelines without a delivery id are never deduplicated.
+  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  CHECK(store->ListPipelines(10)->size() == 3);
+}
+
+TEST_CASE_TEMPLATE("Store hands each job to one worker only and oldest first", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b")});
+  auto a = store->ClaimJob(Worker("w1"));
+  auto b = store->ClaimJob(Worker("w2"));
+  auto none = store->ClaimJob(Worker("w3"));
+  REQUIRE(a->has_value());
+  REQUIRE(b->has_value());
+  CHECK((*a)->job.name == "hello a");
+  CHECK((*b)->job.name == "hello b");
+  CHECK((*a)->job.attempt == 1);
+  CHECK((*a)->job.worker == "w1");
+  CHECK((*a)->job.state == JobState::kRunning);
+  CHECK((*a)->pipeline.repo == "/repo");
+  CHECK((*a)->pipeline.state == "running");
+  CHECK(!none->has_value());
+}
+
+TEST_CASE_TEMPLATE("Store only gives a worker jobs whose labels it offers", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  store->CreatePipeline(Pipeline(),
+                        {Job("hello xen", {"target:xen"}),
+                         Job("hello both", {"target:virtio", "toolchain:gcc"}), Job("hello v")});
+  auto claimed = store->ClaimJob(Worker("w1"));
+  REQUIRE(claimed->has_value());
+  CHECK((*claimed)->job.name == "hello v");
+  CHECK(!store->ClaimJob(Worker("w1"))->has_value());
+  ClaimRequest gcc{"w2", {"toolchain:gcc", "target:virtio"}, std::chrono::seconds(60), {}};
+  auto both = store->ClaimJob(gcc);
+  REQUIRE(both->has_value());
+  CHECK((*both)->job.name == "hello both");
+}
+
+TEST_CASE_TEMPLATE("Store claims only the given pipeline's jobs when asked", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  auto first = store->CreatePipeline(Pipeline(), {Job("hello a")});
+  auto second = store->CreatePipeline(Pipeline(), {Job("hello b")});
+  ClaimRequest only = Worker("w1");
+  only.pipeline_id = *second;
+  auto claimed = store->ClaimJob(only);
+  REQUIRE(claimed->has_value());
+  CHECK((*claimed)->job.pipeline_id == *second);
+  CHECK(!store->ClaimJob(only)->has_value());
+  CHECK(store->GetPipeline(*first)->state == "queued");
+}
+
+TEST_CASE_TEMPLATE("Store writes a result once and only from the lease holder", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  auto id = store->CreatePipeline(Pipeline(), {Job("hello a")});
+  auto c = **store->ClaimJob(Worker("w1"));
+  JobResult passed{JobState::kPassed, "", "ci-run local ...", 12};
+  CHECK(store->FinishJob(c.job.id, "w2", c.job.attempt, passed).code() ==
+        Status::Code::kFailedPrecondition);
+  CHECK(store->FinishJob(c.job.id, "w1", c.job.attempt, passed).ok());
+  CHECK(store->FinishJob(c.job.id, "w1", c.job.attempt, passed).code() ==
+        Status::Code::kFailedPrecondition);
+  auto job = store->ListJobs(*id)->at(0);
+  CHECK(job.state == JobState::kPassed);
+  CHECK(job.reproducer == "ci-run local ...");
+  CHECK(job.duration_ms == 12);
+  CHECK(job.finished_ms > 0);
+  CHECK(store->GetPipeline(*id)->state == "passed");
+  CHECK(store->GetPipeline(*id)->finished_ms > 0);
+}
+
+TEST_CASE_TEMPLATE(
+    "Store requeues a job whose lease expired and the old holder can no longer finish it", B,
+    STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  auto id = store->CreatePipeline(Pipeline(), {Job("hello a")});
+  auto dead = **store->ClaimJob(Worker("dead", std::chrono::milliseconds(1)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(*store->RequeueExpired() == 1);
+  CHECK(*store->RequeueExpired() == 0);
+  auto alive = **store->ClaimJob(Worker("alive"));
+  CHECK(alive.job.id == dead.job.id);
+  CHECK(alive.job.attempt == 2);
+  JobResult r{JobState::kPassed, "", "", 1};
+  CHECK(store->Heartbeat(dead.job.id, "dead", dead.job.attempt, std::chrono::seconds(1)).code() ==
+        Status::Code::kFailedPrecondition);
+  CHECK(store->FinishJob(dead.job.id, "dead", dead.job.attempt, r).code() ==
+        Status::Code::kFailedPrecondition);
+  CHECK(store->Heartbeat(alive.job.id, "alive", alive.job.attempt, std::chrono::seconds(60)).ok());
+  CHECK(*store->RequeueExpired() == 0);  // a live lease is not taken away
+  CHECK(store->FinishJob(alive.job.id, "alive", alive.job.attempt, r).ok());
+  CHECK(store->ListJobs(*id)->at(0).attempt == 2);
+  CHECK(store->ListJobs(*id)->at(0).worker == "alive");
+}
+
+TEST_CASE_TEMPLATE("Store expires the jobs no worker claimed within the queue timeout", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  auto id = store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b"),
+                                               Job("hello xen", {"target:xen", "toolchain:gcc"})});
+  REQUIRE(id.ok());
+  auto running = **store->ClaimJob(Worker("w1"));
+  auto lost = **store->ClaimJob(Worker("dead", std::chrono::milliseconds(1)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(*store->RequeueExpired() == 1);  // "hello b": queued again, but a worker took it once
+  CHECK(*store->ExpireUnclaimed(std::chrono::hours(1)) == 0);
+  CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 1);
+  CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 0);
+  auto jobs = *store->ListJobs(*id);
+  CHECK(jobs[0].state == JobState::kRunning);
+  CHECK(jobs[1].state == JobState::kQueued);
+  CHECK(jobs[2].state == JobState::kInfra);
+  CHECK(jobs[2].cause == "no worker offering target:xen toolchain:gcc claimed it within 5ms");
+  CHECK(jobs[2].finished_ms > 0);
+  CHECK(store->GetPipeline(*id)->state == "running");
+  JobResult passed{JobState::kPassed, "", "", 1};
+  CHECK(store->FinishJob(running.job.id, "w1", running.job.attempt, passed).ok());
+  auto again = **store->ClaimJob(Worker("w1"));
+  CHECK(again.job.id == lost.job.id);
+  CHECK(store->FinishJob(again.job.id, "w1", again.job.attempt, passed).ok());
+  CHECK(store->GetPipeline(*id)->state == "failed");
+}
+
+TEST_CASE_TEMPLATE("Store hands a released job back to the queue", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  auto first = **store->ClaimJob(Worker("w1"));
+  CHECK(store->ReleaseJob(first.job.id, "w2", first.job.attempt).code() ==
+        Status::Code::kFailedPrecondition);
+  REQUIRE(store->ReleaseJob(first.job.id, "w1", first.job.attempt).ok());
+  auto second = **store->ClaimJob(Worker("w2"));
+  CHECK(second.job.id == first.job.id);
+  CHECK(second.job.attempt == 2);
+  CHECK(store->FinishJob(first.job.id, "w1", first.job.attempt, {}).code() ==
+        Status::Code::kFailedPrecondition);
+}
+
+TEST_CASE_TEMPLATE("Store shows the steps of the current attempt only", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  auto first = **store->ClaimJob(Worker("w1", std::chrono::milliseconds(1)));
+  StepRecord s;
+  s.job_id = first.job.id;
+  s.attempt = first.job.attempt;
+  s.name = "build";
+  s.outcome = "passed";
+  s.first_byte_ms = 7;
+  s.log = "line 1\nline 'two'\n";
+  REQUIRE(store->AddStep(s).ok());
+  auto steps = store->ListSteps(first.job.id);
+  REQUIRE(steps->size() == 1);
+  CHECK(steps->at(0).first_byte_ms == 7);
+  CHECK(!steps->at(0).success_ms.has_value());
+  CHECK(steps->at(0).log == s.log);
+  CHECK(steps->at(0).detail_json == "{}");
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  store->RequeueExpired();
+  auto second = **store->ClaimJob(Worker("w2"));
+  CHECK(store->ListSteps(second.job.id)->empty());
+}
+
+TEST_CASE_TEMPLATE("Store cancels queued jobs of one unikernel and settles the pipeline", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  auto id = store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b"), Job("other c")});
+  auto c = **store->ClaimJob(Worker("w1"));
+  CHECK(*store->CancelQueued(*id, "hello", "fail-fast") == 1);
+  store->FinishJob(c.job.id, "w1", c.job.attempt, {JobState::kFailed, "boom", "", 1});
+  auto jobs = *store->ListJobs(*id);
+  CHECK(jobs[1].state == JobState::kCancelled);
+  CHECK(jobs[1].cause == "fail-fast");
+  CHECK(jobs[2].state == JobState::kQueued);
+  CHECK(store->GetPipeline(*id)->state == "running");
+  CHECK(*store->CancelQueued(*id, "", "interrupted") == 1);
+  CHECK(store->GetPipeline(*id)->state == "failed");
+}
+
+TEST_CASE_TEMPLATE("Store stores skipped and failed jobs as final with their reason", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  JobInfo skipped = Job("hello a");
+  skipped.state = JobState::kSkipped;
+  skipped.cause = "no toolchain named \"ocaml-5.3\" on this host";
+  auto id = store->CreatePipeline(Pipeline(), {skipped});
+  CHECK(!store->ClaimJob(Worker("w"))->has_value());
+  CHECK(store->ListJobs(*id)->at(0).cause == skipped.cause);
+  CHECK(store->GetPipeline(*id)->state == "passed");
+  JobInfo failed = Job("plan");
+  failed.state = JobState::kFailed;
+  failed.cause = ".ci-run.yml:3:5: unknown key";
+  auto bad = store->CreatePipeline(Pipeline(), {failed});
+  CHECK(store->GetPipeline(*bad)->state == "failed");
+  CHECK(store->GetPipeline(*bad)->finished_ms > 0);
+}
+
+TEST_CASE_TEMPLATE("Store counts jobs by state", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b"), Job("hello c")});
+  store->ClaimJob(Worker("w1"));
+  auto counts = store->CountJobsByState();
+  REQUIRE(counts.ok());
+  CHECK(*counts == std::vector<std::pair<std::string, int64_t>>{{"queued", 2}, {"running", 1}});
+}
+
+TEST_CASE_TEMPLATE("Store survives concurrent claims from many threads and connections", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, a);
+  CIRUN_OPEN_STORE(backend, b);  // a second connection, as a second process would have
+  std::vector<JobInfo> jobs;
+  for (int i = 0; i < 40; ++i) jobs.push_back(Job("u " + std::to_string(i)));
+  a->CreatePipeline(Pipeline(), jobs);
+  std::mutex mu;
+  std::multiset<int64_t> claimed;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Store& s = t % 2 ? *a : *b;
+      while (true) {
+        auto c = s.ClaimJob(Worker("w" + std::to_string(t)));
+        if (!c.ok() || !c->has_value()) break;
+        std::lock_guard lock(mu);
+        claimed.insert((*c)->job.id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(claimed.size() == 40);
+  CHECK(std::set<int64_t>(claimed.begin(), claimed.end()).size() == 40);
+}
+
+TEST_CASE_TEMPLATE("Store settles a pipeline whose last jobs finish at once on two connections", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, a);
+  CIRUN_OPEN_STORE(backend, b);
+  for (int round = 0; round < 10; ++round) {
+    auto id = a->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b")});
+    ClaimRequest r1 = Worker("w1"), r2 = Worker("w2");
+    r1.pipeline_id = r2.pipeline_id = *id;
+    auto j1 = **a->ClaimJob(r1);
+    auto j2 = **b->ClaimJob(r2);
+    std::thread t1([&] { a->FinishJob(j1.job.id, "w1", 1, {JobState::kPassed, "", "", 1}); });
+    std::thread t2([&] { b->FinishJob(j2.job.id, "w2", 1, {JobState::kFailed, "x", "", 1}); });
+    t1.join();
+    t2.join();
+    CHECK(a->GetPipeline(*id)->state == "failed");
+  }
+}
+
+TEST_CASE_TEMPLATE("Store data survives reopening", B, STORE_BACKENDS) {
+  B backend;
+  int64_t id;
+  {
+    CIRUN_OPEN_STORE(backend, store);
+    id = *store->CreatePipeline(Pipeline("d-9"), {Job("hello a")});
+  }
+  CIRUN_OPEN_STORE(backend, again);
+  CHECK(again->GetPipeline(id)->delivery_id == "d-9");
+  CHECK(again->ListJobs(id)->size() == 1);
+}
+
+// What is particular to SQLite.
+
+TEST_CASE("SqliteStore creates its database file and directory") {
+  testing::ScratchDir dir;
+  auto store = OpenSqliteStore(dir / "db/ci.db");
+  REQUIRE(store.ok());
+  auto id = (*store)->CreatePipeline(Pipeline(), {Job("hello a")});
+  REQUIRE(id.ok());
+  CHECK(std::filesystem::exists(dir / "db/ci.db"));
+  CHECK((*OpenStore("sqlite:" + (dir / "db/ci.db")))->ListJobs(*id)->size() == 1);
+}
+
+TEST_CASE("OpenStore rejects unknown URL schemes") {
+  CHECK(OpenStore("mysql://x").status().code() == Status::Code::kInvalidArgument);
+}
+
+TEST_CASE("OpenStore opens PostgreSQL URLs and reports an unreachable server") {
+  // Port 1 on loopback: nothing listens there.
+  auto store = OpenStore("postgresql://ci:s3cret@127.0.0.1:1/ci?connect_timeout=2");
+  REQUIRE(!store.ok());
+  CHECK(store.status().code() == Status::Code::kUnavailable);
+  CHECK(store.status().message().find("s3cret") == std::string::npos);
+  CHECK(store.status().message().find("postgresql://ci:***@127.0.0.1:1/ci") != std::string::npos);
+}
+
+TEST_CASE("WithConnectTimeout bounds connecting unless the URL says otherwise") {
+  CHECK(WithConnectTimeout("postgresql://h/d") == "postgresql://h/d?connect_timeout=10");
+  CHECK(WithConnectTimeout("postgresql://h/d?sslmode=require") ==
+        "postgresql://h/d?sslmode=require&connect_timeout=10");
+  CHECK(WithConnectTimeout("postgresql://h/d?connect_timeout=3") ==
+        "postgresql://h/d?connect_timeout=3");
+  CHECK(WithConnectTimeout("host=h dbname=d") == "host=h dbname=d connect_timeout=10");
+}
+
+TEST_CASE("RedactDatabaseUrl hides passwords only") {
+  CHECK(RedactDatabaseUrl("postgresql://u:p@h:5/d") == "postgresql://u:***@h:5/d");
+  CHECK(RedactDatabaseUrl("postgresql://u@h/d") == "postgresql://u@h/d");
+  CHECK(RedactDatabaseUrl("host=h password=x user=u") == "host=h password=*** user=u");
+  CHECK(RedactDatabaseUrl("postgresql://h/d?user=u&password=x") ==
+        "postgresql://h/d?user=u&password=***");
+}
+
+}  // namespace
+}  // namespace cirun
