@@ -156,7 +156,11 @@ int RunServe(const std::string& config_path) {
                           "ci-run serve: POST /hooks/github, GET /metrics, GET /healthz\n"};
        }},
   };
-  auto server = HttpServer::Start(c.listen_host, c.listen_port, c.max_webhook_bytes, routes);
+  // The front door's limits (http_server.h): slow or idle clients are cut
+  // off, bodies over max-webhook-bytes refused before they are read.
+  HttpServerOptions door;
+  door.max_body = c.max_webhook_bytes;
+  auto server = HttpServer::Start(c.listen_host, c.listen_port, door, routes);
   if (!server.ok()) {
     log.Line("ci-run serve: " + server.status().message());
     return 1;
