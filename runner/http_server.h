@@ -20,7 +20,10 @@
 //     once and closed;
 //   - bodies larger than 1 MiB share `max_buffered_body_bytes`; a request that
 //     does not fit gets 503 (Retry-After) unread, and memory held by a large
-//     body is handed back to the system (malloc_trim) once its handler is done.
+//     body is handed back to the system (malloc_trim) once its handler is done
+//     (serve also sets glibc's mmap threshold to 1 MiB, so that such bodies
+//     are unmapped when freed; see docs/http_front_door.md).
+// Why Beast and not cpp-httplib's thread per connection: the same doc.
 // Handlers run on a small pool of their own (`handler_threads`), never on the
 // I/O thread; they must be quick and thread-safe (the webhook handler only
 // queues work).
