@@ -1,5 +1,6 @@
 #include "runner/cli/serve_command.h"
 
+#include <malloc.h>
 #include <signal.h>
 
 #include <atomic>
@@ -156,7 +157,15 @@ int RunServe(const std::string& config_path) {
                           "ci-run serve: POST /hooks/github, GET /metrics, GET /healthz\n"};
        }},
   };
-  auto server = HttpServer::Start(c.listen_host, c.listen_port, c.max_webhook_bytes, routes);
+  // The front door's limits (http_server.h): slow or idle clients are cut
+  // off, bodies over max-webhook-bytes refused before they are read. Blocks
+  // of 1 MiB and more (request bodies) are mapped and unmapped on their own:
+  // glibc's default threshold grows after the first free, and a flood of
+  // large bodies would then leave serve at its peak memory for good.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  HttpServerOptions door;
+  door.max_body = c.max_webhook_bytes;
+  auto server = HttpServer::Start(c.listen_host, c.listen_port, door, routes);
   if (!server.ok()) {
     log.Line("ci-run serve: " + server.status().message());
     return 1;
