@@ -66,6 +66,7 @@ PlannedPipeline PlanServicePipeline(const PipelineRequest& request,
   info.trigger = request.trigger;
   info.title = request.title;
   info.delivery_id = request.delivery_id;
+  info.untrusted = request.untrusted;
   info.options_json = MergeOptionsJson("{}", request.options_json);
 
   // Until it is resolved, a branch name (nightly) is no commit id.

@@ -63,9 +63,23 @@ TEST_CASE("PlanServicePipeline plans the full matrix of the pushed commit") {
   CHECK(p.info.title == "The title");
   CHECK(p.info.delivery_id == "delivery-1");
   CHECK(p.info.trigger == "push");
+  CHECK(!p.info.untrusted);
   auto options = nlohmann::json::parse(p.info.options_json);
   CHECK(options["fail_fast"] == nlohmann::json::array({"hello"}));
   CHECK(options["nightly"]["fuzz_boots"] == 9);
+}
+
+TEST_CASE("PlanServicePipeline marks a pull request's pipeline untrusted") {
+  ScratchDir dir;
+  MakeRepo(dir, kGoodConfig);
+  Context ctx;
+  PipelineRequest request = Request(dir);
+  request.trigger = "pull_request";
+  request.untrusted = true;
+  CHECK(PlanServicePipeline(request, ctx.Get(dir)).info.untrusted);
+  // Also when it cannot be planned.
+  request.commit = std::string(40, 'f');
+  CHECK(PlanServicePipeline(request, ctx.Get(dir)).info.untrusted);
 }
 
 TEST_CASE("PlanServicePipeline turns a configuration error into a failed plan job") {

@@ -42,7 +42,7 @@ int RunRebuild(const RebuildOptions& o) {
             static_cast<long long>(o.pipeline), pipeline->state.c_str());
     return 2;
   }
-  PipelineInfo info = *pipeline;
+  PipelineInfo info = *pipeline;  // untrusted stays untrusted
   info.trigger = "rebuild";
   info.delivery_id.clear();
   info.options_json = MergeOptionsJson(pipeline->options_json,
@@ -62,8 +62,8 @@ int RunRebuild(const RebuildOptions& o) {
     const ServiceConfig& c = *opened->config;
     ProcessRunner& runner = RealProcessRunner();
     ToolchainProbe probe(runner);
-    PipelineRequest request{info.repo_name, info.repo,  info.commit, info.ref,
-                            "rebuild",      info.title, "",          info.options_json};
+    PipelineRequest request{info.repo_name, info.repo, info.commit,       info.ref,      "rebuild",
+                            info.title,     "",        info.options_json, info.untrusted};
     auto out = PlanQueue::PlanAndCreate(
         store, {c.cache_dir, &c.host, &probe, &runner, c.OneMachine()}, request);
     if (!out.status.ok()) {

@@ -83,9 +83,20 @@ CREATE TABLE IF NOT EXISTS findings(
 CREATE INDEX IF NOT EXISTS findings_by_job ON findings(job_id, id);
 )sql";
 
+// Columns added after a table was first released: added to an existing
+// database when it is opened (SQLite has no ADD COLUMN IF NOT EXISTS).
+struct AddedColumn {
+  const char* table;
+  const char* column;
+  const char* definition;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"pipelines", "untrusted", "INTEGER NOT NULL DEFAULT 0"},
+};
+
 constexpr const char* kPipelineColumns =
     "id, repo, repo_name, commit_sha, ref, trigger, dirty, worktree, title, "
-    "COALESCE(delivery_id, ''), options_json, state, created_ms, finished_ms";
+    "COALESCE(delivery_id, ''), options_json, state, created_ms, finished_ms, untrusted";
 constexpr const char* kJobColumns =
     "id, pipeline_id, name, unikernel, cell_key, cell_label, compiler, target, labels, spec_json, "
     "state, cause, reproducer, worker, attempt, started_ms, finished_ms, duration_ms";
@@ -106,7 +117,22 @@ PipelineRecord ReadPipeline(const Statement& s) {
   p.state = s.Text(11);
   p.created_ms = s.Int(12);
   p.finished_ms = s.Int(13);
+  p.untrusted = s.Int(14) != 0;
   return p;
+}
+
+// Adds `c` to its table unless it is there already. Run in a write
+// transaction, so two processes opening one database add it once.
+Status AddColumn(sqlite3* db, const AddedColumn& c) {
+  Statement info(db, (std::string("PRAGMA table_info(") + c.table + ")").c_str());
+  int rc;
+  while ((rc = info.Step()) == SQLITE_ROW) {
+    if (info.Text(1) == c.column) return Status::Ok();
+  }
+  if (rc != SQLITE_DONE) return info.Error();
+  const std::string alter =
+      std::string("ALTER TABLE ") + c.table + " ADD COLUMN " + c.column + " " + c.definition;
+  return Statement(db, alter.c_str()).Run();
 }
 
 JobRecord ReadJob(const Statement& s) {
@@ -143,7 +169,13 @@ Status SqliteStore::Init() {
     sqlite3_free(err);
     return Status::IoError("sqlite: cannot create schema: " + message);
   }
-  return Status::Ok();
+  std::lock_guard lock(mu_);
+  return InTransaction<bool>([&]() -> Result<bool> {
+           for (const AddedColumn& c : kAddedColumns) CIRUN_RETURN_IF_ERROR(AddColumn(db_, c));
+           return true;
+         })
+      .status()
+      .WithContext("sqlite: cannot bring the schema up to date");
 }
 
 Result<int64_t> SqliteStore::CreatePipeline(const PipelineInfo& info,
@@ -363,13 +395,13 @@ Result<int64_t> SqliteStore::InsertPipeline(const PipelineInfo& info,
                                             const std::vector<JobInfo>& jobs) {
   Statement p(db_,
               "INSERT INTO pipelines(repo, repo_name, commit_sha, ref, trigger, dirty, worktree, "
-              "title, delivery_id, options_json, state, created_ms) "
-              "VALUES(?,?,?,?,?,?,?,?,?,?,'queued',?)");
+              "title, delivery_id, options_json, state, created_ms, untrusted) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,'queued',?,?)");
   p.Bind(1, info.repo).Bind(2, info.repo_name).Bind(3, info.commit).Bind(4, info.ref);
   p.Bind(5, info.trigger).Bind(6, info.dirty ? 1 : 0).Bind(7, info.worktree).Bind(8, info.title);
   p.BindNullIfEmpty(9, info.delivery_id)
       .Bind(10, info.options_json.empty() ? "{}" : info.options_json);
-  p.Bind(11, NowMs());
+  p.Bind(11, NowMs()).Bind(12, info.untrusted ? 1 : 0);
   CIRUN_RETURN_IF_ERROR(p.Run());
   const int64_t id = sqlite3_last_insert_rowid(db_);
   for (const JobInfo& job : jobs) {

@@ -46,6 +46,11 @@ struct PipelineInfo {
   std::string title;         // commit summary
   std::string delivery_id;   // GitHub delivery id; "" if none. Unique when set.
   std::string options_json;  // pipeline-wide options (fuzz/bench budgets), JSON object
+  // The pipeline runs code nobody reviewed: every pull_request pipeline,
+  // whoever its author (a `rebuild` copies the flag); push, nightly and local
+  // pipelines are trusted. Untrusted pipelines get their own build cache and
+  // must run sandboxed.
+  bool untrusted = false;
 };
 
 struct PipelineRecord : PipelineInfo {

@@ -45,6 +45,48 @@ TEST_CASE_TEMPLATE("Store creates a pipeline with its jobs queued", B, STORE_BAC
   CHECK(store->GetPipeline(*id + 100).status().code() == Status::Code::kNotFound);
 }
 
+TEST_CASE_TEMPLATE("Store keeps whether a pipeline is untrusted", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  PipelineInfo pr = Pipeline();
+  pr.trigger = "pull_request";
+  pr.untrusted = true;
+  auto untrusted = store->CreatePipeline(pr, {Job("hello a")});
+  auto trusted = store->CreatePipeline(Pipeline(), {Job("hello b")});
+  REQUIRE(untrusted.ok());
+  REQUIRE(trusted.ok());
+  CHECK(store->GetPipeline(*untrusted)->untrusted);
+  CHECK(!store->GetPipeline(*trusted)->untrusted);
+  auto listed = store->ListPipelines(10);
+  REQUIRE(listed->size() == 2);
+  CHECK(!(*listed)[0].untrusted);
+  CHECK((*listed)[1].untrusted);
+  auto claimed = store->ClaimJob(Worker("w1"));
+  REQUIRE(claimed->has_value());
+  CHECK((*claimed)->pipeline.id == *untrusted);
+  CHECK((*claimed)->pipeline.untrusted);
+}
+
+TEST_CASE_TEMPLATE("Store adds the untrusted column to an existing database", B, STORE_BACKENDS) {
+  B backend;
+  int64_t old_id;
+  {
+    CIRUN_OPEN_STORE(backend, store);
+    old_id = *store->CreatePipeline(Pipeline(), {Job("hello a")});
+  }
+  // A database from before the column: drop it, as if never added.
+  testing::ExecSql(backend, "ALTER TABLE pipelines DROP COLUMN untrusted");
+  CIRUN_OPEN_STORE(backend, again);
+  CHECK(!again->GetPipeline(old_id)->untrusted);
+  PipelineInfo pr = Pipeline();
+  pr.untrusted = true;
+  auto id = again->CreatePipeline(pr, {Job("hello a")});
+  REQUIRE(id.ok());
+  CHECK(again->GetPipeline(*id)->untrusted);
+  CIRUN_OPEN_STORE(backend, third);  // opening an up-to-date database changes nothing
+  CHECK(third->GetPipeline(*id)->untrusted);
+}
+
 TEST_CASE_TEMPLATE("Store deduplicates pipelines by delivery id", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);

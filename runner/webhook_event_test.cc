@@ -42,6 +42,7 @@ TEST_CASE("A push to a tested branch becomes a pipeline request") {
   CHECK(d.request.commit == kSha);
   CHECK(d.request.ref == "refs/heads/main");
   CHECK(d.request.trigger == "push");
+  CHECK(!d.request.untrusted);
   CHECK(d.request.title == "Fix the thing");
   CHECK(d.request.delivery_id == "d-1");
   // GitHub names are case-insensitive.
@@ -75,6 +76,7 @@ TEST_CASE("Pull requests opened, synchronized or reopened test their head commit
     CHECK(d.request.commit == kSha);
     CHECK(d.request.ref == "refs/pull/7/head");
     CHECK(d.request.trigger == "pull_request");
+    CHECK(d.request.untrusted);  // whoever opened it: its code is not reviewed
     CHECK(d.request.title == "#7 Add X");
     // Its benchmarks are compared with the base branch's commit, interleaved.
     CHECK(ReadBenchOptions(d.request.options_json).base_commit == std::string(40, 'b'));
