@@ -339,6 +339,29 @@ Result<int> PostgresStore::CancelQueued(int64_t pipeline_id, const std::string& 
   });
 }
 
+Result<int> PostgresStore::ApprovePipeline(int64_t pipeline_id) {
+  return Tx<int>("approve a pipeline", [&](pqxx::work& tx) -> Result<int> {
+    if (tx.exec_params("SELECT id FROM pipelines WHERE id = $1", pipeline_id).empty())
+      return Status::NotFound("no pipeline " + std::to_string(pipeline_id));
+    pqxx::result r = tx.exec_params(
+        "UPDATE jobs SET state = 'queued', cause = '' WHERE pipeline_id = $1 AND state = 'waiting'",
+        pipeline_id);
+    CIRUN_RETURN_IF_ERROR(UpdatePipelineState(tx, pipeline_id));
+    return static_cast<int>(r.affected_rows());
+  });
+}
+
+Result<std::vector<PipelineRecord>> PostgresStore::ListWaitingPipelines() {
+  using Out = std::vector<PipelineRecord>;
+  return Tx<Out>("list waiting pipelines", [&](pqxx::work& tx) -> Result<Out> {
+    pqxx::result r = tx.exec(std::string("SELECT ") + kPipelineColumns +
+                             " FROM pipelines WHERE state = 'waiting' ORDER BY id");
+    Out out;
+    for (const auto& row : r) out.push_back(ReadPipeline(row));
+    return out;
+  });
+}
+
 Result<PipelineRecord> PostgresStore::GetPipeline(int64_t id) {
   return Tx<PipelineRecord>("read a pipeline", [&](pqxx::work& tx) -> Result<PipelineRecord> {
     pqxx::result r = tx.exec_params(
@@ -419,7 +442,8 @@ Status PostgresStore::UpdatePipelineState(pqxx::work& tx, int64_t pipeline_id) {
   for (const auto& row : r) counts[Text(row[0])] = Int(row[1]);
   const std::string state = PipelineStateFromCounts(counts);
   tx.exec_params(
-      "UPDATE pipelines SET state = $1, finished_ms = CASE WHEN $1 IN ('queued', 'running') "
+      "UPDATE pipelines SET state = $1, finished_ms = CASE WHEN $1 IN ('queued', 'running', "
+      "'waiting') "
       "THEN 0 WHEN finished_ms > 0 THEN finished_ms ELSE " CIRUN_PG_NOW_MS " END WHERE id = $2",
       state, pipeline_id);
   return Status::Ok();

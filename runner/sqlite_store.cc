@@ -300,6 +300,37 @@ Result<int> SqliteStore::CancelQueued(int64_t pipeline_id, const std::string& un
   });
 }
 
+Result<int> SqliteStore::ApprovePipeline(int64_t pipeline_id) {
+  std::lock_guard lock(mu_);
+  return InTransaction<int>([&]() -> Result<int> {
+    Statement find(db_, "SELECT id FROM pipelines WHERE id = ?");
+    find.Bind(1, pipeline_id);
+    const int rc = find.Step();
+    if (rc == SQLITE_DONE) return Status::NotFound("no pipeline " + std::to_string(pipeline_id));
+    if (rc != SQLITE_ROW) return find.Error();
+    Statement s(db_,
+                "UPDATE jobs SET state = 'queued', cause = '' WHERE pipeline_id = ? AND "
+                "state = 'waiting'");
+    s.Bind(1, pipeline_id);
+    CIRUN_RETURN_IF_ERROR(s.Run());
+    const int changed = sqlite3_changes(db_);
+    CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
+    return changed;
+  });
+}
+
+Result<std::vector<PipelineRecord>> SqliteStore::ListWaitingPipelines() {
+  std::lock_guard lock(mu_);
+  Statement s(db_, (std::string("SELECT ") + kPipelineColumns +
+                    " FROM pipelines WHERE state = 'waiting' ORDER BY id")
+                       .c_str());
+  std::vector<PipelineRecord> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadPipeline(s));
+  if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
 Result<PipelineRecord> SqliteStore::GetPipeline(int64_t id) {
   std::lock_guard lock(mu_);
   Statement s(db_,
@@ -479,8 +510,8 @@ Status SqliteStore::UpdatePipelineState(int64_t pipeline_id) {
   if (rc != SQLITE_DONE) return s.Error();
   const std::string state = PipelineStateFromCounts(counts);
   Statement u(db_,
-              "UPDATE pipelines SET state = ?, finished_ms = CASE WHEN ? IN ('queued','running') "
-              "THEN 0 ELSE ? END WHERE id = ?");
+              "UPDATE pipelines SET state = ?, finished_ms = CASE WHEN ? IN "
+              "('queued','running','waiting') THEN 0 ELSE ? END WHERE id = ?");
   u.Bind(1, state).Bind(2, state).Bind(3, NowMs()).Bind(4, pipeline_id);
   return u.Run();
 }
