@@ -14,6 +14,7 @@
 #pragma once
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -110,6 +111,28 @@ class PostgresBackend {
   std::string db_;
   std::string url_;
 };
+
+/// Runs `sql` on the backend's database directly (e.g. to make it look like
+/// an older schema); FAILs the test case on an error.
+inline void ExecSql(const SqliteBackend& backend, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(backend.Url().c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  const std::string message = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE_MESSAGE(rc == SQLITE_OK, sql << ": " << message);
+}
+
+inline void ExecSql(const PostgresBackend& backend, const std::string& sql) {
+  try {
+    pqxx::connection conn(backend.Url());
+    pqxx::nontransaction(conn).exec(sql);
+  } catch (const std::exception& e) {
+    FAIL(sql << ": " << e.what());
+  }
+}
 
 }  // namespace cirun::testing
 

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "runner/cli/approve_command.h"
 #include "runner/cli/bench_command.h"
 #include "runner/cli/boot_command.h"
 #include "runner/cli/command.h"
@@ -47,6 +48,8 @@ const cirun::CommandEntry kCommands[] = {
      cirun::SetupNightlyCommand},
     {"status", "List the pipelines in the store, or show one", cirun::SetupStatusCommand},
     {"rebuild", "Run a pipeline again, or only its failed jobs", cirun::SetupRebuildCommand},
+    {"approve", "Run a pull request's pipeline that waits for approval (untrusted author)",
+     cirun::SetupApproveCommand},
     {"toolchain",
      "List this host's toolchains; build an OCaml compiler from source and register it",
      cirun::SetupToolchainCommand},

@@ -37,12 +37,12 @@ int RunRebuild(const RebuildOptions& o) {
     fprintf(stderr, "ci-run rebuild: %s\n", s.message().c_str());
     return s.code() == Status::Code::kNotFound ? 2 : 1;
   }
-  if (pipeline->state == "queued" || pipeline->state == "running") {
+  if (IsUnfinishedPipeline(pipeline->state)) {
     fprintf(stderr, "ci-run rebuild: pipeline %lld is still %s\n",
             static_cast<long long>(o.pipeline), pipeline->state.c_str());
     return 2;
   }
-  PipelineInfo info = *pipeline;
+  PipelineInfo info = *pipeline;  // untrusted stays untrusted
   info.trigger = "rebuild";
   info.delivery_id.clear();
   info.options_json = MergeOptionsJson(pipeline->options_json,
@@ -62,8 +62,9 @@ int RunRebuild(const RebuildOptions& o) {
     const ServiceConfig& c = *opened->config;
     ProcessRunner& runner = RealProcessRunner();
     ToolchainProbe probe(runner);
-    PipelineRequest request{info.repo_name, info.repo,  info.commit, info.ref,
-                            "rebuild",      info.title, "",          info.options_json};
+    // An operator's rebuild: it runs at once, but stays untrusted.
+    PipelineRequest request{info.repo_name, info.repo, info.commit,       info.ref,       "rebuild",
+                            info.title,     "",        info.options_json, info.untrusted, ""};
     auto out = PlanQueue::PlanAndCreate(
         store, {c.cache_dir, &c.host, &probe, &runner, c.OneMachine()}, request);
     if (!out.status.ok()) {

@@ -93,6 +93,25 @@ TEST_CASE("rebuild queues every job; skipped ones stay skipped with their reason
   CHECK(jobs[0].labels == std::vector<std::string>{"target:virtio"});
 }
 
+TEST_CASE("rebuild of a pull request's pipeline stays untrusted") {
+  ScratchDir dir;
+  auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
+  PipelineInfo info;
+  info.repo_name = "example/repo";
+  info.trigger = "pull_request";
+  info.untrusted = true;
+  JobInfo failed = Job("a failed");
+  failed.state = JobState::kFailed;
+  int64_t id = *store->CreatePipeline(info, {failed});
+  RebuildOptions o;
+  o.store.db = dir / "ci.db";
+  o.pipeline = id;
+  CHECK(RunRebuild(o) == 0);
+  CHECK(store->GetPipeline(id + 1)->trigger == "rebuild");
+  CHECK(store->GetPipeline(id + 1)->untrusted);
+  CHECK(!store->GetPipeline(FinishedPipeline(*store))->untrusted);
+}
+
 TEST_CASE("rebuild refuses unknown and unfinished pipelines") {
   ScratchDir dir;
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();

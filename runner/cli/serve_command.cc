@@ -138,6 +138,11 @@ int RunServe(const std::string& config_path) {
         metrics.PlanQueueDepth(plans.Depth());
         return queued;
       },
+      [&](ApprovalRequest a) {
+        bool queued = plans.EnqueueApproval(std::move(a));
+        metrics.PlanQueueDepth(plans.Depth());
+        return queued;
+      },
       [&](const std::string& event, const std::string& result, const std::string& detail) {
         metrics.WebhookDelivery(event, result);
         log.Line("webhook " + (event.empty() ? "(no event)" : event) + ": " + result +

@@ -19,7 +19,8 @@ std::string Age(int64_t since_ms) {
   return std::to_string(s / 86400) + "d ago";
 }
 
-// "24 passed", "3/24 done, 2 running", "1 failed, 23 passed".
+// "24 passed", "3/24 done, 2 running", "0/3 done, 0 running, 3 waiting",
+// "1 failed, 23 passed".
 std::string JobCounts(const std::vector<JobRecord>& jobs) {
   std::map<std::string, int> counts;
   int active = 0;
@@ -32,6 +33,7 @@ std::string JobCounts(const std::vector<JobRecord>& jobs) {
     out = std::to_string(jobs.size() - active) + "/" + std::to_string(jobs.size()) + " done, " +
           std::to_string(counts["running"]) + " running";
     if (counts["failed"]) out += ", " + std::to_string(counts["failed"]) + " failed";
+    if (counts["waiting"]) out += ", " + std::to_string(counts["waiting"]) + " waiting";
     return out;
   }
   for (const auto& [state, n] : counts)
@@ -42,6 +44,12 @@ std::string JobCounts(const std::vector<JobRecord>& jobs) {
 // Queued jobs wait for a worker offering all their labels: say which, and
 // which live workers offer them (none: only a new worker can take them).
 void PrintWaiting(Store& store, const PipelineReport& report) {
+  if (report.pipeline.state == "waiting") {
+    printf(
+        "\nWaiting for approval: a trusted user's \"/ci-run approve\" comment on the pull "
+        "request, or `ci-run approve %lld`, runs it.\n",
+        static_cast<long long>(report.pipeline.id));
+  }
   std::map<std::vector<std::string>, int> waiting;  // labels -> jobs
   for (const JobReport& j : report.jobs)
     if (j.job.state == JobState::kQueued) ++waiting[j.job.labels];
@@ -135,7 +143,7 @@ int RunStatus(const StatusOptions& o) {
       fprintf(stderr, "ci-run status: %s\n", report.status().message().c_str());
       return report.status().code() == Status::Code::kNotFound ? 2 : 1;
     }
-    const bool finished = report->pipeline.state != "queued" && report->pipeline.state != "running";
+    const bool finished = !IsUnfinishedPipeline(report->pipeline.state);
     if (o.wait && !finished) {
       if (interrupted.cancelled()) return 130;
       std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "jobs/config_reader.h"
@@ -18,12 +19,18 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kTopKeys[] = {"listen",     "database",     "data-dir", "cache-dir",
                                          "github",     "repositories", "worker",   "nightly",
-                                         "toolchains", "targets",      "sandbox"};
+                                         "toolchains", "targets",      "sandbox",
+                                         "trusted"};
 constexpr std::string_view kGitHubKeys[] = {
     "api",         "token-file",      "token-env",  "webhook-secret-file", "webhook-secret-env",
     "retry-delay", "status-attempts", "max-payload"};
 constexpr std::string_view kNightlyKeys[] = {"fuzz-boots", "fuzz-time", "bench", "history"};
-constexpr std::string_view kRepoKeys[] = {"url", "branches", "pull-requests", "nightly"};
+constexpr std::string_view kRepoKeys[] = {"url", "branches", "pull-requests", "nightly", "trusted"};
+constexpr std::string_view kTrustedRoles[] = {"owners",       "members",  "collaborators",
+                                              "contributors", "everyone", "users"};
+constexpr std::string_view kTrustedMapKeys[] = {"users"};
+constexpr const char* kTrustedSyntax =
+    "owners, members, collaborators, contributors, everyone or users: [LOGIN, ...]";
 constexpr std::string_view kWorkerKeys[] = {"slots", "labels", "lease", "queue-timeout",
                                             "in-serve"};
 
@@ -36,6 +43,14 @@ std::string Lower(std::string s) {
 std::string ResolvePath(const std::string& base_dir, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
   return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+// A GitHub login: letters, digits and '-', or a bot's "name[bot]".
+bool IsLogin(std::string_view s) {
+  if (s.ends_with("[bot]")) s.remove_suffix(5);
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_';
+  });
 }
 
 // "HOST:PORT", ":PORT" or "PORT".
@@ -79,8 +94,13 @@ class Parser {
         Worker(e);
       } else if (e.name == "nightly") {
         Nightly(e);
+      } else if (e.name == "trusted") {
+        if (auto policy = Trusted(e)) out_->trusted = *policy;
       }
     }
+    // A repository without its own `trusted:` follows the top level's.
+    for (RepositoryConfig& repo : out_->repositories)
+      if (!own_trust_.contains(repo.name)) repo.trusted = out_->trusted;
   }
 
  private:
@@ -184,6 +204,9 @@ class Parser {
         if (auto b = r_.Bool(e)) repo->pull_requests = *b;
       } else if (e.name == "nightly") {
         if (auto b = r_.Bool(e)) repo->nightly = *b;
+      } else if (e.name == "trusted") {
+        if (auto policy = Trusted(e)) repo->trusted = *policy;
+        own_trust_.insert(repo->name);
       }
     }
     if (!FindEntry(*entries, "url")) {
@@ -222,6 +245,56 @@ class Parser {
     }
   }
 
+  // `trusted: [owners, members, collaborators, contributors, everyone,
+  // users: [LOGIN, ...]]`; nullopt (reported) if any item is wrong.
+  std::optional<TrustPolicy> Trusted(const YamlEntry& e) {
+    if (!e.value.IsSequence()) {
+      r_.Expected(e, std::string("a list of ") + kTrustedSyntax);
+      return std::nullopt;
+    }
+    const size_t errors = r_.error_count();
+    TrustPolicy policy;
+    policy.associations.clear();
+    for (const YAML::Node& item : e.value) {
+      if (item.IsScalar()) {
+        TrustedRole(item, &policy);
+      } else if (item.IsMap()) {
+        auto entries = r_.Entries(item, r_.Pos(item), "\"trusted\"");
+        if (!entries) continue;
+        r_.CheckKeys(*entries, kTrustedMapKeys, "in \"trusted\"");
+        if (const YamlEntry* users = FindEntry(*entries, "users")) TrustedUsers(*users, &policy);
+      } else {
+        r_.Expected(item, r_.Pos(item), "\"trusted\"", kTrustedSyntax);
+      }
+    }
+    if (r_.error_count() != errors) return std::nullopt;
+    return policy;
+  }
+
+  void TrustedRole(const YAML::Node& item, TrustPolicy* policy) {
+    const std::string word = item.Scalar();
+    if (word == "everyone") {
+      policy->everyone = true;
+    } else if (std::string association = AssociationOfRole(word); !association.empty()) {
+      policy->associations.push_back(association);
+    } else {
+      r_.Error(r_.Pos(item), "\"trusted\": unknown role " + Quote(word) +
+                                 DidYouMean(word, kTrustedRoles) + "; expected " + kTrustedSyntax);
+    }
+  }
+
+  void TrustedUsers(const YamlEntry& users, TrustPolicy* policy) {
+    auto list = r_.Strings(users);
+    if (!list) return;
+    for (const YamlString& login : *list) {
+      if (IsLogin(login.text))
+        policy->users.push_back(login.text);
+      else
+        r_.Error(login.pos, "\"users\": " + Quote(login.text) +
+                                " is not a GitHub login (letters, digits and '-')");
+    }
+  }
+
   // What nightly pipelines do beyond push pipelines.
   void Nightly(const YamlEntry& section) {
     auto entries = r_.Entries(section);
@@ -243,6 +316,7 @@ class Parser {
   ConfigReader& r_;
   ServiceConfig* out_;
   std::string base_dir_;
+  std::set<std::string> own_trust_;  // repositories with their own `trusted:`
 };
 
 }  // namespace

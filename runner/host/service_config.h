@@ -15,6 +15,8 @@
 //       branches: [main]                 # pushes to these run pipelines ("*": every branch)
 //       pull-requests: true              # opened, synchronize, reopened
 //       nightly: true                    # `ci-run nightly` queues this repository
+//       trusted: [collaborators, users: [alice]]   # this repository's (default: the top level's)
+//   trusted: [owners, members, collaborators]       # whose pull requests run at once (below)
 //   worker:
 //     slots: 2                           # jobs run at once by one worker (or serve)
 //     labels: [target:virtio, toolchain:gcc]   # default: probed on the host
@@ -24,6 +26,16 @@
 //   nightly: {fuzz-boots: 2000, fuzz-time: 10m, bench: true}   # nightly pipelines' steps
 //   toolchains: {...}                    # as in --host-config (host_config.h)
 //   targets: {...}
+//
+// `trusted:` (top level: every repository's default; under a repository:
+// its own, replacing the default) lists who may run a pull request's code
+// without an approval, and approve the others with a `/ci-run approve`
+// comment: roles by GitHub's author_association (owners, members,
+// collaborators, contributors), `users: [LOGIN, ...]`, or `everyone` (no
+// approvals). Default: [owners, members, collaborators]. `[]`: only
+// `ci-run approve PIPELINE` releases pull requests. A pull request from
+// anyone else is stored waiting (its jobs never run) with a pending
+// "waiting for approval" status. See trust_policy.h.
 //
 // Relative paths are relative to the config file's directory. Secrets are
 // read from files or environment variables only, never written in the
@@ -37,6 +49,7 @@
 
 #include "base/status.h"
 #include "runner/host/host_config.h"
+#include "runner/host/trust_policy.h"
 
 namespace cirun {
 
@@ -60,6 +73,7 @@ struct RepositoryConfig {
   std::vector<std::string> branches{"main"};  // pushes to these run pipelines; "*": all
   bool pull_requests = true;                  // pull_request events run pipelines
   bool nightly = true;                        // `ci-run nightly` queues its first branch
+  TrustPolicy trusted;  // whose pull requests run at once (default: ServiceConfig::trusted)
 
   /// True if a push to `branch` ("main", not "refs/heads/main") runs a pipeline.
   bool WantsBranch(const std::string& branch) const;
@@ -90,6 +104,7 @@ struct ServiceConfig {
   int status_attempts = 6;                              // tries per status before giving up
   size_t max_webhook_bytes = 25u << 20;                 // GitHub's own payload cap
   std::vector<RepositoryConfig> repositories;
+  TrustPolicy trusted;  // top-level `trusted:`: the default of every repository
   int worker_slots = 2;
   std::vector<std::string> worker_labels;  // empty: probed with HostLabels()
   std::chrono::milliseconds lease{60'000};

@@ -150,6 +150,58 @@ nightly: {fuzz-boots: 0, histroy: true}
         std::string::npos);
 }
 
+TEST_CASE("ParseServiceConfig reads who is trusted, per repository or as the default") {
+  auto c = ParseServiceConfig(R"(repositories:
+  a/default: {url: /a}
+  a/own:
+    url: /b
+    trusted: [collaborators, users: [alice, "dependabot[bot]"]]
+  a/open: {url: /c, trusted: [everyone]}
+  a/closed: {url: /d, trusted: []}
+trusted: [owners, contributors]
+)",
+                              "svc.yml", "/");
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  CHECK(c->trusted.associations == std::vector<std::string>{"OWNER", "CONTRIBUTOR"});
+  const TrustPolicy& by_default = c->FindRepository("a/default")->trusted;
+  CHECK(by_default.associations == std::vector<std::string>{"OWNER", "CONTRIBUTOR"});
+  const TrustPolicy& own = c->FindRepository("a/own")->trusted;
+  CHECK(own.associations == std::vector<std::string>{"COLLABORATOR"});
+  CHECK(own.users == std::vector<std::string>{"alice", "dependabot[bot]"});
+  CHECK(own.Trusts("NONE", "alice"));
+  CHECK(!own.Trusts("OWNER", "bob"));  // the repository's list replaces the default
+  CHECK(c->FindRepository("a/open")->trusted.Trusts("NONE", "mallory"));
+  CHECK(!c->FindRepository("a/closed")->trusted.Trusts("OWNER", "alice"));
+  // Without `trusted:` anywhere: owners, members and collaborators.
+  auto plain = ParseServiceConfig("repositories: {a/b: {url: /b}}\n", "svc.yml", "/");
+  REQUIRE(plain.ok());
+  CHECK(plain->repositories[0].trusted.Describe() == "owners, members, collaborators");
+}
+
+TEST_CASE("ParseServiceConfig reports a wrong trusted: list with file, line and column") {
+  auto c = ParseServiceConfig(R"(trusted: [colaborators, users: alice]
+repositories:
+  a/b:
+    url: /b
+    trusted: collaborators
+  c/d: {url: /d, trusted: [{user: [x]}, users: ["not a login"], [owners]]}
+)",
+                              "svc.yml", "/");
+  REQUIRE(!c.ok());
+  const std::string m = c.status().message();
+  CHECK(m.find("svc.yml:1:11: \"trusted\": unknown role \"colaborators\" (did you mean "
+               "\"collaborators\"?); expected owners, members, collaborators, contributors, "
+               "everyone or users: [LOGIN, ...]") != std::string::npos);
+  CHECK(m.find("svc.yml:1:32: \"users\": expected a list of strings") != std::string::npos);
+  CHECK(m.find("svc.yml:5:14: \"trusted\": expected a list of owners, members") !=
+        std::string::npos);
+  CHECK(m.find("svc.yml:6:29: unknown key \"user\" in \"trusted\" (did you mean \"users\"?)") !=
+        std::string::npos);
+  CHECK(m.find("svc.yml:6:49: \"users\": \"not a login\" is not a GitHub login") !=
+        std::string::npos);
+  CHECK(m.find("svc.yml:6:65: \"trusted\": expected owners, members") != std::string::npos);
+}
+
 TEST_CASE("ParseServiceConfig reports YAML syntax and host-section errors") {
   auto syntax = ParseServiceConfig("listen: [1\n", "svc.yml", "/");
   REQUIRE(!syntax.ok());

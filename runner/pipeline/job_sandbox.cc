@@ -7,7 +7,8 @@
 namespace cirun {
 
 bool PipelineUntrusted(const PipelineRecord& pipeline) {
-  return pipeline.trigger == "pull_request" || pipeline.ref.starts_with("refs/pull/");
+  return pipeline.untrusted || pipeline.trigger == "pull_request" ||
+         pipeline.ref.starts_with("refs/pull/");
 }
 
 std::string PullRequestCacheScope(const PipelineRecord& pipeline) {

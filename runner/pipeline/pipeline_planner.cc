@@ -66,6 +66,7 @@ PlannedPipeline PlanServicePipeline(const PipelineRequest& request,
   info.trigger = request.trigger;
   info.title = request.title;
   info.delivery_id = request.delivery_id;
+  info.untrusted = request.untrusted;
   info.options_json = MergeOptionsJson("{}", request.options_json);
 
   // Until it is resolved, a branch name (nightly) is no commit id.
@@ -98,6 +99,13 @@ PlannedPipeline PlanServicePipeline(const PipelineRequest& request,
                                     *context.probe, *context.runner, context.check_host);
   if (!planned.ok()) return Unplannable(info, JobState::kFailed, planned.status().message());
   info.options_json = MergeOptionsJson(planned->options_json, request.options_json);
+  if (!request.waits_for_approval.empty()) {
+    for (JobInfo& job : planned->jobs) {
+      if (job.state != JobState::kQueued) continue;
+      job.state = JobState::kWaiting;
+      job.cause = "waiting for approval: " + request.waits_for_approval;
+    }
+  }
   return {std::move(info), std::move(planned->jobs)};
 }
 

@@ -67,7 +67,9 @@ struct PlannedPipeline {
 /// cause is the message (FILE:LINE:COL for configuration errors): kFailed for
 /// the commit's fault, kInfra for the host's. The pipeline's commit is ""
 /// when a branch name could not be resolved. Options: the config's
-/// (PipelineOptionsJson) with `request.options_json`'s keys over them.
+/// (PipelineOptionsJson) with `request.options_json`'s keys over them. When
+/// `request.waits_for_approval` is set, the jobs that would be queued wait
+/// for approval instead (kWaiting, the reason as their cause).
 PlannedPipeline PlanServicePipeline(const PipelineRequest& request,
                                     const ServicePlanContext& context);
 

@@ -37,8 +37,11 @@ void MakeRepo(const ScratchDir& dir, const std::string& config) {
 }
 
 PipelineRequest Request(const ScratchDir& dir, const std::string& commit = "main") {
-  return {"example/repo", dir / "repo", commit,       "refs/heads/main",
-          "push",         "",           "delivery-1", R"({"nightly":{"fuzz_boots":9}})"};
+  return {"example/repo", dir / "repo",
+          commit,         "refs/heads/main",
+          "push",         "",
+          "delivery-1",   R"({"nightly":{"fuzz_boots":9}})",
+          false,          ""};
 }
 
 struct Context {
@@ -63,9 +66,39 @@ TEST_CASE("PlanServicePipeline plans the full matrix of the pushed commit") {
   CHECK(p.info.title == "The title");
   CHECK(p.info.delivery_id == "delivery-1");
   CHECK(p.info.trigger == "push");
+  CHECK(!p.info.untrusted);
   auto options = nlohmann::json::parse(p.info.options_json);
   CHECK(options["fail_fast"] == nlohmann::json::array({"hello"}));
   CHECK(options["nightly"]["fuzz_boots"] == 9);
+}
+
+TEST_CASE("PlanServicePipeline marks a pull request's pipeline untrusted") {
+  ScratchDir dir;
+  MakeRepo(dir, kGoodConfig);
+  Context ctx;
+  PipelineRequest request = Request(dir);
+  request.trigger = "pull_request";
+  request.untrusted = true;
+  CHECK(PlanServicePipeline(request, ctx.Get(dir)).info.untrusted);
+  // Also when it cannot be planned.
+  request.commit = std::string(40, 'f');
+  CHECK(PlanServicePipeline(request, ctx.Get(dir)).info.untrusted);
+}
+
+TEST_CASE("PlanServicePipeline holds the jobs of a pull request waiting for approval") {
+  ScratchDir dir;
+  MakeRepo(dir, kGoodConfig);
+  Context ctx;
+  PipelineRequest request = Request(dir);
+  request.trigger = "pull_request";
+  request.untrusted = true;
+  request.waits_for_approval = "pull request by mallory (NONE), who is not trusted";
+  PlannedPipeline p = PlanServicePipeline(request, ctx.Get(dir));
+  REQUIRE(p.jobs.size() == 2);
+  for (const JobInfo& job : p.jobs) {
+    CHECK(job.state == JobState::kWaiting);
+    CHECK(job.cause == "waiting for approval: pull request by mallory (NONE), who is not trusted");
+  }
 }
 
 TEST_CASE("PlanServicePipeline turns a configuration error into a failed plan job") {

@@ -288,6 +288,7 @@ std::string PipelineJson(const PipelineReport& r) {
                      {"ref", p.ref},
                      {"trigger", p.trigger},
                      {"dirty", p.dirty},
+                     {"untrusted", p.untrusted},
                      {"title", p.title},
                      {"state", p.state},
                      {"created_ms", p.created_ms},

@@ -17,6 +17,10 @@ struct PipelineRequest {
   std::string title;         // first line of the head commit's message, or the PR's title
   std::string delivery_id;   // X-GitHub-Delivery (or nightly's "nightly:<repo>:<date>")
   std::string options_json;  // extra pipeline options merged over the config's ({} if none)
+  bool untrusted = false;    // code from a pull request (PipelineInfo::untrusted)
+  // Why its jobs wait for a trusted user's approval ("pull request by mallory
+  // (NONE), who is not trusted"); "" : they are queued at once.
+  std::string waits_for_approval;
 };
 
 }  // namespace cirun

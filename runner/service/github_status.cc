@@ -41,6 +41,9 @@ CommitStatus JobCommitStatus(const PipelineRecord& pipeline, const JobRecord& jo
     case JobState::kQueued:
       s.description = "queued";
       break;
+    case JobState::kWaiting:
+      s.description = kWaitingForApproval;
+      break;
     case JobState::kRunning:
       s.description = "running" + (job.worker.empty() ? "" : " on " + job.worker);
       break;
@@ -86,7 +89,9 @@ CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline,
   auto job_cause = [](const JobRecord& j) {
     return j.unikernel.empty() ? j.cause : j.name + ": " + j.cause;
   };
-  if (active > 0) {
+  if (active == 0 && counts[JobState::kWaiting] > 0) {
+    s.description = kWaitingForApproval;
+  } else if (active > 0) {
     s.description = std::to_string(total - active) + "/" + std::to_string(total) + " jobs done, " +
                     std::to_string(counts[JobState::kRunning]) + " running";
   } else if (first_failed) {

@@ -37,14 +37,19 @@ std::string OneLineDescription(const std::string& text, size_t limit = kStatusDe
 /// The context of a job's cell: "ci-run/hello/gcc/virtio".
 std::string JobStatusContext(const JobRecord& job);
 
-/// The status of one job in its current state: queued/running -> pending,
+/// What the statuses of a pipeline waiting for approval say (a pull request
+/// whose author is not trusted; see trust_policy.h).
+inline constexpr const char* kWaitingForApproval =
+    "waiting for approval by a collaborator (comment \"/ci-run approve\")";
+
+/// The status of one job in its current state: waiting/queued/running -> pending,
 /// passed/skipped -> success, failed -> failure, infra/cancelled -> error;
 /// the description is the state and its one-line cause.
 CommitStatus JobCommitStatus(const PipelineRecord& pipeline, const JobRecord& job);
 
 /// The summary status ("ci-run") of a pipeline with `jobs`: pending while any
-/// job is queued or running, failure when one failed (naming the first and
-/// its cause), error when one hit infra or was cancelled, else success.
+/// job is queued or running, or waiting for approval (kWaitingForApproval), failure when one failed
+/// (naming the first and its cause), error when one hit infra or was cancelled, else success.
 CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline,
                                  const std::vector<JobRecord>& jobs);
 

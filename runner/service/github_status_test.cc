@@ -91,6 +91,19 @@ TEST_CASE("Job statuses: context per cell and state per result") {
             .description.size() == 139 + 3);
 }
 
+TEST_CASE("A pipeline waiting for approval is pending, saying so") {
+  auto job = JobCommitStatus(Pipeline(), Job(JobState::kWaiting, "waiting for approval: by x"));
+  CHECK(job.state == "pending");
+  CHECK(job.description == "waiting for approval by a collaborator (comment \"/ci-run approve\")");
+  auto summary =
+      SummaryCommitStatus(Pipeline(), {Job(JobState::kWaiting), Job(JobState::kSkipped)});
+  CHECK(summary.state == "pending");
+  CHECK(summary.description == job.description);
+  auto approved =
+      SummaryCommitStatus(Pipeline(), {Job(JobState::kQueued), Job(JobState::kSkipped)});
+  CHECK(approved.description == "1/2 jobs done, 0 running");
+}
+
 TEST_CASE("The summary status counts the jobs and names the first failure") {
   std::vector<JobRecord> jobs = {Job(JobState::kPassed), Job(JobState::kRunning),
                                  Job(JobState::kQueued)};

@@ -18,7 +18,7 @@ Status PipelineWatcher::Start() {
   if (!pipelines.ok()) return pipelines.status();
   for (const PipelineRecord& p : *pipelines) {
     last_id_ = std::max(last_id_, p.id);
-    if (p.state == "queued" || p.state == "running") open_[p.id];
+    if (IsUnfinishedPipeline(p.state)) open_[p.id];
   }
   return Status::Ok();
 }
@@ -37,6 +37,7 @@ Status PipelineWatcher::Poll() {
     auto jobs = store_.ListJobs(it->first);
     if (!jobs.ok()) return jobs.status();
     Watched& w = it->second;
+    bool approved = false;
     for (const JobRecord& job : *jobs) {
       auto known = w.jobs.find(job.id);
       std::optional<JobState> before;
@@ -44,12 +45,15 @@ Status PipelineWatcher::Poll() {
         if (known->second == std::make_pair(job.state, job.attempt)) continue;
         before = known->second.first;
       }
+      approved |= before == JobState::kWaiting;
       w.jobs[job.id] = {job.state, job.attempt};
       for (PipelineListener* l : listeners_) l->JobChanged(*pipeline, job, before);
     }
     if (!w.seen) {
       w.seen = true;
       for (PipelineListener* l : listeners_) l->PipelineSeen(*pipeline, *jobs);
+    } else if (approved) {
+      for (PipelineListener* l : listeners_) l->PipelineApproved(*pipeline, *jobs);
     }
     if (Finished(*jobs)) {
       for (PipelineListener* l : listeners_) l->PipelineFinished(*pipeline, *jobs);

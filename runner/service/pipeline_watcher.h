@@ -25,6 +25,10 @@ class PipelineListener {
   /// The watcher saw `pipeline` for the first time (`jobs` in plan order),
   /// after the JobChanged calls for its jobs.
   virtual void PipelineSeen(const PipelineRecord& pipeline, const std::vector<JobRecord>& jobs) {}
+  /// Jobs of `pipeline`, seen before, left the waiting state since the last
+  /// poll (its pull request was approved), after their JobChanged calls.
+  virtual void PipelineApproved(const PipelineRecord& pipeline,
+                                const std::vector<JobRecord>& jobs) {}
   /// Every job of `pipeline` is final; it is no longer watched.
   virtual void PipelineFinished(const PipelineRecord& pipeline,
                                 const std::vector<JobRecord>& jobs) {}

@@ -45,6 +45,9 @@ class Recorder final : public PipelineListener {
   void PipelineSeen(const PipelineRecord& p, const std::vector<JobRecord>&) override {
     events.push_back("seen " + std::to_string(p.id));
   }
+  void PipelineApproved(const PipelineRecord& p, const std::vector<JobRecord>&) override {
+    events.push_back("approved " + std::to_string(p.id));
+  }
   void PipelineFinished(const PipelineRecord& p, const std::vector<JobRecord>&) override {
     events.push_back("finished " + std::to_string(p.id));
   }
@@ -139,6 +142,42 @@ TEST_CASE("StatusReporter posts cell and summary statuses of configured reposito
   REQUIRE(watcher.Poll().ok());
   CHECK(posted == std::vector<std::string>{"ci-run/hello/gcc/virtio success passed in 2.0s",
                                            "ci-run success 1 passed"});
+}
+
+TEST_CASE("PipelineWatcher and StatusReporter follow a pipeline waiting for approval") {
+  ScratchDir dir;
+  auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
+  Recorder r;
+  std::vector<std::string> posted;
+  StatusReporter reporter(
+      [&](CommitStatus s) { posted.push_back(s.context + " " + s.state + " " + s.description); },
+      [](const PipelineRecord&) { return true; });
+  PipelineWatcher watcher(*store, {&r, &reporter});
+  REQUIRE(watcher.Start().ok());
+  JobInfo waiting = Job("hello", "gcc/virtio");
+  waiting.state = JobState::kWaiting;
+  auto id = *store->CreatePipeline(Pipeline("example/repo", "pull_request"), {waiting});
+  REQUIRE(watcher.Poll().ok());
+  const std::string sid = std::to_string(id);
+  const std::string why = "waiting for approval by a collaborator (comment \"/ci-run approve\")";
+  CHECK(r.Take() == std::vector<std::string>{"job hello gcc/virtio -->waiting", "seen " + sid});
+  CHECK(posted == std::vector<std::string>{"ci-run/hello/gcc/virtio pending " + why,
+                                           "ci-run pending " + why});
+  posted.clear();
+  REQUIRE(watcher.Poll().ok());
+  CHECK(r.Take().empty());  // nothing runs meanwhile
+  // A restarted watcher picks the waiting pipeline up again.
+  PipelineWatcher restarted(*store, {});
+  REQUIRE(restarted.Start().ok());
+  REQUIRE(restarted.Poll().ok());
+  CHECK(restarted.watched() == 1);
+
+  REQUIRE(*store->ApprovePipeline(id) == 1);
+  REQUIRE(watcher.Poll().ok());
+  CHECK(r.Take() ==
+        std::vector<std::string>{"job hello gcc/virtio waiting->queued", "approved " + sid});
+  CHECK(posted == std::vector<std::string>{"ci-run/hello/gcc/virtio pending queued",
+                                           "ci-run pending 0/1 jobs done, 0 running"});
 }
 
 TEST_CASE("StatusReporter gives an unplannable pipeline only its failed summary") {

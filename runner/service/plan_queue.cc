@@ -1,5 +1,9 @@
 #include "runner/service/plan_queue.h"
 
+#include <optional>
+
+#include "runner/service/pull_request_approval.h"
+
 namespace cirun {
 
 std::string DescribePlanned(int64_t id, bool created, const PipelineInfo& info,
@@ -11,12 +15,18 @@ std::string DescribePlanned(int64_t id, bool created, const PipelineInfo& info,
   if (jobs.size() == 1 && jobs[0].name == kPlanJobName && IsFinal(jobs[0].state)) {
     return line + "not planned: " + jobs[0].cause;
   }
-  int queued = 0, skipped = 0;
+  int queued = 0, skipped = 0, waiting = 0;
+  const std::string* why = nullptr;
   for (const JobInfo& j : jobs) {
     queued += j.state == JobState::kQueued;
     skipped += j.state == JobState::kSkipped;
+    if (j.state == JobState::kWaiting) {
+      ++waiting;
+      why = &j.cause;
+    }
   }
-  line += std::to_string(queued) + " jobs queued";
+  line +=
+      waiting ? std::to_string(waiting) + " jobs " + *why : std::to_string(queued) + " jobs queued";
   if (skipped) line += ", " + std::to_string(skipped) + " skipped";
   return line;
 }
@@ -36,10 +46,18 @@ PlanQueue::~PlanQueue() {
 }
 
 bool PlanQueue::Enqueue(PipelineRequest request) {
+  return Push(std::move(request));
+}
+
+bool PlanQueue::EnqueueApproval(ApprovalRequest request) {
+  return Push(std::move(request));
+}
+
+bool PlanQueue::Push(Delivery delivery) {
   {
     std::lock_guard lock(mu_);
     if (stopping_ || waiting_.size() >= capacity_) return false;
-    waiting_.push_back(std::move(request));
+    waiting_.push_back(std::move(delivery));
   }
   wake_.notify_all();
   return true;
@@ -51,7 +69,7 @@ size_t PlanQueue::Depth() const {
 }
 
 void PlanQueue::Stop() {
-  std::deque<PipelineRequest> dropped;
+  std::deque<Delivery> dropped;
   {
     std::lock_guard lock(mu_);
     if (stopping_ && !thread_.joinable()) return;
@@ -60,9 +78,14 @@ void PlanQueue::Stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  for (const PipelineRequest& r : dropped) {
-    log_.Line("shutdown: delivery " + r.delivery_id + " (" + r.trigger + " " + r.repo_name + " " +
-              r.commit.substr(0, 12) + ") was not planned; redeliver it from GitHub");
+  for (const Delivery& d : dropped) {
+    if (const auto* r = std::get_if<PipelineRequest>(&d)) {
+      log_.Line("shutdown: delivery " + r->delivery_id + " (" + r->trigger + " " + r->repo_name +
+                " " + r->commit.substr(0, 12) + ") was not planned; redeliver it from GitHub");
+    } else if (const auto* a = std::get_if<ApprovalRequest>(&d)) {
+      log_.Line("shutdown: delivery " + a->delivery_id + " (approval of " + a->repo_name + " " +
+                a->ref + ") was not applied; redeliver it from GitHub");
+    }
   }
 }
 
@@ -84,23 +107,40 @@ PlanQueue::Outcome PlanQueue::PlanAndCreate(Store& store, const ServicePlanConte
 
 void PlanQueue::Loop() {
   while (true) {
-    PipelineRequest request;
+    std::optional<Delivery> delivery;
     {
       std::unique_lock lock(mu_);
       wake_.wait(lock, [this] { return stopping_ || !waiting_.empty(); });
       if (waiting_.empty()) return;  // stopping
-      request = std::move(waiting_.front());
+      delivery = std::move(waiting_.front());
       waiting_.pop_front();
     }
-    Outcome out = PlanAndCreate(store_, context_, request);
-    if (!out.status.ok()) {
-      log_.Line("delivery " + request.delivery_id +
-                ": cannot create its pipeline: " + out.status.ToString());
-      continue;
-    }
-    log_.Line(DescribePlanned(out.id, out.created, out.planned.info, out.planned.jobs));
-    if (out.created && created_) created_(out.id);
+    if (const auto* request = std::get_if<PipelineRequest>(&*delivery)) Plan(*request);
+    if (const auto* approval = std::get_if<ApprovalRequest>(&*delivery)) Approve(*approval);
   }
+}
+
+void PlanQueue::Plan(const PipelineRequest& request) {
+  Outcome out = PlanAndCreate(store_, context_, request);
+  if (!out.status.ok()) {
+    log_.Line("delivery " + request.delivery_id +
+              ": cannot create its pipeline: " + out.status.ToString());
+    return;
+  }
+  log_.Line(DescribePlanned(out.id, out.created, out.planned.info, out.planned.jobs));
+  if (out.created && created_) created_(out.id);
+}
+
+void PlanQueue::Approve(const ApprovalRequest& request) {
+  auto out = ApprovePullRequest(store_, request);
+  if (!out.ok()) {
+    log_.Line("delivery " + request.delivery_id + ": cannot approve " + request.repo_name + " " +
+              request.ref + ": " + out.status().ToString());
+    return;
+  }
+  log_.Line(DescribeApproval(request, *out));
+  if (created_)
+    for (int64_t id : out->pipelines) created_(id);
 }
 
 }  // namespace cirun

@@ -1,7 +1,8 @@
 // PlanQueue: webhook deliveries waiting to become pipelines. The HTTP handler
 // only queues a request; this queue's thread does the slow part (fetch the
 // repository, read and validate .ci-run.yml, plan the matrix) and creates the
-// pipeline in the store (deduplicated by delivery id).
+// pipeline in the store (deduplicated by delivery id). Approvals of pull
+// requests (`/ci-run approve`) go through it too, in delivery order.
 #pragma once
 
 #include <condition_variable>
@@ -9,6 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <variant>
 
 #include "runner/pipeline/pipeline_planner.h"
 #include "runner/pipeline/pipeline_request.h"
@@ -22,8 +24,8 @@ class PlanQueue {
   /// Plans with `context`, creates pipelines in `store`, reports to `log`.
   /// Everything outlives the queue. `capacity`: requests waiting at most.
   /// `created` (may be null) is called on the queue's thread with the id of
-  /// each pipeline it creates, e.g. to look at the store now rather than at
-  /// the next poll.
+  /// each pipeline it creates or approves, e.g. to look at the store now
+  /// rather than at the next poll.
   PlanQueue(Store& store, ServicePlanContext context, ServiceLog& log,
             std::function<void(int64_t)> created = nullptr, size_t capacity = 1000);
   ~PlanQueue();  // Stop()
@@ -31,6 +33,11 @@ class PlanQueue {
   /// Queues `request`; returns false if the queue is full or stopping.
   /// Thread-safe, never blocks on planning.
   bool Enqueue(PipelineRequest request);
+
+  /// Queues the approval of a pull request's waiting pipelines
+  /// (ApprovePullRequest); false if the queue is full or stopping.
+  /// Thread-safe, never blocks.
+  bool EnqueueApproval(ApprovalRequest request);
 
   /// Requests waiting (not counting the one being planned).
   size_t Depth() const;
@@ -53,7 +60,11 @@ class PlanQueue {
   void Stop();
 
  private:
+  using Delivery = std::variant<PipelineRequest, ApprovalRequest>;
+  bool Push(Delivery delivery);
   void Loop();
+  void Plan(const PipelineRequest& request);
+  void Approve(const ApprovalRequest& request);
 
   Store& store_;
   const ServicePlanContext context_;
@@ -62,8 +73,8 @@ class PlanQueue {
   const size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<PipelineRequest> waiting_;  // guarded by mu_
-  bool stopping_ = false;                // guarded by mu_
+  std::deque<Delivery> waiting_;  // guarded by mu_
+  bool stopping_ = false;         // guarded by mu_
   std::thread thread_;
 };
 

@@ -122,8 +122,7 @@ ServiceMetrics::ServiceMetrics(Store& store)
       registry_(std::make_shared<prometheus::Registry>()),
       f_(std::make_unique<Families>(*registry_)) {
   // Every state appears from the start, so a scrape never misses a series.
-  for (JobState s : {JobState::kQueued, JobState::kRunning, JobState::kPassed, JobState::kFailed,
-                     JobState::kSkipped, JobState::kInfra, JobState::kCancelled}) {
+  for (JobState s : kJobStates) {
     f_->jobs.Add({{"state", JobStateName(s)}});
   }
 }
@@ -190,8 +189,7 @@ void ServiceMetrics::JobCounts(const std::vector<std::pair<std::string, int64_t>
     f_->worker_slots.Set(slots);
     f_->worker_running.Set(running);
   }
-  for (JobState s : {JobState::kQueued, JobState::kRunning, JobState::kPassed, JobState::kFailed,
-                     JobState::kSkipped, JobState::kInfra, JobState::kCancelled}) {
+  for (JobState s : kJobStates) {
     int64_t n = 0;
     for (const auto& [state, count] : counts)
       if (state == JobStateName(s)) n = count;

@@ -31,6 +31,11 @@ void StatusReporter::PipelineSeen(const PipelineRecord& pipeline,
   post_(SummaryCommitStatus(pipeline, jobs));
 }
 
+void StatusReporter::PipelineApproved(const PipelineRecord& pipeline,
+                                      const std::vector<JobRecord>& jobs) {
+  PipelineSeen(pipeline, jobs);  // the summary is no longer "waiting for approval"
+}
+
 void StatusReporter::PipelineFinished(const PipelineRecord& pipeline,
                                       const std::vector<JobRecord>& jobs) {
   if (!HasCommit(pipeline) || !reported_(pipeline)) return;

@@ -1,7 +1,8 @@
 // StatusReporter: turns what the PipelineWatcher sees into GitHub commit
 // statuses for the pipelines of configured repositories: every cell's
-// status as it changes (pending when queued or running, then its result) and
-// the summary "ci-run" when the pipeline is first seen and when it finishes.
+// status as it changes (pending when waiting for approval, queued or
+// running, then its result) and the summary "ci-run" when the pipeline is
+// first seen, when it is approved and when it finishes.
 #pragma once
 
 #include <functional>
@@ -23,6 +24,8 @@ class StatusReporter final : public PipelineListener {
   void JobChanged(const PipelineRecord& pipeline, const JobRecord& job,
                   std::optional<JobState> before) override;
   void PipelineSeen(const PipelineRecord& pipeline, const std::vector<JobRecord>& jobs) override;
+  void PipelineApproved(const PipelineRecord& pipeline,
+                        const std::vector<JobRecord>& jobs) override;
   void PipelineFinished(const PipelineRecord& pipeline,
                         const std::vector<JobRecord>& jobs) override;
 

@@ -1,5 +1,6 @@
 #include "runner/service/webhook_event.h"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "runner/perf/bench_step.h"
@@ -11,10 +12,10 @@ namespace {
 using json = nlohmann::json;
 
 WebhookDecision Ignored(std::string reason) {
-  return {WebhookDecision::Kind::kIgnored, std::move(reason), {}};
+  return {WebhookDecision::Kind::kIgnored, std::move(reason), {}, {}};
 }
 WebhookDecision Malformed(std::string reason) {
-  return {WebhookDecision::Kind::kMalformed, std::move(reason), {}};
+  return {WebhookDecision::Kind::kMalformed, std::move(reason), {}, {}};
 }
 
 // The string at `path` (e.g. {"pull_request", "head", "sha"}), or "" if absent.
@@ -29,6 +30,14 @@ std::string StringAt(const json& doc, std::initializer_list<const char*> path) {
 
 std::string FirstLine(const std::string& text) {
   return text.substr(0, text.find('\n'));
+}
+
+constexpr const char* kApproveCommand = "/ci-run approve";
+
+// "mallory (NONE)", for messages; GitHub may leave either out.
+std::string Who(const std::string& login, const std::string& association) {
+  return (login.empty() ? "an unnamed user" : login) + " (" +
+         (association.empty() ? "no author_association" : association) + ")";
 }
 
 WebhookDecision Push(const json& doc, const RepositoryConfig& repo, PipelineRequest request) {
@@ -48,7 +57,7 @@ WebhookDecision Push(const json& doc, const RepositoryConfig& repo, PipelineRequ
   request.commit = after;
   request.ref = ref;
   request.title = FirstLine(StringAt(doc, {"head_commit", "message"}));
-  return {WebhookDecision::Kind::kPipeline, "", std::move(request)};
+  return {WebhookDecision::Kind::kPipeline, "", std::move(request), {}};
 }
 
 WebhookDecision PullRequest(const json& doc, const RepositoryConfig& repo,
@@ -66,6 +75,7 @@ WebhookDecision PullRequest(const json& doc, const RepositoryConfig& repo,
   if (!IsCommitId(sha)) return Malformed("pull_request without a \"head.sha\" commit id");
   const int64_t number = (*pr)["number"].get<int64_t>();
   request.trigger = "pull_request";
+  request.untrusted = true;  // nobody reviewed this code, whoever wrote it
   request.commit = sha;
   request.ref = "refs/pull/" + std::to_string(number) + "/head";
   request.title = "#" + std::to_string(number) + " " + StringAt(doc, {"pull_request", "title"});
@@ -73,7 +83,42 @@ WebhookDecision PullRequest(const json& doc, const RepositoryConfig& repo,
   // built and run interleaved (what `ci-run compare BASE HEAD` does).
   const std::string base = StringAt(doc, {"pull_request", "base", "sha"});
   if (IsCommitId(base)) request.options_json = WithBenchOptions(request.options_json, {true, base});
-  return {WebhookDecision::Kind::kPipeline, "", std::move(request)};
+  const std::string author = StringAt(doc, {"pull_request", "user", "login"});
+  const std::string association = StringAt(doc, {"pull_request", "author_association"});
+  if (!repo.trusted.Trusts(association, author)) {
+    request.waits_for_approval = "pull request by " + Who(author, association) +
+                                 ", who is not trusted (" + repo.trusted.Describe() + ")";
+  }
+  return {WebhookDecision::Kind::kPipeline, "", std::move(request), {}};
+}
+
+// `/ci-run approve` in a comment on a pull request.
+WebhookDecision IssueComment(const json& doc, const RepositoryConfig& repo) {
+  const std::string action = StringAt(doc, {"action"});
+  if (action.empty()) return Malformed("issue_comment without \"action\"");
+  if (action != "created") return Ignored("issue_comment action \"" + action + "\" runs nothing");
+  const json* issue = doc.contains("issue") ? &doc["issue"] : nullptr;
+  if (!issue || !issue->is_object()) return Malformed("issue_comment without \"issue\"");
+  if (!issue->contains("pull_request")) return Ignored("a comment on an issue, not a pull request");
+  if (!issue->contains("number") || !(*issue)["number"].is_number_integer())
+    return Malformed("issue_comment without \"issue.number\"");
+  std::string body = StringAt(doc, {"comment", "body"});
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.pop_back();
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.erase(0, 1);
+  if (body != kApproveCommand) return Ignored("a comment other than \"/ci-run approve\"");
+  if (!repo.pull_requests) return Ignored(repo.name + " does not test pull requests");
+  const std::string login = StringAt(doc, {"comment", "user", "login"});
+  const std::string association = StringAt(doc, {"comment", "author_association"});
+  const std::string number = std::to_string((*issue)["number"].get<int64_t>());
+  if (!repo.trusted.Trusts(association, login)) {
+    return Ignored("approval of #" + number + " by " + Who(login, association) +
+                   " ignored: not trusted (" + repo.trusted.Describe() + ")");
+  }
+  WebhookDecision d{WebhookDecision::Kind::kApproval, "", {}, {}};
+  d.approval.repo_name = repo.name;
+  d.approval.ref = "refs/pull/" + number + "/head";
+  d.approval.approver = Who(login, association);
+  return d;
 }
 
 }  // namespace
@@ -86,6 +131,8 @@ const char* WebhookDecisionName(WebhookDecision::Kind kind) {
       return "ignored";
     case WebhookDecision::Kind::kPipeline:
       return "pipeline";
+    case WebhookDecision::Kind::kApproval:
+      return "approval";
     case WebhookDecision::Kind::kMalformed:
       return "malformed";
   }
@@ -97,14 +144,20 @@ WebhookDecision DecideWebhook(const std::string& event, const std::string& deliv
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Malformed("the body is not valid JSON");
   if (!doc.is_object()) return Malformed("the body is not a JSON object");
-  if (event == "ping") return {WebhookDecision::Kind::kPong, StringAt(doc, {"zen"}), {}};
-  if (event != "push" && event != "pull_request") {
-    return Ignored("event \"" + event + "\" runs nothing (push and pull_request do)");
+  if (event == "ping") return {WebhookDecision::Kind::kPong, StringAt(doc, {"zen"}), {}, {}};
+  if (event != "push" && event != "pull_request" && event != "issue_comment") {
+    return Ignored("event \"" + event +
+                   "\" runs nothing (push, pull_request and issue_comment do)");
   }
   const std::string full_name = StringAt(doc, {"repository", "full_name"});
   if (full_name.empty()) return Malformed(event + " without \"repository.full_name\"");
   const RepositoryConfig* repo = config.FindRepository(full_name);
   if (!repo) return Ignored("repository " + full_name + " is not configured");
+  if (event == "issue_comment") {
+    WebhookDecision d = IssueComment(doc, *repo);
+    d.approval.delivery_id = delivery_id;
+    return d;
+  }
   PipelineRequest request;
   request.repo_name = repo->name;
   request.url = repo->url;

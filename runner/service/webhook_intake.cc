@@ -62,6 +62,7 @@ HttpReply WebhookIntake::Handle(const IncomingRequest& request) {
       return answer("ignored", decision.reason,
                     Json(202, {{"result", "ignored"}, {"reason", decision.reason}}));
     case WebhookDecision::Kind::kPipeline:
+    case WebhookDecision::Kind::kApproval:
       break;
   }
   // A redelivery (same X-GitHub-Delivery) creates nothing new; after a restart
@@ -69,6 +70,17 @@ HttpReply WebhookIntake::Handle(const IncomingRequest& request) {
   if (!Remember(delivery)) {
     return answer("duplicate", delivery,
                   Json(200, {{"result", "duplicate"}, {"delivery", delivery}}));
+  }
+  if (decision.kind == WebhookDecision::Kind::kApproval) {
+    const ApprovalRequest& a = decision.approval;
+    const std::string what = a.repo_name + " " + a.ref + " by " + a.approver;
+    if (!approve_(decision.approval)) {
+      Forget(delivery);
+      return answer("overloaded", what,
+                    Json(503, {{"error", "too many deliveries waiting; retry later"}}));
+    }
+    return answer("approval", what,
+                  Json(202, {{"result", "approval"}, {"delivery", delivery}, {"ref", a.ref}}));
   }
   const PipelineRequest& r = decision.request;
   const std::string what =

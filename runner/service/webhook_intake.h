@@ -1,6 +1,7 @@
 // WebhookIntake: the POST /hooks/github handler. Checks the signature,
 // decides what the delivery means (webhook_event.h), and queues the pipelines
-// to plan; it never fetches, plans or touches the store itself.
+// to plan and the approvals to apply; it never fetches, plans or touches the
+// store itself.
 //
 // Answers: 401 bad or missing signature; 400 missing headers, form-encoded or
 // malformed payload; 200 `ping` and a delivery seen before (duplicate); 202
@@ -23,16 +24,21 @@ namespace cirun {
 class WebhookIntake {
  public:
   using Enqueue = std::function<bool(PipelineRequest)>;
+  using EnqueueApproval = std::function<bool(ApprovalRequest)>;
   /// Called once per delivery with its event and result: "pong", "queued",
-  /// "duplicate", "ignored", "unauthorized", "malformed", "overloaded".
+  /// "duplicate", "ignored", "approval", "unauthorized", "malformed",
+  /// "overloaded".
   using Observe = std::function<void(const std::string& event, const std::string& result,
                                      const std::string& detail)>;
 
-  /// `config` outlives the intake; `secret` is the webhook secret.
-  WebhookIntake(const ServiceConfig& config, std::string secret, Enqueue enqueue, Observe observe)
+  /// `config` outlives the intake; `secret` is the webhook secret. `enqueue`
+  /// and `approve` queue work and return false when the queue is full.
+  WebhookIntake(const ServiceConfig& config, std::string secret, Enqueue enqueue,
+                EnqueueApproval approve, Observe observe)
       : config_(config),
         secret_(std::move(secret)),
         enqueue_(std::move(enqueue)),
+        approve_(std::move(approve)),
         observe_(std::move(observe)) {}
 
   /// Handles one request. Thread-safe.
@@ -46,6 +52,7 @@ class WebhookIntake {
   const ServiceConfig& config_;
   const std::string secret_;
   Enqueue enqueue_;
+  EnqueueApproval approve_;
   Observe observe_;
   std::mutex mu_;
   std::set<std::string> seen_;     // guarded by mu_

@@ -27,6 +27,11 @@ struct Endpoint {
           if (accept) queued.push_back(r);
           return accept;
         },
+        [this, accept](ApprovalRequest a) {
+          std::lock_guard lock(mu);
+          if (accept) approvals.push_back(a);
+          return accept;
+        },
         [this](const std::string& event, const std::string& result, const std::string&) {
           std::lock_guard lock(mu);
           results.push_back(event + ":" + result);
@@ -65,6 +70,7 @@ struct Endpoint {
   std::unique_ptr<HttpClient> http = MakeCurlHttpClient();
   std::mutex mu;
   std::vector<PipelineRequest> queued;
+  std::vector<ApprovalRequest> approvals;
   std::vector<std::string> results;
 };
 
@@ -87,6 +93,38 @@ TEST_CASE("A signed push is queued once; its redelivery creates nothing new") {
   CHECK(e.results == std::vector<std::string>{"push:queued", "push:duplicate"});
   CHECK(e.Signed("push", "delivery-2", Push()).status == 202);
   CHECK(e.queued.size() == 2);
+}
+
+std::string Comment(const std::string& body, const std::string& association) {
+  return nlohmann::json{
+      {"action", "created"},
+      {"issue", {{"number", 7}, {"pull_request", {{"url", "x"}}}}},
+      {"comment",
+       {{"body", body}, {"author_association", association}, {"user", {{"login", "alice"}}}}},
+      {"repository", {{"full_name", "example/repo"}}}}
+      .dump();
+}
+
+TEST_CASE("A collaborator's /ci-run approve is queued once; anyone else's is ignored") {
+  Endpoint e;
+  auto approve = e.Signed("issue_comment", "c-1", Comment("/ci-run approve", "COLLABORATOR"));
+  CHECK(approve.status == 202);
+  CHECK(nlohmann::json::parse(approve.body)["result"] == "approval");
+  CHECK(e.Signed("issue_comment", "c-1", Comment("/ci-run approve", "COLLABORATOR")).status ==
+        200);  // a redelivery
+  REQUIRE(e.approvals.size() == 1);
+  CHECK(e.approvals[0].ref == "refs/pull/7/head");
+  CHECK(e.approvals[0].approver == "alice (COLLABORATOR)");
+  CHECK(e.approvals[0].delivery_id == "c-1");
+  auto stranger = e.Signed("issue_comment", "c-2", Comment("/ci-run approve", "NONE"));
+  CHECK(stranger.status == 202);
+  CHECK(nlohmann::json::parse(stranger.body)["result"] == "ignored");
+  CHECK(nlohmann::json::parse(stranger.body)["reason"] ==
+        "approval of #7 by alice (NONE) ignored: not trusted (owners, members, collaborators)");
+  CHECK(e.approvals.size() == 1);
+  CHECK(e.queued.empty());
+  CHECK(e.results == std::vector<std::string>{"issue_comment:approval", "issue_comment:duplicate",
+                                              "issue_comment:ignored"});
 }
 
 TEST_CASE("A wrong or missing signature gets 401 and queues nothing") {

@@ -79,6 +79,8 @@ constexpr const char* kSchema[] = {
   name TEXT PRIMARY KEY, labels TEXT NOT NULL, slots INTEGER NOT NULL,
   running INTEGER NOT NULL, lease_ms BIGINT NOT NULL,
   started_ms BIGINT NOT NULL, seen_ms BIGINT NOT NULL))sql",
+    // PipelineInfo::untrusted: code from a pull request.
+    "ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS untrusted BOOLEAN NOT NULL DEFAULT FALSE",
 };
 
 // Any constant: the advisory lock that serialises schema creation.
@@ -86,7 +88,7 @@ constexpr int64_t kSchemaLock = 0x63692d72756e;  // "ci-run"
 
 constexpr const char* kPipelineColumns =
     "id, repo, repo_name, commit_sha, ref, trigger, dirty, worktree, title, "
-    "COALESCE(delivery_id, ''), options_json, state, created_ms, finished_ms";
+    "COALESCE(delivery_id, ''), options_json, state, created_ms, finished_ms, untrusted";
 constexpr const char* kJobColumns =
     "id, pipeline_id, name, unikernel, cell_key, cell_label, compiler, target, labels, spec_json, "
     "state, cause, reproducer, worker, attempt, started_ms, finished_ms, duration_ms";
@@ -107,6 +109,7 @@ PipelineRecord ReadPipeline(const pqxx::row& r) {
   p.state = Text(r[11]);
   p.created_ms = Int(r[12]);
   p.finished_ms = Int(r[13]);
+  p.untrusted = r[14].as<bool>();
   return p;
 }
 
@@ -173,11 +176,12 @@ Result<int64_t> PostgresStore::CreatePipeline(const PipelineInfo& info,
     inserted = false;
     pqxx::result r = tx.exec_params(
         "INSERT INTO pipelines(repo, repo_name, commit_sha, ref, trigger, dirty, worktree, "
-        "title, delivery_id, options_json, state, created_ms) "
+        "title, delivery_id, options_json, state, created_ms, untrusted) "
         "VALUES($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), $10, 'queued', " CIRUN_PG_NOW_MS
-        ") ON CONFLICT (delivery_id) DO NOTHING RETURNING id",
+        ", $11) ON CONFLICT (delivery_id) DO NOTHING RETURNING id",
         info.repo, info.repo_name, info.commit, info.ref, info.trigger, info.dirty, info.worktree,
-        info.title, info.delivery_id, info.options_json.empty() ? "{}" : info.options_json);
+        info.title, info.delivery_id, info.options_json.empty() ? "{}" : info.options_json,
+        info.untrusted);
     if (r.empty()) {  // that delivery exists already
       return Int(
           tx.exec_params1("SELECT id FROM pipelines WHERE delivery_id = $1", info.delivery_id)[0]);
@@ -335,6 +339,29 @@ Result<int> PostgresStore::CancelQueued(int64_t pipeline_id, const std::string& 
   });
 }
 
+Result<int> PostgresStore::ApprovePipeline(int64_t pipeline_id) {
+  return Tx<int>("approve a pipeline", [&](pqxx::work& tx) -> Result<int> {
+    if (tx.exec_params("SELECT id FROM pipelines WHERE id = $1", pipeline_id).empty())
+      return Status::NotFound("no pipeline " + std::to_string(pipeline_id));
+    pqxx::result r = tx.exec_params(
+        "UPDATE jobs SET state = 'queued', cause = '' WHERE pipeline_id = $1 AND state = 'waiting'",
+        pipeline_id);
+    CIRUN_RETURN_IF_ERROR(UpdatePipelineState(tx, pipeline_id));
+    return static_cast<int>(r.affected_rows());
+  });
+}
+
+Result<std::vector<PipelineRecord>> PostgresStore::ListWaitingPipelines() {
+  using Out = std::vector<PipelineRecord>;
+  return Tx<Out>("list waiting pipelines", [&](pqxx::work& tx) -> Result<Out> {
+    pqxx::result r = tx.exec(std::string("SELECT ") + kPipelineColumns +
+                             " FROM pipelines WHERE state = 'waiting' ORDER BY id");
+    Out out;
+    for (const auto& row : r) out.push_back(ReadPipeline(row));
+    return out;
+  });
+}
+
 Result<PipelineRecord> PostgresStore::GetPipeline(int64_t id) {
   return Tx<PipelineRecord>("read a pipeline", [&](pqxx::work& tx) -> Result<PipelineRecord> {
     pqxx::result r = tx.exec_params(
@@ -415,7 +442,8 @@ Status PostgresStore::UpdatePipelineState(pqxx::work& tx, int64_t pipeline_id) {
   for (const auto& row : r) counts[Text(row[0])] = Int(row[1]);
   const std::string state = PipelineStateFromCounts(counts);
   tx.exec_params(
-      "UPDATE pipelines SET state = $1, finished_ms = CASE WHEN $1 IN ('queued', 'running') "
+      "UPDATE pipelines SET state = $1, finished_ms = CASE WHEN $1 IN ('queued', 'running', "
+      "'waiting') "
       "THEN 0 WHEN finished_ms > 0 THEN finished_ms ELSE " CIRUN_PG_NOW_MS " END WHERE id = $2",
       state, pipeline_id);
   return Status::Ok();

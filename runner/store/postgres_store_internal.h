@@ -133,6 +133,8 @@ class PostgresStore final : public Store {
   Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) override;
   Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,
                            const std::string& cause) override;
+  Result<int> ApprovePipeline(int64_t pipeline_id) override;
+  Result<std::vector<PipelineRecord>> ListWaitingPipelines() override;
   Result<PipelineRecord> GetPipeline(int64_t id) override;
   Result<std::vector<PipelineRecord>> ListPipelines(int limit) override;
   Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) override;

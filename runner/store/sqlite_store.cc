@@ -87,9 +87,20 @@ CREATE TABLE IF NOT EXISTS findings(
 CREATE INDEX IF NOT EXISTS findings_by_job ON findings(job_id, id);
 )sql";
 
+// Columns added after a table was first released: added to an existing
+// database when it is opened (SQLite has no ADD COLUMN IF NOT EXISTS).
+struct AddedColumn {
+  const char* table;
+  const char* column;
+  const char* definition;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"pipelines", "untrusted", "INTEGER NOT NULL DEFAULT 0"},
+};
+
 constexpr const char* kPipelineColumns =
     "id, repo, repo_name, commit_sha, ref, trigger, dirty, worktree, title, "
-    "COALESCE(delivery_id, ''), options_json, state, created_ms, finished_ms";
+    "COALESCE(delivery_id, ''), options_json, state, created_ms, finished_ms, untrusted";
 constexpr const char* kJobColumns =
     "id, pipeline_id, name, unikernel, cell_key, cell_label, compiler, target, labels, spec_json, "
     "state, cause, reproducer, worker, attempt, started_ms, finished_ms, duration_ms";
@@ -110,7 +121,22 @@ PipelineRecord ReadPipeline(const Statement& s) {
   p.state = s.Text(11);
   p.created_ms = s.Int(12);
   p.finished_ms = s.Int(13);
+  p.untrusted = s.Int(14) != 0;
   return p;
+}
+
+// Adds `c` to its table unless it is there already. Run in a write
+// transaction, so two processes opening one database add it once.
+Status AddColumn(sqlite3* db, const AddedColumn& c) {
+  Statement info(db, (std::string("PRAGMA table_info(") + c.table + ")").c_str());
+  int rc;
+  while ((rc = info.Step()) == SQLITE_ROW) {
+    if (info.Text(1) == c.column) return Status::Ok();
+  }
+  if (rc != SQLITE_DONE) return info.Error();
+  const std::string alter =
+      std::string("ALTER TABLE ") + c.table + " ADD COLUMN " + c.column + " " + c.definition;
+  return Statement(db, alter.c_str()).Run();
 }
 
 JobRecord ReadJob(const Statement& s) {
@@ -147,7 +173,13 @@ Status SqliteStore::Init() {
     sqlite3_free(err);
     return Status::IoError("sqlite: cannot create schema: " + message);
   }
-  return Status::Ok();
+  std::lock_guard lock(mu_);
+  return InTransaction<bool>([&]() -> Result<bool> {
+           for (const AddedColumn& c : kAddedColumns) CIRUN_RETURN_IF_ERROR(AddColumn(db_, c));
+           return true;
+         })
+      .status()
+      .WithContext("sqlite: cannot bring the schema up to date");
 }
 
 Result<int64_t> SqliteStore::CreatePipeline(const PipelineInfo& info,
@@ -272,6 +304,37 @@ Result<int> SqliteStore::CancelQueued(int64_t pipeline_id, const std::string& un
   });
 }
 
+Result<int> SqliteStore::ApprovePipeline(int64_t pipeline_id) {
+  std::lock_guard lock(mu_);
+  return InTransaction<int>([&]() -> Result<int> {
+    Statement find(db_, "SELECT id FROM pipelines WHERE id = ?");
+    find.Bind(1, pipeline_id);
+    const int rc = find.Step();
+    if (rc == SQLITE_DONE) return Status::NotFound("no pipeline " + std::to_string(pipeline_id));
+    if (rc != SQLITE_ROW) return find.Error();
+    Statement s(db_,
+                "UPDATE jobs SET state = 'queued', cause = '' WHERE pipeline_id = ? AND "
+                "state = 'waiting'");
+    s.Bind(1, pipeline_id);
+    CIRUN_RETURN_IF_ERROR(s.Run());
+    const int changed = sqlite3_changes(db_);
+    CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
+    return changed;
+  });
+}
+
+Result<std::vector<PipelineRecord>> SqliteStore::ListWaitingPipelines() {
+  std::lock_guard lock(mu_);
+  Statement s(db_, (std::string("SELECT ") + kPipelineColumns +
+                    " FROM pipelines WHERE state = 'waiting' ORDER BY id")
+                       .c_str());
+  std::vector<PipelineRecord> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadPipeline(s));
+  if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
 Result<PipelineRecord> SqliteStore::GetPipeline(int64_t id) {
   std::lock_guard lock(mu_);
   Statement s(db_,
@@ -367,13 +430,13 @@ Result<int64_t> SqliteStore::InsertPipeline(const PipelineInfo& info,
                                             const std::vector<JobInfo>& jobs) {
   Statement p(db_,
               "INSERT INTO pipelines(repo, repo_name, commit_sha, ref, trigger, dirty, worktree, "
-              "title, delivery_id, options_json, state, created_ms) "
-              "VALUES(?,?,?,?,?,?,?,?,?,?,'queued',?)");
+              "title, delivery_id, options_json, state, created_ms, untrusted) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,'queued',?,?)");
   p.Bind(1, info.repo).Bind(2, info.repo_name).Bind(3, info.commit).Bind(4, info.ref);
   p.Bind(5, info.trigger).Bind(6, info.dirty ? 1 : 0).Bind(7, info.worktree).Bind(8, info.title);
   p.BindNullIfEmpty(9, info.delivery_id)
       .Bind(10, info.options_json.empty() ? "{}" : info.options_json);
-  p.Bind(11, NowMs());
+  p.Bind(11, NowMs()).Bind(12, info.untrusted ? 1 : 0);
   CIRUN_RETURN_IF_ERROR(p.Run());
   const int64_t id = sqlite3_last_insert_rowid(db_);
   for (const JobInfo& job : jobs) {
@@ -451,8 +514,8 @@ Status SqliteStore::UpdatePipelineState(int64_t pipeline_id) {
   if (rc != SQLITE_DONE) return s.Error();
   const std::string state = PipelineStateFromCounts(counts);
   Statement u(db_,
-              "UPDATE pipelines SET state = ?, finished_ms = CASE WHEN ? IN ('queued','running') "
-              "THEN 0 ELSE ? END WHERE id = ?");
+              "UPDATE pipelines SET state = ?, finished_ms = CASE WHEN ? IN "
+              "('queued','running','waiting') THEN 0 ELSE ? END WHERE id = ?");
   u.Bind(1, state).Bind(2, state).Bind(3, NowMs()).Bind(4, pipeline_id);
   return u.Run();
 }

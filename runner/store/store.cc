@@ -26,13 +26,14 @@ const char* JobStateName(JobState state) {
       return "infra";
     case JobState::kCancelled:
       return "cancelled";
+    case JobState::kWaiting:
+      return "waiting";
   }
   return "unknown";
 }
 
 std::optional<JobState> ParseJobState(const std::string& name) {
-  for (JobState s : {JobState::kQueued, JobState::kRunning, JobState::kPassed, JobState::kFailed,
-                     JobState::kSkipped, JobState::kInfra, JobState::kCancelled}) {
+  for (JobState s : kJobStates) {
     if (name == JobStateName(s)) return s;
   }
   return std::nullopt;
@@ -86,6 +87,7 @@ std::string PipelineStateFromCounts(const std::map<std::string, int64_t>& counts
   if (count("queued") + count("running") > 0) {
     return count("queued") == total ? "queued" : "running";
   }
+  if (count("waiting") > 0) return "waiting";
   if (count("failed") + count("infra") > 0) return "failed";
   if (count("cancelled") > 0) return "cancelled";
   return "passed";

@@ -22,16 +22,30 @@
 namespace cirun {
 
 /// A job's lifecycle: queued -> running -> one of the final states.
-/// A running job whose lease expires goes back to queued.
-enum class JobState { kQueued, kRunning, kPassed, kFailed, kSkipped, kInfra, kCancelled };
+/// A running job whose lease expires goes back to queued. A job of a pull
+/// request whose author is not trusted starts waiting (for approval): no
+/// worker claims it and the queue timeout does not end it; an approval
+/// (Store::ApprovePipeline) queues it.
+enum class JobState { kQueued, kRunning, kPassed, kFailed, kSkipped, kInfra, kCancelled, kWaiting };
 
-/// "queued", "running", "passed", "failed", "skipped", "infra", "cancelled".
+/// Every state, in enum order.
+inline constexpr JobState kJobStates[] = {
+    JobState::kQueued,  JobState::kRunning, JobState::kPassed,    JobState::kFailed,
+    JobState::kSkipped, JobState::kInfra,   JobState::kCancelled, JobState::kWaiting};
+
+/// "queued", "running", "passed", "failed", "skipped", "infra", "cancelled",
+/// "waiting".
 const char* JobStateName(JobState state);
 /// Inverse of JobStateName; nullopt for an unknown name.
 std::optional<JobState> ParseJobState(const std::string& name);
 /// True for the states a job ends in.
 inline bool IsFinal(JobState s) {
-  return s != JobState::kQueued && s != JobState::kRunning;
+  return s != JobState::kQueued && s != JobState::kRunning && s != JobState::kWaiting;
+}
+/// True for the states of a pipeline that has not finished: "queued",
+/// "running", "waiting" (for approval).
+inline bool IsUnfinishedPipeline(const std::string& state) {
+  return state == "queued" || state == "running" || state == "waiting";
 }
 
 /// What starts a pipeline.
@@ -46,11 +60,16 @@ struct PipelineInfo {
   std::string title;         // commit summary
   std::string delivery_id;   // GitHub delivery id; "" if none. Unique when set.
   std::string options_json;  // pipeline-wide options (fuzz/bench budgets), JSON object
+  // The pipeline runs code nobody reviewed: every pull_request pipeline,
+  // whoever its author (a `rebuild` copies the flag); push, nightly and local
+  // pipelines are trusted. Untrusted pipelines get their own build cache and
+  // must run sandboxed.
+  bool untrusted = false;
 };
 
 struct PipelineRecord : PipelineInfo {
   int64_t id = 0;
-  std::string state;        // "queued", "running", "passed", "failed", "cancelled"
+  std::string state;        // "queued", "running", "waiting", "passed", "failed", "cancelled"
   int64_t created_ms = 0;   // unix time in milliseconds
   int64_t finished_ms = 0;  // 0 while unfinished
 };
@@ -208,6 +227,14 @@ class Store {
   /// cancelled with `cause` (fail-fast, Ctrl-C). Returns how many.
   virtual Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,
                                    const std::string& cause) = 0;
+
+  /// Queues every waiting job of `pipeline_id` (its pull request was
+  /// approved), clearing their cause, and updates the pipeline's state.
+  /// Returns how many; 0 if none was waiting (approved already, or never
+  /// waited). NotFound for an unknown pipeline.
+  virtual Result<int> ApprovePipeline(int64_t pipeline_id) = 0;
+  /// The pipelines waiting for approval (state "waiting"), oldest first.
+  virtual Result<std::vector<PipelineRecord>> ListWaitingPipelines() = 0;
 
   virtual Result<PipelineRecord> GetPipeline(int64_t id) = 0;
   /// Newest first.

@@ -4,6 +4,7 @@
 // the contract: store_{workers,findings,perf}_contract_test.cc.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -43,6 +44,97 @@ TEST_CASE_TEMPLATE("Store creates a pipeline with its jobs queued", B, STORE_BAC
   CHECK(pipeline->commit == info.commit);
   CHECK(pipeline->created_ms > 0);
   CHECK(store->GetPipeline(*id + 100).status().code() == Status::Code::kNotFound);
+}
+
+TEST_CASE_TEMPLATE("Store keeps whether a pipeline is untrusted", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  PipelineInfo pr = Pipeline();
+  pr.trigger = "pull_request";
+  pr.untrusted = true;
+  auto untrusted = store->CreatePipeline(pr, {Job("hello a")});
+  auto trusted = store->CreatePipeline(Pipeline(), {Job("hello b")});
+  REQUIRE(untrusted.ok());
+  REQUIRE(trusted.ok());
+  CHECK(store->GetPipeline(*untrusted)->untrusted);
+  CHECK(!store->GetPipeline(*trusted)->untrusted);
+  auto listed = store->ListPipelines(10);
+  REQUIRE(listed->size() == 2);
+  CHECK(!(*listed)[0].untrusted);
+  CHECK((*listed)[1].untrusted);
+  auto claimed = store->ClaimJob(Worker("w1"));
+  REQUIRE(claimed->has_value());
+  CHECK((*claimed)->pipeline.id == *untrusted);
+  CHECK((*claimed)->pipeline.untrusted);
+}
+
+TEST_CASE_TEMPLATE("Store adds the untrusted column to an existing database", B, STORE_BACKENDS) {
+  B backend;
+  int64_t old_id;
+  {
+    CIRUN_OPEN_STORE(backend, store);
+    old_id = *store->CreatePipeline(Pipeline(), {Job("hello a")});
+  }
+  // A database from before the column: drop it, as if never added.
+  testing::ExecSql(backend, "ALTER TABLE pipelines DROP COLUMN untrusted");
+  CIRUN_OPEN_STORE(backend, again);
+  CHECK(!again->GetPipeline(old_id)->untrusted);
+  PipelineInfo pr = Pipeline();
+  pr.untrusted = true;
+  auto id = again->CreatePipeline(pr, {Job("hello a")});
+  REQUIRE(id.ok());
+  CHECK(again->GetPipeline(*id)->untrusted);
+  CIRUN_OPEN_STORE(backend, third);  // opening an up-to-date database changes nothing
+  CHECK(third->GetPipeline(*id)->untrusted);
+}
+
+TEST_CASE_TEMPLATE("Store holds waiting jobs until their pipeline is approved", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  JobInfo waiting = Job("hello a");
+  waiting.state = JobState::kWaiting;
+  waiting.cause = "waiting for approval: pull request by mallory (NONE)";
+  JobInfo skipped = Job("hello b");
+  skipped.state = JobState::kSkipped;
+  PipelineInfo pr = Pipeline();
+  pr.trigger = "pull_request";
+  pr.untrusted = true;
+  auto id = store->CreatePipeline(pr, {waiting, skipped});
+  auto trusted = store->CreatePipeline(Pipeline(), {Job("hello c")});
+  REQUIRE(id.ok());
+  CHECK(store->GetPipeline(*id)->state == "waiting");
+  CHECK(store->GetPipeline(*id)->finished_ms == 0);
+  CHECK(store->ListJobs(*id)->at(0).state == JobState::kWaiting);
+  CHECK(store->ListJobs(*id)->at(0).cause == waiting.cause);
+  auto listed = store->ListWaitingPipelines();
+  REQUIRE(listed->size() == 1);
+  CHECK(listed->at(0).id == *id);
+  CHECK(listed->at(0).untrusted);
+  // No worker claims it and the queue timeout does not end it.
+  auto other = store->ClaimJob(Worker("w1"));
+  REQUIRE(other->has_value());
+  CHECK((*other)->job.pipeline_id == *trusted);
+  CHECK(!store->ClaimJob(Worker("w2"))->has_value());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 0);
+  auto counts = *store->CountJobsByState();
+  CHECK(std::count(counts.begin(), counts.end(),
+                   std::make_pair(std::string("waiting"), int64_t{1})) == 1);
+
+  CHECK(*store->ApprovePipeline(*id) == 1);
+  CHECK(store->GetPipeline(*id)->state == "running");  // one queued, one skipped
+  CHECK(store->ListJobs(*id)->at(0).state == JobState::kQueued);
+  CHECK(store->ListJobs(*id)->at(0).cause.empty());
+  CHECK(store->ListWaitingPipelines()->empty());
+  CHECK(*store->ApprovePipeline(*id) == 0);  // approved already
+  CHECK(*store->ApprovePipeline(*trusted) == 0);
+  CHECK(store->ApprovePipeline(*id + 100).status().code() == Status::Code::kNotFound);
+  auto claimed = store->ClaimJob(Worker("w2"));
+  REQUIRE(claimed->has_value());
+  CHECK((*claimed)->job.pipeline_id == *id);
+  CHECK((*claimed)->pipeline.state == "running");
+  CHECK(store->FinishJob((*claimed)->job.id, "w2", 1, {JobState::kPassed, "", "", 1}).ok());
+  CHECK(store->GetPipeline(*id)->state == "passed");
 }
 
 TEST_CASE_TEMPLATE("Store deduplicates pipelines by delivery id", B, STORE_BACKENDS) {

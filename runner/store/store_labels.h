@@ -26,8 +26,9 @@ bool OfferedByAny(const std::vector<std::string>& required,
                   const std::vector<WorkerRecord>& workers);
 
 /// The state of a pipeline from the counts of its jobs by state name:
-/// "queued" (nothing started), "running", else "failed" if any job failed or
-/// hit infra, "cancelled" if any was cancelled, else "passed".
+/// "queued" (nothing started), "running", else "waiting" if a job waits for
+/// approval, else "failed" if any job failed or hit infra, "cancelled" if any
+/// was cancelled, else "passed".
 std::string PipelineStateFromCounts(const std::map<std::string, int64_t>& counts);
 
 }  // namespace cirun
