@@ -70,6 +70,10 @@ struct ProcessSpec {
   /// needs /dev/xen as root; ci-run itself): a sandboxing runner runs them as
   /// they are. Never set for a repository's commands.
   bool unsandboxed = false;
+  /// Exit statuses above 128 are the program's own (QEMU's isa-debug-exit
+  /// gives (code << 1) | 1), not "killed by signal N": a sandbox, whose
+  /// bubblewrap reports a signal as 128+N, must not translate them.
+  bool high_exit_codes = false;
 
   // Enforced by the real runner:
   std::vector<ResourceLimit> rlimits;     // set in the child before exec

@@ -15,6 +15,7 @@ Result<ProcessSpec> QemuProcessSpec(const QemuOptions& options, const std::strin
                        request.count_instructions, request.instruction_count_plugin);
   spec.cwd = request.work_dir;
   spec.timeout = request.timeout;
+  spec.high_exit_codes = true;  // isa-debug-exit: (code << 1) | 1
   return spec;
 }
 

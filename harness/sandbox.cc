@@ -295,7 +295,8 @@ ProcessExit SandboxedProcessRunner::Run(const ProcessSpec& spec, const OutputCal
   if (exit.kind == ProcessExit::Kind::kExited && exit.code == 1 && head.starts_with("bwrap: ")) {
     exit.kind = ProcessExit::Kind::kSpawnFailed;
     exit.error = "sandbox: " + head.substr(0, head.find('\n'));
-  } else if (exit.kind == ProcessExit::Kind::kExited && exit.code > 128 && exit.code <= 128 + 64) {
+  } else if (exit.kind == ProcessExit::Kind::kExited && exit.code > 128 && exit.code <= 128 + 64 &&
+             !spec.high_exit_codes) {
     exit.kind = ProcessExit::Kind::kSignaled;
     exit.signal = exit.code - 128;
     if (exit.limit.empty()) exit.limit = RlimitText(exit.signal, limits);

@@ -84,7 +84,8 @@ std::vector<std::string> SandboxArgv(const SandboxPolicy& policy, const ProcessS
 ///
 /// Exits are translated back: bwrap reports a command killed by signal N as
 /// status 128+N, which becomes kSignaled for N in 1..64 (a command that
-/// really exits with such a status is taken as signalled too); bwrap's own
+/// really exits with such a status is taken as signalled too), unless the
+/// spec says its high statuses are its own (QEMU: high_exit_codes); bwrap's own
 /// set-up failure ("bwrap: ..." and status 1 before the command ran) becomes
 /// kSpawnFailed. A limit seen by the cgroup or the disk watchdog sets
 /// ProcessExit::limit.

@@ -186,6 +186,16 @@ TEST_CASE("sandbox: a signal that kills the command is reported as a signal, not
   Run run = RunBoxed(SandboxPolicy{}, "kill -SEGV $$", scratch / "ws");
   CHECK(run.exit.kind == ProcessExit::Kind::kSignaled);
   CHECK(run.exit.signal == SIGSEGV);
+  // QEMU's own high statuses stay statuses.
+  ProcessSpec qemu_like;
+  qemu_like.argv = {"sh", "-c", "exit 129"};
+  qemu_like.writable_paths = {scratch / "ws"};
+  qemu_like.cwd = scratch / "ws";
+  qemu_like.high_exit_codes = true;
+  SandboxedProcessRunner runner(SandboxPolicy{}, RealProcessRunner());
+  ProcessExit high = runner.Run(qemu_like, nullptr, nullptr);
+  CHECK(high.kind == ProcessExit::Kind::kExited);
+  CHECK(high.code == 129);
   Run missing = RunBoxed(SandboxPolicy{}, "exit 3", scratch / "missing-workspace");
   CHECK(missing.exit.kind == ProcessExit::Kind::kSpawnFailed);
   CHECK(missing.exit.error.find("bwrap") != std::string::npos);

@@ -151,6 +151,7 @@ Result<ProcessSpec> Solo5VirtioBackend::Command(const BootRequest& request) cons
   spec.argv = Solo5VirtioArgv(target_, kvm, request.image, *command_line,
                               request.count_instructions, request.instruction_count_plugin);
   spec.cwd = request.work_dir;
+  spec.high_exit_codes = true;  // QEMU's isa-debug-exit: (code << 1) | 1
   spec.timeout = request.timeout;
   return spec;
 }

@@ -152,3 +152,55 @@ TEST_CASE("Solo5 targets: devices, memory in MB, the solo5-virtio backend") {
 }
 
 }  // namespace cirun
+
+namespace cirun {
+namespace {
+
+TEST_CASE("sandbox: limits, extra paths and a target's network; errors at their positions") {
+  HostConfig host = DefaultHostConfig();
+  CHECK(host.sandbox.enabled);
+  CHECK(host.sandbox.limits.memory_bytes == 6ull << 30);
+  const char* text =
+      "sandbox:\n"
+      "  memory: 512MiB\n"
+      "  processes: 64\n"
+      "  cpu-time: 30m\n"
+      "  file-size: 1G\n"
+      "  disk: 2GiB\n"
+      "  read-only: [/opt/sdk]\n"
+      "targets:\n"
+      "  spt-net: {backend: solo5-spt, network: true}\n";
+  REQUIRE(ApplyHostConfig(text, "host.yml", false, &host).ok());
+  CHECK(host.sandbox.limits.memory_bytes == 512ull << 20);
+  CHECK(host.sandbox.limits.processes == 64);
+  CHECK(host.sandbox.limits.cpu_time == std::chrono::minutes(30));
+  CHECK(host.sandbox.limits.file_bytes == 1ull << 30);
+  CHECK(host.sandbox.limits.disk_bytes == 2ull << 30);
+  CHECK(host.sandbox.read_only == std::vector<std::string>{"/opt/sdk"});
+  CHECK(host.FindTarget("spt-net")->network);
+  CHECK_FALSE(host.FindTarget("virtio")->network);
+
+  HostConfig bad = DefaultHostConfig();
+  Status s =
+      ApplyHostConfig("sandbox:\n  memory: lots\n  processes: 0\n  cpu-time: 10ms\n  swap: 1G\n",
+                      "host.yml", false, &bad);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("host.yml:2:11: \"memory\": expected a size") != std::string::npos);
+  CHECK(s.message().find("host.yml:3:14: \"processes\": expected at least 1") != std::string::npos);
+  CHECK(s.message().find("host.yml:4:13: \"cpu-time\"") != std::string::npos);
+  CHECK(s.message().find("host.yml:5:3: unknown sandbox key \"swap\"") != std::string::npos);
+}
+
+TEST_CASE("ParseByteSize") {
+  CHECK(*ParseByteSize("1024") == 1024);
+  CHECK(*ParseByteSize("4K") == 4096);
+  CHECK(*ParseByteSize("3MiB") == 3ull << 20);
+  CHECK(*ParseByteSize("6GiB") == 6ull << 30);
+  CHECK_FALSE(ParseByteSize("").ok());
+  CHECK_FALSE(ParseByteSize("0G").ok());
+  CHECK_FALSE(ParseByteSize("12 GB").ok());
+  CHECK_FALSE(ParseByteSize("-1G").ok());
+}
+
+}  // namespace
+}  // namespace cirun

@@ -15,6 +15,7 @@
 #include "runner/pipeline/pipeline_planner.h"
 #include "runner/pipeline/pipeline_request.h"
 #include "runner/service/service_log.h"
+#include "runner/service/webhook_event.h"
 #include "runner/store/store.h"
 
 namespace cirun {
