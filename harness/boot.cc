@@ -107,7 +107,10 @@ void DeclareSandboxNeeds(const BootRequest& request, const TargetSpec& target, P
   spec->read_only_paths.push_back(ImagePath(request).string());
   if (request.count_instructions && !request.instruction_count_plugin.empty())
     spec->read_only_paths.push_back(request.instruction_count_plugin);
-  for (const auto& [name, path] : target.solo5.block) spec->writable_paths.push_back(path);
+  for (const auto& [name, path] : target.solo5.block) {
+    std::error_code missing;  // a missing disk is the tender's to report
+    if (std::filesystem::exists(path, missing)) spec->writable_paths.push_back(path);
+  }
   spec->network = target.network || !target.solo5.net.empty();
 }
 

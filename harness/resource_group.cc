@@ -203,7 +203,14 @@ Result<std::unique_ptr<ResourceGroup>> ResourceGroup::Create(const std::string& 
                            : "the memory and pids controllers are not enabled under " + parent;
     }
   }
+  if (!group->v2_) {
+    // CPU accounting, v1: its own hierarchy; without it CpuTime() says so.
+    auto dir = MakeGroup(OwnDir("cpuacct"), name);
+    if (dir.ok()) group->cpuacct_dir_ = *dir;
+  }
   if ((want_memory && group->memory_dir_.empty()) || (want_pids && group->pids_dir_.empty())) {
+    if (!group->cpuacct_dir_.empty()) rmdir(group->cpuacct_dir_.c_str());
+    group->cpuacct_dir_.clear();
     return Status::Unavailable("cgroups: " + (why.empty() ? std::string("not available") : why));
   }
   return group;
@@ -213,12 +220,14 @@ ResourceGroup::~ResourceGroup() {
   KillAll();
   if (!memory_dir_.empty()) rmdir(memory_dir_.c_str());
   if (!pids_dir_.empty() && pids_dir_ != memory_dir_) rmdir(pids_dir_.c_str());
+  if (!cpuacct_dir_.empty()) rmdir(cpuacct_dir_.c_str());
 }
 
 std::vector<std::string> ResourceGroup::ProcsFiles() const {
   std::vector<std::string> files;
   if (!memory_dir_.empty()) files.push_back(memory_dir_ + "/cgroup.procs");
   if (!pids_dir_.empty() && pids_dir_ != memory_dir_) files.push_back(pids_dir_ + "/cgroup.procs");
+  if (!cpuacct_dir_.empty()) files.push_back(cpuacct_dir_ + "/cgroup.procs");
   return files;
 }
 
@@ -232,6 +241,18 @@ std::string ResourceGroup::LimitHit() const {
     return "tried to run more than " + std::to_string(limits_.processes) + " processes at once";
   }
   return "";
+}
+
+std::optional<std::chrono::microseconds> ResourceGroup::CpuTime() const {
+  if (v2_) {
+    const std::string dir = !memory_dir_.empty() ? memory_dir_ : pids_dir_;
+    return std::chrono::microseconds(Counter(dir + "/cpu.stat", "usage_usec"));
+  }
+  if (cpuacct_dir_.empty()) return std::nullopt;
+  std::istringstream in(ReadFile(cpuacct_dir_ + "/cpuacct.usage"));
+  uint64_t ns = 0;
+  if (!(in >> ns)) return std::nullopt;
+  return std::chrono::microseconds(ns / 1000);
 }
 
 void ResourceGroup::KillAll() {

@@ -10,8 +10,10 @@
 // per-process rlimits: RLIMIT_AS and RLIMIT_NPROC, see sandbox.h).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,14 +50,21 @@ class ResourceGroup {
   /// Reads the kernel's counters: the OOM kills and the refused forks.
   std::string LimitHit() const;
 
+  /// The CPU time (user + system) every process of the group used so far, or
+  /// nullopt where it is not accounted (no v1 `cpuacct` group could be made
+  /// and the group is not a v2 one). A sandboxed run's own wait4() sees only
+  /// bubblewrap; this sees the command and all it started.
+  std::optional<std::chrono::microseconds> CpuTime() const;
+
   /// SIGKILLs every process in the group until it is empty (at most ~2 s).
   void KillAll();
 
  private:
   ResourceGroup() = default;
-  std::string memory_dir_;  // "" if memory is not limited here
-  std::string pids_dir_;    // "" if processes are not limited here
-  bool v2_ = false;         // both dirs are one v2 cgroup
+  std::string memory_dir_;   // "" if memory is not limited here
+  std::string pids_dir_;     // "" if processes are not limited here
+  std::string cpuacct_dir_;  // v1 only, best effort: "" if not accounted
+  bool v2_ = false;          // both dirs are one v2 cgroup
   ResourceGroupLimits limits_;
 };
 

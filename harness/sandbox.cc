@@ -15,6 +15,7 @@
 #include <set>
 
 #include "harness/duration_text.h"
+#include "harness/executable_search.h"
 #include "harness/resource_group.h"
 
 namespace cirun {
@@ -236,7 +237,15 @@ ProcessExit SandboxedProcessRunner::Run(const ProcessSpec& spec, const OutputCal
   }
   const SandboxLimits& limits = policy_.limits;
   ProcessSpec boxed;
-  boxed.argv = SandboxArgv(policy_, spec);
+  // The program ci-run would have run: found on ci-run's PATH (a tender in
+  // a directory the box does not show is then shown, read-only), unless the
+  // command sets a PATH of its own (a toolchain's), which the box keeps.
+  ProcessSpec resolved = spec;
+  if (!spec.argv.empty() && spec.argv[0].find('/') == std::string::npos &&
+      !spec.env_set.contains("PATH")) {
+    if (auto exe = FindExecutable(spec.argv[0]); exe.ok()) resolved.argv[0] = *exe;
+  }
+  boxed.argv = SandboxArgv(policy_, resolved);
   boxed.timeout = spec.timeout;
   boxed.kill_grace = spec.kill_grace;
   boxed.output_cap = spec.output_cap;
@@ -292,6 +301,9 @@ ProcessExit SandboxedProcessRunner::Run(const ProcessSpec& spec, const OutputCal
   ProcessExit exit = inner_.Run(boxed, sniff, cancel);
 
   if (exit.limit.empty() && cgroup) exit.limit = cgroup->LimitHit();
+  // wait4() saw bubblewrap; the group saw the command and all it started.
+  if (auto cpu = cgroup ? cgroup->CpuTime() : std::nullopt; cpu && *cpu > exit.cpu_time)
+    exit.cpu_time = *cpu;
   if (exit.kind == ProcessExit::Kind::kExited && exit.code == 1 && head.starts_with("bwrap: ")) {
     exit.kind = ProcessExit::Kind::kSpawnFailed;
     exit.error = "sandbox: " + head.substr(0, head.find('\n'));

@@ -201,6 +201,25 @@ TEST_CASE("sandbox: a signal that kills the command is reported as a signal, not
   CHECK(missing.exit.error.find("bwrap") != std::string::npos);
 }
 
+TEST_CASE("sandbox: the run's CPU time is the command's, not bubblewrap's") {
+  if (!Boxable()) return;
+  if (!ResourceGroup::Create("ci-run-test-cpu-probe", {1ull << 30, 100}).ok()) {
+    MESSAGE("not run: no cgroup can be made here (the CPU time is then bubblewrap's own)");
+    return;
+  }
+  ScratchDir scratch;
+  std::filesystem::create_directories(scratch / "ws");
+  const std::string work = "python3 -c 'sum(i * i for i in range(3000000))'";
+  SandboxPolicy off;
+  off.enabled = false;
+  Run plain = RunBoxed(off, work, scratch / "ws");
+  Run boxed = RunBoxed(SandboxPolicy{}, work, scratch / "ws");
+  REQUIRE(plain.exit.code == 0);
+  REQUIRE(boxed.exit.code == 0);
+  // The same work: the same order of CPU time (bubblewrap alone uses a few ms).
+  CHECK(boxed.exit.cpu_time * 2 > plain.exit.cpu_time);
+}
+
 TEST_CASE("sandbox limits: memory, processes, file size and disk each end the run with the cause") {
   if (!Boxable()) return;
   ScratchDir scratch;

@@ -11,10 +11,13 @@ expect_exit 0 "$CI_RUN" local "$T/repo" --rev good --config mirage-skeleton --dr
   { cat "$T/skeleton.txt"; exit 1; }
 [ "$(grep -c '^[a-z-]* ocaml-[0-9.]*/[a-z0-9]*$' "$T/skeleton.txt")" = 30 ] || fail "expected 30 opam jobs"
 [ "$(grep -c '^[a-z-]* mirage/[a-z0-9]*$' "$T/skeleton.txt")" = 15 ] || fail "expected 15 jobs of the mirage toolchain"
-[ "$(grep -c '^  build (in tutorial/[a-z-]*/): opam exec --switch=' "$T/skeleton.txt")" = 30 ] || fail "every build runs in its opam switch"
+# Each opam build names its opam root (OPAMROOT), so that a sandbox, whose
+# HOME is not the user's, finds it.
+[ "$(grep -c '^  build (in tutorial/[a-z-]*/): OPAMROOT=[^ ]* opam exec --switch=' "$T/skeleton.txt")" = 30 ] || fail "every build runs in its opam switch"
+opamroot="OPAMROOT=${OPAMROOT:-$HOME/.opam}"
 contains "$T/skeleton.txt" '  skipped on this host: no toolchain named "mirage" on this host'
 contains "$T/skeleton.txt" "  skipped on this host: toolchain ocaml-4.14: opam: not found in PATH"
-contains "$T/skeleton.txt" "  build (in tutorial/hello/): opam exec --switch=4.14.2 -- sh -c 'mirage configure -t hvt && { if command -v ci-run-duniverse >/dev/null; then ci-run-duniverse hvt; else make depends; fi; } && dune build && { test hvt != unix || cp -L dist/hello dist/hello.unix; }'"
+contains "$T/skeleton.txt" "  build (in tutorial/hello/): $opamroot opam exec --switch=4.14.2 -- sh -c 'mirage configure -t hvt && { if command -v ci-run-duniverse >/dev/null; then ci-run-duniverse hvt; else make depends; fi; } && dune build && { test hvt != unix || cp -L dist/hello dist/hello.unix; }'"
 contains "$T/skeleton.txt" "  boot: solo5-hvt --mem=128 -- '\$WORKSPACE/tutorial/hello/dist/hello.hvt'"
 contains "$T/skeleton.txt" "  boot: solo5-spt --mem=128 -- '\$WORKSPACE/tutorial/hello-key/dist/hello-key.spt' '\"--hello=Hi from ci-run\"'"
 contains "$T/skeleton.txt" "  test unknown-key: solo5-spt --mem=128 -- '\$WORKSPACE/tutorial/hello-key/dist/hello-key.spt' --ci-run-no-such-key=1"
