@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -18,6 +19,15 @@
 
 namespace cirun {
 namespace {
+
+// This process's pid, zero-padded to 7 digits: workspace paths of the same
+// length in every run, so a guest that sees its image's path (QEMU's
+// multiboot command line) counts the same instructions whatever the pid.
+std::string FixedWidthPid() {
+  char text[16];
+  std::snprintf(text, sizeof text, "%07d", static_cast<int>(getpid()));
+  return text;
+}
 
 namespace fs = std::filesystem;
 
@@ -135,7 +145,7 @@ Result<std::unique_ptr<PerfSession>> PerfSession::Open(const PerfOptions& o, con
   s->store_ = std::move(*store);
   s->host_name_ = PerfHostName();
   s->work_root_ = (o.work_dir.empty() ? s->source_.state_dir + "/work" : o.work_dir) + "/perf-" +
-                  std::to_string(getpid());
+                  FixedWidthPid();
   ProcessRunner& runner = RealProcessRunner();
   s->probe_ = std::make_unique<ToolchainProbe>(runner);
   s->sources_ = std::make_unique<SourceCheckout>(s->cache_dir_);
