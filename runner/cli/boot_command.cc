@@ -59,10 +59,7 @@ int RunBootCommand(const BootCommandOptions& o) {
     }
   }
   // Boxed as a job's boot is, so that a reproducer behaves as the job did.
-  if (o.no_sandbox) {
-    host->sandbox.enabled = false;
-    host->sandbox.disabled_by = "--no-sandbox";
-  }
+  if (o.no_sandbox) TurnOffSandbox(&*host);
   auto policy =
       SandboxForPipeline(*host, /*untrusted=*/false,
                          o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir, {}, nullptr);

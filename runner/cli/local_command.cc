@@ -21,6 +21,7 @@
 #include "runner/pipeline/fuzz_step.h"
 #include "runner/pipeline/host_jobs.h"
 #include "runner/pipeline/job_pool.h"
+#include "runner/pipeline/job_sandbox.h"
 #include "runner/pipeline/pipeline_report.h"
 #include "runner/pipeline/pipeline_source.h"
 #include "runner/pipeline/reproducer.h"
@@ -132,10 +133,7 @@ int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
   auto host = LoadHostConfig(o.host_config, plan->cache_dir);
   if (!host.ok()) return UsageError(host.status().message());
   plan->host = std::move(host).value();
-  if (o.no_sandbox) {
-    plan->host.sandbox.enabled = false;
-    plan->host.sandbox.disabled_by = "--no-sandbox";
-  }
+  if (o.no_sandbox) TurnOffSandbox(&plan->host);
   PlanOptions plan_options;
   plan_options.unikernels = o.unikernels;
   for (const std::string& only : o.only) {

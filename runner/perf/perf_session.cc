@@ -151,10 +151,7 @@ Result<std::unique_ptr<PerfSession>> PerfSession::Open(const PerfOptions& o, con
   s->sources_ = std::make_unique<SourceCheckout>(s->cache_dir_);
   s->cache_ = std::make_unique<BuildCache>(s->cache_dir_ + "/builds");
   s->progress_ = std::make_unique<MessageProgress>();
-  if (o.no_sandbox) {
-    s->host_.sandbox.enabled = false;
-    s->host_.sandbox.disabled_by = "--no-sandbox";
-  }
+  if (o.no_sandbox) TurnOffSandbox(&s->host_);
   // The branch's own commits: trusted code, boxed like a job's.
   std::vector<std::string> hidden = {s->db_path_};
   if (!o.service_config.empty()) hidden.push_back(o.service_config);

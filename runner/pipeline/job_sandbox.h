@@ -31,6 +31,13 @@ bool PipelineUntrusted(const PipelineRecord& pipeline);
 /// pull request ("mirage_mirage-skeleton_refs_pull_7_head").
 std::string PullRequestCacheScope(const PipelineRecord& pipeline);
 
+/// `--no-sandbox`: commands of trusted code run unboxed on this host, and
+/// messages say the flag turned the sandbox off.
+inline void TurnOffSandbox(HostConfig* host) {
+  host->sandbox.enabled = false;
+  host->sandbox.disabled_by = "--no-sandbox";
+}
+
 /// The policy for the commands of a pipeline on this host:
 /// - host.sandbox with `hidden` (service config, secret files, the store)
 ///   added and the cache home chosen by trust (`cache_dir`/sandbox-home for
