@@ -101,7 +101,7 @@ TEST_CASE("SandboxArgv: namespaces, the system read-only, the workspace writable
   CHECK(dir < bin);
 }
 
-TEST_CASE("SandboxArgv: the network only on request; hidden paths below visible ones masked") {
+TEST_CASE("SandboxArgv: the network only on request, and hidden paths below visible ones masked") {
   ScratchDir scratch;
   scratch.Write("ws/secret-token", "s3cret\n");
   std::filesystem::create_directories(scratch / "ws/config");
@@ -140,7 +140,7 @@ TEST_CASE("sandbox: the workspace is writable, nothing else of the host is visib
   CHECK(run.output.find("done") != std::string::npos);
 }
 
-TEST_CASE("sandbox: no network; a loopback port of the host cannot be reached") {
+TEST_CASE("sandbox: no network: a loopback port of the host cannot be reached") {
   if (!Boxable()) return;
   int listener = socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(listener >= 0);
@@ -216,8 +216,10 @@ TEST_CASE("sandbox: the run's CPU time is the command's, not bubblewrap's") {
   Run boxed = RunBoxed(SandboxPolicy{}, work, scratch / "ws");
   REQUIRE(plain.exit.code == 0);
   REQUIRE(boxed.exit.code == 0);
-  // The same work: the same order of CPU time (bubblewrap alone uses a few ms).
-  CHECK(boxed.exit.cpu_time * 2 > plain.exit.cpu_time);
+  // The same work: the same order of CPU time (bubblewrap alone uses ~3 ms).
+  // Loose (a loaded machine varies the same work's CPU time): unaccounted, the
+  // command's time would be missing altogether, a factor of 100 here.
+  CHECK(boxed.exit.cpu_time * 4 > plain.exit.cpu_time);
 }
 
 TEST_CASE("sandbox limits: memory, processes, file size and disk each end the run with the cause") {

@@ -156,7 +156,7 @@ TEST_CASE("Solo5 targets: devices, memory in MB, the solo5-virtio backend") {
 namespace cirun {
 namespace {
 
-TEST_CASE("sandbox: limits, extra paths and a target's network; errors at their positions") {
+TEST_CASE("sandbox: limits, extra paths and a target's network, and errors at their positions") {
   HostConfig host = DefaultHostConfig();
   CHECK(host.sandbox.enabled);
   CHECK(host.sandbox.limits.memory_bytes == 6ull << 30);

@@ -3,6 +3,9 @@
 #include <atomic>
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <set>
 
 namespace cirun {
 
@@ -19,6 +22,29 @@ std::string PullRequestCacheScope(const PipelineRecord& pipeline) {
   return scope;
 }
 
+namespace {
+
+// dune's shared cache (layout v4: db/{files,meta}/v4/XX), made up front: two
+// first builds at once race to create it, and dune 2.9 fails the build that
+// loses ("mkdir: .../dune/db: File exists"). Once per cache home and process.
+void PrepareDuneCache(const std::string& cache_home) {
+  static std::mutex mu;
+  static std::set<std::string> done;
+  std::lock_guard<std::mutex> lock(mu);
+  if (!done.insert(cache_home).second) return;
+  static const char kHex[] = "0123456789abcdef";
+  std::error_code ec;
+  for (const char* kind : {"files", "meta"}) {
+    for (int i = 0; i < 256; ++i) {
+      const char sub[3] = {kHex[i >> 4], kHex[i & 15], '\0'};
+      std::filesystem::create_directories(
+          std::filesystem::path(cache_home) / "dune/db" / kind / "v4" / sub, ec);
+    }
+  }
+}
+
+}  // namespace
+
 Result<SandboxPolicy> SandboxForPipeline(const HostConfig& host, bool untrusted,
                                          const std::string& cache_dir,
                                          const std::vector<std::string>& hidden,
@@ -32,7 +58,10 @@ Result<SandboxPolicy> SandboxForPipeline(const HostConfig& host, bool untrusted,
   } else if (Status s = SandboxAvailable(policy.bwrap); !s.ok()) {
     why_not = s.message();
   }
-  if (why_not.empty()) return policy;
+  if (why_not.empty()) {
+    if (!policy.cache_home.empty()) PrepareDuneCache(policy.cache_home);
+    return policy;
+  }
   if (untrusted) {
     return Status::FailedPrecondition("refusing to run a pull request's code unsandboxed: " +
                                       why_not);

@@ -27,17 +27,6 @@ on_exit() {
 }
 trap on_exit EXIT
 
-# wait_for SECONDS DESCRIPTION CMD...: polls CMD every 0.2 s until it succeeds.
-wait_for() {
-  local seconds=$1 what=$2
-  shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || fail "timed out after ${seconds}s waiting for $what"
-    sleep 0.2
-  done
-}
-
 # ---- a pull request of one cell: two heads, refs/pull/7/head at the newest ----
 make_repo
 git -C "$T/repo" checkout -q -b contribution good

@@ -45,16 +45,6 @@ finished() {
   "$CI_RUN" status --config "$T/service.yml" "$1" --json 2>/dev/null | python3 -c \
     'import json,sys; sys.exit(0 if json.load(sys.stdin)["pipeline"]["state"] in ("passed", "failed") else 1)'
 }
-wait_for() {
-  local seconds=$1 what=$2
-  shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt $deadline ] || fail "timed out after ${seconds}s waiting for $what"
-    sleep 0.2
-  done
-}
-
 if ! bwrap --unshare-all --die-with-parent --ro-bind / / true 2>"$T/bwrap.err"; then
   fail "bubblewrap cannot build a sandbox on this machine: $(cat "$T/bwrap.err")"
 fi
