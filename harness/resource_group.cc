@@ -258,9 +258,7 @@ std::optional<std::chrono::microseconds> ResourceGroup::CpuTime() const {
 void ResourceGroup::KillAll() {
   const std::string dir = !pids_dir_.empty() ? pids_dir_ : memory_dir_;
   if (dir.empty()) return;
-  if (v2_ && WriteFile(dir + "/cgroup.kill", "1")) {
-    // The kernel kills every member; wait below until they are gone.
-  }
+  if (v2_) WriteFile(dir + "/cgroup.kill", "1");  // the kernel kills them; wait below
   for (int round = 0; round < 200; ++round) {
     std::vector<pid_t> pids = Members(dir);
     if (pids.empty()) return;

@@ -58,11 +58,6 @@ struct Mount {
   std::string path;
 };
 
-std::string EnvOr(const ProcessSpec& spec, const std::string& name, const std::string& fallback) {
-  auto it = spec.env_set.find(name);
-  return it == spec.env_set.end() ? fallback : it->second;
-}
-
 std::string RlimitText(int signal, const SandboxLimits& limits) {
   if (signal == SIGXCPU)
     return "used more than " + FormatDuration(limits.cpu_time) + " of CPU time";
