@@ -3,7 +3,7 @@
 # comparison (good -> perf-regression~1: bench unchanged) repeated
 # PERF_REPEATS times (default 8). Prints how often each verdict came out;
 # fails if `slower` came out more than once (or `faster`, the same error the
-# other way). The README quotes what this measured.
+# other way). docs/performance.md quotes what this measured.
 source "$(dirname "$0")/common.inc"
 make_repo
 repeats=${PERF_REPEATS:-8}
