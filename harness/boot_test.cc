@@ -330,7 +330,7 @@ TEST_CASE("Boot with FakeProcessRunner: the judge sees scripted chunks, the spec
 
 namespace cirun {
 
-TEST_CASE("Boot: the console tail ends at the crash line; output after the deadline is not in it") {
+TEST_CASE("Boot: the console tail ends at the crash line, output after the deadline is not in it") {
   ScratchDir dir;
   FakeProcessRunner fake;
   FakeProcessRunner::Script crash;

@@ -97,7 +97,7 @@ TEST_CASE("xen target errors: each bad disk, bridge and on-crash at its position
         "host.yml:6:15: \"force-xl\": expected true or false");
 }
 
-TEST_CASE("An opam toolchain wraps builds in opam exec; a prefix one sets PATH") {
+TEST_CASE("An opam toolchain wraps builds in opam exec, a prefix one sets PATH") {
   ToolchainSpec opam{
       "ocaml-5.2", ToolchainSpec::Kind::kOpam, "ocaml", {"ocamlopt", "-version"}, {}, "", "5.2.0"};
   ProcessSpec p = ToolchainProcess(opam, "dune build", "/ws");
