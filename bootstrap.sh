@@ -51,10 +51,28 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# QEMU's qemu-plugin.h, which the coverage plugin (qemu_plugins/coverage.c)
+# is built against: Debian ships it only in the `qemu` source package, fetched
+# once into ~/.cache/ci-run/qemu-plugin-header with a private sources list
+# (the system's apt sources are not touched). Without it the plugin is not
+# built and the fuzzer runs with coverage off.
+plugin_header_flag=()
+qemu_plugin_header() {
+  local dir
+  mkdir -p build
+  if dir=$(qemu_plugins/fetch-qemu-plugin-header.sh 2>build/plugin-header.log); then
+    plugin_header_flag=(-DQEMU_PLUGIN_INCLUDE_DIR="$dir")
+    rm -f build/plugin-header.log
+  else
+    echo "==> no qemu-plugin.h (see build/plugin-header.log): the QEMU coverage plugin is not built, fuzzing runs with coverage off" >&2
+  fi
+}
+
 # build [TARGET...]: configure and build (everything by default).
 build() {
+  qemu_plugin_header
   echo "==> building ${*:-ci-run and its tests} (build/)"
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${plugin_header_flag[@]}" >/dev/null
   cmake --build build -j "$(nproc)" ${1:+--target "$@"}
 }
 
