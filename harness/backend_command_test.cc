@@ -421,4 +421,45 @@ TEST_CASE("solo5 hvt/spt exit decoding: abort, tender errors, spt faults") {
                              "/opt/bin/solo5-spt") == "solo5-spt: Invalid option");
 }
 
+TEST_CASE("qemu: the coverage plugin writes to the boot's file, under TCG, on every QEMU backend") {
+  QemuBackend backend(Target("virtio"));
+  CHECK(backend.CollectsCoverage());
+  BootRequest request = Request();
+  request.coverage_plugin = "/p/coverage.so";
+  Argv plain = ArgvOf(backend, request);  // no file: no plugin
+  CHECK(std::find(plain.begin(), plain.end(), "-plugin") == plain.end());
+  request.coverage_file = "/w/vm-1.coverage";
+  Argv argv = ArgvOf(backend, request);
+  auto plugin = std::find(argv.begin(), argv.end(), "-plugin");
+  REQUIRE(plugin != argv.end());
+  CHECK(*(plugin + 1) == "/p/coverage.so,out=/w/vm-1.coverage");
+  auto accel = std::find(argv.begin(), argv.end(), "-accel");
+  REQUIRE(accel != argv.end());
+  CHECK(*(accel + 1) == "tcg");  // plugins need TCG, whatever accel says
+  XenBackend fallback(Target("xen"), DetectXenHost("/nonexistent-root"), RealProcessRunner());
+  CHECK(fallback.CollectsCoverage());
+  argv = ArgvOf(fallback, request);
+  CHECK(std::find(argv.begin(), argv.end(), "/p/coverage.so,out=/w/vm-1.coverage") != argv.end());
+  CHECK_FALSE(ProcessBackend(Target("unix")).CollectsCoverage());
+  CHECK(CoveragePluginArgument("", "/f").empty());
+}
+
+// clang-format off
+TEST_CASE("solo5-virtio: coverage is TCG and the plugin, never KVM") {
+  TargetSpec t = Target("virtio-solo5");
+  t.qemu.accel = "kvm";
+  Solo5VirtioBackend backend(t);
+  CHECK(backend.CollectsCoverage());
+  BootRequest request = Request();
+  request.args = {};
+  request.coverage_plugin = "/p/coverage.so";
+  request.coverage_file = "/w/c";
+  CHECK(ArgvOf(backend, request) == Argv{
+      "qemu-system-x86_64", "-cpu", "Westmere", "-m", "128", "-nodefaults", "-machine", "acpi=off",
+      "-display", "none", "-serial", "stdio",
+      "-accel", "tcg", "-plugin", "/p/coverage.so,out=/w/c",
+      "-device", "isa-debug-exit", "-kernel", "/img/hello.virtio"});
+}
+// clang-format on
+
 }  // namespace cirun

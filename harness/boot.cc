@@ -6,6 +6,7 @@
 
 #include "harness/boot_verdict.h"
 #include "harness/console_judge.h"
+#include "harness/coverage_file.h"
 #include "harness/metric_lines.h"
 
 namespace cirun {
@@ -99,6 +100,25 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   result.metrics = std::move(metrics_);
 }
 
+// Whether `request` asks `backend` for coverage (and it can give it).
+bool WantsCoverage(const BootRequest& request, const BootBackend& backend) {
+  return !request.coverage_plugin.empty() && !request.coverage_file.empty() &&
+         backend.CollectsCoverage();
+}
+
+// The plugin's file, read into result->coverage and removed. A missing file
+// (QEMU killed) is no coverage; an unreadable one is noted.
+void CollectCoverage(const BootRequest& request, BootResult* result) {
+  Result<std::vector<uint64_t>> ids = ReadCoverageFile(request.coverage_file);
+  if (ids.ok()) {
+    result->coverage = std::move(*ids);
+  } else if (ids.status().code() != Status::Code::kNotFound) {
+    result->note += (result->note.empty() ? "" : "; ") + ids.status().message();
+  }
+  std::error_code ignored;
+  std::filesystem::remove(request.coverage_file, ignored);
+}
+
 // What a boot needs to see in a sandbox (sandbox.h): its work directory
 // writable, the image and the QEMU plugin read-only, a Solo5 target's block
 // devices writable, the network when the target has it.
@@ -107,6 +127,10 @@ void DeclareSandboxNeeds(const BootRequest& request, const TargetSpec& target, P
   spec->read_only_paths.push_back(ImagePath(request).string());
   if (request.count_instructions && !request.instruction_count_plugin.empty())
     spec->read_only_paths.push_back(request.instruction_count_plugin);
+  if (!request.coverage_plugin.empty() && !request.coverage_file.empty()) {
+    spec->read_only_paths.push_back(request.coverage_plugin);
+    spec->writable_paths.push_back(std::filesystem::path(request.coverage_file).parent_path());
+  }
   for (const auto& [name, path] : target.solo5.block) {
     std::error_code missing;  // a missing disk is the tender's to report
     if (std::filesystem::exists(path, missing)) spec->writable_paths.push_back(path);
@@ -137,11 +161,17 @@ BootResult BootOnce(const BootRequest& request, const BootBackend& backend, Proc
   if (Status prepared = backend.Prepare(request); !prepared.ok()) {
     return Infra(std::move(result), prepared.message());
   }
+  const bool coverage = WantsCoverage(request, backend);
+  if (coverage) {
+    std::error_code ignored;  // a file left by an earlier boot must not count
+    std::filesystem::remove(request.coverage_file, ignored);
+  }
   BootAttempt attempt(request, std::move(judge).value(), observer);
   ProcessExit exit = runner.Run(
       *spec, [&](std::string_view chunk, milliseconds at) { return attempt.OnOutput(chunk, at); },
       cancel);
   attempt.Finish(exit, backend, result);
+  if (coverage) CollectCoverage(request, &result);
   return result;
 }
 

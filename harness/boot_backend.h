@@ -71,6 +71,11 @@ class BootBackend {
   /// Default: false (the guest keeps the host's clock).
   virtual bool CountsInstructions() const { return false; }
 
+  /// True if Command honours request.coverage_plugin (QEMU under TCG: the
+  /// qemu, xen-under-QEMU and Solo5 virtio backends). Default: false (unix,
+  /// Solo5 tenders, Xen: no coverage).
+  virtual bool CollectsCoverage() const { return false; }
+
   /// A remark recorded with every result of this backend ("" if none).
   virtual std::string Note() const { return ""; }
 };

@@ -35,6 +35,10 @@ struct BootRequest {
                                          // (qemu_plugins/instruction_count.so) to load, which
                                          // prints "METRIC instructions=N count" as QEMU exits;
                                          // "" : none, and no `instructions` metric
+  std::string coverage_plugin;  // the QEMU TCG plugin (qemu_plugins/coverage.so) that records the
+                                // blocks the boot ran into `coverage_file`; "" : none. Honoured
+                                // where BootBackend::CollectsCoverage() is true (forces TCG)
+  std::string coverage_file;    // with coverage_plugin: where it writes (read and removed by Boot)
 };
 
 /// One `METRIC name=value unit` line printed by the unikernel.
@@ -62,6 +66,8 @@ struct BootResult {
   std::vector<BootMetric> metrics;     // METRIC lines, in order
   std::string
       note;  // backend remark, e.g. "xen image booted under QEMU (PVH): no Xen on this host"
+  std::vector<uint64_t> coverage;  // with a coverage plugin: the distinct ids (block addresses)
+                                   // the boot ran, sorted; empty if QEMU wrote none (killed)
 };
 
 }  // namespace cirun

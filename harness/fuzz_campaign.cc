@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -9,9 +12,11 @@
 
 #include "harness/boot.h"
 #include "harness/boot_command_line.h"
+#include "harness/corpus_mutator.h"
 #include "harness/delta_debug.h"
 #include "harness/duration_text.h"
 #include "harness/finding_signature.h"
+#include "harness/fuzz_corpus.h"
 #include "harness/fuzz_oracle.h"
 #include "harness/fuzz_schedule.h"
 
@@ -20,6 +25,13 @@ namespace {
 
 using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
+
+// CorpusEntry::index of the valid arguments' calibration boots.
+constexpr size_t kCalibrationInput = std::numeric_limits<size_t>::max();
+
+// With coverage, input i is made from the corpus of inputs 0 .. i-kFoldLag-1:
+// the same inputs however many boots run at once (at most kFoldLag + 1 do).
+constexpr size_t kFoldLag = 8;
 
 milliseconds Since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
@@ -43,7 +55,10 @@ class Campaign {
         cancel_(cancel),
         progress_(progress),
         generator_(config.keys, config.base_args),
-        schedule_(generator_, config.seed) {}
+        schedule_(generator_, config.seed) {
+    seeds_ = config.seeds;
+    seeds_.resize(std::min<size_t>(seeds_.size(), std::max(0, config.boots / 2)));
+  }
 
   FuzzCampaignResult Run();
 
@@ -53,6 +68,13 @@ class Campaign {
   void Report(const char* phase);
 
   FuzzBoot BootOne(const FuzzInput& input, milliseconds timeout);
+  // Whether this campaign collects coverage; sets result_.coverage_note if not.
+  bool CoverageOn();
+  // Input `index` of the fuzz phase. With coverage, waits until the inputs
+  // before index - jobs are folded (false: cancelled meanwhile).
+  bool InputAt(size_t index, FuzzInput* input);
+  // Folds the coverage of input `index` (in input order: later ones wait).
+  void Fold(size_t index, const FuzzBoot& boot);
   std::vector<FuzzBoot> BootAll(const std::vector<FuzzInput>& inputs, milliseconds timeout);
 
   Status Calibrate();
@@ -84,6 +106,13 @@ class Campaign {
   std::vector<std::pair<size_t, FuzzBoot>> found_;  // finding boots of the fuzz phase
   std::map<std::string, int> raw_signatures_;       // signature -> hits
   std::set<std::string> confirmed_hangs_;           // signatures of hangs that survived Confirm
+  std::vector<FuzzInput> seeds_;                    // config.seeds, capped
+  bool coverage_ = false;                           // set before the first boot
+  std::filesystem::path coverage_dir_;              // where the plugin's files go
+  FuzzCorpus corpus_;                               // covered blocks and kept inputs
+  std::map<size_t, std::pair<FuzzInput, std::vector<uint64_t>>> unfolded_;  // input -> coverage
+  size_t folded_ = 0;                  // inputs 0 .. folded_-1 are in corpus_
+  std::condition_variable folded_cv_;  // folded_ grew
 };
 
 void Campaign::Log(const std::string& line) {
@@ -121,6 +150,10 @@ FuzzBoot Campaign::BootOne(const FuzzInput& input, milliseconds timeout) {
   }
   input.ApplyTo(&request);
   request.instance_name = config_.instance_prefix + "-" + std::to_string(instance_++);
+  if (coverage_) {
+    request.coverage_plugin = config_.coverage_plugin;
+    request.coverage_file = (coverage_dir_ / (request.instance_name + ".coverage")).string();
+  }
   if (!backend_.Command(request).ok()) {
     boot.representable = false;
     return boot;
@@ -172,6 +205,7 @@ Status Campaign::Calibrate() {
       }
       times.push_back(b.result.total);
       line += " " + std::to_string(b.result.total.count()) + "ms";
+      if (coverage_) corpus_.Add(valid, b.result.coverage, kCalibrationInput, true);
     }
     done += n;
   }
@@ -183,7 +217,124 @@ Status Campaign::Calibrate() {
   hang_timeout_ = std::min(hang_timeout_, config_.boot_timeout);
   result_.hang_timeout = hang_timeout_;
   Log(line + "; hang timeout " + FormatDuration(hang_timeout_));
+  if (coverage_) {
+    result_.calibration_ids = corpus_.covered();
+    if (corpus_.covered() == 0) {
+      coverage_ = false;
+      result_.coverage_note = "the coverage plugin reported nothing for the valid arguments";
+      Log("coverage off: " + result_.coverage_note);
+    } else {
+      Log("coverage: the valid arguments ran " + std::to_string(corpus_.covered()) + " blocks");
+    }
+  }
   return Status::Ok();
+}
+
+bool Campaign::CoverageOn() {
+  if (config_.coverage_plugin.empty()) {
+    result_.coverage_note = "no coverage plugin (qemu_plugins/coverage.so is not built)";
+  } else if (!backend_.CollectsCoverage()) {
+    result_.coverage_note =
+        "the " + backend_.target().name + " target does not run under QEMU TCG: no coverage";
+  } else {
+    std::error_code ec;
+    const std::filesystem::path dir = config_.work_dir.empty()
+                                          ? std::filesystem::temp_directory_path(ec)
+                                          : std::filesystem::path(config_.work_dir);
+    if (!ec) coverage_dir_ = std::filesystem::absolute(dir, ec);
+    if (!ec) return true;
+    result_.coverage_note = "no folder for the coverage files: " + ec.message();
+  }
+  return false;
+}
+
+bool Campaign::InputAt(size_t index, FuzzInput* input) {
+  if (index < seeds_.size()) {
+    *input = seeds_[index];
+    std::lock_guard lock(mu_);
+    ++result_.seed_inputs;
+    return true;
+  }
+  const size_t k = index - seeds_.size();
+  if (!coverage_) {
+    *input = schedule_.At(k);
+    return true;
+  }
+  // Systematic inputs interleaved with random ones (one in three) while they last.
+  const std::vector<FuzzInput>& systematic = generator_.Systematic();
+  auto systematic_slot = [&](size_t at) { return at % 3 == 0 && at / 3 < systematic.size(); };
+  if (systematic_slot(k)) {
+    *input = systematic[k / 3];
+    return true;
+  }
+  std::vector<CorpusEntry> visible;
+  size_t newest_visible_from = 0;  // the first input that saw the newest visible entry
+  {
+    std::unique_lock lock(mu_);
+    const size_t lag = kFoldLag;
+    while (folded_ + lag < index && !Cancelled())
+      folded_cv_.wait_for(lock, std::chrono::milliseconds(100));
+    if (Cancelled()) return false;
+    for (const CorpusEntry& e : corpus_.entries()) {
+      if (e.index != kCalibrationInput && e.index + lag >= index) break;  // entries are in order
+      visible.push_back(e);
+      newest_visible_from = e.index == kCalibrationInput ? 0 : e.index + lag + 1;
+    }
+  }
+  // The newest entry's deterministic steps first, one per random slot since
+  // it became visible, then random mutations.
+  if (!visible.empty()) {
+    size_t age = 0;
+    for (size_t at = std::max(newest_visible_from, seeds_.size()); at < index; ++at)
+      age += systematic_slot(at - seeds_.size()) ? 0 : 1;
+    const std::vector<FuzzInput> steps =
+        DeterministicSteps(visible.back().input, generator_.base_args());
+    if (age < steps.size()) {
+      *input = steps[age];
+      std::lock_guard lock(mu_);
+      ++result_.corpus_inputs;
+      return true;
+    }
+  }
+  FuzzRng rng(MixSeed(config_.seed ^ 0xc0fe, index));
+  if (!visible.empty() && rng.Chance(50)) {  // an older entry's step: none is starved
+    const CorpusEntry& entry = rng.Pick(visible);
+    const std::vector<FuzzInput> steps = DeterministicSteps(entry.input, generator_.base_args());
+    if (!steps.empty()) {
+      *input = rng.Pick(steps);
+      std::lock_guard lock(mu_);
+      ++result_.corpus_inputs;
+      return true;
+    }
+  }
+  if (!visible.empty() && rng.Chance(80)) {
+    *input = MutateCorpusEntry(visible, generator_, schedule_.dictionary(), rng);
+    std::lock_guard lock(mu_);
+    ++result_.corpus_inputs;
+    return true;
+  }
+  *input = schedule_.At(systematic.size() + index);
+  return true;
+}
+
+void Campaign::Fold(size_t index, const FuzzBoot& boot) {
+  if (!coverage_) return;
+  std::lock_guard lock(mu_);
+  // A finding is not mutated further (AFL keeps crashes out of its queue).
+  const bool keep = boot.representable && boot.verdict.kind != FuzzVerdict::Kind::kFinding;
+  unfolded_[index] = {boot.input, keep ? boot.result.coverage : std::vector<uint64_t>{}};
+  for (auto it = unfolded_.begin(); it != unfolded_.end() && it->first == folded_;
+       it = unfolded_.erase(it)) {
+    const int added = corpus_.Add(it->second.first, it->second.second, it->first, true);
+    ++folded_;
+    if (added > 0) {
+      result_.coverage_growth.emplace_back(static_cast<int>(folded_), corpus_.covered());
+      result_.log += "input " + std::to_string(it->first) + " (" + it->second.first.origin +
+                     "): " + std::to_string(added) + " new blocks, " +
+                     std::to_string(corpus_.covered()) + " in all\n";
+    }
+  }
+  folded_cv_.notify_all();
 }
 
 void Campaign::Fuzz() {
@@ -194,10 +345,13 @@ void Campaign::Fuzz() {
       if (config_.time.count() > 0 && Since(start) >= config_.time) return;
       const size_t index = next++;
       if (index >= static_cast<size_t>(config_.boots)) return;
-      FuzzBoot boot = BootOne(schedule_.At(index), hang_timeout_);
+      FuzzInput input;
+      if (!InputAt(index, &input)) return;
+      FuzzBoot boot = BootOne(input, hang_timeout_);
       if (Cancelled()) return;  // a cancelled boot says nothing
       ConfirmHang(index, &boot);
       if (Cancelled()) return;
+      Fold(index, boot);
       {
         std::lock_guard lock(mu_);
         ++result_.inputs;
@@ -457,6 +611,8 @@ void Campaign::AddFinding(FuzzFinding finding) {
 
 FuzzCampaignResult Campaign::Run() {
   const auto start = Clock::now();
+  coverage_ = CoverageOn();
+  if (!coverage_) Log("coverage off: " + result_.coverage_note);
   result_.status = Calibrate();
   if (result_.status.ok()) {
     Fuzz();
@@ -487,6 +643,10 @@ FuzzCampaignResult Campaign::Run() {
         Status::Unavailable(std::to_string(infra_boots) + " of " + std::to_string(result_.boots) +
                             " fuzz boots failed on the host (infra)");
   }
+  result_.coverage = coverage_;
+  result_.covered_ids = corpus_.covered();
+  for (const CorpusEntry& e : corpus_.entries())
+    if (e.index != kCalibrationInput) result_.corpus.push_back(e.input);
   result_.total_time = Since(start);
   return std::move(result_);
 }

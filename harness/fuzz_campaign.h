@@ -17,9 +17,21 @@
 //    dropped. Deduplicate again by the signature of the minimised input, so
 //    that one defect found several ways is reported once.
 //
+// With coverage (a coverage plugin and a backend that CollectsCoverage: the
+// QEMU targets), every boot also says which blocks of the guest it ran, and
+// step 2 becomes coverage-guided: the inputs that reached blocks no earlier
+// input reached are kept in a corpus (FuzzCorpus), and the random inputs are
+// mostly small mutations of corpus entries (MutateCorpusEntry), the
+// systematic inputs interleaved with them. `seeds` (the corpus a previous
+// campaign stored) are booted first. Without coverage (unix, Solo5 tenders,
+// no plugin) the campaign is the blind schedule alone, and says why.
+//
 // Deterministic for a seed: the inputs are a pure function of (seed, index),
 // findings are taken in input order, and minimisation picks the first
-// reproducing candidate in order, however many boots ran in parallel. Only
+// reproducing candidate in order, however many boots ran in parallel. With
+// coverage, input i also depends on the coverage of inputs 0 .. i-9,
+// folded into the corpus in input order (input i waits for them), which is
+// the same however the boots interleave (at most 9 run at once). Only
 // timing (a boot slower than the hang timeout) can differ between runs, and
 // step 4 catches that.
 #pragma once
@@ -59,6 +71,8 @@ struct FuzzCampaignConfig {
   int minimise_boots = 64;            // per finding
   int calibration_boots = 3;          //
   BootSlots* shared_slots = nullptr;  // if set, each boot also holds one of these
+  std::string coverage_plugin;        // qemu_plugins/coverage.so; "": coverage off
+  std::vector<FuzzInput> seeds;       // a stored corpus: booted first, at most half the budget
 };
 
 struct FuzzFinding {
@@ -93,6 +107,17 @@ struct FuzzCampaignResult {
   std::chrono::milliseconds fuzz_time{0};     // the fuzz boots phase
   std::chrono::milliseconds total_time{0};    // everything
   std::string log;  // what happened, one event per line (every fuzz boot that did not pass)
+
+  // Coverage (all zero when it is off).
+  bool coverage = false;                                // coverage guided the campaign
+  std::string coverage_note;                            // why coverage is off ("" when on)
+  size_t calibration_ids = 0;                           // distinct blocks the valid arguments ran
+  size_t covered_ids = 0;                               // distinct blocks all boots ran
+  std::vector<std::pair<int, size_t>> coverage_growth;  // (fuzz boots folded, blocks) each time
+                                                        // the covered blocks grew
+  std::vector<FuzzInput> corpus;  // the fuzz inputs that reached new blocks, in input order
+  int seed_inputs = 0;            // inputs booted from config.seeds
+  int corpus_inputs = 0;          // inputs made by mutating a corpus entry
 
   /// Fuzz boots per second of the fuzz phase (0 if it took no time).
   double BootsPerSecond() const;

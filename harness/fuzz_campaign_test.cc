@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 
@@ -280,6 +282,206 @@ TEST_CASE("campaign: progress reports every input") {
   });
   CHECK(fuzz_reports == 20);
   CHECK(last_done == 20);
+}
+
+}  // namespace
+}  // namespace cirun
+
+namespace cirun {
+namespace {
+
+// A model of the fixture `deepvars` (fixtures/unikernels/apps/deepvars.c):
+// defects one step off the typed boundaries, behind branches that each run
+// code of their own (a coverage id each). A --name that starts with a digit
+// and is exactly 17 bytes long panics; --peer=HOST=DIGITS given before
+// --port hangs. The coverage file named in COVERAGE_FILE gets the ids of the
+// branches taken.
+class DeepvarsModel : public ProcessRunner {
+ public:
+  ProcessExit Run(const ProcessSpec& spec, const OutputCallback& on_output,
+                  const CancelToken*) override {
+    ProcessExit exit;
+    exit.kind = ProcessExit::Kind::kExited;
+    exit.pid = 1;
+    std::vector<uint64_t> ids = {1};
+    std::string out;
+    exit.code = Boot(Strings(spec.argv.begin() + 1, spec.argv.end()), &ids, &out);
+    if (exit.code == -1) {
+      exit.kind = ProcessExit::Kind::kTimedOut;
+      exit.elapsed = exit.timeout = spec.timeout;
+    }
+    if (auto file = spec.env_set.find("COVERAGE_FILE"); file != spec.env_set.end()) {
+      std::ofstream coverage(file->second);
+      coverage << "ci-run coverage 1 blocks\n";
+      for (uint64_t id : ids) coverage << std::hex << id << "\n";
+    }
+    if (on_output && !out.empty()) on_output(out, milliseconds(1));
+    return exit;
+  }
+
+ private:
+  static bool Digit(char c) { return c >= '0' && c <= '9'; }
+
+  static int Boot(const Strings& args, std::vector<uint64_t>* ids, std::string* out) {
+    std::map<std::string, std::string> seen;
+    std::vector<std::string> order;
+    for (const std::string& arg : args) {
+      const size_t eq = arg.find('=');
+      const std::string key = arg.substr(0, eq);
+      if ((key != "--name" && key != "--port" && key != "--peer") || eq == std::string::npos ||
+          seen.count(key)) {
+        *out += "error: bad argument\n";
+        return 64;
+      }
+      seen[key] = arg.substr(eq + 1);
+      order.push_back(key);
+    }
+    const std::string name = seen.count("--name") ? seen["--name"] : "mirage";
+    if (name.size() > 63) {
+      *out += "error: too long\n";
+      return 64;
+    }
+    if (!name.empty() && Digit(name[0])) {
+      ids->push_back(2);
+      if (name.size() > 16) {
+        ids->push_back(3);
+        if (name.size() <= 20) {
+          ids->push_back(4);
+          if (name.size() == 17) {
+            *out += "PANIC: numeric label overflow\n";
+            return 255;
+          }
+        }
+      }
+    }
+    const std::string peer = seen.count("--peer") ? seen["--peer"] : "";
+    if (!peer.empty()) {
+      ids->push_back(10);
+      const auto at = [&](const char* key) { return std::find(order.begin(), order.end(), key); };
+      if (seen.count("--port") && at("--peer") < at("--port")) {
+        ids->push_back(11);
+        const size_t eq = peer.find('=');
+        if (eq != std::string::npos) {
+          ids->push_back(12);
+          const std::string port = peer.substr(eq + 1);
+          if (!port.empty() && std::all_of(port.begin(), port.end(), Digit)) return -1;
+        }
+      }
+    }
+    *out += "SUCCESS\n";
+    return 0;
+  }
+};
+
+// ProcessBackend that passes the coverage file to the model.
+class CoveringBackend : public ProcessBackend {
+ public:
+  using ProcessBackend::ProcessBackend;
+  bool CollectsCoverage() const override { return true; }
+  Result<ProcessSpec> Command(const BootRequest& request) const override {
+    Result<ProcessSpec> spec = ProcessBackend::Command(request);
+    if (spec.ok() && !request.coverage_file.empty())
+      spec->env_set["COVERAGE_FILE"] = request.coverage_file;
+    return spec;
+  }
+};
+
+struct DeepFixture {
+  testing::ScratchDir dir;
+  CoveringBackend backend{[] {
+    TargetSpec t;
+    t.name = "virtio";
+    return t;
+  }()};
+  FuzzCampaignConfig config;
+  DeepFixture() {
+    std::ofstream(dir / "deepvars.virtio") << "image";
+    config.image = dir / "deepvars.virtio";
+    config.work_dir = dir.path();
+    config.base_args = {"--name=ci", "--port=8443"};
+    config.keys = {{"name", ParseBootvarType("string").value()},
+                   {"port", ParseBootvarType("int[1,65535]").value()},
+                   {"peer", ParseBootvarType("string").value()}};
+    config.boots = 300;
+    config.jobs = 2;
+    config.coverage_plugin = "/p/coverage.so";  // the model needs no plugin
+  }
+};
+
+TEST_CASE(
+    "coverage: the campaign finds defects off the typed boundaries that blind fuzzing misses") {
+  int guided_found = 0, blind_found = 0;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    DeepFixture f;
+    DeepvarsModel model;
+    f.config.seed = seed;
+    const FuzzCampaignResult guided = RunFuzzCampaign(f.config, f.backend, model, nullptr);
+    INFO(guided.log);
+    REQUIRE(guided.status.ok());
+    CHECK(guided.coverage);
+    CHECK(guided.calibration_ids == 1);
+    CHECK(guided.covered_ids > guided.calibration_ids);
+    CHECK(!guided.coverage_growth.empty());
+    CHECK(!guided.corpus.empty());
+    CHECK(guided.corpus_inputs > 0);
+    guided_found += static_cast<int>(guided.findings.size());
+    f.config.coverage_plugin = "";
+    const FuzzCampaignResult blind = RunFuzzCampaign(f.config, f.backend, model, nullptr);
+    CHECK_FALSE(blind.coverage);
+    CHECK(blind.coverage_note.find("no coverage plugin") != std::string::npos);
+    blind_found += static_cast<int>(blind.findings.size());
+    MESSAGE("seed " << seed << ": guided " << guided.findings.size() << " findings, "
+                    << guided.corpus_inputs << " corpus inputs, " << guided.covered_ids
+                    << " ids; blind " << blind.findings.size());
+  }
+  CHECK(guided_found == 6);  // both defects, every seed
+  CHECK(blind_found < guided_found);
+}
+
+TEST_CASE("coverage: a target without QEMU says coverage is off and fuzzes blind") {
+  Fixture f;
+  BootvarsModel model;
+  f.config.coverage_plugin = "/p/coverage.so";
+  f.config.boots = 20;
+  const FuzzCampaignResult r = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  CHECK_FALSE(r.coverage);
+  CHECK(r.coverage_note == "the unix target does not run under QEMU TCG: no coverage");
+  CHECK(r.log.find("coverage off: the unix target") != std::string::npos);
+  CHECK(r.covered_ids == 0);
+}
+
+TEST_CASE("coverage: the same seed gives the same corpus and findings, whatever the parallelism") {
+  DeepFixture f;
+  DeepvarsModel model;
+  f.config.boots = 150;
+  const FuzzCampaignResult a = RunFuzzCampaign(f.config, f.backend, model, nullptr);
+  f.config.jobs = 1;
+  const FuzzCampaignResult b = RunFuzzCampaign(f.config, f.backend, model, nullptr);
+  f.config.jobs = 4;
+  const FuzzCampaignResult c = RunFuzzCampaign(f.config, f.backend, model, nullptr);
+  CHECK(a.corpus == b.corpus);  // input i saw inputs 0 .. i-jobs-1 folded
+  CHECK(a.coverage_growth == c.coverage_growth);
+  (void)c;
+}
+
+TEST_CASE("coverage: a stored corpus is booted first and reaches the same blocks at once") {
+  DeepFixture f;
+  DeepvarsModel model;
+  f.config.boots = 200;
+  const FuzzCampaignResult first = RunFuzzCampaign(f.config, f.backend, model, nullptr);
+  REQUIRE(!first.corpus.empty());
+  f.config.seeds = first.corpus;
+  f.config.seed = 99;
+  f.config.boots = static_cast<int>(2 * first.corpus.size());
+  const FuzzCampaignResult again = RunFuzzCampaign(f.config, f.backend, model, nullptr);
+  INFO(again.log);
+  CHECK(again.seed_inputs == static_cast<int>(first.corpus.size()));
+  REQUIRE(!again.coverage_growth.empty());
+  // every block the first campaign found, within the seeds' boots
+  size_t within_seeds = 0;
+  for (const auto& [boots, ids] : again.coverage_growth)
+    if (boots <= again.seed_inputs) within_seeds = ids;
+  CHECK(within_seeds >= first.covered_ids);
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ Result<ProcessSpec> QemuProcessSpec(const QemuOptions& options, const std::strin
   if (!command_line.ok()) return command_line.status();
   ProcessSpec spec;
   spec.argv = QemuArgv(options, ResolveQemuAccel(options.accel, arch), request.image, *command_line,
-                       request.count_instructions, request.instruction_count_plugin);
+                       request.count_instructions, request.instruction_count_plugin,
+                       CoveragePluginArgument(request.coverage_plugin, request.coverage_file));
   spec.cwd = request.work_dir;
   spec.timeout = request.timeout;
   spec.high_exit_codes = true;  // isa-debug-exit: (code << 1) | 1

@@ -23,6 +23,7 @@ class QemuBackend : public BootBackend {
   /// True: QEMU counts instructions under TCG (-icount), and with
   /// request.instruction_count_plugin also prints their number.
   bool CountsInstructions() const override { return true; }
+  bool CollectsCoverage() const override { return true; }
 
  private:
   TargetSpec target_;

@@ -90,18 +90,26 @@ std::string ResolveQemuAccel(const std::string& accel, const std::string& arch) 
 
 std::vector<std::string> QemuArgv(const QemuOptions& options, const std::string& accel,
                                   const std::string& image, const std::string& command_line,
-                                  bool count_instructions, const std::string& count_plugin) {
+                                  bool count_instructions, const std::string& count_plugin,
+                                  const std::string& coverage) {
   std::vector<std::string> argv = {options.binary, "-M", options.machine};
   if (!options.cpu.empty()) argv.insert(argv.end(), {"-cpu", options.cpu});
+  const bool tcg = count_instructions || !coverage.empty();
   argv.insert(argv.end(),
               {"-m", options.memory, "-nodefaults", "-no-user-config", "-display", "none",
-               "-serial", "stdio", "-no-reboot", "-accel", count_instructions ? "tcg" : accel});
+               "-serial", "stdio", "-no-reboot", "-accel", tcg ? "tcg" : accel});
   if (count_instructions) AppendInstructionCounting(count_plugin, argv);
+  if (!coverage.empty()) argv.insert(argv.end(), {"-plugin", coverage});
   AppendExitDevice(options.exit_convention, argv);
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   argv.insert(argv.end(), {"-kernel", image});
   if (!command_line.empty()) argv.insert(argv.end(), {"-append", command_line});
   return argv;
+}
+
+std::string CoveragePluginArgument(const std::string& plugin, const std::string& file) {
+  if (plugin.empty() || file.empty()) return "";
+  return plugin + ",out=" + file;
 }
 
 GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
@@ -122,19 +130,19 @@ GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
 
 std::vector<std::string> Solo5VirtioArgv(const TargetSpec& target, bool kvm,
                                          const std::string& image, const std::string& command_line,
-                                         bool count_instructions, const std::string& count_plugin) {
+                                         bool count_instructions, const std::string& count_plugin,
+                                         const std::string& coverage) {
   std::vector<std::string> argv = {target.qemu.binary};
-  if (kvm && !count_instructions) {
+  if (kvm && !count_instructions && coverage.empty()) {
     argv.insert(argv.end(), {"-cpu", "host", "-enable-kvm"});
   } else {
     argv.insert(argv.end(), {"-cpu", "Westmere"});
   }
   argv.insert(argv.end(), {"-m", target.solo5.memory_mb, "-nodefaults", "-machine", "acpi=off",
                            "-display", "none", "-serial", "stdio"});
-  if (count_instructions) {
-    argv.insert(argv.end(), {"-accel", "tcg"});
-    AppendInstructionCounting(count_plugin, argv);
-  }
+  if (count_instructions || !coverage.empty()) argv.insert(argv.end(), {"-accel", "tcg"});
+  if (count_instructions) AppendInstructionCounting(count_plugin, argv);
+  if (!coverage.empty()) argv.insert(argv.end(), {"-plugin", coverage});
   int slot = 2;  // slots 0 and 1 are taken
   for (const auto& [name, path] : target.solo5.block) {
     (void)name;  // virtio devices are found by PCI order, not by name

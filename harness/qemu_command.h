@@ -19,6 +19,7 @@ std::string ResolveQemuAccel(const std::string& accel, const std::string& arch);
 ///   binary -M machine [-cpu cpu] -m memory -nodefaults -no-user-config
 ///   -display none -serial stdio -no-reboot -accel <accel>
 ///   [-icount shift=0,sleep=off [-plugin <count_plugin> -d plugin]]
+///   [-plugin <coverage>]
 ///   [-device isa-debug-exit,iobase=0x501,iosize=2
 ///    | -semihosting-config enable=on,target=native]
 ///   extra_args... -kernel image [-append command_line]
@@ -28,10 +29,17 @@ std::string ResolveQemuAccel(const std::string& accel, const std::string& arch);
 /// per executed instruction, the same on every run and under any load.
 /// A non-empty `count_plugin` (with count_instructions) is loaded with
 /// -plugin; `-d plugin` lets its output through, to QEMU's stderr.
+/// A non-empty `coverage` (CoveragePluginArgument) is loaded with -plugin
+/// and, as plugins need it, replaces the accelerator by tcg.
 std::vector<std::string> QemuArgv(const QemuOptions& options, const std::string& accel,
                                   const std::string& image, const std::string& command_line,
                                   bool count_instructions = false,
-                                  const std::string& count_plugin = "");
+                                  const std::string& count_plugin = "",
+                                  const std::string& coverage = "");
+
+/// The -plugin argument that loads the coverage plugin writing to `file`:
+/// "PLUGIN,out=FILE"; "" when either is empty.
+std::string CoveragePluginArgument(const std::string& plugin, const std::string& file);
 
 /// How QEMU's exit maps to the guest's:
 /// - kIsaDebugExit (only 7 bits of the guest's code survive): 83 -> what a
@@ -51,6 +59,7 @@ GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
 ///   binary (-cpu host -enable-kvm | -cpu Westmere) -m MEM -nodefaults
 ///   -machine acpi=off -display none -serial stdio
 ///   [-accel tcg -icount shift=0,sleep=off [-plugin <count_plugin> -d plugin]]
+///   [-accel tcg] [-plugin <coverage>]
 ///   [-drive id=driveN,file=PATH,if=none,format=raw
 ///    -device virtio-blk,drive=driveN,addr=0xN,bus=pci.0]...    (block devices)
 ///   [-device virtio-net,netdev=nN,addr=0xN,bus=pci.0
@@ -60,11 +69,13 @@ GuestExit DecodeQemuExit(QemuExitConvention convention, const ProcessExit& exit,
 /// form. In command_line every "," becomes ",," when `double_commas` (the
 /// script's sed), and -append is left out when it is empty.
 /// `count_instructions` and `count_plugin` as for QemuArgv: counting takes
-/// the -cpu Westmere form under TCG, whatever `kvm` says.
+/// the -cpu Westmere form under TCG, whatever `kvm` says; so does a
+/// non-empty `coverage`, as for QemuArgv.
 std::vector<std::string> Solo5VirtioArgv(const TargetSpec& target, bool kvm,
                                          const std::string& image, const std::string& command_line,
                                          bool count_instructions = false,
-                                         const std::string& count_plugin = "");
+                                         const std::string& count_plugin = "",
+                                         const std::string& coverage = "");
 
 /// How QEMU's exit maps to the guest's for a Solo5 virtio image. Solo5
 /// writes 41 to isa-debug-exit whatever the guest's status, so QEMU's 83 (and

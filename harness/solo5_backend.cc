@@ -148,8 +148,10 @@ Result<ProcessSpec> Solo5VirtioBackend::Command(const BootRequest& request) cons
   if (!command_line.ok()) return command_line.status();
   ProcessSpec spec;
   const bool kvm = ResolveQemuAccel(target_.qemu.accel, target_.arch) == "kvm";
-  spec.argv = Solo5VirtioArgv(target_, kvm, request.image, *command_line,
-                              request.count_instructions, request.instruction_count_plugin);
+  spec.argv =
+      Solo5VirtioArgv(target_, kvm, request.image, *command_line, request.count_instructions,
+                      request.instruction_count_plugin,
+                      CoveragePluginArgument(request.coverage_plugin, request.coverage_file));
   spec.cwd = request.work_dir;
   spec.high_exit_codes = true;  // QEMU's isa-debug-exit: (code << 1) | 1
   spec.timeout = request.timeout;

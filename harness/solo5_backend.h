@@ -89,6 +89,7 @@ class Solo5VirtioBackend : public BootBackend {
   std::string Note() const override;
   /// True: QEMU under TCG with -icount, as QemuBackend.
   bool CountsInstructions() const override { return true; }
+  bool CollectsCoverage() const override { return true; }
 
  private:
   TargetSpec target_;

@@ -59,6 +59,7 @@ class XenBackend : public BootBackend {
   std::string Note() const override;
   /// Fallback: true (QEMU, -icount). xl path: false.
   bool CountsInstructions() const override { return !UsesXl(); }
+  bool CollectsCoverage() const override { return !UsesXl(); }
 
   /// The domain name of `request`'s boot.
   std::string DomainName(const BootRequest& request) const;
