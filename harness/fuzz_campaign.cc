@@ -33,6 +33,10 @@ constexpr size_t kCalibrationInput = std::numeric_limits<size_t>::max();
 // the same inputs however many boots run at once (at most kFoldLag + 1 do).
 constexpr size_t kFoldLag = 8;
 
+// With coverage, this many systematic inputs come first, as without it: a
+// small budget finds the boundary defects it found before.
+constexpr size_t kSystematicFirst = 24;
+
 milliseconds Since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
 }
@@ -110,9 +114,14 @@ class Campaign {
   bool coverage_ = false;                           // set before the first boot
   std::filesystem::path coverage_dir_;              // where the plugin's files go
   FuzzCorpus corpus_;                               // covered blocks and kept inputs
-  std::map<size_t, std::pair<FuzzInput, std::vector<uint64_t>>> unfolded_;  // input -> coverage
-  size_t folded_ = 0;                  // inputs 0 .. folded_-1 are in corpus_
-  std::condition_variable folded_cv_;  // folded_ grew
+  struct Unfolded {
+    FuzzInput input;
+    std::vector<uint64_t> coverage;
+    bool passed = false;
+  };
+  std::map<size_t, Unfolded> unfolded_;  // boots not folded yet, by input
+  size_t folded_ = 0;                    // inputs 0 .. folded_-1 are in corpus_
+  std::condition_variable folded_cv_;    // folded_ grew
 };
 
 void Campaign::Log(const std::string& line) {
@@ -260,15 +269,24 @@ bool Campaign::InputAt(size_t index, FuzzInput* input) {
     *input = schedule_.At(k);
     return true;
   }
-  // Systematic inputs interleaved with random ones (one in three) while they last.
+  // The first kSystematicFirst systematic inputs (the boundary values of
+  // every key) as without coverage, then the rest one in three, interleaved
+  // with corpus mutations, while they last.
   const std::vector<FuzzInput>& systematic = generator_.Systematic();
-  auto systematic_slot = [&](size_t at) { return at % 3 == 0 && at / 3 < systematic.size(); };
-  if (systematic_slot(k)) {
-    *input = systematic[k / 3];
+  const size_t first = std::min(kSystematicFirst, systematic.size());
+  // The systematic input of fuzz slot `at`, or nullopt for a random slot.
+  auto systematic_at = [&](size_t at) -> std::optional<size_t> {
+    if (at < first) return at;
+    const size_t j = at - first;
+    if (j % 3 == 0 && first + j / 3 < systematic.size()) return first + j / 3;
+    return std::nullopt;
+  };
+  auto systematic_slot = [&](size_t at) { return systematic_at(at).has_value(); };
+  if (std::optional<size_t> s = systematic_at(k)) {
+    *input = systematic[*s];
     return true;
   }
-  std::vector<CorpusEntry> visible;
-  size_t newest_visible_from = 0;  // the first input that saw the newest visible entry
+  std::vector<CorpusEntry> visible, rejected;
   {
     std::unique_lock lock(mu_);
     const size_t lag = kFoldLag;
@@ -277,26 +295,43 @@ bool Campaign::InputAt(size_t index, FuzzInput* input) {
     if (Cancelled()) return false;
     for (const CorpusEntry& e : corpus_.entries()) {
       if (e.index != kCalibrationInput && e.index + lag >= index) break;  // entries are in order
-      visible.push_back(e);
-      newest_visible_from = e.index == kCalibrationInput ? 0 : e.index + lag + 1;
+      (e.passed ? visible : rejected).push_back(e);
     }
   }
-  // The newest entry's deterministic steps first, one per random slot since
-  // it became visible, then random mutations.
-  if (!visible.empty()) {
-    size_t age = 0;
-    for (size_t at = std::max(newest_visible_from, seeds_.size()); at < index; ++at)
-      age += systematic_slot(at - seeds_.size()) ? 0 : 1;
-    const std::vector<FuzzInput> steps =
-        DeterministicSteps(visible.back().input, generator_.base_args());
-    if (age < steps.size()) {
-      *input = steps[age];
+  // The random slots (not systematic ones) of the fuzz phase before input `at`.
+  auto random_slots_before = [&](size_t at) {
+    size_t n = 0;
+    for (size_t j = seeds_.size(); j < at; ++j) n += systematic_slot(j - seeds_.size()) ? 0 : 1;
+    return n;
+  };
+  // The deterministic stage: the entries that passed, in the order they
+  // became visible, each gets its DeterministicSteps on consecutive random
+  // slots, starting when it became visible or when the one before it is
+  // done. A pure function of the visible entries: the same at any -j.
+  const size_t slot = random_slots_before(index);
+  size_t stage_end = 0;
+  for (const CorpusEntry& e : visible) {
+    const size_t visible_from =
+        e.index == kCalibrationInput ? 0 : random_slots_before(e.index + kFoldLag + 1);
+    const size_t start = std::max(visible_from, stage_end);
+    if (start > slot) break;
+    const std::vector<FuzzInput> steps = DeterministicSteps(e.input, generator_.base_args());
+    stage_end = start + steps.size();
+    if (slot < stage_end) {
+      *input = steps[slot - start];
       std::lock_guard lock(mu_);
       ++result_.corpus_inputs;
       return true;
     }
   }
+  // Entries that passed get the mutations; rejected ones (error paths) a few.
   FuzzRng rng(MixSeed(config_.seed ^ 0xc0fe, index));
+  if (!rejected.empty() && (visible.empty() || rng.Chance(10))) {
+    *input = MutateCorpusEntry(rejected, generator_, schedule_.dictionary(), rng);
+    std::lock_guard lock(mu_);
+    ++result_.corpus_inputs;
+    return true;
+  }
   if (!visible.empty() && rng.Chance(50)) {  // an older entry's step: none is starved
     const CorpusEntry& entry = rng.Pick(visible);
     const std::vector<FuzzInput> steps = DeterministicSteps(entry.input, generator_.base_args());
@@ -322,16 +357,19 @@ void Campaign::Fold(size_t index, const FuzzBoot& boot) {
   std::lock_guard lock(mu_);
   // A finding is not mutated further (AFL keeps crashes out of its queue).
   const bool keep = boot.representable && boot.verdict.kind != FuzzVerdict::Kind::kFinding;
-  unfolded_[index] = {boot.input, keep ? boot.result.coverage : std::vector<uint64_t>{}};
+  unfolded_[index] = {boot.input, keep ? boot.result.coverage : std::vector<uint64_t>{},
+                      boot.result.outcome == BootOutcome::kPassed};
   for (auto it = unfolded_.begin(); it != unfolded_.end() && it->first == folded_;
        it = unfolded_.erase(it)) {
-    const int added = corpus_.Add(it->second.first, it->second.second, it->first, true);
+    const Unfolded& u = it->second;
+    const int added = corpus_.Add(u.input, u.coverage, it->first, true, u.passed);
     ++folded_;
     if (added > 0) {
       result_.coverage_growth.emplace_back(static_cast<int>(folded_), corpus_.covered());
-      result_.log += "input " + std::to_string(it->first) + " (" + it->second.first.origin +
-                     "): " + std::to_string(added) + " new blocks, " +
-                     std::to_string(corpus_.covered()) + " in all\n";
+      result_.log += "input " + std::to_string(it->first) + " (" + u.input.origin +
+                     "): " + std::to_string(added) + " new blocks" +
+                     (u.passed ? "" : " (rejected)") + ", " + std::to_string(corpus_.covered()) +
+                     " in all\n";
     }
   }
   folded_cv_.notify_all();

@@ -21,8 +21,10 @@
 // QEMU targets), every boot also says which blocks of the guest it ran, and
 // step 2 becomes coverage-guided: the inputs that reached blocks no earlier
 // input reached are kept in a corpus (FuzzCorpus), and the random inputs are
-// mostly small mutations of corpus entries (MutateCorpusEntry), the
-// systematic inputs interleaved with them. `seeds` (the corpus a previous
+// mostly small mutations of corpus entries (MutateCorpusEntry): each new
+// entry's DeterministicSteps first, then random ones. The first 24
+// systematic inputs come first, as without coverage; the rest are
+// interleaved with the corpus's, one in three. `seeds` (the corpus a previous
 // campaign stored) are booted first. Without coverage (unix, Solo5 tenders,
 // no plugin) the campaign is the blind schedule alone, and says why.
 //

@@ -51,10 +51,10 @@ std::vector<std::string_view> Words(std::string_view line) {
 }  // namespace
 
 int FuzzCorpus::Add(const FuzzInput& input, const std::vector<uint64_t>& ids, size_t index,
-                    bool keep) {
+                    bool keep, bool passed) {
   int added = 0;
   for (uint64_t id : ids) added += covered_.insert(id).second ? 1 : 0;
-  if (added > 0 && keep) entries_.push_back({input, index, added});
+  if (added > 0 && keep) entries_.push_back({input, index, added, passed});
   return added;
 }
 

@@ -19,16 +19,19 @@ namespace cirun {
 
 struct CorpusEntry {
   FuzzInput input;
-  size_t index = 0;  // the schedule index of the input (calibration: 0)
-  int new_ids = 0;   // ids it reached first
+  size_t index = 0;    // the schedule index of the input (calibration: 0)
+  int new_ids = 0;     // ids it reached first
+  bool passed = true;  // its boot passed: it got past the unikernel's argument checks
+                       // (a rejected input reaches new blocks too, in error paths)
 };
 
 class FuzzCorpus {
  public:
   /// Folds one boot's `ids` into the covered set and returns how many were
-  /// new. If any were and `keep` is true, `input` becomes an entry.
+  /// new. If any were and `keep` is true, `input` becomes an entry (with `passed`).
   /// Not thread-safe: the campaign folds boots one at a time, in input order.
-  int Add(const FuzzInput& input, const std::vector<uint64_t>& ids, size_t index, bool keep);
+  int Add(const FuzzInput& input, const std::vector<uint64_t>& ids, size_t index, bool keep,
+          bool passed = true);
 
   /// Distinct ids covered so far.
   size_t covered() const { return covered_.size(); }

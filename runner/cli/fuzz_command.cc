@@ -39,6 +39,29 @@ std::string Outcomes(const json& outcomes) {
   return text.empty() ? "none" : text;
 }
 
+// "coverage: 412 -> 431 blocks over 200 boots (+19; grew at boots 4, 18, ...),
+// corpus 7 inputs (3 stored ones booted first)" or "coverage: off (why)".
+std::string CoverageLine(const json& c) {
+  if (!c.value("enabled", false)) return "coverage: off (" + c.value("note", std::string()) + ")";
+  const size_t start = c.value("calibration_blocks", size_t{0}), end = c.value("blocks", size_t{0});
+  std::string grew;
+  int shown = 0;
+  for (const json& point : c.value("growth", json::array())) {
+    if (shown++ == 8) {
+      grew += ", ...";
+      break;
+    }
+    grew += (grew.empty() ? "" : ", ") + std::to_string(point[0].get<int>());
+  }
+  std::string line = "coverage: " + std::to_string(start) + " -> " + std::to_string(end) +
+                     " blocks (+" + std::to_string(end - start) + ")";
+  if (!grew.empty()) line += ", grew at inputs " + grew;
+  line += "; corpus " + std::to_string(c.value("corpus", 0)) + " inputs";
+  if (c.value("seed_inputs", 0) > 0)
+    line += " (" + std::to_string(c.value("seed_inputs", 0)) + " stored ones booted first)";
+  return line;
+}
+
 void PrintCampaign(const JobReport& job, const StepRecord& fuzz) {
   const json d = Detail(&fuzz);
   const int inputs = d.value("inputs", 0), boots = d.value("boots", 0);
@@ -56,6 +79,7 @@ void PrintCampaign(const JobReport& job, const StepRecord& fuzz) {
          Outcomes(d.value("outcomes", json::object())).c_str());
   printf("  minimising: %d boots, confirming hangs: %d boots, slow boots dropped: %d\n",
          d.value("minimise_boots", 0), d.value("confirm_boots", 0), d.value("dropped_slow", 0));
+  printf("  %s\n", CoverageLine(d.value("coverage", json::object())).c_str());
   const json findings = d.value("findings", json::array());
   if (fuzz.outcome != "passed" && findings.empty()) {
     printf("Fuzzing did not finish: %s\n", fuzz.cause.c_str());
@@ -137,6 +161,8 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   fuzz.seed = o.seed;
   if (o.boots > 0) fuzz.boots = o.boots;
   if (o.seconds > 0) fuzz.time = std::chrono::seconds(o.seconds);
+  fuzz.coverage = !o.no_coverage;
+  fuzz.corpus = !o.no_corpus;
   fuzz.jobs =
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   FuzzStep step(*fuzz.jobs, /*progress_lines=*/true);
@@ -195,6 +221,10 @@ void SetupFuzzCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--work-dir", o->work_dir, "workspaces");
   sub->add_option("--host-config", o->host_config, "YAML file of toolchains and targets");
   sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
+  sub->add_flag("--no-coverage", o->no_coverage,
+                "fuzz blind, without the QEMU coverage plugin (for comparisons)");
+  sub->add_flag("--no-corpus", o->no_corpus,
+                "do not start from the unikernel's stored corpus, nor store one");
   sub->add_flag("--keep-workspaces", o->keep_workspaces,
                 "keep the workspace and its image also when nothing was found");
   sub->callback([o, exit_code] { *exit_code = RunFuzzCommand(*o); });

@@ -29,6 +29,8 @@ struct FuzzCommandOptions {
   std::string host_config;        //
   bool plain = false;             //
   bool keep_workspaces = false;   // keep the workspace (and image) when nothing was found
+  bool no_coverage = false;       // --no-coverage: blind, as without the QEMU coverage plugin
+  bool no_corpus = false;         // --no-corpus: neither read nor store the unikernel's corpus
 };
 
 /// Fuzzes one cell; prints progress, then the campaign's figures and each

@@ -48,6 +48,25 @@ std::vector<std::string> InstructionCountPluginPaths() {
   return paths;
 }
 
+Result<std::string> FindCoveragePlugin() {
+  std::vector<std::string> paths;
+  if (std::string(CIRUN_BINARY_DIR).size() > 0)
+    paths.push_back(std::string(CIRUN_BINARY_DIR) + "/qemu_plugins/coverage.so");
+  paths.push_back(
+      (fs::path(SelfExecutable()).parent_path().parent_path() / "lib/ci-run/coverage.so").string());
+  std::string looked;
+  std::error_code ec;
+  for (const std::string& path : paths) {
+    if (fs::is_regular_file(path, ec)) return path;
+    looked += (looked.empty() ? "" : ", ") + path;
+  }
+  return Status::NotFound(
+      "the QEMU coverage plugin coverage.so is not built (it needs QEMU's "
+      "qemu-plugin.h: qemu_plugins/fetch-qemu-plugin-header.sh) or "
+      "installed; looked in " +
+      looked);
+}
+
 Result<std::string> FindInstructionCountPlugin() {
   std::vector<std::string> paths = InstructionCountPluginPaths();
   std::string looked;

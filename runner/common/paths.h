@@ -24,6 +24,12 @@ std::vector<std::string> InstructionCountPluginPaths();
 /// every place looked in when none does.
 Result<std::string> FindInstructionCountPlugin();
 
+/// The QEMU coverage plugin (qemu_plugins/coverage.c), looked for as the
+/// instruction count plugin is: BUILD/qemu_plugins/coverage.so, then
+/// PREFIX/lib/ci-run/coverage.so. NotFound naming the places looked in and
+/// why it may be missing (built only with QEMU's qemu-plugin.h).
+Result<std::string> FindCoveragePlugin();
+
 /// How a printed command should invoke this program: "ci-run" if that name on
 /// PATH is this executable, else this executable's absolute path.
 std::string SelfCommand();

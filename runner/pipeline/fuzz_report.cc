@@ -38,6 +38,9 @@ std::string Join(const std::vector<std::string>& words) {
 
 void PrintFuzzSummary(FILE* out, const PipelineReport& report) {
   int fuzzed = 0, boots = 0, findings = 0;
+  int guided = 0, corpus = 0;
+  size_t blocks_before = 0, blocks_after = 0;
+  std::map<std::string, int> off;  // why coverage was off -> jobs
   std::vector<FindingGroup> groups;
   for (const JobReport& j : report.jobs) {
     for (const StepRecord& s : j.steps) {
@@ -46,6 +49,15 @@ void PrintFuzzSummary(FILE* out, const PipelineReport& report) {
       if (!d.is_object()) continue;
       ++fuzzed;
       boots += d.value("boots", 0);
+      const json c = d.value("coverage", json::object());
+      if (c.value("enabled", false)) {
+        ++guided;
+        corpus += c.value("corpus", 0);
+        blocks_before += c.value("calibration_blocks", size_t{0});
+        blocks_after += c.value("blocks", size_t{0});
+      } else if (c.contains("note")) {
+        ++off[c.value("note", std::string())];
+      }
       for (const json& f : d.value("findings", json::array())) {
         ++findings;
         const std::string signature = f.value("signature", "");
@@ -65,6 +77,16 @@ void PrintFuzzSummary(FILE* out, const PipelineReport& report) {
   fprintf(out, "\nFuzzing: %d job%s, %d boots with hostile arguments, %zu unique finding%s%s\n",
           fuzzed, fuzzed == 1 ? "" : "s", boots, groups.size(), groups.size() == 1 ? "" : "s",
           findings > 0 ? (" (" + std::to_string(findings) + " over all cells)").c_str() : "");
+  if (guided > 0 || !off.empty()) {
+    std::string line =
+        "  coverage-guided in " + std::to_string(guided) + " job" + (guided == 1 ? "" : "s");
+    if (guided > 0)
+      line += ": " + std::to_string(blocks_before) + " -> " + std::to_string(blocks_after) +
+              " blocks, corpus " + std::to_string(corpus) + " inputs";
+    for (const auto& [why, jobs] : off)
+      line += "; off in " + std::to_string(jobs) + " (" + why + ")";
+    fprintf(out, "%s\n", line.c_str());
+  }
   for (const FindingGroup& g : groups) {
     fprintf(out, "  %s: %s\n", g.unikernel.c_str(), g.signature.c_str());
     fprintf(out, "    in %zu cell%s: %s\n", g.cells.size(), g.cells.size() == 1 ? "" : "s",

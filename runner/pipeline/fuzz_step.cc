@@ -4,6 +4,8 @@
 
 #include "harness/fuzz_campaign.h"
 #include "runner/common/byte_text.h"
+#include "runner/common/paths.h"
+#include "runner/pipeline/fuzz_corpus_store.h"
 #include "runner/pipeline/job_executor.h"
 #include "runner/pipeline/pipeline_options.h"
 #include "runner/pipeline/reproducer.h"
@@ -58,6 +60,19 @@ json FindingJson(const FuzzFinding& f, const std::string& reproducer,
           {"boot_reproducer", boot_reproducer}};
 }
 
+json CoverageJson(const FuzzCampaignResult& r) {
+  if (!r.coverage) return {{"enabled", false}, {"note", r.coverage_note}};
+  json growth = json::array();
+  for (const auto& [boots, blocks] : r.coverage_growth) growth.push_back({boots, blocks});
+  return {{"enabled", true},
+          {"calibration_blocks", r.calibration_ids},
+          {"blocks", r.covered_ids},
+          {"growth", growth},
+          {"corpus", r.corpus.size()},
+          {"seed_inputs", r.seed_inputs},
+          {"corpus_inputs", r.corpus_inputs}};
+}
+
 json CampaignJson(const FuzzCampaignResult& r, const FuzzCampaignConfig& c) {
   return {{"seed", c.seed},
           {"budget_boots", c.boots},
@@ -75,7 +90,8 @@ json CampaignJson(const FuzzCampaignResult& r, const FuzzCampaignConfig& c) {
           {"normal_boot_ms", r.normal_boot.count()},
           {"hang_timeout_ms", r.hang_timeout.count()},
           {"fuzz_ms", r.fuzz_time.count()},
-          {"boots_per_s", r.BootsPerSecond()}};
+          {"boots_per_s", r.BootsPerSecond()},
+          {"coverage", CoverageJson(r)}};
 }
 
 }  // namespace
@@ -85,6 +101,8 @@ std::string WithFuzzOptions(const std::string& options_json, const FuzzPipelineO
   if (o.boots) fuzz["boots"] = *o.boots;
   if (o.time) fuzz["time_ms"] = o.time->count();
   if (o.jobs) fuzz["jobs"] = *o.jobs;
+  if (!o.coverage) fuzz["coverage"] = false;
+  if (!o.corpus) fuzz["corpus"] = false;
   return WithPipelineOptionsSection(options_json, "fuzz", std::move(fuzz));
 }
 
@@ -99,6 +117,8 @@ FuzzPipelineOptions ReadFuzzOptions(const std::string& options_json) {
     o.time = milliseconds(f["time_ms"].get<int64_t>());
   if (f.contains("jobs") && f["jobs"].is_number_integer() && f["jobs"].get<int>() > 0)
     o.jobs = f["jobs"].get<int>();
+  if (f.contains("coverage") && f["coverage"].is_boolean()) o.coverage = f["coverage"].get<bool>();
+  if (f.contains("corpus") && f["corpus"].is_boolean()) o.corpus = f["corpus"].get<bool>();
   return o;
 }
 
@@ -152,6 +172,24 @@ JobStepResult FuzzStep::Run(JobStepContext& ctx) const {
     return {JobState::kInfra, step.cause};
   }
   config.keys = *keys;
+  // Coverage and the stored corpus (per repository and unikernel).
+  const FuzzCorpusStore corpus(options.corpus ? ctx.env.cache_dir : "", ctx.claimed.pipeline.repo,
+                               job.unikernel);
+  std::string coverage_log;
+  if (options.coverage) {
+    // The campaign says why when the target cannot use it (unix, Solo5 tenders).
+    Result<std::string> plugin = FindCoveragePlugin();
+    if (plugin.ok()) {
+      config.coverage_plugin = *plugin;
+      std::vector<std::string> warnings;
+      if (ctx.backend.CollectsCoverage()) config.seeds = corpus.Load(job.cell_key, &warnings);
+      for (const std::string& w : warnings) coverage_log += "stored corpus: " + w + "\n";
+    } else {
+      coverage_log += "coverage off: " + plugin.status().message() + "\n";
+    }
+  } else if (!options.coverage) {
+    coverage_log += "coverage off: --no-coverage\n";
+  }
 
   std::string last_phase;
   int last_tenth = 0;
@@ -174,6 +212,16 @@ JobStepResult FuzzStep::Run(JobStepContext& ctx) const {
       RunFuzzCampaign(config, ctx.backend, *ctx.env.runner, ctx.cancel, progress);
 
   json detail = CampaignJson(r, config);
+  if (!options.coverage) detail["coverage"]["note"] = "--no-coverage";
+  if (r.coverage && r.status.ok()) {
+    detail["coverage"]["stored_seeds"] = config.seeds.size();
+    std::vector<FuzzInput> keep = r.corpus;  // and the stored seeds the budget left unbooted
+    keep.insert(keep.end(),
+                config.seeds.begin() + std::min<size_t>(r.seed_inputs, config.seeds.size()),
+                config.seeds.end());
+    if (Status saved = corpus.Save(job.cell_key, keep); !saved.ok())
+      coverage_log += "cannot store the corpus: " + saved.message() + "\n";
+  }
   json findings = json::array();
   for (const FuzzFinding& f : r.findings) {
     BootCase again = boot;
@@ -208,7 +256,7 @@ JobStepResult FuzzStep::Run(JobStepContext& ctx) const {
   detail["findings"] = findings;
   step.detail_json = Dump(detail);
   step.duration_ms = r.total_time.count();
-  step.log = r.log;
+  step.log = coverage_log + r.log;
 
   JobStepResult result;
   if (r.status.code() == Status::Code::kCancelled) {

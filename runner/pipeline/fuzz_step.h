@@ -23,6 +23,8 @@ struct FuzzPipelineOptions {
   std::optional<std::chrono::milliseconds> time;  // replaces every `fuzz: time:`
   uint64_t seed = 1;                              // the campaigns' seed
   std::optional<int> jobs;                        // boots at once per campaign
+  bool coverage = true;  // guided by the QEMU coverage plugin where there is one
+  bool corpus = true;    // start from the stored corpus of the unikernel and store the new one
 };
 
 /// `options_json` (a JSON object, "" for {}) with "fuzz" set to `options`.
