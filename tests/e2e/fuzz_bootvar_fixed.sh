@@ -6,7 +6,9 @@ make_repo
 expect_exit 0 "$CI_RUN" local "$T/repo" --rev bootvar-fixed --unikernel bootvars --plain -j2 \
   --json "$T/report.json" --junit "$T/junit.xml" >"$T/out" 2>&1 || { cat "$T/out"; exit 1; }
 cat "$T/out"
-python3 - "$T/report.json" <<'PY'
+plugin=no
+[ -f "$(dirname "$CI_RUN")/qemu_plugins/coverage.so" ] && plugin=yes
+python3 - "$T/report.json" "$plugin" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert len(d["jobs"]) == 8
@@ -17,6 +19,9 @@ for j in d["jobs"]:
     assert det["findings"] == [] and det["inputs"] == 40 and det["raw_findings"] == 0, det
     assert det["boots"] + det["not_representable"] == 40, det
     assert det["outcomes"].get("rejected", 0) > 10, det
+    # With the coverage plugin, the QEMU cells are coverage-guided (and find nothing).
+    qemu = not j["name"].endswith("/unix")
+    assert det["coverage"]["enabled"] == (qemu and sys.argv[2] == "yes"), (j["name"], det["coverage"])
     assert j["state"] == "passed"
 PY
 contains "$T/out" "Fuzzing: 8 jobs,"

@@ -11,7 +11,7 @@ plugin=$(dirname "$CI_RUN")/qemu_plugins/coverage.so
 [ -f "$plugin" ] || fail "$plugin not built: no qemu-plugin.h (run qemu_plugins/fetch-qemu-plugin-header.sh and configure again)"
 "$SOURCE_DIR/fixtures/repos/make-deepvars-repo.sh" "$T/repo" >/dev/null
 virtio=(--unikernel deepvars --only compiler=gcc,target=virtio)
-boots=250
+boots=300
 
 # run NAME FLAGS...: ci-run fuzz on the repository; exit 0 (nothing found)
 # or 1 (findings); prints the campaign's summary lines.
