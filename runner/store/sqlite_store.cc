@@ -165,14 +165,35 @@ JobRecord ReadJob(const Statement& s) {
 }  // namespace
 
 Status SqliteStore::Init() {
+  // Two processes opening a new database at once (serve and a worker started
+  // together) must both succeed. Turning a new file to WAL takes an exclusive
+  // lock and fails at once, without the busy handler, while the other holds
+  // any lock: it is retried for as long as the busy timeout. The schema then
+  // goes in one IMMEDIATE transaction, which waits through the busy timeout,
+  // rather than statement by statement, where a read lock upgraded to a write
+  // lock fails at once with "database is locked".
   char* err = nullptr;
-  std::string sql = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ") + kSchema +
-                    kPerfSchema + kFindingsSchema;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string message = err ? err : "unknown error";
+  auto exec = [&](const std::string& sql) {
     sqlite3_free(err);
+    err = nullptr;
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  };
+  int rc = SQLITE_BUSY;
+  for (int waited_ms = 0; waited_ms <= 10'000; waited_ms += 20) {
+    rc = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(20);
+  }
+  if (rc == SQLITE_OK)
+    rc = exec(std::string("BEGIN IMMEDIATE; ") + kSchema + kPerfSchema + kFindingsSchema +
+              "COMMIT;");
+  if (rc != SQLITE_OK) {
+    std::string message = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return Status::IoError("sqlite: cannot create schema: " + message);
   }
+  sqlite3_free(err);
   std::lock_guard lock(mu_);
   return InTransaction<bool>([&]() -> Result<bool> {
            for (const AddedColumn& c : kAddedColumns) CIRUN_RETURN_IF_ERROR(AddColumn(db_, c));

@@ -5,10 +5,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "runner/store/store.h"
 #include "tests/store_backends.h"
@@ -433,6 +437,35 @@ TEST_CASE("SqliteStore creates its database file and directory") {
   REQUIRE(id.ok());
   CHECK(std::filesystem::exists(dir / "db/ci.db"));
   CHECK((*OpenStore("sqlite:" + (dir / "db/ci.db")))->ListJobs(*id)->size() == 1);
+}
+
+TEST_CASE("SqliteStore: processes that open a new database at once all succeed") {
+  // serve and a worker started together both create the schema.
+  for (int round = 0; round < 30; ++round) {
+    testing::ScratchDir dir;
+    const std::string path = dir / "ci.db";
+    std::vector<pid_t> children;
+    for (int i = 0; i < 6; ++i) {
+      pid_t pid = ::fork();
+      REQUIRE(pid >= 0);
+      if (pid == 0) {  // open, then write at once, as serve and a worker do
+        auto store = OpenSqliteStore(path);
+        Status written = store.ok()
+                             ? (*store)->CreatePipeline(Pipeline(), {Job("hello a")}).status()
+                             : store.status();
+        if (!written.ok()) std::fprintf(stderr, "child: %s\n", written.ToString().c_str());
+        _exit(written.ok() ? 0 : 1);
+      }
+      children.push_back(pid);
+    }
+    int failed = 0;
+    for (pid_t pid : children) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+    }
+    CHECK(failed == 0);
+  }
 }
 
 TEST_CASE("OpenStore rejects unknown URL schemes") {
