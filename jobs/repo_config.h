@@ -48,7 +48,7 @@ struct Matrix {
 struct BootCase {
   std::string name = "boot";                  // "boot" for the main boot, else the test name
   std::vector<std::string> args;              // runtime arguments ("bootvars"), one per element
-  std::vector<std::string> expect;            // ECMAScript regexes that must match lines, in order
+  std::vector<std::string> expect;            // RE2 regexes that must match lines, in order
   std::vector<std::string> fail;              // any match fails the boot at once
   std::chrono::milliseconds timeout{20'000};  // whole boot, from spawn to exit
   std::vector<int> exit_codes{0};             // accepted guest exit codes; empty: pass once
