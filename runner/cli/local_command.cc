@@ -25,6 +25,7 @@
 #include "runner/pipeline/pipeline_report.h"
 #include "runner/pipeline/pipeline_source.h"
 #include "runner/pipeline/reproducer.h"
+#include "runner/pipeline/reproducible_step.h"
 #include "runner/pipeline/xen_sweep.h"
 
 namespace cirun {
@@ -264,10 +265,13 @@ int RunLocal(const LocalOptions& o) {
   static const BenchStep bench_step;
   static const HistoryStep history_step;
   bool interrupted = false;
-  const std::string options_json =
-      WithBenchOptions(WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz), bench);
-  auto run = RunLocalJobs(o, plan, jobs, options_json, {&fuzz_step, &bench_step, &history_step},
-                          slots, &interrupted);
+  static const ReproducibleStep reproducible_step;
+  const std::string options_json = WithReproducibleOptions(
+      WithBenchOptions(WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz), bench),
+      {o.reproducible});
+  auto run = RunLocalJobs(o, plan, jobs, options_json,
+                          {&fuzz_step, &bench_step, &history_step, &reproducible_step}, slots,
+                          &interrupted);
   if (!run.ok()) return UsageError(run.status().message());
 
   // Phase 6: report.
@@ -319,6 +323,8 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
   sub->add_flag("--dry-run", o->dry_run, "print every command the pipeline would run, run nothing");
   sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
   sub->add_flag("--no-fuzz", o->no_fuzz, "skip the fuzz step of every job");
+  sub->add_flag("--reproducible", o->reproducible,
+                "build each image a second time in another workspace and compare the two");
   sub->add_option("--fuzz-boots", o->fuzz_boots,
                   "fuzz budget per job in boots, instead of each unikernel's fuzz: boots")
       ->check(CLI::PositiveNumber);

@@ -37,7 +37,9 @@ struct LocalOptions {
   bool no_bench = false;   // skip the bench step of unikernels with `bench:`
   std::string bench_base;  // compare benchmarks with this commit, interleaved (a PR's base)
   bool no_fuzz = false;    // --no-fuzz: no fuzz step
-  int fuzz_boots = 0;      // --fuzz-boots N: every fuzz budget (0: the config's)
+  bool reproducible =
+      false;           // --reproducible: build each image twice, compare (reproducible_step.h)
+  int fuzz_boots = 0;  // --fuzz-boots N: every fuzz budget (0: the config's)
   std::optional<std::string> cmdline;  // --cmdline RAW: the main boot's guest command line
 };
 
