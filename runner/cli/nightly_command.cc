@@ -34,11 +34,12 @@ std::string NightlyOptionsJson(const NightlyPipelineOptions& nightly) {
   bench.enabled = nightly.bench;
   HistoryPipelineOptions history;
   history.enabled = nightly.bench && nightly.history;
-  // Every image is built twice and the two compared (reproducible_step.h).
+  // Every image is built twice and the two compared (reproducible_step.h),
+  // unless `nightly: {reproducible: no}`.
   return WithReproducibleOptions(
       WithHistoryOptions(WithBenchOptions(WithFuzzOptions(R"({"nightly":true})", fuzz), bench),
                          history),
-      {true});
+      {nightly.reproducible});
 }
 
 }  // namespace
