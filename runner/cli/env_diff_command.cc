@@ -71,7 +71,7 @@ int RunEnvDiff(const EnvDiffOptions& o) {
       list.push_back({{"entry", c.entry},
                       {"before", c.before},
                       {"after", c.after},
-                      {"environment", IsEnvironmentEntry(c.entry)}});
+                      {"environment", IsEnvironmentEntry(c.entry) && !IsUnreachedStep(c)}});
     nlohmann::json out = {
         {"a", JobJson(before.record)}, {"b", JobJson(after.record)}, {"changes", list}};
     printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());

@@ -21,7 +21,7 @@ int RunManifest(const ManifestOptions& o) {
   if (!record->has_value()) {
     fprintf(stderr,
             "ci-run manifest: job %lld has no manifest (no such job, skipped, or not run yet; "
-            "`ci-run status PIPELINE` lists the jobs)\n",
+            "`ci-run status PIPELINE --json` lists its jobs' ids)\n",
             static_cast<long long>(o.job));
     return 2;
   }
@@ -48,7 +48,8 @@ int RunManifest(const ManifestOptions& o) {
 
 void SetupManifestCommand(CLI::App* sub, int* exit_code) {
   auto o = std::make_shared<ManifestOptions>();
-  sub->add_option("job", o->job, "job id (`ci-run status PIPELINE` lists them)")->required();
+  sub->add_option("job", o->job, "job id (`ci-run status PIPELINE --json` lists them as jobs[].id)")
+      ->required();
   AddStoreFlags(sub, &o->store);
   sub->add_flag("--json", o->json, "print the manifest as JSON");
   sub->callback([o, exit_code] { *exit_code = RunManifest(*o); });

@@ -11,7 +11,7 @@ namespace cirun {
 
 struct ManifestOptions {
   StoreFlags store;
-  int64_t job = 0;    // job id (`ci-run status PIPELINE` lists them)
+  int64_t job = 0;    // job id (`ci-run status PIPELINE --json`: jobs[].id)
   bool json = false;  // the manifest as JSON, with a "job" section
 };
 

@@ -52,11 +52,13 @@ std::string DescribeChange(const EnvChange& c) {
 
 std::string EnvDiffText(const std::vector<EnvChange>& changes) {
   if (changes.empty()) return "no difference\n";
-  std::string sources, environment, image;
+  std::string sources, environment, unreached, image;
   for (const EnvChange& c : changes) {
     std::string line = "  " + DescribeChange(c) + "\n";
     if (IsSourceEntry(c.entry))
       sources += line;
+    else if (IsUnreachedStep(c))
+      unreached += line;
     else if (IsEnvironmentEntry(c.entry))
       environment += line;
     else
@@ -65,6 +67,7 @@ std::string EnvDiffText(const std::vector<EnvChange>& changes) {
   std::string out;
   if (!sources.empty()) out += "Sources\n" + sources;
   if (!environment.empty()) out += "Environment\n" + environment;
+  if (!unreached.empty()) out += "Not reached by one of the jobs\n" + unreached;
   if (!image.empty()) out += "Image\n" + image;
   return out;
 }

@@ -31,7 +31,8 @@ bool IsEnvironmentEntry(const std::string& entry);
 std::string DescribeChange(const EnvChange& change);
 
 /// The changes for a reader: one line per change, sources first, then the
-/// environment, then the image; "no difference" when there is none.
+/// environment, then what one job did not reach (IsUnreachedStep), then the
+/// image; "no difference" when there is none.
 std::string EnvDiffText(const std::vector<EnvChange>& changes);
 
 /// True for a change that only says one job did not get as far as the other

@@ -75,6 +75,9 @@ TEST_CASE("A boot that a red job never reached is not an environment change") {
   CHECK(IsUnreachedStep(changes[1]));
   CHECK(EnvironmentChangeLine(changes) ==
         "environment changed: compiler ocamlopt: 4.14.1 -> 4.14.2");
+  CHECK(EnvDiffText(changes) ==
+        "Environment\n  compiler ocamlopt: 4.14.1 -> 4.14.2\n"
+        "Not reached by one of the jobs\n  boot command: qemu -kernel x -> (none)\n");
   JobManifest other_boot = Base();
   other_boot.boot_command = "qemu -M pc -kernel x";
   CHECK(EnvironmentChangeLine(DiffManifests(green, other_boot)) ==
