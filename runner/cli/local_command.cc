@@ -14,10 +14,13 @@
 #include "runner/common/paths.h"
 #include "runner/common/shell_quote.h"
 #include "runner/common/terminal_progress.h"
+#include "runner/common/version.h"
 #include "runner/host/host_config.h"
 #include "runner/perf/bench_step.h"
 #include "runner/perf/history_step.h"
 #include "runner/pipeline/build_cache.h"
+#include "runner/pipeline/env_diff.h"
+#include "runner/pipeline/environment_pin.h"
 #include "runner/pipeline/fuzz_step.h"
 #include "runner/pipeline/host_jobs.h"
 #include "runner/pipeline/job_pool.h"
@@ -25,6 +28,7 @@
 #include "runner/pipeline/pipeline_report.h"
 #include "runner/pipeline/pipeline_source.h"
 #include "runner/pipeline/reproducer.h"
+#include "runner/pipeline/reproducible_step.h"
 #include "runner/pipeline/xen_sweep.h"
 
 namespace cirun {
@@ -90,6 +94,55 @@ Status WriteFile(const std::string& path, const std::string& text) {
   return out ? Status::Ok() : Status::IoError("cannot write " + path);
 }
 
+// --env-from JOB: reads the job's manifest from the run's store, selects its
+// unikernel and cell (unless --unikernel / --only do), and pins this host's
+// toolchains to it (environment_pin.h), saying what differs. Returns 0, or
+// the exit code (2) after printing why.
+int PinToJob(const LocalOptions& o, LocalPlan* plan, PlanOptions* plan_options) {
+  if (o.db.empty()) EnsureStateDir(plan->source.state_dir);
+  const std::string db = o.db.empty() ? plan->source.state_dir + "/ci.db" : o.db;
+  auto store = OpenStore(db);
+  if (!store.ok()) return UsageError("--env-from: " + store.status().message());
+  auto record = (*store)->GetManifest(o.env_from);
+  if (!record.ok()) return UsageError("--env-from: " + record.status().message());
+  if (!record->has_value())
+    return UsageError("--env-from " + std::to_string(o.env_from) + ": job has no manifest in " +
+                      db + " (no such job, skipped, or not run yet)");
+  auto recorded = ManifestFromJson((*record)->manifest_json);
+  if (!recorded.ok()) return UsageError("--env-from: " + recorded.status().message());
+  plan->env_from = **record;
+  const ManifestRecord& r = **record;
+  if (plan_options->unikernels.empty()) plan_options->unikernels = {r.unikernel};
+  if (plan_options->only.empty() && !r.cell_key.empty()) {
+    auto filter = ParseCellFilter(r.cell_key);
+    if (filter.ok()) plan_options->only.push_back(*filter);
+  }
+  EnvironmentProbe probe(RealProcessRunner());
+  EnvironmentPinReport pin = PinEnvironment(*recorded, kCiRunVersion, probe, &plan->host);
+  printf("Environment of job %lld (%s, pipeline %lld):\n", static_cast<long long>(r.job_id),
+         r.job_name.c_str(), static_cast<long long>(r.pipeline_id));
+  for (const std::string& line : pin.chosen) printf("  %s\n", line.c_str());
+  if (pin.differences.empty()) printf("  this host has all of it\n");
+  for (const std::string& line : pin.differences) printf("  differs: %s\n", line.c_str());
+  return 0;
+}
+
+// After an --env-from run: each job's environment against the recorded one.
+void PrintEnvironmentAgainst(const ManifestRecord& recorded, const PipelineReport& report) {
+  auto then = ManifestFromJson(recorded.manifest_json);
+  if (!then.ok()) return;
+  printf("\nEnvironment against job %lld:\n", static_cast<long long>(recorded.job_id));
+  for (const JobReport& j : report.jobs) {
+    auto now = ManifestFromJson(j.manifest_json);
+    if (j.manifest_json.empty() || !now.ok()) continue;
+    std::vector<EnvChange> changes;
+    for (const EnvChange& c : DiffManifests(*then, *now))
+      if (IsEnvironmentEntry(c.entry) && !IsUnreachedStep(c)) changes.push_back(c);
+    printf("  %s: %s\n", j.job.name.c_str(), changes.empty() ? "the same as recorded" : "differs");
+    for (const EnvChange& c : changes) printf("    %s\n", DescribeChange(c).c_str());
+  }
+}
+
 }  // namespace
 
 int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
@@ -140,6 +193,9 @@ int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
     auto filter = ParseCellFilter(only);
     if (!filter.ok()) return UsageError("--only " + only + ": " + filter.status().message());
     plan_options.only.push_back(*filter);
+  }
+  if (o.env_from > 0) {
+    if (int rc = PinToJob(o, plan, &plan_options); rc != 0) return rc;
   }
   auto plans = PlanJobs(plan->config, plan_options);
   if (!plans.ok()) return UsageError(plans.status().message());
@@ -264,10 +320,13 @@ int RunLocal(const LocalOptions& o) {
   static const BenchStep bench_step;
   static const HistoryStep history_step;
   bool interrupted = false;
-  const std::string options_json =
-      WithBenchOptions(WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz), bench);
-  auto run = RunLocalJobs(o, plan, jobs, options_json, {&fuzz_step, &bench_step, &history_step},
-                          slots, &interrupted);
+  static const ReproducibleStep reproducible_step;
+  const std::string options_json = WithReproducibleOptions(
+      WithBenchOptions(WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz), bench),
+      {o.reproducible});
+  auto run = RunLocalJobs(o, plan, jobs, options_json,
+                          {&fuzz_step, &bench_step, &history_step, &reproducible_step}, slots,
+                          &interrupted);
   if (!run.ok()) return UsageError(run.status().message());
 
   // Phase 6: report.
@@ -275,6 +334,7 @@ int RunLocal(const LocalOptions& o) {
   auto report = LoadPipelineReport(*run->store, run->pipeline_id);
   if (!report.ok()) return UsageError(report.status().message());
   PrintSummary(stdout, *report, live);
+  if (plan.env_from) PrintEnvironmentAgainst(*plan.env_from, *report);
   if (!o.junit.empty()) {
     if (Status s = WriteFile(o.junit, JUnitXml(*report)); !s.ok())
       fprintf(stderr, "ci-run: %s\n", s.message().c_str());
@@ -319,6 +379,12 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
   sub->add_flag("--dry-run", o->dry_run, "print every command the pipeline would run, run nothing");
   sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
   sub->add_flag("--no-fuzz", o->no_fuzz, "skip the fuzz step of every job");
+  sub->add_option("--env-from", o->env_from,
+                  "run with the environment job JOB recorded (its toolchain, found by its "
+                  "compilers' versions; its unikernel and cell), saying what this host lacks")
+      ->check(CLI::PositiveNumber);
+  sub->add_flag("--reproducible", o->reproducible,
+                "build each image a second time in another workspace and compare the two");
   sub->add_option("--fuzz-boots", o->fuzz_boots,
                   "fuzz budget per job in boots, instead of each unikernel's fuzz: boots")
       ->check(CLI::PositiveNumber);

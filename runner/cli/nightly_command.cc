@@ -7,6 +7,7 @@
 #include "runner/perf/history_step.h"
 #include "runner/pipeline/fuzz_step.h"
 #include "runner/pipeline/pipeline_planner.h"
+#include "runner/pipeline/reproducible_step.h"
 #include "runner/service/plan_queue.h"
 
 namespace cirun {
@@ -33,8 +34,12 @@ std::string NightlyOptionsJson(const NightlyPipelineOptions& nightly) {
   bench.enabled = nightly.bench;
   HistoryPipelineOptions history;
   history.enabled = nightly.bench && nightly.history;
-  return WithHistoryOptions(WithBenchOptions(WithFuzzOptions(R"({"nightly":true})", fuzz), bench),
-                            history);
+  // Every image is built twice and the two compared (reproducible_step.h),
+  // unless `nightly: {reproducible: no}`.
+  return WithReproducibleOptions(
+      WithHistoryOptions(WithBenchOptions(WithFuzzOptions(R"({"nightly":true})", fuzz), bench),
+                         history),
+      {nightly.reproducible});
 }
 
 }  // namespace

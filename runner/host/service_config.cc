@@ -19,12 +19,12 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kTopKeys[] = {"listen",     "database",     "data-dir", "cache-dir",
                                          "github",     "repositories", "worker",   "nightly",
-                                         "toolchains", "targets",      "sandbox",
-                                         "trusted"};
+                                         "toolchains", "targets",      "sandbox",  "trusted"};
 constexpr std::string_view kGitHubKeys[] = {
     "api",         "token-file",      "token-env",  "webhook-secret-file", "webhook-secret-env",
     "retry-delay", "status-attempts", "max-payload"};
-constexpr std::string_view kNightlyKeys[] = {"fuzz-boots", "fuzz-time", "bench", "history"};
+constexpr std::string_view kNightlyKeys[] = {"fuzz-boots", "fuzz-time", "bench", "history",
+                                             "reproducible"};
 constexpr std::string_view kRepoKeys[] = {"url", "branches", "pull-requests", "nightly", "trusted"};
 constexpr std::string_view kTrustedRoles[] = {"owners",       "members",  "collaborators",
                                               "contributors", "everyone", "users"};
@@ -309,6 +309,8 @@ class Parser {
         if (auto b = r_.Bool(e)) out_->nightly.bench = *b;
       } else if (e.name == "history") {
         if (auto b = r_.Bool(e)) out_->nightly.history = *b;
+      } else if (e.name == "reproducible") {
+        if (auto b = r_.Bool(e)) out_->nightly.reproducible = *b;
       }
     }
   }

@@ -6,6 +6,7 @@
 #include "harness/boot.h"
 #include "runner/common/shell_quote.h"
 #include "runner/pipeline/image_build.h"
+#include "runner/pipeline/job_manifest_probe.h"
 #include "runner/pipeline/job_sandbox.h"
 #include "runner/pipeline/job_spec_json.h"
 #include "runner/pipeline/reproducer.h"
@@ -190,8 +191,9 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
 }
 
 // Checkout, build, boots and the after-boot steps of one job, in `env` (the
-// job's: its sandboxed runner and its build cache).
-JobResult RunJobSteps(const JobEnvironment& env, JobRun& run) {
+// job's: its sandboxed runner and its build cache), then its manifest (the
+// host's programs probed through `host_runner`, unboxed).
+JobResult RunJobSteps(const JobEnvironment& env, ProcessRunner& host_runner, JobRun& run) {
   std::error_code ec;
   fs::remove_all(run.workspace, ec);  // a previous attempt's leftovers
   StepRecorder steps(env, run.claimed.job);
@@ -203,6 +205,10 @@ JobResult RunJobSteps(const JobEnvironment& env, JobRun& run) {
     result = *build;
   } else {
     result = BootSteps(env, run, steps);
+  }
+  if (checkout.ok() && result.state != JobState::kCancelled) {
+    EnvironmentProbe probe(host_runner);
+    RecordJobManifest(env, probe, run.claimed, run.plan, {run.workspace, run.build_dir, run.image});
   }
   if (result.state == JobState::kPassed && !env.keep_workspaces) fs::remove_all(run.workspace, ec);
   return result;
@@ -242,7 +248,7 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
       own_cache.emplace(env_.cache->ForPullRequest(PullRequestCacheScope(claimed.pipeline)));
       env.cache = &*own_cache;
     }
-    result = RunJobSteps(env, run);
+    result = RunJobSteps(env, *env_.runner, run);
   }
   RedactSecrets(env_.secrets, &result.cause);
   result.reproducer =

@@ -8,6 +8,7 @@
 
 #include "runner/common/exit_code.h"
 #include "runner/pipeline/fuzz_report.h"
+#include "runner/pipeline/job_manifest_report.h"
 #include "runner/pipeline/job_spec_json.h"
 #include "runner/pipeline/metric_summary.h"
 
@@ -135,8 +136,9 @@ Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id) {
   for (const JobRecord& job : *jobs) {
     auto steps = store.ListSteps(job.id);
     if (!steps.ok()) return steps.status();
-    report.jobs.push_back({job, *steps});
+    report.jobs.push_back({job, *steps, {}, {}});
   }
+  AttachManifests(store, &report);
   return report;
 }
 
@@ -167,6 +169,7 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
     any_failure = true;
     fprintf(out, "  %s: %s\n    reproduce: %s\n", j.job.name.c_str(), j.job.cause.c_str(),
             j.job.reproducer.c_str());
+    if (!j.environment_note.empty()) fprintf(out, "    %s\n", j.environment_note.c_str());
     for (const auto& s : j.steps) {
       if (s.outcome == "passed" || s.outcome == "cached" || s.outcome == "skipped") continue;
       auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
@@ -325,6 +328,9 @@ std::string PipelineJson(const PipelineReport& r) {
                     {"duration_ms", j.job.duration_ms},
                     {"worker", j.job.worker},
                     {"steps", steps}});
+    auto manifest = json::parse(j.manifest_json, nullptr, false);
+    if (!manifest.is_discarded()) jobs.back()["manifest"] = manifest;
+    if (!j.environment_note.empty()) jobs.back()["environment_note"] = j.environment_note;
   }
   out["jobs"] = jobs;
   out["counts"] = counts;

@@ -14,6 +14,8 @@ namespace cirun {
 struct JobReport {
   JobRecord job;
   std::vector<StepRecord> steps;  // of the job's current attempt
+  std::string manifest_json;      // its manifest (job_manifest.h); "" if none
+  std::string environment_note;   // a red cell's "same source as pipeline N (green); ..."
 };
 
 struct PipelineReport {
@@ -21,7 +23,8 @@ struct PipelineReport {
   std::vector<JobReport> jobs;  // plan order
 };
 
-/// Reads pipeline `id` with all its jobs and steps.
+/// Reads pipeline `id` with all its jobs, steps and manifests
+/// (job_manifest_report.h).
 Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id);
 
 /// The summary a developer reads at the end: one row per job (state, build,

@@ -79,6 +79,13 @@ constexpr const char* kSchema[] = {
   name TEXT PRIMARY KEY, labels TEXT NOT NULL, slots INTEGER NOT NULL,
   running INTEGER NOT NULL, lease_ms BIGINT NOT NULL,
   started_ms BIGINT NOT NULL, seen_ms BIGINT NOT NULL))sql",
+    // Job manifests (ManifestRecord in manifest_records.h): one per job attempt.
+    R"sql(CREATE TABLE IF NOT EXISTS manifests(
+  job_id BIGINT NOT NULL REFERENCES jobs(id), attempt INTEGER NOT NULL,
+  source_tree TEXT NOT NULL, image_sha256 TEXT NOT NULL, image_size BIGINT NOT NULL,
+  manifest_json TEXT NOT NULL, created_ms BIGINT NOT NULL, PRIMARY KEY(job_id, attempt)))sql",
+    "CREATE INDEX IF NOT EXISTS manifests_by_image ON manifests(image_sha256)",
+    "CREATE INDEX IF NOT EXISTS manifests_by_source ON manifests(source_tree)",
     // PipelineInfo::untrusted: code from a pull request.
     "ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS untrusted BOOLEAN NOT NULL DEFAULT FALSE",
 };

@@ -153,6 +153,11 @@ class PostgresStore final : public Store {
   Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo,
                                                         int limit) override;
 
+  // ---- Job manifests (postgres_manifest_store.cc).
+  Status AddManifest(const ManifestRecord& m) override;
+  Result<std::optional<ManifestRecord>> GetManifest(int64_t job_id) override;
+  Result<std::vector<ManifestRecord>> FindManifests(const ManifestQuery& q) override;
+
   // ---- Fuzz findings (postgres_findings_store.cc).
   Result<int64_t> AddFinding(const FindingRecord& f) override;
   Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) override;

@@ -87,6 +87,16 @@ CREATE TABLE IF NOT EXISTS findings(
 CREATE INDEX IF NOT EXISTS findings_by_job ON findings(job_id, id);
 )sql";
 
+// Job manifests (ManifestRecord in manifest_records.h): one per job attempt.
+constexpr const char* kManifestsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS manifests(
+  job_id INTEGER NOT NULL REFERENCES jobs(id), attempt INTEGER NOT NULL,
+  source_tree TEXT NOT NULL, image_sha256 TEXT NOT NULL, image_size INTEGER NOT NULL,
+  manifest_json TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(job_id, attempt));
+CREATE INDEX IF NOT EXISTS manifests_by_image ON manifests(image_sha256);
+CREATE INDEX IF NOT EXISTS manifests_by_source ON manifests(source_tree);
+)sql";
+
 // Columns added after a table was first released: added to an existing
 // database when it is opened (SQLite has no ADD COLUMN IF NOT EXISTS).
 struct AddedColumn {
@@ -186,7 +196,7 @@ Status SqliteStore::Init() {
   }
   if (rc == SQLITE_OK)
     rc = exec(std::string("BEGIN IMMEDIATE; ") + kSchema + kPerfSchema + kFindingsSchema +
-              "COMMIT;");
+              kManifestsSchema + "COMMIT;");
   if (rc != SQLITE_OK) {
     std::string message = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);

@@ -5,6 +5,7 @@
 //   sqlite_perf_store.cc      performance tracking (samples, perf_changes)
 //   sqlite_findings_store.cc  fuzz findings (findings)
 //   sqlite_workers_store.cc   the worker registry (workers)
+//   sqlite_manifest_store.cc  job manifests (manifests)
 // Only these files include this header.
 #pragma once
 
@@ -124,6 +125,11 @@ class SqliteStore final : public Store {
   // ---- Fuzz findings (sqlite_findings_store.cc).
   Result<int64_t> AddFinding(const FindingRecord& f) override;
   Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) override;
+
+  // ---- Job manifests (kManifestsSchema; sqlite_manifest_store.cc).
+  Status AddManifest(const ManifestRecord& m) override;
+  Result<std::optional<ManifestRecord>> GetManifest(int64_t job_id) override;
+  Result<std::vector<ManifestRecord>> FindManifests(const ManifestQuery& q) override;
 
   // ---- Performance tracking (kPerfSchema; sqlite_perf_store.cc).
   Status AddSamples(const std::vector<SampleRecord>& samples) override;

@@ -112,6 +112,22 @@ Result<std::vector<PerfChangeRecord>> Store::ListPerfChanges(const std::string&,
   return NoPerfTables();
 }
 
+namespace {
+Status NoManifestTable() {
+  return Status::Unavailable("this store does not keep job manifests");
+}
+}  // namespace
+
+Status Store::AddManifest(const ManifestRecord&) {
+  return NoManifestTable();
+}
+Result<std::optional<ManifestRecord>> Store::GetManifest(int64_t) {
+  return NoManifestTable();
+}
+Result<std::vector<ManifestRecord>> Store::FindManifests(const ManifestQuery&) {
+  return NoManifestTable();
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     return OpenPostgresStore(url);

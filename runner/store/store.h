@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "runner/store/manifest_records.h"
 #include "runner/store/perf_records.h"
 
 namespace cirun {
@@ -264,6 +265,16 @@ class Store {
   /// The findings of the current attempts of a pipeline's jobs, in the order
   /// they were added.
   virtual Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) = 0;
+  // --- Job manifests (table `manifests`, manifest_records.h). A store
+  // without them returns Unavailable, and jobs then run without a manifest.
+  /// Records the manifest of a job's attempt, replacing one recorded for the
+  /// same attempt (`created_ms` and the filled-in fields are ignored).
+  virtual Status AddManifest(const ManifestRecord& manifest);
+  /// The manifest of the current attempt of `job_id`; nullopt if it has none
+  /// (skipped, never run, or run before manifests existed).
+  virtual Result<std::optional<ManifestRecord>> GetManifest(int64_t job_id);
+  /// The manifests matching `query` (see ManifestQuery).
+  virtual Result<std::vector<ManifestRecord>> FindManifests(const ManifestQuery& query);
 };
 
 /// Opens the store at `url`: a path or "sqlite:PATH" for SQLite (created with
