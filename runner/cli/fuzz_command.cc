@@ -15,11 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-int UsageError(const std::string& message) {
-  fprintf(stderr, "ci-run fuzz: %s\n", message.c_str());
-  return 2;
-}
-
 const StepRecord* FindStep(const JobReport& job, const std::string& name) {
   for (const StepRecord& s : job.steps)
     if (s.name == name) return &s;
@@ -118,8 +113,12 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   if (plan.plans.size() != 1) {
     std::string names;
     for (const JobPlan& p : plan.plans) names += "\n  " + p.Name();
-    return UsageError("--unikernel and --only select " + std::to_string(plan.plans.size()) +
-                      " jobs; ci-run fuzz fuzzes one cell, pick it with --only:" + names);
+    return ReportError("ci-run fuzz",
+                       Status::InvalidArgument("--unikernel and --only select " +
+                                               std::to_string(plan.plans.size()) +
+                                               " jobs; ci-run fuzz fuzzes one cell, pick it with "
+                                               "--only:" +
+                                               names));
   }
   JobPlan& job = plan.plans[0];
   if (!job.fuzz) {
@@ -131,7 +130,9 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   std::vector<JobInfo> jobs =
       JobsForHost(plan.plans, plan.host, *plan.probe, RealProcessRunner(), /*check_host=*/true);
   if (jobs[0].state == JobState::kSkipped) {
-    return UsageError(jobs[0].name + " cannot run on this host: " + jobs[0].cause);
+    return ReportError(
+        "ci-run fuzz",
+        Status::InvalidArgument(jobs[0].name + " cannot run on this host: " + jobs[0].cause));
   }
   FuzzPipelineOptions fuzz;
   fuzz.seed = o.seed;
@@ -148,11 +149,12 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   auto run =
       RunLocalJobs(local, plan, jobs, WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz),
                    {&step}, /*slots=*/1, &interrupted);
-  if (!run.ok()) return UsageError(run.status().message());
+  if (!run.ok()) return ReportError("ci-run fuzz", run.status());
 
   auto report = LoadPipelineReport(*run->store, run->pipeline_id);
   if (!report.ok() || report->jobs.size() != 1) {
-    return UsageError(report.ok() ? "the pipeline has no job" : report.status().message());
+    return ReportError("ci-run fuzz",
+                       report.ok() ? Status::Internal("the pipeline has no job") : report.status());
   }
   const JobReport& result = report->jobs[0];
   if (const StepRecord* fuzz_step = FindStep(result, "fuzz")) {

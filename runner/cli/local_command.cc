@@ -32,11 +32,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int UsageError(const std::string& message) {
-  fprintf(stderr, "ci-run: %s\n", message.c_str());
-  return 2;
-}
-
 std::string WorkerName() {
   char host[256] = "localhost";
   gethostname(host, sizeof host - 1);
@@ -96,7 +91,7 @@ int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
   // Phase 1: what to test (a commit of a mirror, or the work tree as it is).
   plan->cache_dir = o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir;
   auto source = ResolveSource({o.location, o.rev, plan->cache_dir}, nullptr);
-  if (!source.ok()) return UsageError(source.status().message());
+  if (!source.ok()) return ReportError("ci-run", source.status());
   plan->source = std::move(source).value();
   const PipelineInfo& info = plan->source.info;
   if (info.dirty) {
@@ -114,35 +109,32 @@ int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
   std::string config_text = plan->source.config_text, config_file = plan->source.config_file;
   if (!o.config.empty()) {
     auto loaded = LoadConfigOverride(o.config);
-    if (!loaded.ok()) return UsageError(loaded.status().message());
+    if (!loaded.ok()) return ReportError("ci-run", loaded.status());
     std::tie(config_text, config_file) = *loaded;
   } else if (!plan->source.has_config) {
-    return UsageError("no .ci-run.yml in " + info.repo + " at " +
-                      (info.dirty ? "the work tree" : info.commit.substr(0, 12)) +
-                      " (write one, or pass --config FILE or a preset name)");
+    return ReportError("ci-run",
+                       Status::NotFound("no .ci-run.yml in " + info.repo + " at " +
+                                        (info.dirty ? "the work tree" : info.commit.substr(0, 12)) +
+                                        " (write one, or pass --config FILE or a preset name)"));
   }
   auto config = ParseRepoConfig(config_text, config_file);
-  if (!config.ok()) {
-    fprintf(stderr, "%s\nci-run: configuration rejected, nothing was run\n",
-            config.status().message().c_str());
-    return 2;
-  }
+  if (!config.ok()) return ReportConfigError("ci-run", config.status(), ", nothing was run");
   plan->config = std::move(config).value();
 
   // Phase 3: this host's toolchains and targets; the jobs it can run.
   auto host = LoadHostConfig(o.host_config, plan->cache_dir);
-  if (!host.ok()) return UsageError(host.status().message());
+  if (!host.ok()) return ReportError("ci-run", host.status());
   plan->host = std::move(host).value();
   if (o.no_sandbox) TurnOffSandbox(&plan->host);
   PlanOptions plan_options;
   plan_options.unikernels = o.unikernels;
   for (const std::string& only : o.only) {
     auto filter = ParseCellFilter(only);
-    if (!filter.ok()) return UsageError("--only " + only + ": " + filter.status().message());
+    if (!filter.ok()) return ReportError("ci-run", filter.status().WithContext("--only " + only));
     plan_options.only.push_back(*filter);
   }
   auto plans = PlanJobs(plan->config, plan_options);
-  if (!plans.ok()) return UsageError(plans.status().message());
+  if (!plans.ok()) return ReportError("ci-run", plans.status());
   plan->plans = std::move(plans).value();
   plan->probe = std::make_unique<ToolchainProbe>(RealProcessRunner());
   return 0;
@@ -255,7 +247,7 @@ int RunLocal(const LocalOptions& o) {
     auto mirror = sources.MirrorWithCommit(info.repo, info.commit);
     auto base = mirror.ok() ? mirror->ResolveCommit(o.bench_base) : mirror.status();
     if (!base.ok())
-      return UsageError("--bench-base " + o.bench_base + ": " + base.status().message());
+      return ReportError("ci-run", base.status().WithContext("--bench-base " + o.bench_base));
     bench.base_commit = *base;
   }
   const int slots =
@@ -268,12 +260,12 @@ int RunLocal(const LocalOptions& o) {
       WithBenchOptions(WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz), bench);
   auto run = RunLocalJobs(o, plan, jobs, options_json, {&fuzz_step, &bench_step, &history_step},
                           slots, &interrupted);
-  if (!run.ok()) return UsageError(run.status().message());
+  if (!run.ok()) return ReportError("ci-run", run.status());
 
   // Phase 6: report.
   const bool live = !o.plain && TerminalProgress::IsInteractive(stdout);
   auto report = LoadPipelineReport(*run->store, run->pipeline_id);
-  if (!report.ok()) return UsageError(report.status().message());
+  if (!report.ok()) return ReportError("ci-run", report.status());
   PrintSummary(stdout, *report, live);
   if (!o.junit.empty()) {
     if (Status s = WriteFile(o.junit, JUnitXml(*report)); !s.ok())

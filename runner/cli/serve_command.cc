@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 
+#include "runner/common/exit_code.h"
 #include "runner/common/interrupt.h"
 #include "runner/service/github_status.h"
 #include "runner/service/http_client.h"
@@ -21,11 +22,6 @@
 
 namespace cirun {
 namespace {
-
-int ConfigError(const std::string& message) {
-  fprintf(stderr, "%s\nci-run serve: configuration rejected\n", message.c_str());
-  return 2;
-}
 
 // What GET /healthz reports: whether the store answered recently.
 class Health {
@@ -67,19 +63,21 @@ void SleepUnlessCancelled(const CancelToken& stop, std::chrono::milliseconds d,
 int RunServe(const std::string& config_path) {
   // Phase 1: configuration and secrets (never printed).
   auto config = LoadServiceConfig(config_path);
-  if (!config.ok()) return ConfigError(config.status().message());
+  if (!config.ok()) return ReportConfigError("ci-run serve", config.status());
   const ServiceConfig& c = *config;
   if (!c.webhook_secret.configured()) {
-    return ConfigError(c.file +
-                       ": github.webhook-secret-file or github.webhook-secret-env is required by "
-                       "serve (the secret entered on GitHub's webhook page)");
+    return ReportConfigError(
+        "ci-run serve",
+        Status::InvalidArgument(
+            c.file + ": github.webhook-secret-file or github.webhook-secret-env is required by "
+                     "serve (the secret entered on GitHub's webhook page)"));
   }
   auto secret = ReadSecret(c.webhook_secret, "webhook secret");
-  if (!secret.ok()) return ConfigError(secret.status().message());
+  if (!secret.ok()) return ReportConfigError("ci-run serve", secret.status());
   std::string token;
   if (c.github_token.configured()) {
     auto read = ReadSecret(c.github_token, "GitHub token");
-    if (!read.ok()) return ConfigError(read.status().message());
+    if (!read.ok()) return ReportConfigError("ci-run serve", read.status());
     token = *read;
   }
   ServiceLog log;
@@ -90,7 +88,7 @@ int RunServe(const std::string& config_path) {
   auto store = OpenStore(c.database);
   if (!store.ok()) {
     log.Line("ci-run serve: " + store.status().message());
-    return store.status().code() == Status::Code::kInvalidArgument ? 2 : 1;
+    return ExitCodeForStatus(store.status());
   }
   CancelToken stop;
   CancelOnInterrupt(&stop);
