@@ -7,9 +7,11 @@
 
 #include "harness/change_points.h"
 #include "harness/sample_stats.h"
+#include "runner/common/exit_code.h"
 #include "runner/common/paths.h"
 #include "runner/perf/history_bisect.h"
 #include "runner/perf/history_series.h"
+#include "runner/perf/perf_change.h"
 #include "runner/perf/perf_report.h"
 #include "runner/perf/perf_session.h"
 
@@ -17,11 +19,6 @@ namespace cirun {
 namespace {
 
 namespace fs = std::filesystem;
-
-int Fail(const Status& s) {
-  fprintf(stderr, "ci-run: %s\n", s.message().c_str());
-  return s.code() == Status::Code::kCancelled ? 130 : 2;
-}
 
 std::vector<size_t> EvenlySpaced(size_t n, int points) {
   std::vector<size_t> out;
@@ -125,40 +122,17 @@ void ReportFinding(HistoryContext& c, const HistorySeries& series, const History
   nlohmann::json metrics = nlohmann::json::object();
   std::optional<double> threshold;
   if (series.plan.bench) threshold = series.plan.bench->fail_on_regression;
+  const ChangeSite site{c.s.repo(), c.s.SampleHostFor(series.plan), culprit, parent, "history",
+                        reproducer};
   for (const std::string& metric : BenchMetricNames(series.plan)) {
     const MetricComparison& m = f.evidence.metrics.at(metric);
     const std::string unit = f.evidence.head.units[metric];
     printf("    %-14s %s\n", metric.c_str(), DescribeComparison(m, unit).c_str());
     metrics[metric] = ComparisonJson(m, unit);
-    if (!f.confirmed || (m.verdict != PerfVerdict::kSlower && m.verdict != PerfVerdict::kFaster))
-      continue;
-    PerfChangeRecord r;
-    r.repo = c.s.repo();
-    r.unikernel = series.plan.unikernel;
-    r.cell_key = series.plan.cell.Key();
-    r.metric = metric;
-    r.host = c.s.SampleHostFor(series.plan);
-    r.commit = culprit;
-    r.base_commit = parent;
-    r.verdict = PerfVerdictName(m.verdict);
-    r.ratio = m.ratio;
-    if (m.interval) {
-      r.ci_low = m.interval->low;
-      r.ci_high = m.interval->high;
-    }
-    r.p_value = m.p_value;
-    r.base_median = m.base_median;
-    r.head_median = m.head_median;
-    r.base_n = static_cast<int64_t>(m.base_n);
-    r.head_n = static_cast<int64_t>(m.head_n);
-    r.unit = unit;
-    r.source = "history";
-    r.reproducer = reproducer;
-    if (auto id = c.s.store().AddPerfChange(r); !id.ok())
-      fprintf(stderr, "ci-run: warning: change not stored: %s\n", id.status().message().c_str());
-    if (m.verdict == PerfVerdict::kSlower && threshold &&
-        std::fabs(std::log(m.ratio)) >= std::log1p(threshold.value_or(0)))
-      f.fatal = true;
+    if (!f.confirmed || !IsPerfChange(m)) continue;
+    if (Status st = RecordPerfChange(c.s.store(), site, series.plan, metric, m, unit); !st.ok())
+      fprintf(stderr, "ci-run: warning: %s\n", st.message().c_str());
+    if (SlowerBeyond(m, threshold)) f.fatal = true;
   }
   printf("    reproduce: %s\n", reproducer.c_str());
   f.json["metrics"] = metrics;
@@ -238,24 +212,27 @@ Result<std::vector<HistorySeries>> PlanSeries(HistoryContext& c) {
 int RunHistory(const HistoryOptions& o) {
   // Phase 1: the first-parent history, oldest first.
   if (o.commits > 0 && !o.since.empty())
-    return Fail(Status::InvalidArgument("--commits and --since exclude each other"));
+    return ReportError("ci-run",
+                       Status::InvalidArgument("--commits and --since exclude each other"));
   auto session = PerfSession::Open(o.perf, o.rev, /*allow_dirty=*/false);
-  if (!session.ok()) return Fail(session.status());
+  if (!session.ok()) return ReportError("ci-run", session.status());
   PerfSession& s = **session;
   auto tip = s.ResolveCommit(o.rev.empty() ? "HEAD" : o.rev);
-  if (!tip.ok()) return Fail(tip.status());
+  if (!tip.ok()) return ReportError("ci-run", tip.status());
   auto mirror = s.Mirror();
-  if (!mirror.ok()) return Fail(mirror.status());
+  if (!mirror.ok()) return ReportError("ci-run", mirror.status());
   auto history = mirror->FirstParentHistory(*tip, o.commits > 0 ? o.commits : 0);
-  if (!history.ok()) return Fail(history.status());
+  if (!history.ok()) return ReportError("ci-run", history.status());
   std::vector<std::string> commits(history->rbegin(), history->rend());
   if (!o.since.empty()) {
     auto since = s.ResolveCommit(o.since);
-    if (!since.ok()) return Fail(since.status().WithContext("--since " + o.since));
+    if (!since.ok()) return ReportError("ci-run", since.status().WithContext("--since " + o.since));
     auto it = std::find(commits.begin(), commits.end(), *since);
     if (it == commits.end())
-      return Fail(Status::InvalidArgument(
-          "--since " + o.since + " is not on the first-parent history of " + ShortCommit(*tip)));
+      return ReportError(
+          "ci-run",
+          Status::InvalidArgument("--since " + o.since + " is not on the first-parent history of " +
+                                  ShortCommit(*tip)));
     commits.erase(commits.begin(), it);
   }
   HistoryContext c{s, o, commits, ""};
@@ -266,7 +243,7 @@ int RunHistory(const HistoryOptions& o) {
          s.source().info.repo_name.c_str(), commits.size(), s.Describe(*tip).c_str(),
          s.host_name().c_str());
   auto all = PlanSeries(c);
-  if (!all.ok()) return Fail(all.status());
+  if (!all.ok()) return ReportError("ci-run", all.status());
 
   // Phase 2: per (unikernel, cell): points, change points, bisection.
   nlohmann::json jobs = nlohmann::json::array();
@@ -276,7 +253,7 @@ int RunHistory(const HistoryOptions& o) {
   for (HistorySeries& series : *all) {
     nlohmann::json job = {{"unikernel", series.plan.unikernel}, {"cell", series.plan.cell.Key()}};
     Status st = CollectPoints(c, series);
-    if (st.code() == Status::Code::kCancelled) return Fail(st);
+    if (st.code() == Status::Code::kCancelled) return ReportError("ci-run", st);
     if (!st.ok()) {
       fprintf(stderr, "ci-run: %s: %s\n", series.plan.Name().c_str(), st.message().c_str());
       job["error"] = st.message();
@@ -288,7 +265,7 @@ int RunHistory(const HistoryOptions& o) {
     std::vector<HistorySuspect> suspects = FindSuspects(c, series);
     if (suspects.empty()) printf("  no change point\n");
     if (Status edges = CheckNewest(c, series, &suspects); !edges.ok()) {
-      if (edges.code() == Status::Code::kCancelled) return Fail(edges);
+      if (edges.code() == Status::Code::kCancelled) return ReportError("ci-run", edges);
       fprintf(stderr, "ci-run: %s: %s\n", series.plan.Name().c_str(), edges.message().c_str());
       job["error"] = edges.message();
       failed = true;
@@ -305,7 +282,8 @@ int RunHistory(const HistoryOptions& o) {
       fflush(stdout);
       auto finding = Bisect(c, series, suspect);
       if (!finding.ok()) {
-        if (finding.status().code() == Status::Code::kCancelled) return Fail(finding.status());
+        if (finding.status().code() == Status::Code::kCancelled)
+          return ReportError("ci-run", finding.status());
         fprintf(stderr, "ci-run: %s: bisection failed: %s\n", series.plan.Name().c_str(),
                 finding.status().message().c_str());
         rejected.push_back({{"error", finding.status().message()}});

@@ -6,6 +6,7 @@
 
 #include "harness/sample_stats.h"
 #include "runner/perf/bench_runner.h"
+#include "runner/perf/perf_change.h"
 #include "runner/perf/perf_report.h"
 #include "runner/perf/perf_session.h"
 #include "runner/pipeline/image_build.h"
@@ -208,33 +209,16 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
       const std::string what = m + " " + FormatPercent(c.ratio) + " vs " +
                                ShortCommit(base_commit) +
                                (interleaved ? "" : " (stored samples, not interleaved)");
-      if (threshold && std::fabs(std::log(c.ratio)) >= std::log1p(*threshold))
+      if (SlowerBeyond(c, threshold))
         failure += (failure.empty() ? "slower beyond fail-on-regression: " : ", ") + what;
       else
         warning += (warning.empty() ? "slower: " : ", ") + what;
-      PerfChangeRecord r;
-      r.repo = p.repo;
-      r.unikernel = ctx.plan.unikernel;
-      r.cell_key = ctx.plan.cell.Key();
-      r.metric = m;
-      r.host = host;
-      r.commit = p.dirty ? "" : p.commit;
-      r.base_commit = base_commit;
-      r.verdict = PerfVerdictName(c.verdict);
-      r.ratio = c.ratio;
-      if (c.interval) {
-        r.ci_low = c.interval->low;
-        r.ci_high = c.interval->high;
-      }
-      r.p_value = c.p_value;
-      r.base_median = c.base_median;
-      r.head_median = c.head_median;
-      r.base_n = static_cast<int64_t>(c.base_n);
-      r.head_n = static_cast<int64_t>(c.head_n);
-      r.unit = head_samples.units[m];
-      r.source = "pipeline " + std::to_string(p.id);
-      r.reproducer = reproducer;
-      if (!p.dirty) ctx.env.store->AddPerfChange(r);
+      if (p.dirty) continue;  // a work tree's change has no commit to blame
+      const ChangeSite site{
+          p.repo, host, p.commit, base_commit, "pipeline " + std::to_string(p.id), reproducer};
+      if (Status st = RecordPerfChange(*ctx.env.store, site, ctx.plan, m, c, head_samples.units[m]);
+          !st.ok())
+        warning += (warning.empty() ? "" : "; ") + st.message();
     }
     detail["comparisons"] = comparisons;
     detail["regressions"] = regressions;
