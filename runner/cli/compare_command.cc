@@ -63,7 +63,8 @@ JobOutcome CompareJob(PerfSession& s, const std::string& base, const std::string
   s.SaveSamples(base, base_plan, result->base, "compare");
   s.SaveSamples(head, head_plan, result->head, "compare");
   const std::string reproducer =
-      CompareReproducer(SelfCommand(), location, base.substr(0, 12), head.substr(0, 12), head_plan);
+      CompareReproducer(SelfCommand(), location, base.substr(0, 12), head.substr(0, 12), head_plan,
+                        ReproducerFlags(s.options().run));
   std::optional<double> threshold;
   if (head_plan.bench) threshold = head_plan.bench->fail_on_regression;
   const ChangeSite site{s.repo(), s.SampleHostFor(head_plan), head, base, "compare", reproducer};

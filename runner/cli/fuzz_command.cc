@@ -99,14 +99,9 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   LocalOptions local;
   local.location = o.location;
   local.rev = o.rev;
-  local.config = o.config;
   local.only = o.only;
   local.unikernels = {o.unikernel};
-  local.db = o.db;
-  local.cache_dir = o.cache_dir;
-  local.work_dir = o.work_dir;
-  local.host_config = o.host_config;
-  local.plain = o.plain;
+  local.run = o.run;
   local.keep_workspaces = o.keep_workspaces;
   LocalPlan plan;
   if (int rc = PrepareLocalPlan(local, &plan); rc != 0) return rc;
@@ -180,7 +175,6 @@ void SetupFuzzCommand(CLI::App* sub, int* exit_code) {
   auto o = std::make_shared<FuzzCommandOptions>();
   sub->add_option("location", o->location, "work tree, repository path or URL (default: .)");
   sub->add_option("--rev", o->rev, "commit, branch or tag (default: the work tree as it is)");
-  sub->add_option("--config", o->config, "configuration file or preset instead of .ci-run.yml");
   sub->add_option("--unikernel", o->unikernel, "the unikernel to fuzz")->required();
   sub->add_option("--only", o->only, "select the cell, e.g. compiler=gcc,target=virtio")
       ->allow_extra_args(false);
@@ -192,11 +186,7 @@ void SetupFuzzCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("-j,--jobs", o->jobs, "boots at once (default: number of cores)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--json", o->json, "write the campaign and its findings to FILE");
-  sub->add_option("--db", o->db, "SQLite database (default: .ci-run/ci.db beside the checkout)");
-  sub->add_option("--cache-dir", o->cache_dir, "mirrors and build cache");
-  sub->add_option("--work-dir", o->work_dir, "workspaces");
-  sub->add_option("--host-config", o->host_config, "YAML file of toolchains and targets");
-  sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
+  AddRunFlags(sub, &o->run);
   sub->add_flag("--keep-workspaces", o->keep_workspaces,
                 "keep the workspace and its image also when nothing was found");
   sub->callback([o, exit_code] { *exit_code = RunFuzzCommand(*o); });

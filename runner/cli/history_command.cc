@@ -91,8 +91,9 @@ Status CheckNewest(HistoryContext& c, HistorySeries& series,
 void ReportFinding(HistoryContext& c, const HistorySeries& series, const HistorySuspect& suspect,
                    HistoryFinding& f) {
   const std::string culprit = c.commits[f.culprit], parent = c.commits[f.parent];
-  const std::string reproducer = CompareReproducer(SelfCommand(), c.location, ShortCommit(parent),
-                                                   ShortCommit(culprit), series.plan);
+  const std::string reproducer =
+      CompareReproducer(SelfCommand(), c.location, ShortCommit(parent), ShortCommit(culprit),
+                        series.plan, ReproducerFlags(c.s.options().run));
   f.json = {{"between", {c.commits[suspect.before], c.commits[suspect.after]}},
             {"searched", {c.commits[f.first], c.commits[f.last]}},
             {"metrics_changed", suspect.metrics},

@@ -89,7 +89,7 @@ Status WriteFile(const std::string& path, const std::string& text) {
 
 int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
   // Phase 1: what to test (a commit of a mirror, or the work tree as it is).
-  plan->cache_dir = o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir;
+  plan->cache_dir = o.run.cache_dir.empty() ? DefaultCacheDir() : o.run.cache_dir;
   auto source = ResolveSource({o.location, o.rev, plan->cache_dir}, nullptr);
   if (!source.ok()) return ReportError("ci-run", source.status());
   plan->source = std::move(source).value();
@@ -107,8 +107,8 @@ int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
 
   // Phase 2: the configuration, parsed and validated before anything runs.
   std::string config_text = plan->source.config_text, config_file = plan->source.config_file;
-  if (!o.config.empty()) {
-    auto loaded = LoadConfigOverride(o.config);
+  if (!o.run.config.empty()) {
+    auto loaded = LoadConfigOverride(o.run.config);
     if (!loaded.ok()) return ReportError("ci-run", loaded.status());
     std::tie(config_text, config_file) = *loaded;
   } else if (!plan->source.has_config) {
@@ -122,7 +122,7 @@ int PrepareLocalPlan(const LocalOptions& o, LocalPlan* plan) {
   plan->config = std::move(config).value();
 
   // Phase 3: this host's toolchains and targets; the jobs it can run.
-  auto host = LoadHostConfig(o.host_config, plan->cache_dir);
+  auto host = LoadHostConfig(o.run.host_config, plan->cache_dir);
   if (!host.ok()) return ReportError("ci-run", host.status());
   plan->host = std::move(host).value();
   if (o.no_sandbox) TurnOffSandbox(&plan->host);
@@ -148,7 +148,7 @@ Result<LocalRunResult> RunLocalJobs(const LocalOptions& o, LocalPlan& plan,
   // Phase 4: the pipeline and its jobs, queued in the store.
   LocalRunResult run;
   EnsureStateDir(plan.source.state_dir);
-  run.db = o.db.empty() ? plan.source.state_dir + "/ci.db" : o.db;
+  run.db = o.run.db.empty() ? plan.source.state_dir + "/ci.db" : o.run.db;
   auto store = OpenStore(run.db);
   if (!store.ok()) return store.status();
   run.store = std::move(store).value();
@@ -169,7 +169,7 @@ Result<LocalRunResult> RunLocalJobs(const LocalOptions& o, LocalPlan& plan,
     printf("%s\n", line.c_str());
   static CancelToken cancel;  // lives until exit: the signal handler holds it
   CancelOnInterrupt(&cancel);
-  const bool live = !o.plain && TerminalProgress::IsInteractive(stdout);
+  const bool live = !o.run.plain && TerminalProgress::IsInteractive(stdout);
   int runnable = 0;
   for (const auto& j : jobs) runnable += j.state == JobState::kQueued;
   printf("Pipeline %lld: %zu jobs (%d to run, %zu skipped), db %s\n",
@@ -194,14 +194,14 @@ Result<LocalRunResult> RunLocalJobs(const LocalOptions& o, LocalPlan& plan,
     env.sources = &sources;
     env.cache = o.no_cache ? nullptr : &cache;
     env.progress = &progress;
-    env.work_root = o.work_dir.empty() ? plan.source.state_dir + "/work" : o.work_dir;
+    env.work_root = o.run.work_dir.empty() ? plan.source.state_dir + "/work" : o.run.work_dir;
     env.keep_workspaces = o.keep_workspaces;
     env.self_command = SelfCommand();
     env.after_boot = after_boot;
     env.store_url = run.db;
     env.cache_dir = plan.cache_dir;
-    env.host_config_file = o.host_config;
-    env.reproducer_flags = ReproducerFlags(o.config, o.host_config);
+    env.host_config_file = o.run.host_config;
+    env.reproducer_flags = ReproducerFlags(o.run);
     JobPoolOptions pool;
     pool.slots = slots;
     pool.worker = WorkerName();
@@ -263,7 +263,7 @@ int RunLocal(const LocalOptions& o) {
   if (!run.ok()) return ReportError("ci-run", run.status());
 
   // Phase 6: report.
-  const bool live = !o.plain && TerminalProgress::IsInteractive(stdout);
+  const bool live = !o.run.plain && TerminalProgress::IsInteractive(stdout);
   auto report = LoadPipelineReport(*run->store, run->pipeline_id);
   if (!report.ok()) return ReportError("ci-run", report.status());
   PrintSummary(stdout, *report, live);
@@ -287,20 +287,12 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("location", o->location, "work tree, repository path or URL (default: .)");
   sub->add_option("--rev", o->rev,
                   "commit, branch or tag to test (default: the work tree as it is)");
-  sub->add_option("--config", o->config,
-                  "configuration file or preset name from matrices/ instead of .ci-run.yml");
   sub->add_option("--only", o->only, "select cells, e.g. compiler=gcc,target=virtio (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("--unikernel", o->unikernels, "select unikernels by name (repeatable)")
       ->allow_extra_args(false);
   sub->add_option("-j,--jobs", o->jobs, "jobs run at once (default: number of cores)");
-  sub->add_option("--db", o->db, "SQLite database (default: .ci-run/ci.db beside the checkout)");
-  sub->add_option("--cache-dir", o->cache_dir,
-                  "mirrors and build cache (default: ~/.cache/ci-run)");
-  sub->add_option("--work-dir", o->work_dir,
-                  "workspaces (default: .ci-run/work beside the checkout)");
-  sub->add_option("--host-config", o->host_config,
-                  "YAML file of toolchains and targets for this host");
+  AddRunFlags(sub, &o->run);
   sub->add_option("--junit", o->junit, "write a JUnit XML report to FILE");
   sub->add_option("--json", o->json, "write a JSON report to FILE");
   sub->add_flag("--keep-workspaces", o->keep_workspaces, "keep the workspaces of passed jobs too");
@@ -309,7 +301,6 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
                 "run builds and boots unboxed: they see your home, files and network, with no "
                 "memory, process or disk limits (see docs/sandbox.md)");
   sub->add_flag("--dry-run", o->dry_run, "print every command the pipeline would run, run nothing");
-  sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
   sub->add_flag("--no-fuzz", o->no_fuzz, "skip the fuzz step of every job");
   sub->add_option("--fuzz-boots", o->fuzz_boots,
                   "fuzz budget per job in boots, instead of each unikernel's fuzz: boots")

@@ -197,9 +197,9 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
   if (!base_commit.empty()) {
     detail["base"] = {{"commit", base_commit}, {"interleaved", interleaved}};
     nlohmann::json comparisons = nlohmann::json::object();
-    const std::string reproducer =
-        CompareReproducer(ctx.env.self_command, p.repo, ShortCommit(base_commit),
-                          p.dirty ? "HEAD" : ShortCommit(p.commit), ctx.plan);
+    const std::string reproducer = CompareReproducer(
+        ctx.env.self_command, p.repo, ShortCommit(base_commit),
+        p.dirty ? "HEAD" : ShortCommit(p.commit), ctx.plan, ctx.env.reproducer_flags);
     int regressions = 0;  // metrics that got slower (cirun_regressions_total counts them)
     for (const std::string& m : metrics) {
       const MetricComparison& c = verdicts.at(m);

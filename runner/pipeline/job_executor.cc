@@ -245,8 +245,10 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
     result = RunJobSteps(env, run);
   }
   RedactSecrets(env_.secrets, &result.cause);
-  result.reproducer =
-      JobReproducer(env_.self_command, claimed.pipeline, claimed.job, env_.reproducer_flags);
+  result.reproducer = plan.ok() ? JobPlanReproducer(env_.self_command, claimed.pipeline,
+                                                    claimed.job, *plan, env_.reproducer_flags)
+                                : JobReproducer(env_.self_command, claimed.pipeline, claimed.job,
+                                                env_.reproducer_flags);
   result.duration_ms =
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count();
   return result;
