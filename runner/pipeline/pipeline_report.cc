@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "runner/common/byte_text.h"
 #include "runner/common/exit_code.h"
 #include "runner/pipeline/fuzz_report.h"
 #include "runner/pipeline/job_spec_json.h"
@@ -85,10 +86,6 @@ std::string XmlEscape(std::string_view s) {
     }
   }
   return out;
-}
-
-std::string Tail(const std::string& s, size_t n) {
-  return s.size() <= n ? s : s.substr(s.size() - n);
 }
 
 // The case names a job has, from its spec: build, boot, test:<name>...; and
