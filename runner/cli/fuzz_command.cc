@@ -9,6 +9,7 @@
 #include "runner/pipeline/fuzz_step.h"
 #include "runner/pipeline/host_jobs.h"
 #include "runner/pipeline/pipeline_report.h"
+#include "runner/pipeline/step_detail.h"
 
 namespace cirun {
 namespace {
@@ -21,37 +22,35 @@ const StepRecord* FindStep(const JobReport& job, const std::string& name) {
   return nullptr;
 }
 
-json Detail(const StepRecord* step) {
-  if (!step) return json::object();
-  json d = json::parse(step->detail_json, nullptr, false);
-  return d.is_object() ? d : json::object();
+StepDetail Detail(const StepRecord* step) {
+  return step ? StepDetail::Parse(step->detail_json) : StepDetail();
 }
 
-std::string Outcomes(const json& outcomes) {
+std::string Outcomes(const StepDetail& outcomes) {
   std::string text;
-  for (const auto& [name, n] : outcomes.items())
-    text += (text.empty() ? "" : ", ") + std::to_string(n.get<int>()) + " " + name;
+  for (const std::string& name : outcomes.Keys())
+    text +=
+        (text.empty() ? "" : ", ") + std::to_string(outcomes.Int(name).value_or(0)) + " " + name;
   return text.empty() ? "none" : text;
 }
 
 void PrintCampaign(const JobReport& job, const StepRecord& fuzz) {
-  const json d = Detail(&fuzz);
-  const int inputs = d.value("inputs", 0), boots = d.value("boots", 0);
-  printf("\n%s: fuzz: %d inputs", job.job.name.c_str(), inputs);
+  const StepDetail d = Detail(&fuzz);
+  auto count = [&d](const char* key) { return static_cast<long long>(d.Int(key).value_or(0)); };
+  const long long inputs = count("inputs"), boots = count("boots");
+  printf("\n%s: fuzz: %lld inputs", job.job.name.c_str(), inputs);
   if (inputs != boots) {
-    printf(" (%d booted, %d not representable on %s)", boots, inputs - boots,
+    printf(" (%lld booted, %lld not representable on %s)", boots, inputs - boots,
            job.job.target.c_str());
   }
-  printf(" in %.1fs: %.1f boots/s, %d at once, seed %llu\n", d.value("fuzz_ms", 0) / 1000.0,
-         d.value("boots_per_s", 0.0), d.value("jobs", 0),
-         static_cast<unsigned long long>(d.value("seed", uint64_t{0})));
-  printf("  hang timeout %lldms (normal boot %lldms); outcomes: %s\n",
-         static_cast<long long>(d.value("hang_timeout_ms", 0)),
-         static_cast<long long>(d.value("normal_boot_ms", 0)),
-         Outcomes(d.value("outcomes", json::object())).c_str());
-  printf("  minimising: %d boots, confirming hangs: %d boots, slow boots dropped: %d\n",
-         d.value("minimise_boots", 0), d.value("confirm_boots", 0), d.value("dropped_slow", 0));
-  const json findings = d.value("findings", json::array());
+  printf(" in %.1fs: %.1f boots/s, %lld at once, seed %llu\n",
+         d.Number("fuzz_ms").value_or(0) / 1000.0, d.Number("boots_per_s").value_or(0),
+         count("jobs"), static_cast<unsigned long long>(d.Unsigned("seed").value_or(0)));
+  printf("  hang timeout %lldms (normal boot %lldms); outcomes: %s\n", count("hang_timeout_ms"),
+         count("normal_boot_ms"), Outcomes(d.Object("outcomes")).c_str());
+  printf("  minimising: %lld boots, confirming hangs: %lld boots, slow boots dropped: %lld\n",
+         count("minimise_boots"), count("confirm_boots"), count("dropped_slow"));
+  const std::vector<StepDetail> findings = d.Objects("findings");
   if (fuzz.outcome != "passed" && findings.empty()) {
     printf("Fuzzing did not finish: %s\n", fuzz.cause.c_str());
     return;
@@ -62,22 +61,24 @@ void PrintCampaign(const JobReport& job, const StepRecord& fuzz) {
   }
   printf("%zu finding%s:\n", findings.size(), findings.size() == 1 ? "" : "s");
   int n = 0;
-  for (const json& f : findings) {
-    printf("  %d. %s\n", ++n, f.value("signature", "").c_str());
-    printf("     cause:      %s\n", f.value("cause", "").c_str());
-    printf("     minimised:  %s%s  (%d input%s showed it; first: input %d, %s)\n",
-           f.value("command_line_display", "").c_str(),
-           f.value("minimal", true) ? "" : " (minimisation budget spent)", f.value("hits", 0),
-           f.value("hits", 0) == 1 ? "" : "s", f.value("first_input", 0),
-           f.value("origin", "").c_str());
-    printf("     reproduce:  %s\n", f.value("reproducer", "").c_str());
-    printf("     boot again: %s\n", f.value("boot_reproducer", "").c_str());
+  for (const StepDetail& f : findings) {
+    auto text = [&f](const char* key) { return f.String(key).value_or(""); };
+    const long long hits = f.Int("hits").value_or(0);
+    printf("  %d. %s\n", ++n, text("signature").c_str());
+    printf("     cause:      %s\n", text("cause").c_str());
+    printf("     minimised:  %s%s  (%lld input%s showed it; first: input %lld, %s)\n",
+           text("command_line_display").c_str(),
+           f.Bool("minimal").value_or(true) ? "" : " (minimisation budget spent)", hits,
+           hits == 1 ? "" : "s", static_cast<long long>(f.Int("first_input").value_or(0)),
+           text("origin").c_str());
+    printf("     reproduce:  %s\n", text("reproducer").c_str());
+    printf("     boot again: %s\n", text("boot_reproducer").c_str());
   }
 }
 
 Status WriteJson(const std::string& path, const PipelineReport& report, const JobReport& job) {
-  const json detail = Detail(FindStep(job, "fuzz"));
-  const json boot = Detail(FindStep(job, "boot"));
+  const StepDetail detail = Detail(FindStep(job, "fuzz"));
+  const StepDetail boot = Detail(FindStep(job, "boot"));
   json out = {{"pipeline", report.pipeline.id},
               {"repo", report.pipeline.repo},
               {"commit", report.pipeline.commit},
@@ -86,8 +87,8 @@ Status WriteJson(const std::string& path, const PipelineReport& report, const Jo
               {"cell", job.job.cell_key},
               {"state", JobStateName(job.job.state)},
               {"cause", job.job.cause},
-              {"boot_command", boot.value("command", "")},
-              {"fuzz", detail}};
+              {"boot_command", boot.String("command").value_or("")},
+              {"fuzz", detail.Json()}};
   std::ofstream file(path);
   file << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   return file ? Status::Ok() : Status::IoError("cannot write " + path);
