@@ -58,6 +58,96 @@ void SleepUnlessCancelled(const CancelToken& stop, std::chrono::milliseconds d,
   }
 }
 
+// The webhook secret and the GitHub token ("" when none is configured):
+// read from their files or environment variables, never printed.
+struct ServeSecrets {
+  std::string webhook;
+  std::string github_token;
+};
+
+Result<ServeSecrets> ReadServeSecrets(const ServiceConfig& c) {
+  if (!c.webhook_secret.configured()) {
+    return Status::InvalidArgument(
+        c.file +
+        ": github.webhook-secret-file or github.webhook-secret-env is required by "
+        "serve (the secret entered on GitHub's webhook page)");
+  }
+  ServeSecrets secrets;
+  auto secret = ReadSecret(c.webhook_secret, "webhook secret");
+  if (!secret.ok()) return secret.status();
+  secrets.webhook = *secret;
+  if (c.github_token.configured()) {
+    auto read = ReadSecret(c.github_token, "GitHub token");
+    if (!read.ok()) return read.status();
+    secrets.github_token = *read;
+  }
+  return secrets;
+}
+
+// Posts commit statuses to GitHub with `token`, counting each outcome in
+// `metrics` and logging retries and failures.
+void StartStatusSender(HttpClient& http, const ServiceConfig& c, const std::string& token,
+                       ServiceMetrics& metrics, ServiceLog& log,
+                       std::optional<StatusSender>* sender) {
+  StatusSenderOptions options;
+  options.api = c.github_api;
+  options.token = token;
+  options.first_retry = c.status_retry_delay;
+  options.attempts = c.status_attempts;
+  sender->emplace(http, options,
+                  [&metrics, &log](const CommitStatus& s, const std::string& outcome,
+                                   const std::string& detail) {
+                    metrics.StatusOutcome(outcome);
+                    if (outcome == "retry" || outcome == "failed") {
+                      log.Line("status " + s.context + " " + s.state + " for " + s.repo + "@" +
+                               s.sha.substr(0, 12) + ": " + outcome + ": " + detail);
+                    }
+                  });
+}
+
+// The pages of `ci-run serve`: the webhook, /metrics, /healthz and an index.
+std::vector<HttpRoute> ServeRoutes(WebhookIntake& intake, ServiceMetrics& metrics,
+                                   const Health& health) {
+  return {
+      {"POST", "/hooks/github", [&intake](const IncomingRequest& r) { return intake.Handle(r); }},
+      {"GET", "/metrics",
+       [&metrics](const IncomingRequest&) {
+         return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", metrics.Serialize()};
+       }},
+      {"GET", "/healthz", [&health](const IncomingRequest&) { return health.Reply(); }},
+      {"GET", "/",
+       [](const IncomingRequest&) {
+         return HttpReply{200, "text/plain; charset=utf-8",
+                          "ci-run serve: POST /hooks/github, GET /metrics, GET /healthz\n"};
+       }},
+  };
+}
+
+// Until `stop`: polls the store every second (at once when `poll_now` is
+// set), keeping `health` and the plan queue's depth current; an error is
+// logged once, until the store answers again.
+void WatchStore(PipelineWatcher& watcher, Health& health, ServiceMetrics& metrics,
+                const PlanQueue& plans, ServiceLog& log, const CancelToken& stop,
+                std::atomic<bool>* poll_now) {
+  bool started = false;
+  std::string last_error;
+  while (!stop.cancelled()) {
+    Status s = started ? watcher.Poll() : watcher.Start();
+    if (s.ok()) {
+      started = true;
+      health.Ok();
+      if (!last_error.empty()) log.Line("the store answers again");
+      last_error.clear();
+    } else {
+      health.Failed(s.message());
+      if (s.message() != last_error) log.Line("warning: " + s.ToString());
+      last_error = s.message();
+    }
+    metrics.PlanQueueDepth(plans.Depth());
+    SleepUnlessCancelled(stop, std::chrono::seconds(1), poll_now);
+  }
+}
+
 }  // namespace
 
 int RunServe(const std::string& config_path) {
@@ -65,21 +155,9 @@ int RunServe(const std::string& config_path) {
   auto config = LoadServiceConfig(config_path);
   if (!config.ok()) return ReportConfigError("ci-run serve", config.status());
   const ServiceConfig& c = *config;
-  if (!c.webhook_secret.configured()) {
-    return ReportConfigError(
-        "ci-run serve",
-        Status::InvalidArgument(
-            c.file + ": github.webhook-secret-file or github.webhook-secret-env is required by "
-                     "serve (the secret entered on GitHub's webhook page)"));
-  }
-  auto secret = ReadSecret(c.webhook_secret, "webhook secret");
-  if (!secret.ok()) return ReportConfigError("ci-run serve", secret.status());
-  std::string token;
-  if (c.github_token.configured()) {
-    auto read = ReadSecret(c.github_token, "GitHub token");
-    if (!read.ok()) return ReportConfigError("ci-run serve", read.status());
-    token = *read;
-  }
+  auto secrets = ReadServeSecrets(c);
+  if (!secrets.ok()) return ReportConfigError("ci-run serve", secrets.status());
+  const std::string& token = secrets->github_token;
   ServiceLog log;
   if (token.empty())
     log.Line("warning: no GitHub token configured: commit statuses are not posted");
@@ -97,22 +175,7 @@ int RunServe(const std::string& config_path) {
   ServiceMetrics metrics(**store);
   std::unique_ptr<HttpClient> http = MakeCurlHttpClient();
   std::optional<StatusSender> sender;
-  if (!token.empty()) {
-    StatusSenderOptions options;
-    options.api = c.github_api;
-    options.token = token;
-    options.first_retry = c.status_retry_delay;
-    options.attempts = c.status_attempts;
-    sender.emplace(
-        *http, options,
-        [&](const CommitStatus& s, const std::string& outcome, const std::string& detail) {
-          metrics.StatusOutcome(outcome);
-          if (outcome == "retry" || outcome == "failed") {
-            log.Line("status " + s.context + " " + s.state + " for " + s.repo + "@" +
-                     s.sha.substr(0, 12) + ": " + outcome + ": " + detail);
-          }
-        });
-  }
+  if (!token.empty()) StartStatusSender(*http, c, token, metrics, log, &sender);
   StatusReporter reporter([&](CommitStatus s) { sender->Enqueue(std::move(s)); },
                           [&](const PipelineRecord& p) {
                             return p.trigger != "local" && c.FindRepository(p.repo_name);
@@ -130,7 +193,7 @@ int RunServe(const std::string& config_path) {
   std::atomic<bool> poll_now{false};
   PlanQueue plans(**store, plan_context, log, [&](int64_t) { poll_now = true; });
   WebhookIntake intake(
-      c, *secret,
+      c, secrets->webhook,
       [&](PipelineRequest r) {
         bool queued = plans.Enqueue(std::move(r));
         metrics.PlanQueueDepth(plans.Depth());
@@ -147,19 +210,7 @@ int RunServe(const std::string& config_path) {
                  (detail.empty() ? "" : ": " + detail));
       });
   Health health;
-  std::vector<HttpRoute> routes = {
-      {"POST", "/hooks/github", [&](const IncomingRequest& r) { return intake.Handle(r); }},
-      {"GET", "/metrics",
-       [&](const IncomingRequest&) {
-         return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", metrics.Serialize()};
-       }},
-      {"GET", "/healthz", [&](const IncomingRequest&) { return health.Reply(); }},
-      {"GET", "/",
-       [](const IncomingRequest&) {
-         return HttpReply{200, "text/plain; charset=utf-8",
-                          "ci-run serve: POST /hooks/github, GET /metrics, GET /healthz\n"};
-       }},
-  };
+  const std::vector<HttpRoute> routes = ServeRoutes(intake, metrics, health);
   // The front door's limits (http_server.h): slow or idle clients are cut
   // off, bodies over max-webhook-bytes refused before they are read. Blocks
   // of 1 MiB and more (request bodies) are mapped and unmapped on their own:
@@ -179,25 +230,7 @@ int RunServe(const std::string& config_path) {
            "; " + std::to_string(c.repositories.size()) + " repositories");
 
   // Phase 5: the loops: store watcher, lease reaper, in-process jobs.
-  std::thread watching([&] {
-    bool started = false;
-    std::string last_error;  // logged once, until the store answers again
-    while (!stop.cancelled()) {
-      Status s = started ? watcher.Poll() : watcher.Start();
-      if (s.ok()) {
-        started = true;
-        health.Ok();
-        if (!last_error.empty()) log.Line("the store answers again");
-        last_error.clear();
-      } else {
-        health.Failed(s.message());
-        if (s.message() != last_error) log.Line("warning: " + s.ToString());
-        last_error = s.message();
-      }
-      metrics.PlanQueueDepth(plans.Depth());
-      SleepUnlessCancelled(stop, std::chrono::seconds(1), &poll_now);
-    }
-  });
+  std::thread watching([&] { WatchStore(watcher, health, metrics, plans, log, stop, &poll_now); });
   LeaseReaper reaper(**store, log, ReaperPeriod(c.lease), c.queue_timeout);
   std::thread jobs;
   if (c.serve_runs_jobs) {
