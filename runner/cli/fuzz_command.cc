@@ -7,7 +7,8 @@
 #include "runner/cli/local_command.h"
 #include "runner/common/exit_code.h"
 #include "runner/pipeline/fuzz_step.h"
-#include "runner/pipeline/host_jobs.h"
+#include "runner/pipeline/job_placement.h"
+#include "runner/pipeline/pipeline_options.h"
 #include "runner/pipeline/pipeline_report.h"
 #include "runner/pipeline/step_detail.h"
 

@@ -9,14 +9,14 @@
 
 #include "runner/common/exit_code.h"
 #include "runner/common/interrupt.h"
-#include "runner/service/github_status.h"
+#include "runner/service/commit_status_reporter.h"
+#include "runner/service/github_commit_status.h"
 #include "runner/service/http_client.h"
 #include "runner/service/http_server.h"
 #include "runner/service/pipeline_watcher.h"
 #include "runner/service/plan_queue.h"
-#include "runner/service/service_jobs.h"
 #include "runner/service/service_metrics.h"
-#include "runner/service/status_reporter.h"
+#include "runner/service/service_worker.h"
 #include "runner/service/webhook_intake.h"
 #include "runner/store/postgres_store.h"
 
@@ -176,10 +176,10 @@ int RunServe(const std::string& config_path) {
   std::unique_ptr<HttpClient> http = MakeCurlHttpClient();
   std::optional<StatusSender> sender;
   if (!token.empty()) StartStatusSender(*http, c, token, metrics, log, &sender);
-  StatusReporter reporter([&](CommitStatus s) { sender->Enqueue(std::move(s)); },
-                          [&](const PipelineRecord& p) {
-                            return p.trigger != "local" && c.FindRepository(p.repo_name);
-                          });
+  CommitStatusReporter reporter([&](CommitStatus s) { sender->Enqueue(std::move(s)); },
+                                [&](const PipelineRecord& p) {
+                                  return p.trigger != "local" && c.FindRepository(p.repo_name);
+                                });
   std::vector<PipelineListener*> listeners = {&metrics};
   if (sender) listeners.push_back(&reporter);
   PipelineWatcher watcher(**store, listeners);

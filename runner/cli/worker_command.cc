@@ -8,7 +8,7 @@
 #include "jobs/repo_config_parser.h"
 #include "runner/common/exit_code.h"
 #include "runner/common/interrupt.h"
-#include "runner/service/service_jobs.h"
+#include "runner/service/service_worker.h"
 #include "runner/store/postgres_store.h"
 
 namespace cirun {

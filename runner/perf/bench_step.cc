@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/sample_stats.h"
-#include "runner/perf/bench_runner.h"
+#include "runner/perf/bench_measurement.h"
 #include "runner/perf/perf_change.h"
 #include "runner/perf/perf_report.h"
 #include "runner/perf/perf_session.h"

@@ -7,7 +7,7 @@
 
 #include "harness/perf_verdict.h"
 #include "harness/sample_stats.h"
-#include "runner/perf/bench_runner.h"
+#include "runner/perf/bench_measurement.h"
 
 namespace cirun {
 

@@ -13,8 +13,8 @@
 #include "runner/common/paths.h"
 #include "runner/common/terminal_progress.h"
 #include "runner/host/service_config.h"
-#include "runner/pipeline/host_jobs.h"
 #include "runner/pipeline/image_build.h"
+#include "runner/pipeline/job_placement.h"
 #include "runner/pipeline/job_sandbox.h"
 
 namespace cirun {

@@ -15,7 +15,7 @@
 #include "jobs/job_plan.h"
 #include "runner/host/host_config.h"
 #include "runner/host/toolchain.h"
-#include "runner/perf/bench_runner.h"
+#include "runner/perf/bench_measurement.h"
 #include "runner/pipeline/build_cache.h"
 #include "runner/pipeline/job_executor.h"
 #include "runner/pipeline/pipeline_source.h"
