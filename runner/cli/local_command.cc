@@ -216,9 +216,12 @@ Result<LocalRunResult> RunLocalJobs(const LocalOptions& o, LocalPlan& plan,
     ApplyPipelineOptions(pipeline_info.options_json, &pool);
     RunJobPool(env, pool, cancel);
     // Nothing stays queued after an in-process run: interrupted, or (a bug) unclaimable.
-    run.store->CancelQueued(
+    auto cancelled = run.store->CancelQueued(
         run.pipeline_id, "",
         cancel.cancelled() ? "interrupted" : "no slot of this run could take it");
+    if (!cancelled.ok())
+      fprintf(stderr, "ci-run: warning: queued jobs not cancelled: %s\n",
+              cancelled.status().ToString().c_str());
   }
   *interrupted = cancel.cancelled();
   return run;

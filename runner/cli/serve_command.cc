@@ -248,7 +248,8 @@ int RunServe(const std::string& config_path) {
   plans.Stop();
   if (jobs.joinable()) jobs.join();  // running jobs were handed back to the queue
   watching.join();
-  watcher.Poll();  // the statuses of jobs that ended or were handed back meanwhile
+  // The statuses of jobs that ended or were handed back meanwhile.
+  if (Status s = watcher.Poll(); !s.ok()) log.Line("warning: " + s.ToString());
   if (sender) sender->Stop(std::chrono::seconds(5));  // a few seconds to send what is queued
   log.Line("ci-run serve: stopped");
   return LastInterrupt() == SIGINT ? 130 : 0;
