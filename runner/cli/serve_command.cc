@@ -148,6 +148,66 @@ void WatchStore(PipelineWatcher& watcher, Health& health, ServiceMetrics& metric
   }
 }
 
+// The webhook's intake: deliveries become plan requests and approvals on
+// `plans`, each counted in `metrics` and logged.
+WebhookIntake MakeIntake(const ServiceConfig& c, const std::string& secret, PlanQueue& plans,
+                         ServiceMetrics& metrics, ServiceLog& log) {
+  return WebhookIntake(
+      c, secret,
+      [&plans, &metrics](PipelineRequest r) {
+        bool queued = plans.Enqueue(std::move(r));
+        metrics.PlanQueueDepth(plans.Depth());
+        return queued;
+      },
+      [&plans, &metrics](ApprovalRequest a) {
+        bool queued = plans.EnqueueApproval(std::move(a));
+        metrics.PlanQueueDepth(plans.Depth());
+        return queued;
+      },
+      [&metrics, &log](const std::string& event, const std::string& result,
+                       const std::string& detail) {
+        metrics.WebhookDelivery(event, result);
+        log.Line("webhook " + (event.empty() ? "(no event)" : event) + ": " + result +
+                 (detail.empty() ? "" : ": " + detail));
+      });
+}
+
+// Starts the HTTP server on the configured address with `routes`, and logs
+// where it listens.
+Result<std::unique_ptr<HttpServer>> StartFrontDoor(const ServiceConfig& c,
+                                                   const std::vector<HttpRoute>& routes,
+                                                   ServiceLog& log) {
+  // The front door's limits (http_server.h): slow or idle clients are cut
+  // off, bodies over max-webhook-bytes refused before they are read. Blocks
+  // of 1 MiB and more (request bodies) are mapped and unmapped on their own:
+  // glibc's default threshold grows after the first free, and a flood of
+  // large bodies would then leave serve at its peak memory for good.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  HttpServerOptions door;
+  door.max_body = c.max_webhook_bytes;
+  auto server = HttpServer::Start(c.listen_host, c.listen_port, door, routes);
+  if (!server.ok()) return server.status();
+  log.Line("ci-run serve: listening on http://" + c.listen_host + ":" +
+           std::to_string((*server)->port()) +
+           " (webhook /hooks/github, /metrics, /healthz); store " + RedactDatabaseUrl(c.database) +
+           "; " + std::to_string(c.repositories.size()) + " repositories");
+  return server;
+}
+
+// A thread running jobs in-process until `stop` (serve-runs-jobs), or no
+// thread when the configuration leaves jobs to workers.
+std::thread StartInProcessJobs(const ServiceConfig& c, Store& store, ToolchainProbe& probe,
+                               ProcessRunner& runner, ServiceLog& log, const CancelToken& stop) {
+  if (!c.serve_runs_jobs) return {};
+  WorkerSettings settings{DefaultWorkerName(), c.worker_slots, {}};
+  settings.labels = WorkerLabels(c, probe, runner);
+  log.Line("running jobs in-process: " + std::to_string(settings.slots) + " slot(s) as " +
+           settings.name);
+  return std::thread([&c, &store, &log, &stop, settings] {
+    RunServiceJobs(c, store, log, settings, stop, nullptr);
+  });
+}
+
 }  // namespace
 
 int RunServe(const std::string& config_path) {
@@ -192,54 +252,19 @@ int RunServe(const std::string& config_path) {
   // out before its first jobs can finish (others wait for the next poll).
   std::atomic<bool> poll_now{false};
   PlanQueue plans(**store, plan_context, log, [&](int64_t) { poll_now = true; });
-  WebhookIntake intake(
-      c, secrets->webhook,
-      [&](PipelineRequest r) {
-        bool queued = plans.Enqueue(std::move(r));
-        metrics.PlanQueueDepth(plans.Depth());
-        return queued;
-      },
-      [&](ApprovalRequest a) {
-        bool queued = plans.EnqueueApproval(std::move(a));
-        metrics.PlanQueueDepth(plans.Depth());
-        return queued;
-      },
-      [&](const std::string& event, const std::string& result, const std::string& detail) {
-        metrics.WebhookDelivery(event, result);
-        log.Line("webhook " + (event.empty() ? "(no event)" : event) + ": " + result +
-                 (detail.empty() ? "" : ": " + detail));
-      });
+  WebhookIntake intake = MakeIntake(c, secrets->webhook, plans, metrics, log);
   Health health;
   const std::vector<HttpRoute> routes = ServeRoutes(intake, metrics, health);
-  // The front door's limits (http_server.h): slow or idle clients are cut
-  // off, bodies over max-webhook-bytes refused before they are read. Blocks
-  // of 1 MiB and more (request bodies) are mapped and unmapped on their own:
-  // glibc's default threshold grows after the first free, and a flood of
-  // large bodies would then leave serve at its peak memory for good.
-  mallopt(M_MMAP_THRESHOLD, 1 << 20);
-  HttpServerOptions door;
-  door.max_body = c.max_webhook_bytes;
-  auto server = HttpServer::Start(c.listen_host, c.listen_port, door, routes);
+  auto server = StartFrontDoor(c, routes, log);
   if (!server.ok()) {
     log.Line("ci-run serve: " + server.status().message());
     return 1;
   }
-  log.Line("ci-run serve: listening on http://" + c.listen_host + ":" +
-           std::to_string((*server)->port()) +
-           " (webhook /hooks/github, /metrics, /healthz); store " + RedactDatabaseUrl(c.database) +
-           "; " + std::to_string(c.repositories.size()) + " repositories");
 
   // Phase 5: the loops: store watcher, lease reaper, in-process jobs.
   std::thread watching([&] { WatchStore(watcher, health, metrics, plans, log, stop, &poll_now); });
   LeaseReaper reaper(**store, log, ReaperPeriod(c.lease), c.queue_timeout);
-  std::thread jobs;
-  if (c.serve_runs_jobs) {
-    WorkerSettings settings{DefaultWorkerName(), c.worker_slots, {}};
-    settings.labels = WorkerLabels(c, probe, runner);
-    log.Line("running jobs in-process: " + std::to_string(settings.slots) + " slot(s) as " +
-             settings.name);
-    jobs = std::thread([&, settings] { RunServiceJobs(c, **store, log, settings, stop, nullptr); });
-  }
+  std::thread jobs = StartInProcessJobs(c, **store, probe, runner, log, stop);
 
   // Phase 6: run until a signal, then stop in order: no new work first.
   while (!stop.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
