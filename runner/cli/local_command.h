@@ -13,6 +13,7 @@
 #include "runner/pipeline/job_step.h"
 #include "runner/pipeline/pipeline_source.h"
 #include "runner/store/manifest_records.h"
+#include "runner/pipeline/run_flags.h"
 #include "runner/store/store.h"
 
 namespace cirun {
@@ -20,21 +21,16 @@ namespace cirun {
 struct LocalOptions {
   std::string location = ".";           // work tree, repository path or URL
   std::string rev;                      // "" : the work tree as it is / HEAD
-  std::string config;                   // --config FILE or preset name
   std::vector<std::string> only;        // --only k=v,k=v (repeatable, OR-ed)
   std::vector<std::string> unikernels;  // --unikernel NAME (repeatable)
   int jobs = 0;                         // 0: number of cores
-  std::string db;                       // "" : STATE/.ci-run/ci.db
-  std::string cache_dir;                // "" : DefaultCacheDir()
-  std::string work_dir;                 // "" : STATE/.ci-run/work
-  std::string host_config;              // --host-config FILE
-  std::string junit;                    // --junit FILE
-  std::string json;                     // --json FILE
+  RunFlags run;       // --config, --db, --cache-dir, --work-dir, --host-config, --plain
+  std::string junit;  // --junit FILE
+  std::string json;   // --json FILE
   bool keep_workspaces = false;
   bool no_cache = false;
   bool no_sandbox = false;  // --no-sandbox: builds and boots run unboxed
   bool dry_run = false;
-  bool plain = false;      // no live display even on a TTY
   bool no_bench = false;   // skip the bench step of unikernels with `bench:`
   std::string bench_base;  // compare benchmarks with this commit, interleaved (a PR's base)
   bool no_fuzz = false;    // --no-fuzz: no fuzz step

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "runner/common/exit_code.h"
 #include "runner/host/service_config.h"
 #include "runner/perf/bench_step.h"
 #include "runner/perf/history_step.h"
@@ -46,11 +47,7 @@ std::string NightlyOptionsJson(const NightlyPipelineOptions& nightly) {
 
 int RunNightly(const NightlyOptions& o) {
   auto config = LoadServiceConfig(o.config);
-  if (!config.ok()) {
-    fprintf(stderr, "%s\nci-run nightly: configuration rejected\n",
-            config.status().message().c_str());
-    return 2;
-  }
+  if (!config.ok()) return ReportConfigError("ci-run nightly", config.status());
   std::vector<const RepositoryConfig*> repos;
   for (const std::string& name : o.repos) {
     const RepositoryConfig* r = config->FindRepository(name);

@@ -1,14 +1,13 @@
 #include "runner/pipeline/fuzz_report.h"
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "runner/pipeline/step_detail.h"
+
 namespace cirun {
 namespace {
-
-using nlohmann::json;
 
 struct FindingGroup {
   std::string unikernel;
@@ -42,22 +41,23 @@ void PrintFuzzSummary(FILE* out, const PipelineReport& report) {
   for (const JobReport& j : report.jobs) {
     for (const StepRecord& s : j.steps) {
       if (s.name != "fuzz") continue;
-      const json d = json::parse(s.detail_json, nullptr, false);
-      if (!d.is_object()) continue;
+      const StepDetail d = StepDetail::Parse(s.detail_json);
+      if (d.Empty()) continue;
       ++fuzzed;
-      boots += d.value("boots", 0);
-      for (const json& f : d.value("findings", json::array())) {
+      boots += static_cast<int>(d.Int("boots").value_or(0));
+      for (const StepDetail& f : d.Objects("findings")) {
         ++findings;
-        const std::string signature = f.value("signature", "");
+        const std::string signature = f.String("signature").value_or("");
         auto it = std::find_if(groups.begin(), groups.end(), [&](const FindingGroup& g) {
           return g.unikernel == j.job.unikernel && g.signature == signature;
         });
         if (it == groups.end()) {
-          groups.push_back({j.job.unikernel, signature, {}, {}, f.value("reproducer", "")});
+          groups.push_back(
+              {j.job.unikernel, signature, {}, {}, f.String("reproducer").value_or("")});
           it = groups.end() - 1;
         }
         it->cells.push_back(j.job.cell_label);
-        AddLine(*it, f.value("command_line_display", ""), j.job.cell_label);
+        AddLine(*it, f.String("command_line_display").value_or(""), j.job.cell_label);
       }
     }
   }

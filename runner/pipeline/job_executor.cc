@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/boot.h"
+#include "runner/common/byte_text.h"
 #include "runner/common/shell_quote.h"
 #include "runner/pipeline/image_build.h"
 #include "runner/pipeline/job_manifest_probe.h"
@@ -17,14 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
-
-constexpr size_t kStoredLogCap = 256 << 10;  // bytes of a log kept in the store
-
-std::string Tail(const std::string& s, size_t cap) {
-  return s.size() <= cap ? s
-                         : "[... " + std::to_string(s.size() - cap) + " bytes cut ...]\n" +
-                               s.substr(s.size() - cap);
-}
 
 // State carried through one job's steps.
 struct JobRun {
@@ -54,10 +47,6 @@ class StepRecorder {
   const JobEnvironment& env_;
   const JobRecord& job_;
 };
-
-JobResult Infra(std::string cause) {
-  return {JobState::kInfra, std::move(cause), "", 0};
-}
 
 // Returns nullopt if the build produced the image, else the job's result.
 std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
@@ -152,10 +141,10 @@ JobResult AfterBootSteps(const JobEnvironment& env, JobRun& run, const BootBacke
 
 JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
   const TargetSpec* target = env.host->FindTarget(run.plan.target);
-  if (!target) return Infra("no target named \"" + run.plan.target + "\" on this host");
+  if (!target) return InfraResult("no target named \"" + run.plan.target + "\" on this host");
   std::unique_ptr<BootBackend> backend = MakeBootBackend(*target, *env.runner);
   if (Status s = backend->CheckAvailable(); !s.ok())
-    return Infra("target " + target->name + ": " + s.message());
+    return InfraResult("target " + target->name + ": " + s.message());
   JobResult result{JobState::kPassed, "", "", 0};
   bool main_boot_passed = false;
   std::string failed_step;  // the first boot or test that did not pass
@@ -200,7 +189,7 @@ JobResult RunJobSteps(const JobEnvironment& env, ProcessRunner& host_runner, Job
   JobResult result;
   Status checkout = env.sources->Materialise(run.claimed.pipeline, run.workspace);
   if (!checkout.ok()) {
-    result = Infra("checkout: " + checkout.message());
+    result = InfraResult("checkout: " + checkout.message());
   } else if (auto build = BuildStep(env, run, steps)) {
     result = *build;
   } else {
@@ -215,6 +204,10 @@ JobResult RunJobSteps(const JobEnvironment& env, ProcessRunner& host_runner, Job
 }
 
 }  // namespace
+
+JobResult InfraResult(std::string cause) {
+  return {JobState::kInfra, std::move(cause), "", 0};
+}
 
 std::string JobExecutor::WorkspaceDir(const JobRecord& job) const {
   return (fs::path(env_.work_root) / ("p" + std::to_string(job.pipeline_id)) /
@@ -231,9 +224,9 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
       SandboxForPipeline(*env_.host, untrusted, env_.cache_dir, env_.sandbox_hidden, env_.progress);
   JobResult result;
   if (!plan.ok()) {
-    result = Infra(plan.status().message());
+    result = InfraResult(plan.status().message());
   } else if (!policy.ok()) {
-    result = Infra(policy.status().message());
+    result = InfraResult(policy.status().message());
   } else {
     JobRun run{claimed, cancel, *plan, WorkspaceDir(claimed.job), "", ""};
     run.build_dir = (fs::path(run.workspace) / run.plan.path).lexically_normal().string();
@@ -251,8 +244,10 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
     result = RunJobSteps(env, *env_.runner, run);
   }
   RedactSecrets(env_.secrets, &result.cause);
-  result.reproducer =
-      JobReproducer(env_.self_command, claimed.pipeline, claimed.job, env_.reproducer_flags);
+  result.reproducer = plan.ok() ? JobPlanReproducer(env_.self_command, claimed.pipeline,
+                                                    claimed.job, *plan, env_.reproducer_flags)
+                                : JobReproducer(env_.self_command, claimed.pipeline, claimed.job,
+                                                env_.reproducer_flags);
   result.duration_ms =
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -5,6 +5,7 @@
 // the current lease holder's result counts).
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "harness/process_runner.h"
@@ -17,6 +18,14 @@
 #include "runner/store/store.h"
 
 namespace cirun {
+
+/// Bytes of a build log or a console kept in the store: the end of a longer
+/// one, cut with Tail (byte_text.h).
+inline constexpr size_t kStoredLogCap = 256 << 10;
+
+/// A job's result when it failed for the host's sake (a missing target or
+/// tool, a checkout or sandbox error): kInfra with `cause`, no reproducer.
+JobResult InfraResult(std::string cause);
 
 /// Everything a job runs against. All references outlive the executor.
 struct JobEnvironment {

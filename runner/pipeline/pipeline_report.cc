@@ -6,11 +6,13 @@
 #include <set>
 #include <sstream>
 
+#include "runner/common/byte_text.h"
 #include "runner/common/exit_code.h"
 #include "runner/pipeline/fuzz_report.h"
 #include "runner/pipeline/job_manifest_report.h"
 #include "runner/pipeline/job_spec_json.h"
 #include "runner/pipeline/metric_summary.h"
+#include "runner/pipeline/step_detail.h"
 
 namespace cirun {
 namespace {
@@ -86,10 +88,6 @@ std::string XmlEscape(std::string_view s) {
     }
   }
   return out;
-}
-
-std::string Tail(const std::string& s, size_t n) {
-  return s.size() <= n ? s : s.substr(s.size() - n);
 }
 
 // The case names a job has, from its spec: build, boot, test:<name>...; and
@@ -172,33 +170,26 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
     if (!j.environment_note.empty()) fprintf(out, "    %s\n", j.environment_note.c_str());
     for (const auto& s : j.steps) {
       if (s.outcome == "passed" || s.outcome == "cached" || s.outcome == "skipped") continue;
-      auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
-      if (!detail.is_discarded() && detail.contains("reproducer")) {
-        fprintf(out, "    boot again: %s\n", detail["reproducer"].get<std::string>().c_str());
-      }
+      if (auto again = StepDetail::Parse(s.detail_json).String("reproducer"))
+        fprintf(out, "    boot again: %s\n", again->c_str());
     }
   }
   bool any_warning = false;  // steps that passed with a warning (e.g. a bench slowdown)
   for (const auto& j : r.jobs) {
     for (const auto& s : j.steps) {
-      auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
-      if (detail.is_discarded() || !detail.contains("warning") || !detail["warning"].is_string())
-        continue;
+      const std::optional<std::string> warning = StepDetail::Parse(s.detail_json).String("warning");
+      if (!warning) continue;
       if (!any_warning) fprintf(out, "\nWarnings:\n");
       any_warning = true;
-      fprintf(out, "  %s: %s: %s\n", j.job.name.c_str(), s.name.c_str(),
-              detail["warning"].get<std::string>().c_str());
+      fprintf(out, "  %s: %s: %s\n", j.job.name.c_str(), s.name.c_str(), warning->c_str());
     }
   }
   PrintFuzzSummary(out, r);
   std::map<std::string, std::set<std::string>> notes;  // backend remark -> jobs
   for (const auto& j : r.jobs) {
     for (const auto& s : j.steps) {
-      auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
-      if (!detail.is_discarded() && detail.contains("note") && detail["note"].is_string() &&
-          !detail["note"].get<std::string>().empty()) {
-        notes[detail["note"].get<std::string>()].insert(j.job.name);
-      }
+      const std::string note = StepDetail::Parse(s.detail_json).String("note").value_or("");
+      if (!note.empty()) notes[note].insert(j.job.name);
     }
   }
   if (!notes.empty()) fprintf(out, "\nNotes:\n");
@@ -313,8 +304,8 @@ std::string PipelineJson(const PipelineReport& r) {
                    {"command", s.command}};
       if (s.first_byte_ms) step["first_byte_ms"] = *s.first_byte_ms;
       if (s.success_ms) step["success_ms"] = *s.success_ms;
-      auto detail = json::parse(s.detail_json, nullptr, false);
-      if (!detail.is_discarded()) step["detail"] = detail;
+      const StepDetail detail = StepDetail::Parse(s.detail_json);
+      if (!detail.Empty()) step["detail"] = detail.Json();
       steps.push_back(step);
     }
     jobs.push_back({{"id", j.job.id},

@@ -1,4 +1,4 @@
-#include "runner/service/service_jobs.h"
+#include "runner/service/service_worker.h"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 #include "runner/perf/history_step.h"
 #include "runner/pipeline/build_cache.h"
 #include "runner/pipeline/fuzz_step.h"
-#include "runner/pipeline/host_jobs.h"
+#include "runner/pipeline/job_placement.h"
 #include "runner/pipeline/job_pool.h"
 #include "runner/pipeline/reproducible_step.h"
 #include "runner/pipeline/xen_sweep.h"
