@@ -6,6 +6,7 @@
 
 #include "harness/boot_verdict.h"
 #include "harness/console_judge.h"
+#include "harness/failure_excerpt.h"
 #include "harness/metric_lines.h"
 
 namespace cirun {
@@ -55,6 +56,7 @@ class BootAttempt {
   const ConsoleObserver& observer_;
   std::string console_;
   std::vector<BootMetric> metrics_;
+  ConsoleExcerpt excerpt_;  // the lines that matter, whatever the console's size
 };
 
 OutputAction BootAttempt::OnOutput(std::string_view chunk, milliseconds at) {
@@ -72,6 +74,7 @@ OutputAction BootAttempt::OnOutput(std::string_view chunk, milliseconds at) {
 }
 
 void BootAttempt::OnLine(std::string_view line) {
+  excerpt_.Add(line, judge_.stopped());
   if (std::optional<BootMetric> metric = ParseMetricLine(line)) metrics_.push_back(*metric);
 }
 
@@ -93,6 +96,7 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   result.process = exit;
   result.console = std::move(console_);
   result.console_tail = JudgedTail(judge_);
+  if (result.outcome != BootOutcome::kPassed) result.excerpt = excerpt_.Text();
   result.first_byte = judge_.first_byte();
   result.success = judge_.success();
   result.total = exit.elapsed;
