@@ -96,7 +96,13 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   result.process = exit;
   result.console = std::move(console_);
   result.console_tail = JudgedTail(judge_);
-  if (result.outcome != BootOutcome::kPassed) result.excerpt = excerpt_.Text();
+  if (result.outcome != BootOutcome::kPassed) {
+    result.excerpt = excerpt_.Text();
+    // Output past the runner's cap was never seen: the excerpt says so.
+    if (exit.dropped_bytes > 0)
+      result.excerpt += "      ... | [" + std::to_string(exit.dropped_bytes) +
+                        " console bytes after these lines not read: over the output cap]\n";
+  }
   result.first_byte = judge_.first_byte();
   result.success = judge_.success();
   result.total = exit.elapsed;

@@ -351,4 +351,17 @@ TEST_CASE("Boot: the console tail ends at the crash line; output after the deadl
   CHECK(r.console == "judged\nterminating on signal 15\n");
 }
 
+TEST_CASE("Boot (process): a console over the output cap gives a bounded excerpt that says so") {
+  ScratchDir dir;
+  // 10 MB of 1000-byte lines, then a crash line the runner never delivers.
+  std::string image = dir.Script(
+      "talk", "head -c 10000000 /dev/zero | tr '\\0' x | fold -w 1000; echo 'PANIC: late'; exit 1");
+  BootResult r = BootScript(Request(image));
+  CHECK(r.outcome == BootOutcome::kFailed);
+  CHECK(r.excerpt.size() < 5000);
+  CHECK(r.excerpt.find("console bytes after these lines not read: over the output cap") !=
+        std::string::npos);
+  CHECK(r.excerpt.find("PANIC") == std::string::npos);
+}
+
 }  // namespace cirun
