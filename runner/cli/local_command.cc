@@ -16,8 +16,10 @@
 #include "runner/common/terminal_progress.h"
 #include "runner/host/host_config.h"
 #include "runner/perf/bench_step.h"
+#include "runner/perf/cell_bisect.h"
 #include "runner/perf/history_step.h"
 #include "runner/pipeline/build_cache.h"
+#include "runner/pipeline/failure_groups.h"
 #include "runner/pipeline/fuzz_step.h"
 #include "runner/pipeline/host_jobs.h"
 #include "runner/pipeline/job_pool.h"
@@ -88,6 +90,26 @@ Status WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path);
   out << text;
   return out ? Status::Ok() : Status::IoError("cannot write " + path);
+}
+
+// BisectNewFailures on a session over the same repository, store, cache and
+// host as the run.
+void BisectRedCells(const LocalOptions& o, const LocalRunResult& run) {
+  PerfOptions perf;
+  perf.location = o.location;
+  perf.config = o.config;
+  perf.db = run.db;
+  perf.cache_dir = o.cache_dir;
+  perf.work_dir = o.work_dir;
+  perf.host_config = o.host_config;
+  perf.no_cache = o.no_cache;
+  perf.no_sandbox = o.no_sandbox;
+  auto session = PerfSession::Open(perf, o.rev, /*allow_dirty=*/false);
+  if (!session.ok()) {
+    fprintf(stderr, "ci-run: no culprit search: %s\n", session.status().message().c_str());
+    return;
+  }
+  BisectNewFailures(**session, run.pipeline_id);
 }
 
 }  // namespace
@@ -270,10 +292,16 @@ int RunLocal(const LocalOptions& o) {
                           slots, &interrupted);
   if (!run.ok()) return UsageError(run.status().message());
 
+  // Phase 5b: a cell that passed on an earlier tested commit of this
+  // history and fails now is bisected to its culprit (--rev runs only).
+  if (!o.rev.empty() && !o.no_bisect && !o.cmdline && !interrupted) BisectRedCells(o, *run);
+
   // Phase 6: report.
   const bool live = !o.plain && TerminalProgress::IsInteractive(stdout);
   auto report = LoadPipelineReport(*run->store, run->pipeline_id);
   if (!report.ok()) return UsageError(report.status().message());
+  if (Status s = RecordFailureSignatures(*run->store, &*report); !s.ok())
+    fprintf(stderr, "ci-run: warning: failure signatures not stored: %s\n", s.message().c_str());
   PrintSummary(stdout, *report, live);
   if (!o.junit.empty()) {
     if (Status s = WriteFile(o.junit, JUnitXml(*report)); !s.ok())
@@ -326,6 +354,8 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
                   "boot the selected jobs' images with this guest command line instead of the "
                   "main boot's arguments (a fuzz reproducer; write --cmdline=LINE); no fuzzing");
   sub->add_flag("--no-bench", o->no_bench, "skip the benchmarks of unikernels with bench:");
+  sub->add_flag("--no-bisect", o->no_bisect,
+                "with --rev: do not search for the commit that made a cell fail");
   sub->add_option("--bench-base", o->bench_base,
                   "compare benchmarks with this commit, built and run interleaved (as for a "
                   "pull request's base)");

@@ -39,6 +39,7 @@ struct LocalOptions {
   bool no_fuzz = false;    // --no-fuzz: no fuzz step
   int fuzz_boots = 0;      // --fuzz-boots N: every fuzz budget (0: the config's)
   std::optional<std::string> cmdline;  // --cmdline RAW: the main boot's guest command line
+  bool no_bisect = false;  // --no-bisect: no culprit search for cells that turned red (--rev)
 };
 
 /// Runs the pipeline; returns the exit code (0 all passed or skipped, 1 a job

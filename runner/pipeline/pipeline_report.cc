@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "runner/common/exit_code.h"
+#include "runner/pipeline/failure_groups.h"
+#include "runner/pipeline/failure_lines.h"
 #include "runner/pipeline/fuzz_report.h"
 #include "runner/pipeline/job_spec_json.h"
 #include "runner/pipeline/metric_summary.h"
@@ -113,10 +115,16 @@ void AppendTestcase(std::ostringstream& x, const JobReport& j, const std::string
     x << "      <skipped message=\"" << XmlEscape(why) << "\"/>\n";
   } else if (s->outcome == "skipped") {
     x << "      <skipped message=\"" << XmlEscape(s->cause) << "\"/>\n";
+  } else if (s->outcome == "flaky" && !CountsAsFailure(j, *s)) {
+    // Passed on a rerun: Maven Surefire's element for it.
+    x << "      <flakyFailure type=\"flaky\" message=\"" << XmlEscape(s->cause) << "\">"
+      << XmlEscape(s->excerpt) << "</flakyFailure>\n";
   } else if (s->outcome != "passed" && s->outcome != "cached") {
     const char* tag = s->outcome == "infra" ? "error" : "failure";
+    // The lines that matter when there are some, else the end of the log.
+    const std::string& text = s->excerpt.empty() ? Tail(s->log, 4000) : s->excerpt;
     x << "      <" << tag << " type=\"" << s->outcome << "\" message=\"" << XmlEscape(s->cause)
-      << "\">" << XmlEscape(Tail(s->log, 4000)) << "</" << tag << ">\n";
+      << "\">" << XmlEscape(text) << "</" << tag << ">\n";
   }
   if (s && !s->log.empty())
     x << "      <system-out>" << XmlEscape(Tail(s->log, 20000)) << "</system-out>\n";
@@ -137,6 +145,9 @@ Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id) {
     if (!steps.ok()) return steps.status();
     report.jobs.push_back({job, *steps});
   }
+  // A store without bisections: the report without them.
+  report.bisections = PipelineBisections(store, report.pipeline);
+  report.signatures = StoredSignatures(store, report);
   return report;
 }
 
@@ -174,6 +185,8 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
         fprintf(out, "    boot again: %s\n", detail["reproducer"].get<std::string>().c_str());
       }
     }
+    if (const StepRecord* decided = DecidingStep(j))
+      PrintExcerpt(out, decided->name, decided->excerpt, 4);
   }
   bool any_warning = false;  // steps that passed with a warning (e.g. a bench slowdown)
   for (const auto& j : r.jobs) {
@@ -187,6 +200,8 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
               detail["warning"].get<std::string>().c_str());
     }
   }
+  PrintFailureGroups(out, r);
+  PrintBisections(out, r);
   PrintFuzzSummary(out, r);
   std::map<std::string, std::set<std::string>> notes;  // backend remark -> jobs
   for (const auto& j : r.jobs) {
@@ -264,14 +279,14 @@ std::string JUnitXml(const PipelineReport& r) {
           ++skipped;
         else if (s->outcome == "infra")
           ++errors;
-        else if (s->outcome != "passed" && s->outcome != "cached")
+        else if (CountsAsFailure(*j, *s))
           ++failures;
         AppendTestcase(cases, *j, c);
       }
     }
     x << "  <testsuite name=\"" << XmlEscape(name) << "\" tests=\"" << tests << "\" failures=\""
       << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\">\n"
-      << cases.str() << "  </testsuite>\n";
+      << BisectionProperties(r, name) << cases.str() << "  </testsuite>\n";
   }
   x << "</testsuites>\n";
   return x.str();
@@ -310,6 +325,7 @@ std::string PipelineJson(const PipelineReport& r) {
                    {"command", s.command}};
       if (s.first_byte_ms) step["first_byte_ms"] = *s.first_byte_ms;
       if (s.success_ms) step["success_ms"] = *s.success_ms;
+      if (!s.excerpt.empty()) step["excerpt"] = s.excerpt;
       auto detail = json::parse(s.detail_json, nullptr, false);
       if (!detail.is_discarded()) step["detail"] = detail;
       steps.push_back(step);
@@ -327,6 +343,8 @@ std::string PipelineJson(const PipelineReport& r) {
                     {"steps", steps}});
   }
   out["jobs"] = jobs;
+  if (!r.bisections.empty()) out["bisections"] = BisectionsJson(r);
+  if (nlohmann::json groups = FailureGroupsJson(r); !groups.empty()) out["failure_groups"] = groups;
   out["counts"] = counts;
   out["exit_code"] = PipelineExitCode(r);
   return out.dump(2) + "\n";
