@@ -197,8 +197,9 @@ void BisectNewFailures(PerfSession& session, int64_t pipeline_id, int limit) {
   if (!history.ok()) return;
   std::vector<CellBisectRequest> failures = NewFailures(session.store(), *report, *history);
   if (failures.empty()) return;
-  printf("\n%zu cell%s passed on an earlier commit and fail now: searching for the culprit%s\n",
-         failures.size(), failures.size() == 1 ? "" : "s", failures.size() == 1 ? "" : "s");
+  printf("\n%zu cell%s passed on an earlier commit and fail%s now: searching for the culprit%s\n",
+         failures.size(), failures.size() == 1 ? "" : "s", failures.size() == 1 ? "s" : "",
+         failures.size() == 1 ? "" : "s");
   int done = 0;
   for (const CellBisectRequest& r : failures) {
     if (done++ >= limit) {

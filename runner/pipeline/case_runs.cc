@@ -31,4 +31,23 @@ std::string FlakyCause(const CaseRuns& runs, const std::string& first_cause) {
   return first_cause.empty() ? text : text + ": " + first_cause;
 }
 
+BranchPassRate SumCaseRuns(const std::vector<CaseRunRecord>& records, const std::string& unikernel,
+                           const std::string& cell_key, const std::string& case_name) {
+  BranchPassRate rate;
+  for (const CaseRunRecord& r : records) {
+    if (r.unikernel != unikernel || r.cell_key != cell_key || r.case_name != case_name) continue;
+    rate.runs += r.runs;
+    rate.passes += r.passes;
+    ++rate.jobs;
+  }
+  return rate;
+}
+
+std::string BranchPassRateText(const std::string& branch, const BranchPassRate& rate) {
+  if (rate.runs == 0) return "";
+  return "on " + branch + ": passed " + std::to_string(rate.passes) + " of " +
+         std::to_string(rate.runs) + (rate.runs == 1 ? " run" : " runs") + " in " +
+         std::to_string(rate.jobs) + (rate.jobs == 1 ? " pipeline" : " pipelines");
+}
+
 }  // namespace cirun

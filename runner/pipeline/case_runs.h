@@ -7,6 +7,7 @@
 
 #include "harness/boot_outcome.h"
 #include "jobs/repo_config.h"
+#include "runner/store/failure_records.h"
 
 namespace cirun {
 
@@ -36,5 +37,20 @@ std::string PassRateText(const CaseRuns& runs);
 /// The one-line cause of a flaky case: "passed 2 of 3 runs; the first
 /// crashed: <first_cause>".
 std::string FlakyCause(const CaseRuns& runs, const std::string& first_cause);
+
+/// One case's runs over the recorded jobs of a branch.
+struct BranchPassRate {
+  int runs = 0;
+  int passes = 0;
+  int jobs = 0;  // recorded jobs (pipelines) that ran the case
+};
+
+/// Sums the `records` (ListCaseRuns of one branch) of case `case_name` of
+/// `unikernel` in cell `cell_key`.
+BranchPassRate SumCaseRuns(const std::vector<CaseRunRecord>& records, const std::string& unikernel,
+                           const std::string& cell_key, const std::string& case_name);
+
+/// "on main: passed 4 of 6 runs in 2 pipelines"; "" when nothing ran.
+std::string BranchPassRateText(const std::string& branch, const BranchPassRate& rate);
 
 }  // namespace cirun

@@ -35,5 +35,26 @@ TEST_CASE("a case that passed at once is not flaky and is not run again") {
   CHECK(CaseRuns::WantsRerun(O::kRejected));
 }
 
+TEST_CASE("a case's pass rate on a branch sums its recorded runs") {
+  auto record = [](const std::string& cell, const std::string& name, int runs, int passes) {
+    CaseRunRecord r;
+    r.unikernel = "flaky";
+    r.cell_key = cell;
+    r.case_name = name;
+    r.runs = runs;
+    r.passes = passes;
+    return r;
+  };
+  const std::vector<CaseRunRecord> records = {
+      record("target=unix", "boot", 1, 1), record("target=unix", "boot", 3, 2),
+      record("target=virtio", "boot", 3, 0), record("target=unix", "test:x", 1, 1)};
+  const BranchPassRate rate = SumCaseRuns(records, "flaky", "target=unix", "boot");
+  CHECK(rate.runs == 4);
+  CHECK(rate.passes == 3);
+  CHECK(rate.jobs == 2);
+  CHECK(BranchPassRateText("main", rate) == "on main: passed 3 of 4 runs in 2 pipelines");
+  CHECK(BranchPassRateText("main", SumCaseRuns(records, "flaky", "target=xen", "boot")).empty());
+}
+
 }  // namespace
 }  // namespace cirun

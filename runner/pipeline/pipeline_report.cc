@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "runner/common/exit_code.h"
+#include "runner/pipeline/case_runs.h"
 #include "runner/pipeline/failure_groups.h"
 #include "runner/pipeline/failure_lines.h"
 #include "runner/pipeline/fuzz_report.h"
@@ -148,6 +149,8 @@ Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id) {
   // A store without bisections: the report without them.
   report.bisections = PipelineBisections(store, report.pipeline);
   report.signatures = StoredSignatures(store, report);
+  if (auto runs = store.ListCaseRuns(report.pipeline.repo, report.pipeline.ref); runs.ok())
+    report.case_runs = std::move(*runs);
   return report;
 }
 
@@ -198,6 +201,10 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
       any_warning = true;
       fprintf(out, "  %s: %s: %s\n", j.job.name.c_str(), s.name.c_str(),
               detail["warning"].get<std::string>().c_str());
+      if (s.outcome != "flaky") continue;
+      const std::string rate = BranchPassRateText(
+          r.pipeline.ref, SumCaseRuns(r.case_runs, j.job.unikernel, j.job.cell_key, s.name));
+      if (!rate.empty()) fprintf(out, "    %s\n", rate.c_str());
     }
   }
   PrintFailureGroups(out, r);
@@ -326,6 +333,13 @@ std::string PipelineJson(const PipelineReport& r) {
       if (s.first_byte_ms) step["first_byte_ms"] = *s.first_byte_ms;
       if (s.success_ms) step["success_ms"] = *s.success_ms;
       if (!s.excerpt.empty()) step["excerpt"] = s.excerpt;
+      if (const BranchPassRate rate =
+              SumCaseRuns(r.case_runs, j.job.unikernel, j.job.cell_key, s.name);
+          rate.runs > 0)
+        step["branch_runs"] = {{"branch", r.pipeline.ref},
+                               {"runs", rate.runs},
+                               {"passes", rate.passes},
+                               {"pipelines", rate.jobs}};
       auto detail = json::parse(s.detail_json, nullptr, false);
       if (!detail.is_discarded()) step["detail"] = detail;
       steps.push_back(step);

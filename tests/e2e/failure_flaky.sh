@@ -79,6 +79,13 @@ steady = db.execute("SELECT outcome, runs, passes FROM case_runs WHERE unikernel
 assert steady == [("crashed", 3, 0)], steady
 PY
 
+# A second pipeline on main: the pass rate of the case on the branch, over both.
+expect_exit 1 "$CI_RUN" local "$repo" --rev main --no-bisect --plain --json "$T/again.json" >"$T/again.out" 2>&1 ||
+  { cat "$T/again.out"; exit 1; }
+contains "$T/again.out" "    on main: passed 4 of 6 runs in 2 pipelines"
+[ "$(json "$T/again.json" "[s['branch_runs'] for j in d['jobs'] if j['unikernel'] == 'flaky' for s in j['steps'] if s['name'] == 'boot'][0]")" = \
+  "{'branch': 'main', 'passes': 4, 'pipelines': 2, 'runs': 6}" ] || fail "branch pass rate in the JSON"
+
 # Bisecting by hand: the flaky commit fails once, then passes: never a culprit.
 expect_exit 1 "$CI_RUN" bisect "$repo" --good steady --bad main --only compiler=gcc,target=unix \
     --unikernel flaky --case boot --json "$T/bisect.json" >"$T/bisect.out" 2>&1 || { cat "$T/bisect.out"; exit 1; }
