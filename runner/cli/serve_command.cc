@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "runner/common/interrupt.h"
+#include "runner/service/failure_signature_recorder.h"
 #include "runner/service/github_status.h"
 #include "runner/service/http_client.h"
 #include "runner/service/http_server.h"
@@ -119,7 +120,8 @@ int RunServe(const std::string& config_path) {
                           [&](const PipelineRecord& p) {
                             return p.trigger != "local" && c.FindRepository(p.repo_name);
                           });
-  std::vector<PipelineListener*> listeners = {&metrics};
+  FailureSignatureRecorder signatures(**store, [&](const std::string& e) { log.Line(e); });
+  std::vector<PipelineListener*> listeners = {&metrics, &signatures};
   if (sender) listeners.push_back(&reporter);
   PipelineWatcher watcher(**store, listeners);
 
