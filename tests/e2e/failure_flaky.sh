@@ -47,8 +47,18 @@ commit "flaky boots the flaky fixture"
 # The earlier commit passes the `flaky` cell (and `steady` crashes).
 expect_exit 1 "$CI_RUN" local "$repo" --rev steady --plain --json "$T/first.json" >"$T/first.out" 2>&1 ||
   { cat "$T/first.out"; exit 1; }
-expect_exit 1 "$CI_RUN" local "$repo" --rev main --plain --json "$T/report.json" >"$T/out" 2>&1 || { cat "$T/out"; exit 1; }
+expect_exit 1 "$CI_RUN" local "$repo" --rev main --plain --json "$T/report.json" --junit "$T/report.xml" \
+    >"$T/out" 2>&1 || { cat "$T/out"; exit 1; }
 cat "$T/out"
+# JUnit: the flaky boot is a <flakyFailure> (Surefire's), the steady one a <failure>.
+python3 - "$T/report.xml" <<'PY' || fail "JUnit flaky and failure elements"
+import sys, xml.etree.ElementTree as ET
+cases = {(tc.get("classname"), tc.get("name")): tc for tc in ET.parse(sys.argv[1]).iter("testcase")}
+flaky, steady = cases[("flaky.gcc/unix", "boot")], cases[("steady.gcc/unix", "boot")]
+assert flaky.find("failure") is None and flaky.find("flakyFailure") is not None, ET.tostring(flaky)
+assert "PANIC: flaky failure" in flaky.find("flakyFailure").text, ET.tostring(flaky)
+assert steady.find("failure") is not None and steady.find("flakyFailure") is None, ET.tostring(steady)
+PY
 job() { json "$T/report.json" "[j for j in d['jobs'] if j['unikernel'] == '$1'][0]$2"; }
 [ "$(job flaky "['state']")" = passed ] || fail "the flaky job is $(job flaky "['state']"): $(job flaky "['cause']")"
 [ "$(job flaky "['steps'][1]['outcome']")" = flaky ] || fail "flaky boot judged $(job flaky "['steps'][1]['outcome']")"
