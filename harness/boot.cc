@@ -8,6 +8,7 @@
 #include "harness/boot_verdict.h"
 #include "harness/console_judge.h"
 #include "harness/console_log.h"
+#include "harness/failure_excerpt.h"
 #include "harness/metric_lines.h"
 
 namespace cirun {
@@ -58,6 +59,7 @@ class BootAttempt {
   const ConsoleObserver& observer_;
   ConsoleLog console_{kConsoleCap};
   std::vector<BootMetric> metrics_;
+  ConsoleExcerpt excerpt_;  // the lines that matter, whatever the console's size
 };
 
 OutputAction BootAttempt::OnOutput(std::string_view chunk, milliseconds at) {
@@ -75,6 +77,7 @@ OutputAction BootAttempt::OnOutput(std::string_view chunk, milliseconds at) {
 }
 
 void BootAttempt::OnLine(std::string_view line) {
+  excerpt_.Add(line, judge_.stopped());
   if (std::optional<BootMetric> metric = ParseMetricLine(line)) metrics_.push_back(*metric);
 }
 
@@ -97,6 +100,13 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   result.process = exit;
   result.console = std::move(console);
   result.console_tail = JudgedTail(judge_);
+  if (result.outcome != BootOutcome::kPassed) {
+    result.excerpt = excerpt_.Text();
+    // Output past the runner's cap was never seen: the excerpt says so.
+    if (exit.dropped_bytes > 0)
+      result.excerpt += "      ... | [" + std::to_string(exit.dropped_bytes) +
+                        " console bytes after these lines not read: over the output cap]\n";
+  }
   result.first_byte = judge_.first_byte();
   result.success = judge_.success();
   result.total = exit.elapsed;

@@ -54,6 +54,8 @@ struct BootResult {
   std::vector<std::string> console_tail;  // the last judged lines (at most 20), oldest first,
                                           // ending at the crash/fail line when one matched;
                                           // output after the deadline is not in it
+  std::string excerpt;  // when not passed: the lines that matter (failure_excerpt.h), numbered,
+                        // at most a few KiB whatever the console's size; "" when passed
   std::optional<std::chrono::milliseconds> first_byte;  // spawn to first console byte
   std::optional<std::chrono::milliseconds>
       success;                         // spawn to the line that matched the last expect

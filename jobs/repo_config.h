@@ -110,10 +110,20 @@ struct UnikernelSpec {
   SourcePos where;
 };
 
+/// What happens to a boot or test case that did not pass (top-level
+/// `reruns:` and `flaky:`): it runs again before the verdict; failing every
+/// time is deterministic, passing on a rerun is flaky.
+struct FailurePolicy {
+  int reruns = 2;            // more runs of a case that did not pass (0 to 10); 0: none
+  bool flaky_fails = false;  // `flaky: fail`: a flaky case fails its job; `flaky: warn`
+                             // (the default): the job passes, the case is shown as flaky
+};
+
 struct RepoConfig {
   std::string file;                       // the file it was read from (for messages)
   Matrix matrix;                          // top-level matrix
   std::vector<UnikernelSpec> unikernels;  // in file order, at least one
+  FailurePolicy failures;                 // top-level `reruns:` and `flaky:`
 };
 
 }  // namespace cirun

@@ -17,10 +17,12 @@
 #include "runner/common/version.h"
 #include "runner/host/host_config.h"
 #include "runner/perf/bench_step.h"
+#include "runner/perf/cell_bisect.h"
 #include "runner/perf/history_step.h"
 #include "runner/pipeline/build_cache.h"
 #include "runner/pipeline/env_diff.h"
 #include "runner/pipeline/environment_pin.h"
+#include "runner/pipeline/failure_groups.h"
 #include "runner/pipeline/fuzz_step.h"
 #include "runner/pipeline/job_placement.h"
 #include "runner/pipeline/job_pool.h"
@@ -137,6 +139,23 @@ void PrintEnvironmentAgainst(const ManifestRecord& recorded, const PipelineRepor
     printf("  %s: %s\n", j.job.name.c_str(), changes.empty() ? "the same as recorded" : "differs");
     for (const EnvChange& c : changes) printf("    %s\n", DescribeChange(c).c_str());
   }
+}
+
+// BisectNewFailures on a session over the same repository, store, cache and
+// host as the run.
+void BisectRedCells(const LocalOptions& o, const LocalRunResult& run) {
+  PerfOptions perf;
+  perf.location = o.location;
+  perf.run = o.run;
+  perf.run.db = run.db;
+  perf.no_cache = o.no_cache;
+  perf.no_sandbox = o.no_sandbox;
+  auto session = PerfSession::Open(perf, o.rev, /*allow_dirty=*/false);
+  if (!session.ok()) {
+    fprintf(stderr, "ci-run: no culprit search: %s\n", session.status().message().c_str());
+    return;
+  }
+  BisectNewFailures(**session, run.pipeline_id);
 }
 
 }  // namespace
@@ -325,10 +344,16 @@ int RunLocal(const LocalOptions& o) {
                           &interrupted);
   if (!run.ok()) return ReportError("ci-run", run.status());
 
+  // Phase 5b: a cell that passed on an earlier tested commit of this
+  // history and fails now is bisected to its culprit (--rev runs only).
+  if (!o.rev.empty() && !o.no_bisect && !o.cmdline && !interrupted) BisectRedCells(o, *run);
+
   // Phase 6: report.
   const bool live = !o.run.plain && TerminalProgress::IsInteractive(stdout);
   auto report = LoadPipelineReport(*run->store, run->pipeline_id);
   if (!report.ok()) return ReportError("ci-run", report.status());
+  if (Status s = RecordFailureSignatures(*run->store, &*report); !s.ok())
+    fprintf(stderr, "ci-run: warning: failure signatures not stored: %s\n", s.message().c_str());
   PrintSummary(stdout, *report, live);
   if (plan.env_from) PrintEnvironmentAgainst(*plan.env_from, *report);
   if (!o.junit.empty()) {
@@ -379,6 +404,8 @@ void SetupLocalCommand(CLI::App* sub, int* exit_code) {
                   "boot the selected jobs' images with this guest command line instead of the "
                   "main boot's arguments (a fuzz reproducer; write --cmdline=LINE); no fuzzing");
   sub->add_flag("--no-bench", o->no_bench, "skip the benchmarks of unikernels with bench:");
+  sub->add_flag("--no-bisect", o->no_bisect,
+                "with --rev: do not search for the commit that made a cell fail");
   sub->add_option("--bench-base", o->bench_base,
                   "compare benchmarks with this commit, built and run interleaved (as for a "
                   "pull request's base)");

@@ -39,6 +39,7 @@ struct LocalOptions {
   int fuzz_boots = 0;  // --fuzz-boots N: every fuzz budget (0: the config's)
   std::optional<std::string> cmdline;  // --cmdline RAW: the main boot's guest command line
   int64_t env_from = 0;  // --env-from JOB: that job's recorded environment (environment_pin.h)
+  bool no_bisect = false;  // --no-bisect: no culprit search for cells that turned red (--rev)
 };
 
 /// Runs the pipeline; returns the exit code (0 all passed or skipped, 1 a job

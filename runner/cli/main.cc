@@ -6,6 +6,7 @@
 
 #include "runner/cli/approve_command.h"
 #include "runner/cli/bench_command.h"
+#include "runner/cli/bisect_command.h"
 #include "runner/cli/boot_command.h"
 #include "runner/cli/command.h"
 #include "runner/cli/compare_command.h"
@@ -42,6 +43,8 @@ const cirun::CommandEntry kCommands[] = {
     {"history",
      "Find the commits that changed benchmark results along the first-parent history (bisects)",
      cirun::SetupHistoryCommand},
+    {"bisect", "Find the commit that made one cell fail, confirmed 3 times against its parent",
+     cirun::SetupBisectCommand},
     {"fuzz", "Fuzz the boot arguments of one cell: hostile bootvars, minimised findings",
      cirun::SetupFuzzCommand},
     {"serve", "Run the service: GitHub webhook, commit statuses, /metrics; jobs in-process",

@@ -11,6 +11,7 @@
 #include "runner/common/interrupt.h"
 #include "runner/service/commit_status_reporter.h"
 #include "runner/service/github_commit_status.h"
+#include "runner/service/failure_signature_recorder.h"
 #include "runner/service/http_client.h"
 #include "runner/service/http_server.h"
 #include "runner/service/pipeline_watcher.h"
@@ -240,7 +241,8 @@ int RunServe(const std::string& config_path) {
                                 [&](const PipelineRecord& p) {
                                   return p.trigger != "local" && c.FindRepository(p.repo_name);
                                 });
-  std::vector<PipelineListener*> listeners = {&metrics};
+  FailureSignatureRecorder signatures(**store, [&](const std::string& e) { log.Line(e); });
+  std::vector<PipelineListener*> listeners = {&metrics, &signatures};
   if (sender) listeners.push_back(&reporter);
   PipelineWatcher watcher(**store, listeners);
 

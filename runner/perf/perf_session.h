@@ -72,6 +72,8 @@ class PerfSession {
   ProcessRunner& runner() { return *env_.runner; }
   const CancelToken& cancel() const { return cancel_; }
   const PerfOptions& options() const { return options_; }
+  /// The environment builds and boots of this session run in (boxed runner).
+  const JobEnvironment& env() const { return env_; }
 
   /// The mirror holding the source's commit.
   Result<GitMirror> Mirror();

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "harness/failure_excerpt.h"
 #include "jobs/build_cache_key.h"
 #include "runner/common/byte_text.h"
 
@@ -120,11 +121,13 @@ ImageBuild BuildImageImpl(const JobEnvironment& env, const PipelineRecord& pipel
   } else if (exit.kind == ProcessExit::Kind::kTimedOut) {
     step.outcome = "hung";
     step.cause = "build " + exit.Describe();
+    step.excerpt = BuildLogExcerpt(log);
     result = Failed("build: " + step.cause);
   } else if (exit.kind != ProcessExit::Kind::kExited || exit.code != 0) {
     step.outcome = "failed";
     step.cause = "build " + exit.Describe() + ": " + BuildErrorLine(log);
     result = Failed("build: " + step.cause);
+    step.excerpt = BuildLogExcerpt(log);
   } else if (std::error_code ec; !fs::is_regular_file(image, ec)) {
     step.outcome = "failed";
     step.cause = "build succeeded but produced no image at " + plan.path + "/" + plan.image;

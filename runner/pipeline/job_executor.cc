@@ -6,6 +6,7 @@
 #include "harness/boot.h"
 #include "runner/common/byte_text.h"
 #include "runner/common/shell_quote.h"
+#include "runner/pipeline/case_runs.h"
 #include "runner/pipeline/image_build.h"
 #include "runner/pipeline/job_manifest_probe.h"
 #include "runner/pipeline/job_sandbox.h"
@@ -34,7 +35,8 @@ class StepRecorder {
   StepRecorder(const JobEnvironment& env, const JobRecord& job) : env_(env), job_(job) {}
   void Start(const std::string& name) { env_.progress->StepStarted(job_, name); }
   void Finish(StepRecord step) {
-    for (std::string* text : {&step.log, &step.cause, &step.command, &step.detail_json})
+    for (std::string* text :
+         {&step.log, &step.cause, &step.command, &step.detail_json, &step.excerpt})
       RedactSecrets(env_.secrets, text);
     step.job_id = job_.id;
     step.attempt = job_.attempt;
@@ -70,8 +72,43 @@ nlohmann::json BootDetail(const BootResult& r) {
   return d;
 }
 
-// Boots one case; returns its result (infra retried once).
-BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& boot,
+// A case's first run that counts (infra retried once), and its reruns.
+struct CaseResult {
+  BootResult first;
+  CaseRuns runs;
+};
+
+// Runs a case whose first run did not pass `reruns` more times: a rerun
+// that passes makes it flaky. Infra reruns are not counted.
+void RerunCase(const JobEnvironment& env, JobRun& run, const BootRequest& request,
+               const BootBackend& backend, const std::string& step_name, CaseResult& c) {
+  const int reruns = run.plan.failures.reruns;
+  for (int i = 1; i <= reruns; ++i) {
+    if (run.cancel && run.cancel->cancelled()) return;
+    env.progress->Message(run.claimed.job.name + ": " + step_name + ": " +
+                          BootOutcomeName(c.first.outcome) + ", running it again (" +
+                          std::to_string(i) + " of " + std::to_string(reruns) + ")");
+    BootResult again = Boot(request, backend, *env.runner, run.cancel);
+    if (again.outcome != BootOutcome::kInfra) c.runs.outcomes.push_back(again.outcome);
+  }
+}
+
+// Keeps a case's runs in the store, for its pass rate per branch.
+void RecordCaseRuns(const JobEnvironment& env, const JobRun& run, const std::string& case_name,
+                    const std::string& outcome, const CaseRuns& runs) {
+  if (runs.runs() == 0) return;  // infra: nothing ran that counts
+  const PipelineRecord& p = run.claimed.pipeline;
+  const JobRecord& job = run.claimed.job;
+  CaseRunRecord r{job.id,       job.attempt, p.repo,  p.ref,       p.commit,      job.unikernel,
+                  job.cell_key, case_name,   outcome, runs.runs(), runs.passes(), 0};
+  Status s = env.store->AddCaseRun(r);
+  if (!s.ok() && s.code() != Status::Code::kUnavailable)
+    env.progress->Message("warning: cannot record the runs of " + case_name + ": " + s.ToString());
+}
+
+// Boots one case; returns its result (infra retried once; a case that did
+// not pass is run again, RerunCase).
+CaseResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& boot,
                         const BootBackend& backend, StepRecorder& steps,
                         const std::string& step_name, int index) {
   BootRequest request;
@@ -94,22 +131,36 @@ BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
                           result.cause + "), retrying once");
     result = Boot(request, backend, *env.runner, run.cancel);
   }
+  CaseResult c{result, {}};
+  if (result.outcome != BootOutcome::kInfra) c.runs.outcomes.push_back(result.outcome);
+  if (CaseRuns::WantsRerun(result.outcome)) RerunCase(env, run, request, backend, step_name, c);
   StepRecord step;
   step.name = step_name;
-  step.outcome = BootOutcomeName(result.outcome);
-  step.cause = result.cause;
+  step.outcome = CaseOutcomeName(c.runs);
+  if (result.outcome == BootOutcome::kInfra) step.outcome = BootOutcomeName(result.outcome);
+  step.cause = c.runs.flaky() ? FlakyCause(c.runs, result.cause) : result.cause;
   step.duration_ms = result.total.count();
   if (result.first_byte) step.first_byte_ms = result.first_byte->count();
   if (result.success) step.success_ms = result.success->count();
   step.command = ShellJoin(result.command);
   step.log = Tail(result.console, kStoredLogCap);
+  step.excerpt = result.excerpt;
   nlohmann::json detail = BootDetail(result);
   detail["reproducer"] =
       BootReproducer(env.self_command, run.image, run.plan.target, boot, env.reproducer_flags);
+  if (c.runs.runs() > 1) {
+    detail["runs"] = c.runs.runs();
+    detail["passes"] = c.runs.passes();
+    nlohmann::json outcomes = nlohmann::json::array();
+    for (BootOutcome o : c.runs.outcomes) outcomes.push_back(BootOutcomeName(o));
+    detail["outcomes"] = outcomes;
+  }
+  if (c.runs.flaky() && !run.plan.failures.flaky_fails) detail["warning"] = "flaky: " + step.cause;
   // Hostile arguments (--cmdline) may not be UTF-8: replaced in the JSON only.
   step.detail_json = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   steps.Finish(step);
-  return result;
+  RecordCaseRuns(env, run, step_name, step.outcome, c.runs);
+  return c;
 }
 
 // The registered after-boot steps (fuzz, bench); the first that does not pass
@@ -161,12 +212,19 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
       steps.Finish(skipped);
       continue;
     }
-    BootResult r = BootCaseStep(env, run, boot, *backend, steps, name, static_cast<int>(i));
-    if (i == 0) main_boot_passed = r.outcome == BootOutcome::kPassed;
-    if (r.outcome == BootOutcome::kPassed || result.state != JobState::kPassed) continue;
+    CaseResult c = BootCaseStep(env, run, boot, *backend, steps, name, static_cast<int>(i));
+    const BootResult& r = c.first;
+    // A flaky case is not blamed on the commit, unless `flaky: fail`.
+    const bool flaky = c.runs.flaky();
+    const bool passed =
+        r.outcome == BootOutcome::kPassed || (flaky && !run.plan.failures.flaky_fails);
+    if (i == 0) main_boot_passed = passed;
+    if (passed || result.state != JobState::kPassed) continue;
     if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
     result.state = r.outcome == BootOutcome::kInfra ? JobState::kInfra : JobState::kFailed;
-    result.cause = name + ": " + BootOutcomeName(r.outcome) + ": " + r.cause;
+    result.cause = flaky ? name + ": flaky: " + FlakyCause(c.runs, r.cause)
+                         : name + ": " + BootOutcomeName(r.outcome) + ": " + r.cause;
+    if (!flaky && c.runs.runs() > 1) result.cause += " [" + PassRateText(c.runs) + "]";
     failed_step = name;
   }
   if (result.state == JobState::kPassed) {

@@ -63,7 +63,11 @@ class JobExecutor {
   /// when the main boot did not pass), then each wanted `after_boot` step when
   /// every boot passed (or, for steps that RunsAfterFailedTests, when the main
   /// boot passed; the failed test then decides the result). A boot that ends
-  /// `infra` is retried once.
+  /// `infra` is retried once. A boot or test case that did not pass runs
+  /// plan.failures.reruns more times (case_runs.h): failing every run, it
+  /// fails the job (its cause ends "[failed 3 of 3 runs]"); passing a rerun,
+  /// it is recorded "flaky" with its pass rate and, unless `flaky: fail`,
+  /// passes (with a warning in its step detail).
   /// `cancel` stops the job early (result kCancelled).
   JobResult Run(const ClaimedJob& claimed, const CancelToken* cancel);
 

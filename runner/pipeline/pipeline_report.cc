@@ -8,6 +8,9 @@
 
 #include "runner/common/byte_text.h"
 #include "runner/common/exit_code.h"
+#include "runner/pipeline/case_runs.h"
+#include "runner/pipeline/failure_groups.h"
+#include "runner/pipeline/failure_lines.h"
 #include "runner/pipeline/fuzz_report.h"
 #include "runner/pipeline/job_manifest_report.h"
 #include "runner/pipeline/job_spec_json.h"
@@ -112,10 +115,16 @@ void AppendTestcase(std::ostringstream& x, const JobReport& j, const std::string
     x << "      <skipped message=\"" << XmlEscape(why) << "\"/>\n";
   } else if (s->outcome == "skipped") {
     x << "      <skipped message=\"" << XmlEscape(s->cause) << "\"/>\n";
+  } else if (s->outcome == "flaky" && !CountsAsFailure(j, *s)) {
+    // Passed on a rerun: Maven Surefire's element for it.
+    x << "      <flakyFailure type=\"flaky\" message=\"" << XmlEscape(s->cause) << "\">"
+      << XmlEscape(s->excerpt) << "</flakyFailure>\n";
   } else if (s->outcome != "passed" && s->outcome != "cached") {
     const char* tag = s->outcome == "infra" ? "error" : "failure";
+    // The lines that matter when there are some, else the end of the log.
+    const std::string& text = s->excerpt.empty() ? Tail(s->log, 4000) : s->excerpt;
     x << "      <" << tag << " type=\"" << s->outcome << "\" message=\"" << XmlEscape(s->cause)
-      << "\">" << XmlEscape(Tail(s->log, 4000)) << "</" << tag << ">\n";
+      << "\">" << XmlEscape(text) << "</" << tag << ">\n";
   }
   if (s && !s->log.empty())
     x << "      <system-out>" << XmlEscape(Tail(s->log, 20000)) << "</system-out>\n";
@@ -137,6 +146,11 @@ Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id) {
     report.jobs.push_back({job, *steps, {}, {}});
   }
   AttachManifests(store, &report);
+  // A store without bisections: the report without them.
+  report.bisections = PipelineBisections(store, report.pipeline);
+  report.signatures = StoredSignatures(store, report);
+  if (auto runs = store.ListCaseRuns(report.pipeline.repo, report.pipeline.ref); runs.ok())
+    report.case_runs = std::move(*runs);
   return report;
 }
 
@@ -173,6 +187,8 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
       if (auto again = StepDetail::Parse(s.detail_json).String("reproducer"))
         fprintf(out, "    boot again: %s\n", again->c_str());
     }
+    if (const StepRecord* decided = DecidingStep(j))
+      PrintExcerpt(out, decided->name, decided->excerpt, 4);
   }
   bool any_warning = false;  // steps that passed with a warning (e.g. a bench slowdown)
   for (const auto& j : r.jobs) {
@@ -182,8 +198,14 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
       if (!any_warning) fprintf(out, "\nWarnings:\n");
       any_warning = true;
       fprintf(out, "  %s: %s: %s\n", j.job.name.c_str(), s.name.c_str(), warning->c_str());
+      if (s.outcome != "flaky") continue;
+      const std::string rate = BranchPassRateText(
+          r.pipeline.ref, SumCaseRuns(r.case_runs, j.job.unikernel, j.job.cell_key, s.name));
+      if (!rate.empty()) fprintf(out, "    %s\n", rate.c_str());
     }
   }
+  PrintFailureGroups(out, r);
+  PrintBisections(out, r);
   PrintFuzzSummary(out, r);
   std::map<std::string, std::set<std::string>> notes;  // backend remark -> jobs
   for (const auto& j : r.jobs) {
@@ -258,14 +280,14 @@ std::string JUnitXml(const PipelineReport& r) {
           ++skipped;
         else if (s->outcome == "infra")
           ++errors;
-        else if (s->outcome != "passed" && s->outcome != "cached")
+        else if (CountsAsFailure(*j, *s))
           ++failures;
         AppendTestcase(cases, *j, c);
       }
     }
     x << "  <testsuite name=\"" << XmlEscape(name) << "\" tests=\"" << tests << "\" failures=\""
       << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\">\n"
-      << cases.str() << "  </testsuite>\n";
+      << BisectionProperties(r, name) << cases.str() << "  </testsuite>\n";
   }
   x << "</testsuites>\n";
   return x.str();
@@ -304,6 +326,14 @@ std::string PipelineJson(const PipelineReport& r) {
                    {"command", s.command}};
       if (s.first_byte_ms) step["first_byte_ms"] = *s.first_byte_ms;
       if (s.success_ms) step["success_ms"] = *s.success_ms;
+      if (!s.excerpt.empty()) step["excerpt"] = s.excerpt;
+      if (const BranchPassRate rate =
+              SumCaseRuns(r.case_runs, j.job.unikernel, j.job.cell_key, s.name);
+          rate.runs > 0)
+        step["branch_runs"] = {{"branch", r.pipeline.ref},
+                               {"runs", rate.runs},
+                               {"passes", rate.passes},
+                               {"pipelines", rate.jobs}};
       const StepDetail detail = StepDetail::Parse(s.detail_json);
       if (!detail.Empty()) step["detail"] = detail.Json();
       steps.push_back(step);
@@ -324,6 +354,8 @@ std::string PipelineJson(const PipelineReport& r) {
     if (!j.environment_note.empty()) jobs.back()["environment_note"] = j.environment_note;
   }
   out["jobs"] = jobs;
+  if (!r.bisections.empty()) out["bisections"] = BisectionsJson(r);
+  if (nlohmann::json groups = FailureGroupsJson(r); !groups.empty()) out["failure_groups"] = groups;
   out["counts"] = counts;
   out["exit_code"] = PipelineExitCode(r);
   return out.dump(2) + "\n";

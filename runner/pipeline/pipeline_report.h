@@ -20,7 +20,11 @@ struct JobReport {
 
 struct PipelineReport {
   PipelineRecord pipeline;
-  std::vector<JobReport> jobs;  // plan order
+  std::vector<JobReport> jobs;              // plan order
+  std::vector<BisectionRecord> bisections;  // of its failures (cell_bisect.h), oldest first
+  std::vector<CaseRunRecord> case_runs;     // every recorded case run of its repository and ref
+  std::vector<FailureSignatureRecord> signatures;  // the stored history of its failures'
+                                                   // signatures (failure_groups.h)
 };
 
 /// Reads pipeline `id` with all its jobs, steps and manifests

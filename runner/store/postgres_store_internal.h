@@ -162,6 +162,17 @@ class PostgresStore final : public Store {
   Result<int64_t> AddFinding(const FindingRecord& f) override;
   Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) override;
 
+  // ---- Failures (failure_records.h; postgres_failures_store.cc).
+  Status AddCaseRun(const CaseRunRecord& run) override;
+  Result<std::vector<CaseRunRecord>> ListCaseRuns(const std::string& repo,
+                                                  const std::string& branch) override;
+  Result<int64_t> AddBisection(const BisectionRecord& b) override;
+  Result<std::vector<BisectionRecord>> ListBisections(const std::string& repo, int limit) override;
+  Status NoteFailureSignature(const std::string& repo, const std::string& signature,
+                              const std::string& commit, int64_t cells) override;
+  Result<std::vector<FailureSignatureRecord>> ListFailureSignatures(
+      const std::string& repo) override;
+
  private:
   template <typename T, typename F>
   Result<T> Tx(const char* what, F&& body) {

@@ -106,6 +106,7 @@ struct AddedColumn {
 };
 constexpr AddedColumn kAddedColumns[] = {
     {"pipelines", "untrusted", "INTEGER NOT NULL DEFAULT 0"},
+    {"steps", "excerpt", "TEXT NOT NULL DEFAULT ''"},
 };
 
 constexpr const char* kPipelineColumns =
@@ -196,7 +197,7 @@ Status SqliteStore::Init() {
   }
   if (rc == SQLITE_OK)
     rc = exec(std::string("BEGIN IMMEDIATE; ") + kSchema + kPerfSchema + kFindingsSchema +
-              kManifestsSchema + "COMMIT;");
+              kManifestsSchema + FailuresSchemaSql() + "COMMIT;");
   if (rc != SQLITE_OK) {
     std::string message = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
@@ -248,12 +249,13 @@ Status SqliteStore::AddStep(const StepRecord& step) {
   std::lock_guard lock(mu_);
   Statement s(db_,
               "INSERT INTO steps(job_id, attempt, name, outcome, cause, duration_ms, "
-              "first_byte_ms, success_ms, command, log, detail_json, created_ms) "
-              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+              "first_byte_ms, success_ms, command, log, detail_json, created_ms, excerpt) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.Bind(1, step.job_id).Bind(2, step.attempt).Bind(3, step.name).Bind(4, step.outcome);
   s.Bind(5, step.cause).Bind(6, step.duration_ms).BindOptional(7, step.first_byte_ms);
   s.BindOptional(8, step.success_ms).Bind(9, step.command).Bind(10, step.log);
   s.Bind(11, step.detail_json.empty() ? "{}" : step.detail_json).Bind(12, NowMs());
+  s.Bind(13, step.excerpt);
   return s.Run();
 }
 
@@ -405,11 +407,12 @@ Result<std::vector<JobRecord>> SqliteStore::ListJobs(int64_t pipeline_id) {
 
 Result<std::vector<StepRecord>> SqliteStore::ListSteps(int64_t job_id) {
   std::lock_guard lock(mu_);
-  Statement s(db_,
-              "SELECT s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
-              "s.first_byte_ms, s.success_ms, s.command, s.log, s.detail_json FROM steps s "
-              "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = ? AND s.attempt = j.attempt "
-              "ORDER BY s.id");
+  Statement s(
+      db_,
+      "SELECT s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
+      "s.first_byte_ms, s.success_ms, s.command, s.log, s.detail_json, s.excerpt FROM steps s "
+      "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = ? AND s.attempt = j.attempt "
+      "ORDER BY s.id");
   s.Bind(1, job_id);
   std::vector<StepRecord> out;
   int rc;
@@ -426,6 +429,7 @@ Result<std::vector<StepRecord>> SqliteStore::ListSteps(int64_t job_id) {
     r.command = s.Text(8);
     r.log = s.Text(9);
     r.detail_json = s.Text(10);
+    r.excerpt = s.Text(11);
     out.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) return s.Error();

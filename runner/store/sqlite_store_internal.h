@@ -89,6 +89,10 @@ class Statement {
   int rc_;
 };
 
+/// The tables of case runs, bisections and failure signatures
+/// (sqlite_failures_store.cc), created by SqliteStore::Init.
+const char* FailuresSchemaSql();
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
@@ -130,6 +134,16 @@ class SqliteStore final : public Store {
   Status AddManifest(const ManifestRecord& m) override;
   Result<std::optional<ManifestRecord>> GetManifest(int64_t job_id) override;
   Result<std::vector<ManifestRecord>> FindManifests(const ManifestQuery& q) override;
+  // ---- Failures (failure_records.h; sqlite_failures_store.cc).
+  Status AddCaseRun(const CaseRunRecord& run) override;
+  Result<std::vector<CaseRunRecord>> ListCaseRuns(const std::string& repo,
+                                                  const std::string& branch) override;
+  Result<int64_t> AddBisection(const BisectionRecord& b) override;
+  Result<std::vector<BisectionRecord>> ListBisections(const std::string& repo, int limit) override;
+  Status NoteFailureSignature(const std::string& repo, const std::string& signature,
+                              const std::string& commit, int64_t cells) override;
+  Result<std::vector<FailureSignatureRecord>> ListFailureSignatures(
+      const std::string& repo) override;
 
   // ---- Performance tracking (kPerfSchema; sqlite_perf_store.cc).
   Status AddSamples(const std::vector<SampleRecord>& samples) override;

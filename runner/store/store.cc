@@ -105,6 +105,26 @@ Status Store::AddSamples(const std::vector<SampleRecord>&) {
 Result<std::vector<SampleRecord>> Store::ListSamples(const SampleQuery&) {
   return NoPerfTables();
 }
+Status Store::AddCaseRun(const CaseRunRecord&) {
+  return Status::Unavailable("this store keeps no case runs");
+}
+Result<std::vector<CaseRunRecord>> Store::ListCaseRuns(const std::string&, const std::string&) {
+  return Status::Unavailable("this store keeps no case runs");
+}
+Result<int64_t> Store::AddBisection(const BisectionRecord&) {
+  return Status::Unavailable("this store keeps no bisections");
+}
+Result<std::vector<BisectionRecord>> Store::ListBisections(const std::string&, int) {
+  return Status::Unavailable("this store keeps no bisections");
+}
+Status Store::NoteFailureSignature(const std::string&, const std::string&, const std::string&,
+                                   int64_t) {
+  return Status::Unavailable("this store keeps no failure signatures");
+}
+Result<std::vector<FailureSignatureRecord>> Store::ListFailureSignatures(const std::string&) {
+  return Status::Unavailable("this store keeps no failure signatures");
+}
+
 Result<int64_t> Store::AddPerfChange(const PerfChangeRecord&) {
   return NoPerfTables();
 }

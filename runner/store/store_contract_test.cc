@@ -323,6 +323,34 @@ TEST_CASE_TEMPLATE("Store shows the steps of the current attempt only", B, STORE
   CHECK(store->ListSteps(second.job.id)->empty());
 }
 
+TEST_CASE_TEMPLATE("Store keeps the excerpt of a step, also in a database from before it", B,
+                   STORE_BACKENDS) {
+  B backend;
+  {
+    CIRUN_OPEN_STORE(backend, store);
+    store->CreatePipeline(Pipeline(), {Job("hello a")});
+  }
+  // A database from before the column: drop it, as if never added.
+  testing::ExecSql(backend, "ALTER TABLE steps DROP COLUMN excerpt");
+  CIRUN_OPEN_STORE(backend, store);
+  auto claimed = **store->ClaimJob(Worker("w1"));
+  StepRecord s;
+  s.job_id = claimed.job.id;
+  s.attempt = claimed.job.attempt;
+  s.name = "boot";
+  s.outcome = "crashed";
+  s.excerpt = ">   12 | PANIC: it's \"broken\"\n    13 | Raised at Foo.bar\n";
+  REQUIRE(store->AddStep(s).ok());
+  s.name = "test:ok";
+  s.outcome = "passed";
+  s.excerpt = "";
+  REQUIRE(store->AddStep(s).ok());
+  auto steps = store->ListSteps(claimed.job.id);
+  REQUIRE(steps->size() == 2);
+  CHECK(steps->at(0).excerpt == ">   12 | PANIC: it's \"broken\"\n    13 | Raised at Foo.bar\n");
+  CHECK(steps->at(1).excerpt == "");
+}
+
 TEST_CASE_TEMPLATE("Store cancels queued jobs of one unikernel and settles the pipeline", B,
                    STORE_BACKENDS) {
   B backend;
