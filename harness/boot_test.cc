@@ -359,10 +359,11 @@ TEST_CASE("Boot (process): a crash after 10 MB of console is judged, with a boun
   ScratchDir dir;
   // 10 MB of 1000-byte lines, then a crash line: every byte reaches the judge.
   std::string image = dir.Script(
-      "talk", "head -c 10000000 /dev/zero | tr '\\0' x | fold -w 1000; echo 'PANIC: late'; exit 1");
+      "talk", "head -c 10000000 /dev/zero | tr '\\0' x | fold -w 1000; echo; echo 'PANIC: late'; exit 1");
   BootResult r = BootScript(Request(image));
   CHECK(r.outcome == BootOutcome::kCrashed);
   CHECK(r.excerpt.size() < 5000);
+  CHECK(r.excerpt.find(">10001 | PANIC: late") != std::string::npos);
   CHECK(r.console.ends_with("PANIC: late\n"));
 }
 
