@@ -155,9 +155,39 @@ TEST_CASE_TEMPLATE("Store deduplicates pipelines by delivery id", B, STORE_BACKE
   CHECK(store->ListJobs(*first)->size() == 1);
   CHECK(store->GetPipeline(*first)->delivery_id == "d-1");
   // Pipelines without a delivery id are never deduplicated.
-  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  auto third = store->CreatePipeline(Pipeline(), {Job("hello a")});
   store->CreatePipeline(Pipeline(), {Job("hello a")});
   CHECK(store->ListPipelines(10)->size() == 3);
+  // The duplicate used no number: users see pipelines 1, 2, 3.
+  REQUIRE(third.ok());
+  CHECK(*third == *first + 1);
+}
+
+TEST_CASE_TEMPLATE("Store numbers pipelines created at once on two connections without gaps", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, a);
+  CIRUN_OPEN_STORE(backend, b);
+  std::mutex mu;
+  std::set<int64_t> ids;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Store& s = t % 2 ? *a : *b;
+      for (int i = 0; i < 10; ++i) {
+        // Every other creation repeats a delivery another thread may have made.
+        const std::string delivery = i % 2 ? "d-" + std::to_string(i) : "";
+        auto id = s.CreatePipeline(Pipeline(delivery), {Job("u a"), Job("u b")});
+        if (!id.ok()) continue;
+        std::lock_guard lock(mu);
+        ids.insert(*id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  // 4 x 5 without a delivery id, and 5 distinct deliveries.
+  REQUIRE(ids.size() == 25);
+  CHECK(*ids.rbegin() - *ids.begin() == 24);
 }
 
 TEST_CASE_TEMPLATE("Store hands each job to one worker only and oldest first", B, STORE_BACKENDS) {
