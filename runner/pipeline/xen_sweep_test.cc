@@ -6,7 +6,7 @@
 #include "harness/fake_process_runner.h"
 #include "harness/xen_host.h"
 #include "runner/host/host_config.h"
-#include "runner/pipeline/host_jobs.h"
+#include "runner/pipeline/job_placement.h"
 
 namespace cirun {
 namespace {

@@ -1,4 +1,4 @@
-#include "runner/service/status_reporter.h"
+#include "runner/service/commit_status_reporter.h"
 
 #include <algorithm>
 
@@ -15,15 +15,15 @@ bool HasCommit(const PipelineRecord& p) {
 
 }  // namespace
 
-void StatusReporter::JobChanged(const PipelineRecord& pipeline, const JobRecord& job,
-                                std::optional<JobState> before) {
+void CommitStatusReporter::JobChanged(const PipelineRecord& pipeline, const JobRecord& job,
+                                      std::optional<JobState> before) {
   // The "plan" job of an unplannable pipeline has no cell; the summary says it all.
   if (IsPlanJob(job) || !HasCommit(pipeline) || !reported_(pipeline)) return;
   post_(JobCommitStatus(pipeline, job));
 }
 
-void StatusReporter::PipelineSeen(const PipelineRecord& pipeline,
-                                  const std::vector<JobRecord>& jobs) {
+void CommitStatusReporter::PipelineSeen(const PipelineRecord& pipeline,
+                                        const std::vector<JobRecord>& jobs) {
   const bool finished =
       std::all_of(jobs.begin(), jobs.end(), [](const JobRecord& j) { return IsFinal(j.state); });
   // A finished pipeline gets its final summary from PipelineFinished.
@@ -31,13 +31,13 @@ void StatusReporter::PipelineSeen(const PipelineRecord& pipeline,
   post_(SummaryCommitStatus(pipeline, jobs));
 }
 
-void StatusReporter::PipelineApproved(const PipelineRecord& pipeline,
-                                      const std::vector<JobRecord>& jobs) {
+void CommitStatusReporter::PipelineApproved(const PipelineRecord& pipeline,
+                                            const std::vector<JobRecord>& jobs) {
   PipelineSeen(pipeline, jobs);  // the summary is no longer "waiting for approval"
 }
 
-void StatusReporter::PipelineFinished(const PipelineRecord& pipeline,
-                                      const std::vector<JobRecord>& jobs) {
+void CommitStatusReporter::PipelineFinished(const PipelineRecord& pipeline,
+                                            const std::vector<JobRecord>& jobs) {
   if (!HasCommit(pipeline) || !reported_(pipeline)) return;
   post_(SummaryCommitStatus(pipeline, jobs));
 }
