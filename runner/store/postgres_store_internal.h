@@ -149,6 +149,7 @@ class PostgresStore final : public Store {
   // ---- Performance tracking (perf_records.h; postgres_perf_store.cc).
   Status AddSamples(const std::vector<SampleRecord>& samples) override;
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& q) override;
+  Result<std::vector<SampleQuery>> ListSampleSeries() override;
   Result<int64_t> AddPerfChange(const PerfChangeRecord& c) override;
   Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo,
                                                         int limit) override;

@@ -359,6 +359,23 @@ Result<std::vector<PipelineRecord>> SqliteStore::ListPipelines(int limit) {
   return out;
 }
 
+Result<std::vector<PipelineRecord>> SqliteStore::ListPipelinesPage(const PipelineQuery& q) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, (std::string("SELECT ") + kPipelineColumns +
+                    " FROM pipelines WHERE (? <= 0 OR id < ?) AND (? = '' OR repo_name = ?) "
+                    "AND (? = '' OR state = ?) AND (? = '' OR ref = ? OR ref = ?) "
+                    "ORDER BY id DESC LIMIT ?")
+                       .c_str());
+  s.Bind(1, q.before_id).Bind(2, q.before_id).Bind(3, q.repo_name).Bind(4, q.repo_name);
+  s.Bind(5, q.state).Bind(6, q.state).Bind(7, q.branch).Bind(8, q.branch);
+  s.Bind(9, "refs/heads/" + q.branch).Bind(10, static_cast<int64_t>(q.limit));
+  std::vector<PipelineRecord> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadPipeline(s));
+  if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
 Result<std::vector<JobRecord>> SqliteStore::ListJobs(int64_t pipeline_id) {
   std::lock_guard lock(mu_);
   Statement s(

@@ -112,6 +112,7 @@ class SqliteStore final : public Store {
   Result<std::vector<PipelineRecord>> ListWaitingPipelines() override;
   Result<PipelineRecord> GetPipeline(int64_t id) override;
   Result<std::vector<PipelineRecord>> ListPipelines(int limit) override;
+  Result<std::vector<PipelineRecord>> ListPipelinesPage(const PipelineQuery& query) override;
   Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) override;
   Result<std::vector<StepRecord>> ListSteps(int64_t job_id) override;
   Result<std::vector<std::pair<std::string, int64_t>>> CountJobsByState() override;
@@ -128,6 +129,7 @@ class SqliteStore final : public Store {
   // ---- Performance tracking (kPerfSchema; sqlite_perf_store.cc).
   Status AddSamples(const std::vector<SampleRecord>& samples) override;
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& q) override;
+  Result<std::vector<SampleQuery>> ListSampleSeries() override;
   Result<int64_t> AddPerfChange(const PerfChangeRecord& c) override;
   Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo,
                                                         int limit) override;

@@ -131,6 +131,16 @@ struct ClaimRequest {
   std::optional<int64_t> pipeline_id;  // only jobs of this pipeline (in-process runs)
 };
 
+/// Which pipelines a page of the list shows (Store::ListPipelinesPage).
+/// Empty filters match everything.
+struct PipelineQuery {
+  std::string repo_name;  // PipelineInfo::repo_name
+  std::string branch;     // "main" matches the refs "main" and "refs/heads/main"
+  std::string state;      // PipelineRecord::state
+  int64_t before_id = 0;  // only ids below it (the next page); 0: from the newest
+  int limit = 50;
+};
+
 struct ClaimedJob {
   JobRecord job;
   PipelineRecord pipeline;
@@ -239,6 +249,9 @@ class Store {
   virtual Result<PipelineRecord> GetPipeline(int64_t id) = 0;
   /// Newest first.
   virtual Result<std::vector<PipelineRecord>> ListPipelines(int limit) = 0;
+  /// A page of the pipelines matching `query`, newest first. The base
+  /// implementation filters ListPipelines; backends override it with a query.
+  virtual Result<std::vector<PipelineRecord>> ListPipelinesPage(const PipelineQuery& query);
   /// In id order (plan order).
   virtual Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) = 0;
   /// Steps of the job's current attempt, in the order they were added.
@@ -253,6 +266,9 @@ class Store {
   virtual Status AddSamples(const std::vector<SampleRecord>& samples);
   /// The samples matching `query`, oldest first.
   virtual Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query);
+  /// Every series that has samples: (repo, unikernel, cell_key, host, metric)
+  /// as a SampleQuery without commits, ordered by those fields.
+  virtual Result<std::vector<SampleQuery>> ListSampleSeries();
   /// Records a change found by a comparison; returns its id.
   virtual Result<int64_t> AddPerfChange(const PerfChangeRecord& change);
   /// The newest changes of `repo` ("" for every repository), at most `limit`.
@@ -265,6 +281,10 @@ class Store {
   /// they were added.
   virtual Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) = 0;
 };
+
+/// True if `pipeline` is on the page `query` asks for (its filters and
+/// before_id; not its limit).
+bool PipelineMatches(const PipelineQuery& query, const PipelineRecord& pipeline);
 
 /// Opens the store at `url`: a path or "sqlite:PATH" for SQLite (created with
 /// its schema if missing), "postgresql://..." for PostgreSQL. Returns

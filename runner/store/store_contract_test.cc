@@ -465,5 +465,37 @@ TEST_CASE("RedactDatabaseUrl hides passwords only") {
         "postgresql://h/d?user=u&password=***");
 }
 
+TEST_CASE_TEMPLATE("Store pages pipelines newest first with filters", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  for (int i = 0; i < 5; ++i) {
+    PipelineInfo p = Pipeline();
+    p.repo_name = i % 2 ? "odd" : "even";
+    p.ref = i == 4 ? "refs/heads/dev" : "refs/heads/main";
+    REQUIRE(store->CreatePipeline(p, {Job("hello")}).ok());
+  }
+  PipelineQuery q;
+  q.limit = 2;
+  auto first = store->ListPipelinesPage(q);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 2);
+  CHECK((*first)[0].id > (*first)[1].id);
+  q.before_id = (*first)[1].id;
+  auto second = store->ListPipelinesPage(q);
+  REQUIRE(second.ok());
+  REQUIRE(second->size() == 2);
+  CHECK((*second)[0].id < (*first)[1].id);
+  PipelineQuery even;
+  even.repo_name = "even";
+  CHECK(store->ListPipelinesPage(even)->size() == 3);
+  even.branch = "main";
+  CHECK(store->ListPipelinesPage(even)->size() == 2);
+  PipelineQuery queued;
+  queued.state = "queued";
+  CHECK(store->ListPipelinesPage(queued)->size() == 5);
+  queued.state = "passed";
+  CHECK(store->ListPipelinesPage(queued)->empty());
+}
+
 }  // namespace
 }  // namespace cirun
