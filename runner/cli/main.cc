@@ -17,6 +17,7 @@
 #include "runner/cli/serve_command.h"
 #include "runner/cli/status_command.h"
 #include "runner/cli/toolchain_command.h"
+#include "runner/cli/web_command.h"
 #include "runner/cli/worker_command.h"
 #include "runner/cli/xl_command.h"
 
@@ -53,6 +54,8 @@ const cirun::CommandEntry kCommands[] = {
     {"toolchain",
      "List this host's toolchains; build an OCaml compiler from source and register it",
      cirun::SetupToolchainCommand},
+    {"web", "Browse a store in the web dashboard (pipelines, logs, findings, performance)",
+     cirun::SetupWebCommand},
 };
 
 }  // namespace

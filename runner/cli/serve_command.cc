@@ -18,6 +18,8 @@
 #include "runner/service/status_reporter.h"
 #include "runner/service/webhook_intake.h"
 #include "runner/store/postgres_store.h"
+#include "runner/web/commit_order.h"
+#include "runner/web/dashboard.h"
 
 namespace cirun {
 namespace {
@@ -82,6 +84,15 @@ int RunServe(const std::string& config_path) {
     if (!read.ok()) return ConfigError(read.status().message());
     token = *read;
   }
+  DashboardOptions dashboard;
+  dashboard.require_login = c.web.require_login;
+  if (c.web.token.configured()) {
+    auto read = ReadSecret(c.web.token, "dashboard token");
+    if (!read.ok()) return ConfigError(read.status().message());
+    dashboard.token = *read;
+  }
+  if (dashboard.require_login && dashboard.token.empty())
+    return ConfigError(c.file + ": web.require-login needs web.token-file or web.token-env");
   ServiceLog log;
   if (token.empty())
     log.Line("warning: no GitHub token configured: commit statuses are not posted");
@@ -118,7 +129,8 @@ int RunServe(const std::string& config_path) {
   StatusReporter reporter([&](CommitStatus s) { sender->Enqueue(std::move(s)); },
                           [&](const PipelineRecord& p) {
                             return p.trigger != "local" && c.FindRepository(p.repo_name);
-                          });
+                          },
+                          c.web.public_url);
   std::vector<PipelineListener*> listeners = {&metrics};
   if (sender) listeners.push_back(&reporter);
   PipelineWatcher watcher(**store, listeners);
@@ -156,12 +168,13 @@ int RunServe(const std::string& config_path) {
          return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", metrics.Serialize()};
        }},
       {"GET", "/healthz", [&](const IncomingRequest&) { return health.Reply(); }},
-      {"GET", "/",
-       [](const IncomingRequest&) {
-         return HttpReply{200, "text/plain; charset=utf-8",
-                          "ci-run serve: POST /hooks/github, GET /metrics, GET /healthz\n"};
-       }},
   };
+  // The dashboard: its pages (/ included), JSON and actions (runner/web/).
+  CommitOrder order(c.cache_dir);
+  dashboard.history = [&](const std::string& repo, const std::string& rev) {
+    return order.History(repo, rev);
+  };
+  for (HttpRoute& route : DashboardRoutes(**store, dashboard)) routes.push_back(std::move(route));
   // The front door's limits (http_server.h): slow or idle clients are cut
   // off, bodies over max-webhook-bytes refused before they are read. Blocks
   // of 1 MiB and more (request bodies) are mapped and unmapped on their own:
@@ -177,8 +190,9 @@ int RunServe(const std::string& config_path) {
   }
   log.Line("ci-run serve: listening on http://" + c.listen_host + ":" +
            std::to_string((*server)->port()) +
-           " (webhook /hooks/github, /metrics, /healthz); store " + RedactDatabaseUrl(c.database) +
-           "; " + std::to_string(c.repositories.size()) + " repositories");
+           " (dashboard /, webhook /hooks/github, /metrics, /healthz); store " +
+           RedactDatabaseUrl(c.database) + "; " + std::to_string(c.repositories.size()) +
+           " repositories");
 
   // Phase 5: the loops: store watcher, lease reaper, in-process jobs.
   std::thread watching([&] {
