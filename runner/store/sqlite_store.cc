@@ -52,6 +52,9 @@ CREATE TABLE IF NOT EXISTS workers(
   name TEXT PRIMARY KEY, labels TEXT NOT NULL, slots INTEGER NOT NULL,
   running INTEGER NOT NULL, lease_ms INTEGER NOT NULL,
   started_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS live_logs(
+  job_id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL, step TEXT NOT NULL,
+  text TEXT NOT NULL, updated_ms INTEGER NOT NULL);
 )sql";
 
 // Performance tracking: benchmark samples and the changes found in them.
@@ -223,6 +226,33 @@ Status SqliteStore::AddStep(const StepRecord& step) {
   s.Bind(5, step.cause).Bind(6, step.duration_ms).BindOptional(7, step.first_byte_ms);
   s.BindOptional(8, step.success_ms).Bind(9, step.command).Bind(10, step.log);
   s.Bind(11, step.detail_json.empty() ? "{}" : step.detail_json).Bind(12, NowMs());
+  return s.Run();
+}
+
+Status SqliteStore::SetLiveLog(const LiveLog& log) {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "INSERT OR REPLACE INTO live_logs(job_id, attempt, step, text, updated_ms) "
+              "VALUES(?,?,?,?,?)");
+  s.Bind(1, log.job_id).Bind(2, log.attempt).Bind(3, log.step).Bind(4, log.text).Bind(5, NowMs());
+  return s.Run();
+}
+
+Result<std::optional<LiveLog>> SqliteStore::GetLiveLog(int64_t job_id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT attempt, step, text, updated_ms FROM live_logs WHERE job_id = ?");
+  s.Bind(1, job_id);
+  const int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<LiveLog>();
+  if (rc != SQLITE_ROW) return s.Error();
+  return std::optional<LiveLog>(
+      LiveLog{job_id, static_cast<int>(s.Int(0)), s.Text(1), s.Text(2), s.Int(3)});
+}
+
+Status SqliteStore::ClearLiveLog(int64_t job_id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "DELETE FROM live_logs WHERE job_id = ?");
+  s.Bind(1, job_id);
   return s.Run();
 }
 

@@ -118,6 +118,16 @@ Result<std::vector<SampleQuery>> Store::ListSampleSeries() {
   return NoPerfTables();
 }
 
+Status Store::SetLiveLog(const LiveLog&) {
+  return Status::Ok();
+}
+Result<std::optional<LiveLog>> Store::GetLiveLog(int64_t) {
+  return std::optional<LiveLog>();
+}
+Status Store::ClearLiveLog(int64_t) {
+  return Status::Ok();
+}
+
 bool PipelineMatches(const PipelineQuery& q, const PipelineRecord& p) {
   if (q.before_id > 0 && p.id >= q.before_id) return false;
   if (!q.repo_name.empty() && p.repo_name != q.repo_name) return false;

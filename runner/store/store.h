@@ -115,6 +115,16 @@ struct StepRecord {
   std::string detail_json;  // step-specific details (metrics, image size, findings), JSON object
 };
 
+/// The output so far of a job's step that is still running (a boot's
+/// console), for the dashboard's live log: one a job, replaced as it grows.
+struct LiveLog {
+  int64_t job_id = 0;
+  int attempt = 0;
+  std::string step;        // the running step's name, e.g. "boot"
+  std::string text;        // its output so far (the caller caps it)
+  int64_t updated_ms = 0;  // set by SetLiveLog (the store's clock)
+};
+
 /// The final result of a job attempt.
 struct JobResult {
   JobState state = JobState::kPassed;
@@ -258,6 +268,16 @@ class Store {
   virtual Result<std::vector<StepRecord>> ListSteps(int64_t job_id) = 0;
   /// Counts of jobs by state over the whole store (for /metrics and status).
   virtual Result<std::vector<std::pair<std::string, int64_t>>> CountJobsByState() = 0;
+
+  // ---- Live logs (table `live_logs`). A store without them keeps nothing.
+
+  /// Replaces the live log of `log.job_id` (`updated_ms` is ignored).
+  virtual Status SetLiveLog(const LiveLog& log);
+  /// The live log of `job_id`, or nullopt if none was set since the last
+  /// ClearLiveLog.
+  virtual Result<std::optional<LiveLog>> GetLiveLog(int64_t job_id);
+  /// Removes the live log of `job_id` (its step ended; no-op if none).
+  virtual Status ClearLiveLog(int64_t job_id);
 
   // ---- Performance tracking (perf_records.h). A store without them (not yet
   // ported) returns Unavailable, and benchmarks then run without history.

@@ -319,6 +319,29 @@ TEST_CASE_TEMPLATE("Store shows the steps of the current attempt only", B, STORE
   CHECK(store->ListSteps(second.job.id)->empty());
 }
 
+TEST_CASE_TEMPLATE("Store keeps one live log a job until it is cleared", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b")});
+  auto a = **store->ClaimJob(Worker("w1"));
+  auto b = **store->ClaimJob(Worker("w1"));
+  CHECK(!store->GetLiveLog(a.job.id)->has_value());
+  REQUIRE(store->SetLiveLog({a.job.id, a.job.attempt, "boot", "line 1\n<b>'x'</b>\n", 0}).ok());
+  REQUIRE(store->SetLiveLog({b.job.id, b.job.attempt, "build", "cc\n", 0}).ok());
+  REQUIRE(store->SetLiveLog({a.job.id, a.job.attempt, "boot", "line 1\nline 2\n", 0}).ok());
+  auto live = store->GetLiveLog(a.job.id);
+  REQUIRE(live.ok());
+  REQUIRE(live->has_value());
+  CHECK((*live)->step == "boot");
+  CHECK((*live)->attempt == a.job.attempt);
+  CHECK((*live)->text == "line 1\nline 2\n");
+  CHECK((*live)->updated_ms > 0);
+  REQUIRE(store->ClearLiveLog(a.job.id).ok());
+  CHECK(!store->GetLiveLog(a.job.id)->has_value());
+  CHECK((*store->GetLiveLog(b.job.id))->text == "cc\n");
+  CHECK(store->ClearLiveLog(a.job.id).ok());
+}
+
 TEST_CASE_TEMPLATE("Store cancels queued jobs of one unikernel and settles the pipeline", B,
                    STORE_BACKENDS) {
   B backend;

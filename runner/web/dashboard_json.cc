@@ -176,10 +176,19 @@ Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id) {
                     {"log_bytes", s.log.size()},
                     {"detail", ParseOrNull(s.detail_json)}});
   }
+  // The console of the step that runs now, while the job runs.
+  json live = nullptr;
+  if (!IsFinal(job->state)) {
+    auto log = store.GetLiveLog(job_id);
+    if (!log.ok()) return log.status();
+    if (*log && (*log)->attempt == job->attempt)
+      live = {{"step", (*log)->step}, {"text", (*log)->text}, {"updated_ms", (*log)->updated_ms}};
+  }
   return Dump({{"job", JobObject(*job, JobOutcome(*job, *steps))},
                {"pipeline", PipelineObject(*pipeline)},
                {"spec", ParseOrNull(job->spec_json)},
-               {"steps", rows}});
+               {"steps", rows},
+               {"live", live}});
 }
 
 Result<std::string> LogPieceJson(Store& store, int64_t pipeline_id, int64_t job_id, size_t step,

@@ -28,10 +28,12 @@ Result<std::string> PipelinesJson(Store& store, const PipelineQuery& query);
 /// one-line cause and reproducer. NotFound for an unknown pipeline.
 Result<std::string> PipelineJson(Store& store, int64_t pipeline_id);
 
-/// {"job": {...}, "pipeline": {...}, "spec": {...}, "steps": [...]}: one job
-/// with its steps (durations, command, outcome, cause, detail, log size; not
-/// the logs themselves, see LogPieceJson) and the spec it ran (toolchain,
-/// target, build command, boot cases). NotFound for an unknown job or a job
+/// {"job": {...}, "pipeline": {...}, "spec": {...}, "steps": [...], "live":
+/// ...}: one job with its steps (durations, command, outcome, cause, detail,
+/// log size; not the logs themselves, see LogPieceJson) and the spec it ran
+/// (toolchain, target, build command, boot cases); `live` is null or, while
+/// the job runs, {"step", "text", "updated_ms"}: the console so far of the
+/// step that runs now (Store::GetLiveLog). NotFound for an unknown job or a job
 /// of another pipeline (the store looks jobs up by pipeline).
 Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id);
 

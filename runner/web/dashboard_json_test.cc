@@ -149,6 +149,26 @@ TEST_CASE("JobJson and LogPieceJson give steps, spec and the log in pieces") {
   CHECK(past["text"] == "");
 }
 
+TEST_CASE("JobJson gives the live console of a running job only") {
+  ScratchDir dir;
+  auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
+  auto id = *store->CreatePipeline(Pipeline(std::string(40, 'e')), {Job("hello", "virtio")});
+  ClaimRequest request{"w1", {"target:virtio"}, std::chrono::seconds(60), id};
+  const JobRecord job = (**store->ClaimJob(request)).job;
+  CHECK(json::parse(*JobJson(*store, id, job.id))["live"].is_null());
+  REQUIRE(store->SetLiveLog({job.id, job.attempt, "boot", "booting <script>\n", 0}).ok());
+  auto running = json::parse(*JobJson(*store, id, job.id));
+  CHECK(running["live"]["step"] == "boot");
+  CHECK(running["live"]["text"] == "booting <script>\n");
+  // A live log of an earlier attempt is not this attempt's.
+  REQUIRE(store->SetLiveLog({job.id, job.attempt - 1, "boot", "old\n", 0}).ok());
+  CHECK(json::parse(*JobJson(*store, id, job.id))["live"].is_null());
+  // A finished job has none, even if one was left behind.
+  REQUIRE(store->SetLiveLog({job.id, job.attempt, "boot", "left\n", 0}).ok());
+  REQUIRE(store->FinishJob(job.id, "w1", job.attempt, {JobState::kPassed, "", "", 1}).ok());
+  CHECK(json::parse(*JobJson(*store, id, job.id))["live"].is_null());
+}
+
 TEST_CASE("FindingsJson deduplicates by signature with first and last seen commits") {
   ScratchDir dir;
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();

@@ -16,7 +16,7 @@
       else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v);
     }
-    for (const c of children.flat()) {
+    for (const c of children.flat(Infinity)) {
       if (c === null || c === undefined || c === false) continue;
       e.append(c instanceof Node ? c : document.createTextNode(String(c)));
     }
@@ -43,7 +43,7 @@
     if (!r.ok) { const err = new Error(body.error || ("HTTP " + r.status)); err.status = r.status; throw err; }
     return body;
   }
-  function page(...children) { main.replaceChildren(...children.flat()); }
+  function page(...children) { main.replaceChildren(...children.flat(Infinity)); }
   function failure(e) {
     const text = e.status === 401 ? "This dashboard needs its token: log in above." : "Error: " + e.message;
     page(el("p", { class: "message error", id: "error" }, text));
@@ -214,6 +214,7 @@
     if (spec) rows.push(["build command", spec.build], ["image", spec.image], ["path", spec.path]);
     for (const s of steps) {
       if (s.detail && s.detail.toolchain) rows.push(["toolchain", s.detail.toolchain]);
+      if (s.detail && s.detail.toolchain_version) rows.push(["toolchain version", s.detail.toolchain_version]);
       if (s.detail && s.detail.cache_key) rows.push(["build cache key", s.detail.cache_key]);
       if (s.command) rows.push([s.name + " command", s.command]);
     }
@@ -232,6 +233,7 @@
     const logs = el("div", { id: "logs" });
     const views = [];
     const live = el("p", { id: "live", class: "muted" });
+    const liveLog = el("div", { class: "step", id: "live-log" });
     function render(d) {
       state.replaceChildren(badge(d.job.outcome));
       stepsTable.replaceChildren(...d.steps.map((s, i) => el("tr", { class: "step-row", "data-step": i },
@@ -248,6 +250,17 @@
       }
       const running = ["queued", "running", "waiting"].includes(d.job.state);
       live.textContent = running ? "live: the job is " + d.job.state + "; steps appear here as they finish" : "";
+      // The console of the step that runs now (as text), kept scrolled to
+      // its end unless the reader scrolled up.
+      if (running && d.live) {
+        const pre = liveLog.querySelector("pre") || el("pre", { class: "log live", id: "live-console" });
+        const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+        pre.textContent = shown(d.live.text);
+        pre.dataset.step = d.live.step;
+        if (atEnd) pre.scrollTop = pre.scrollHeight;
+        liveLog.replaceChildren(el("h3", {}, d.live.step + " ", badge("running"),
+          " so far"), pre);
+      } else liveLog.replaceChildren();
       return running;
     }
     page(el("h1", {}, j.name + " ", state),
@@ -258,7 +271,7 @@
       el("table", { id: "steps" }, el("thead", {}, el("tr", {}, ["step", "outcome", "duration", "first byte",
         "success line", "cause"].map((h) => el("th", {}, h)))), stepsTable),
       el("h2", {}, "Environment"), environment(j, data.spec, data.steps),
-      el("h2", {}, "Logs"), logs);
+      el("h2", {}, "Logs"), logs, liveLog);
     let running = render(data);
     document.body.dataset.ready = "1";
     while (running) {
@@ -274,22 +287,24 @@
     const q = new URLSearchParams();
     for (const k of ["repo", "unikernel"]) if (params.get(k)) q.set(k, params.get(k));
     const data = await api("/api/findings?" + q);
-    const rows = data.findings.map((f) => el("tr", { class: "finding" },
+    // Two rows a finding: what it is, then its reproducer across the table
+    // (a command line as long as the input it boots).
+    const rows = data.findings.map((f) => [el("tr", { class: "finding" },
       el("td", {}, f.repo_name), el("td", {}, f.unikernel), el("td", { class: "muted" }, f.cell_key),
       el("td", {}, badge(f.outcome)),
-      el("td", {}, el("code", { class: "minimised" }, f.command_line),
+      el("td", { class: "input" }, el("code", { class: "minimised" }, f.command_line),
         f.original !== f.command_line ? el("div", { class: "muted" }, "from ", el("code", {}, f.original)) : ""),
       el("td", { class: "cause" }, f.cause),
       el("td", {}, el("code", { class: "first-commit" }, short(f.first_commit)), " ", pipelineLink(f.first_pipeline)),
       el("td", {}, el("code", { class: "last-commit" }, short(f.last_commit)), " ", pipelineLink(f.last_pipeline)),
-      el("td", {}, f.pipelines + " pipeline(s), " + f.hits + " input(s)"),
-      el("td", {}, reproducer(f.reproducer))));
+      el("td", {}, f.pipelines + " pipeline(s), " + f.hits + " input(s)")),
+      el("tr", { class: "finding-repro" }, el("td", { colspan: 9 }, reproducer(f.reproducer)))]);
     page(el("h1", {}, "Fuzz findings"),
       el("form", { class: "filters", method: "get", action: "/findings" },
         el("input", { name: "unikernel", placeholder: "unikernel", value: params.get("unikernel") || "" }),
         el("button", { type: "submit" }, "Filter")),
       el("table", { id: "findings" }, el("thead", {}, el("tr", {}, ["repository", "unikernel", "cell", "outcome",
-        "minimised input", "cause", "first seen", "last seen", "seen", "reproducer"].map((h) => el("th", {}, h)))),
+        "minimised input", "cause", "first seen", "last seen", "seen"].map((h) => el("th", {}, h)))),
         el("tbody", {}, rows)),
       rows.length ? "" : el("p", { class: "muted" }, "No finding."));
   }
@@ -341,7 +356,7 @@
       scales: { x: { time: false } },
       axes: [
         { values: (u, splits) => splits.map((i) => Number.isInteger(i) && commits[i] ? short(commits[i]).slice(0, 7) : "") },
-        { label: data.series.metric + (unit ? " (" + unit + ")" : "") },
+        { label: data.series.metric + (unit ? " (" + unit + ")" : ""), size: 110, labelSize: 20 },
       ],
       series: [
         { label: "commit", value: (u, i) => (i === null || commits[i] === undefined) ? "" : short(commits[i]) },
