@@ -23,7 +23,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The schema comes from ci-run itself (it creates it on first open).
+# The schema comes from ci-run itself: it creates it when it opens an empty
+# file (a database that does not exist is refused, as a typo).
+: >"$T/ci.db"
 "$CI_RUN" status --db "$T/ci.db" >/dev/null
 python3 - "$T/ci.db" "$pipelines" "$log_mb" <<'PY'
 import sqlite3, sys, time
