@@ -3,6 +3,7 @@
 #   ./bootstrap.sh demo   install packages, build, run `ci-run local` on the example repository
 #   ./bootstrap.sh test   install packages, build, run the whole test suite (ctest)
 # Other modes: `./bootstrap.sh build` (packages + build only), `./bootstrap.sh bench`,
+# `./bootstrap.sh reliability` (docs/performance.md, docs/reliability.md),
 # `./bootstrap.sh mirage` (the real mirage-skeleton pipeline, see the README).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,7 +15,7 @@ packages=(
   cmake ninja-build pkg-config g++ git
   libgit2-dev libboost-dev libboost-filesystem-dev libyaml-cpp-dev doctest-dev
   prometheus-cpp-dev libsqlite3-dev libpqxx-dev libpq-dev nlohmann-json3-dev libcli11-dev
-  libssl-dev libcurl4-openssl-dev libcpp-httplib-dev
+  libssl-dev libcurl4-openssl-dev libcpp-httplib-dev libre2-dev
   qemu-system-x86 qemu-system-arm
   gcc clang lld gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   ocaml-nox ocaml-findlib
@@ -91,12 +92,47 @@ mirage() {
   exec build/ci-run local "$repo" --config mirage-skeleton --cache-dir "$cache" "$@"
 }
 
-run_benchmarks() {
-  echo "==> running the benchmarks (tests/bench/*.sh)"
-  for b in tests/bench/*.sh; do
+# ./bootstrap.sh bench|reliability [NAME [ARGS...]]: every script of the
+# suite (tests/bench/ or tests/reliability/) at full size, or the one called
+# NAME with ARGS. Each prints its own rows; the end is one table of every
+# figure with its baseline and ratio, also written to build/SUITE/results.json
+# with the machine's load, for comparing runs. A reliability script fails when
+# a promise breaks; a benchmark only when it cannot measure.
+run_suite() {
+  local suite=$1 only=${2:-} name failed=()
+  shift 2 || shift $#
+  mkdir -p "build/$suite"
+  export BENCH_JSON=$PWD/build/$suite/results.jsonl
+  : >"$BENCH_JSON"
+  if [ -n "$only" ] && [ ! -f "tests/$suite/$only.sh" ]; then
+    echo "no script called $only in tests/$suite/" >&2
+    return 2
+  fi
+  for b in tests/"$suite"/*.sh; do
+    name=$(basename "$b" .sh)
+    [ "$name" = lib ] && continue
+    [ -n "$only" ] && [ "$name" != "$only" ] && continue
     echo "==> $b"
-    CI_RUN=$PWD/build/ci-run SOURCE_DIR=$PWD bash "$b" "$@"
+    CI_RUN=$PWD/build/ci-run SOURCE_DIR=$PWD bash "$b" "$@" || failed+=("$name")
   done
+  python3 - "$BENCH_JSON" "build/$suite/results.json" <<'PY'
+import json, os, platform, subprocess, sys, time
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+fmt = "{:<18} {:<66} {:>11} {:<7} {:>11}  {:>6}  {}"
+print("\n" + fmt.format("script", "what", "value", "unit", "baseline", "ratio", "baseline is"))
+for r in rows:
+    num = lambda v: "-" if v is None else f"{v:g}"
+    print(fmt.format(r["bench"], r["what"][:66], num(r["value"]), r["unit"], num(r["baseline"]),
+                     num(r["ratio"]), r["baseline_what"] or ""))
+rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+out = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "commit": rev or None,
+       "cpus": os.cpu_count(), "load_average": os.getloadavg(), "kernel": platform.release(),
+       "results": rows}
+json.dump(out, open(sys.argv[2], "w"), indent=1)
+print(f"\n{len(rows)} figures in {sys.argv[2]} (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+PY
+  rm -f "$BENCH_JSON"
+  [ ${#failed[@]} -eq 0 ] || { echo "$suite: failed: ${failed[*]}" >&2; return 1; }
 }
 
 run_tests() {
@@ -110,7 +146,8 @@ case "$mode" in
   demo) build ci-run && demo "$@" ;;
   test) build && run_tests "$@" ;;
   build) build ;;
-  bench) build ci-run && run_benchmarks "$@" ;;
+  bench) build ci-run && run_suite bench "$@" ;;
+  reliability) build ci-run && run_suite reliability "$@" ;;
   mirage) build ci-run && mirage "$@" ;;
-  *) echo "usage: $0 demo|test|build|bench|mirage" >&2; exit 2 ;;
+  *) echo "usage: $0 demo|test|build|bench|reliability|mirage" >&2; exit 2 ;;
 esac

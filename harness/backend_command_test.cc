@@ -133,7 +133,7 @@ TEST_CASE("qemu: extra args go before -kernel - the raw command line is verbatim
   CHECK(backend.Command(request).status().code() == Status::Code::kInvalidArgument);
 }
 
-TEST_CASE("qemu: counting instructions means TCG with -icount; other backends do not count") {
+TEST_CASE("qemu: counting instructions means TCG with -icount, other backends do not count") {
   TargetSpec target = Target("virtio");
   target.qemu.accel = "kvm";
   QemuBackend backend(target);
@@ -194,7 +194,7 @@ TEST_CASE("xen without Xen: the PVH image under QEMU, with a note") {
   CHECK(backend.CheckAvailable().ok());
 }
 
-TEST_CASE("xen: without fallback, no dom0 means unavailable; on a dom0, xl create") {
+TEST_CASE("xen: without fallback, no dom0 means unavailable, on a dom0, xl create") {
   TargetSpec no_fallback = Target("xen");
   no_fallback.xen.qemu_fallback = false;
   XenBackend without(no_fallback, DetectXenHost("/nonexistent-root"), RealProcessRunner());

@@ -1,11 +1,14 @@
 #include "harness/boot.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <system_error>
 
 #include "harness/boot_verdict.h"
 #include "harness/console_judge.h"
+#include "harness/console_log.h"
+#include "harness/failure_excerpt.h"
 #include "harness/metric_lines.h"
 
 namespace cirun {
@@ -13,7 +16,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-/// Console bytes kept in BootResult::console.
+/// Console bytes kept in BootResult::console (its head and its end). The
+/// whole console is judged as it streams, whatever its size.
 constexpr size_t kConsoleCap = 1 << 20;
 
 // The judge's tail, cut after the line that stopped the judgement (if any).
@@ -53,13 +57,14 @@ class BootAttempt {
   const BootRequest& request_;
   ConsoleJudge judge_;
   const ConsoleObserver& observer_;
-  std::string console_;
+  ConsoleLog console_{kConsoleCap};
   std::vector<BootMetric> metrics_;
+  ConsoleExcerpt excerpt_;  // the lines that matter, whatever the console's size
 };
 
 OutputAction BootAttempt::OnOutput(std::string_view chunk, milliseconds at) {
   if (observer_) observer_(chunk);
-  console_.append(chunk.substr(0, kConsoleCap - std::min(kConsoleCap, console_.size())));
+  console_.Append(chunk);
   // Output after the deadline is the kill's echo (QEMU's "terminating on
   // signal 15"): kept in the console, not judged.
   const bool late = request_.timeout.count() > 0 && at >= request_.timeout;
@@ -72,6 +77,7 @@ OutputAction BootAttempt::OnOutput(std::string_view chunk, milliseconds at) {
 }
 
 void BootAttempt::OnLine(std::string_view line) {
+  excerpt_.Add(line, judge_.stopped());
   if (std::optional<BootMetric> metric = ParseMetricLine(line)) metrics_.push_back(*metric);
 }
 
@@ -79,7 +85,8 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   BootEvidence evidence;
   evidence.console = judge_.Finish(exit.elapsed, [this](std::string_view l) { OnLine(l); });
   evidence.process = exit;
-  evidence.guest = backend.DecodeExit(exit, console_);
+  std::string console = console_.Text();
+  evidence.guest = backend.DecodeExit(exit, console);
   evidence.console_failure = judge_.failure();
   evidence.missing_expect = judge_.first_missing_expect();
   evidence.last_line = judge_.last_line();
@@ -91,8 +98,15 @@ void BootAttempt::Finish(const ProcessExit& exit, const BootBackend& backend, Bo
   if (evidence.guest.kind == GuestExit::Kind::kCode && evidence.guest.code_known)
     result.guest_exit = evidence.guest.code;
   result.process = exit;
-  result.console = std::move(console_);
+  result.console = std::move(console);
   result.console_tail = JudgedTail(judge_);
+  if (result.outcome != BootOutcome::kPassed) {
+    result.excerpt = excerpt_.Text();
+    // Output past the runner's cap was never seen: the excerpt says so.
+    if (exit.dropped_bytes > 0)
+      result.excerpt += "      ... | [" + std::to_string(exit.dropped_bytes) +
+                        " console bytes after these lines not read: over the output cap]\n";
+  }
   result.first_byte = judge_.first_byte();
   result.success = judge_.success();
   result.total = exit.elapsed;
@@ -133,6 +147,7 @@ BootResult BootOnce(const BootRequest& request, const BootBackend& backend, Proc
   Result<ProcessSpec> spec = backend.Command(request);
   if (!spec.ok()) return Infra(std::move(result), spec.status().message());
   DeclareSandboxNeeds(request, backend.target(), &*spec);
+  spec->output_cap = SIZE_MAX;  // every byte reaches the judge; ConsoleLog bounds what is kept
   result.command = spec->argv;
   if (Status prepared = backend.Prepare(request); !prepared.ok()) {
     return Infra(std::move(result), prepared.message());

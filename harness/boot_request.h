@@ -18,7 +18,7 @@ struct BootRequest {
   std::vector<std::string> args;  // runtime arguments, one per element
   std::optional<std::string> raw_command_line;  // if set, used verbatim instead of joining `args`
                                                 // (the fuzzer's byte-level mutations)
-  std::vector<std::string> expect;              // ECMAScript regexes, matched per line, in order
+  std::vector<std::string> expect;              // RE2 regexes, matched per line, in order
   std::vector<std::string> fail;                // any match ends the boot as failed
   std::chrono::milliseconds timeout{20'000};    // spawn to exit
   std::vector<int> exit_codes{0};               // accepted guest exit codes; empty: the boot passes
@@ -50,10 +50,12 @@ struct BootResult {
   std::optional<int> guest_exit;     // decoded guest exit code, if the guest exited
   ProcessExit process;               // how the backend process ended
   std::vector<std::string> command;  // the argv that was run (for reproducers)
-  std::string console;               // console output (capped), as the guest wrote it
+  std::string console;               // console output as the guest wrote it: all of it, or its first and last 512 KiB
   std::vector<std::string> console_tail;  // the last judged lines (at most 20), oldest first,
                                           // ending at the crash/fail line when one matched;
                                           // output after the deadline is not in it
+  std::string excerpt;  // when not passed: the lines that matter (failure_excerpt.h), numbered,
+                        // at most a few KiB whatever the console's size; "" when passed
   std::optional<std::chrono::milliseconds> first_byte;  // spawn to first console byte
   std::optional<std::chrono::milliseconds>
       success;                         // spawn to the line that matched the last expect

@@ -289,7 +289,7 @@ TEST_CASE("Boot: Cleanup is called and the note recorded on every path") {
   CHECK(backend.cleanups == 2);
 }
 
-TEST_CASE("Boot: the observer sees the console - the stored console is capped at 1 MiB") {
+TEST_CASE("Boot: the observer sees the console - the stored console keeps its head and its end") {
   ScratchDir dir;
   BootRequest request =
       Request(dir.Script("big",
@@ -300,8 +300,12 @@ TEST_CASE("Boot: the observer sees the console - the stored console is capped at
                       [&](std::string_view chunk) { observed += chunk.size(); });
   CHECK(r.outcome == BootOutcome::kPassed);
   CHECK(observed == 6 + 3000000 + 1 + 8);
-  CHECK(r.console.size() == (1u << 20));
+  const std::string marker =
+      "\n[ci-run: " + std::to_string(observed - (1u << 20)) + " bytes of console not kept]\n";
+  CHECK(r.console.size() == (1u << 20) + marker.size());
   CHECK(r.console.rfind("Hello\nxxx", 0) == 0);
+  CHECK(r.console.find(marker) != std::string::npos);
+  CHECK(r.console.ends_with("xxx\nSUCCESS\n"));
 }
 
 }  // namespace cirun
@@ -330,7 +334,7 @@ TEST_CASE("Boot with FakeProcessRunner: the judge sees scripted chunks, the spec
 
 namespace cirun {
 
-TEST_CASE("Boot: the console tail ends at the crash line; output after the deadline is not in it") {
+TEST_CASE("Boot: the console tail ends at the crash line, output after the deadline is not in it") {
   ScratchDir dir;
   FakeProcessRunner fake;
   FakeProcessRunner::Script crash;
@@ -349,6 +353,18 @@ TEST_CASE("Boot: the console tail ends at the crash line; output after the deadl
   CHECK(r.outcome == BootOutcome::kHung);
   CHECK(r.console_tail == std::vector<std::string>{"judged"});
   CHECK(r.console == "judged\nterminating on signal 15\n");
+}
+
+TEST_CASE("Boot (process): a crash after 10 MB of console is judged, with a bounded excerpt") {
+  ScratchDir dir;
+  // 10 MB of 1000-byte lines, then a crash line: every byte reaches the judge.
+  std::string image = dir.Script(
+      "talk", "head -c 10000000 /dev/zero | tr '\\0' x | fold -w 1000; echo; echo 'PANIC: late'; exit 1");
+  BootResult r = BootScript(Request(image));
+  CHECK(r.outcome == BootOutcome::kCrashed);
+  CHECK(r.excerpt.size() < 5000);
+  CHECK(r.excerpt.find(">10001 | PANIC: late") != std::string::npos);
+  CHECK(r.console.ends_with("PANIC: late\n"));
 }
 
 }  // namespace cirun

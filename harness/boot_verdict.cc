@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/hex.h"
 #include "harness/duration_text.h"
 
 namespace cirun {
@@ -139,9 +140,7 @@ std::string QuoteLine(std::string_view text, size_t max) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c < 0x20 || c >= 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
+      out += HexByte(c, "\\x");
     } else {
       out += static_cast<char>(c);
     }

@@ -1,16 +1,16 @@
 #include "harness/console_judge.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 
 namespace cirun {
 namespace {
 
-bool Search(const std::regex& regex, std::string_view line) {
-  try {
-    return std::regex_search(line.begin(), line.end(), regex);
-  } catch (const std::regex_error&) {
-    return false;  // error_complexity / error_stack on a pathological line: no match
-  }
+// RE2 searches in time linear in the line's length whatever the pattern (no
+// backtracking), so a hostile console cannot stall the judge.
+bool Search(const re2::RE2& regex, std::string_view line) {
+  return re2::RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), regex);
 }
 
 bool IsBlank(const std::string& line) {
@@ -29,12 +29,12 @@ Result<std::vector<ConsoleJudge::Pattern>> ConsoleJudge::Compile(
     const std::vector<std::string>& texts, const char* what) {
   std::vector<Pattern> patterns;
   for (const std::string& text : texts) {
-    try {
-      patterns.push_back({text, std::regex(text, std::regex::ECMAScript)});
-    } catch (const std::regex_error& e) {
+    auto regex = std::make_shared<const re2::RE2>(text, re2::RE2::Quiet);
+    if (!regex->ok()) {
       return Status::InvalidArgument(std::string("bad ") + what + " regex /" + text +
-                                     "/: " + e.what());
+                                     "/: " + regex->error());
     }
+    patterns.push_back({text, std::move(regex)});
   }
   return patterns;
 }
@@ -85,17 +85,17 @@ void ConsoleJudge::JudgeLine(std::string_view line, std::chrono::milliseconds at
   Remember(line);
   if (failure_) return;
   for (const Pattern& p : crash_) {
-    if (!Search(p.regex, line)) continue;
+    if (!Search(*p.regex, line)) continue;
     failure_ = Match{p.text, std::string(line), at};
     crashed_ = true;
     return;
   }
   for (const Pattern& p : fail_) {
-    if (!Search(p.regex, line)) continue;
+    if (!Search(*p.regex, line)) continue;
     failure_ = Match{p.text, std::string(line), at};
     return;
   }
-  if (next_expect_ < expect_.size() && Search(expect_[next_expect_].regex, line)) {
+  if (next_expect_ < expect_.size() && Search(*expect_[next_expect_].regex, line)) {
     ++next_expect_;
     if (next_expect_ == expect_.size()) success_ = at;
   }

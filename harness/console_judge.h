@@ -5,14 +5,18 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "harness/line_splitter.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace cirun {
 
@@ -24,7 +28,7 @@ enum class ConsoleVerdict {
   kCrashMatched,  // a built-in crash signature matched; the judgement stopped
 };
 
-/// The built-in crash signatures (ECMAScript regexes, searched in each line):
+/// The built-in crash signatures (RE2 regexes, searched in each line):
 /// PANIC, ABORT, "Solo5: Abort", "Fatal error: exception", "Triple fault"/"triple fault".
 const std::vector<std::string>& CrashSignatures();
 
@@ -37,7 +41,7 @@ class ConsoleJudge {
     std::chrono::milliseconds at{0};  // since spawn
   };
 
-  /// Compiles `expect` and `fail` (ECMAScript). Returns InvalidArgument naming the
+  /// Compiles `expect` and `fail` (RE2 syntax). Returns InvalidArgument naming the
   /// first pattern that does not compile. Keeps the last `tail_lines` lines.
   static Result<ConsoleJudge> Create(const std::vector<std::string>& expect,
                                      const std::vector<std::string>& fail, size_t tail_lines = 20);
@@ -79,7 +83,7 @@ class ConsoleJudge {
  private:
   struct Pattern {
     std::string text;
-    std::regex regex;
+    std::shared_ptr<const re2::RE2> regex;  // RE2: linear time in the line's length
   };
   static Result<std::vector<Pattern>> Compile(const std::vector<std::string>& texts,
                                               const char* what);

@@ -57,7 +57,34 @@ class Campaign {
 
   Status Calibrate();
   void Fuzz();
+  // Minimises a finding of the fuzz phase (delta debugging within
+  // minimise_boots), confirms a hang with the longer timeout; nullopt when
+  // cancelled or when the hang was a slow boot.
   std::optional<FuzzFinding> Minimise(const FuzzBoot& found, size_t index, int hits);
+  // Minimise's state for one finding: the boots left and spent, and the boot
+  // of the smallest input that reproduced so far.
+  struct Shrink {
+    BootOutcome outcome;  // what a candidate must end in
+    int budget;
+    int used;
+    bool gave_up;  // the budget ran out or the campaign was cancelled
+    FuzzBoot last;
+  };
+  // Boots candidates in windows of `jobs`; the index of the first in order
+  // that gives s->outcome (its boot becomes s->last).
+  std::optional<size_t> FirstReproducing(Shrink* s, const std::vector<FuzzInput>& candidates);
+  bool Reproduces(Shrink* s, const FuzzInput& input) {
+    return FirstReproducing(s, {input}).has_value();
+  }
+  // The arguments that matter, then the bytes of each value.
+  void ShrinkArgs(Shrink* s, FuzzInput input);
+  // The bytes of a raw line.
+  void ShrinkRaw(Shrink* s, const FuzzInput& input);
+  // A raw line split into arguments when they fail the same way, then shrunk.
+  void ShrinkInput(Shrink* s, const FuzzInput& found);
+  // Boots a minimised hang again with ConfirmTimeout (or, if it ends, the
+  // input as found); false when it ended: a slow boot (dropped_slow).
+  bool ConfirmMinimisedHang(const FuzzInput& found, size_t index, FuzzFinding* finding);
   // The longer timeout a hang must survive: not a slow boot.
   milliseconds ConfirmTimeout() const { return std::min(2 * hang_timeout_, config_.boot_timeout); }
   // Boots `input` again with ConfirmTimeout (counted in confirm_boots).
@@ -271,171 +298,177 @@ void Campaign::ConfirmHang(size_t index, FuzzBoot* boot) {
   *boot = std::move(again);
 }
 
-std::optional<FuzzFinding> Campaign::Minimise(const FuzzBoot& found, size_t index, int hits) {
-  const BootOutcome outcome = found.verdict.outcome;
-  int budget = config_.minimise_boots;
-  int used = 0;
-  bool gave_up = false;
-  FuzzBoot last = found;  // the boot of the current smallest input
-  // Boots candidates in windows of `jobs`; the first in order that gives the
-  // same outcome wins.
-  auto first_reproducing = [&](const std::vector<FuzzInput>& candidates) -> std::optional<size_t> {
-    for (size_t start = 0; start < candidates.size(); start += config_.jobs) {
-      if (budget <= 0 || Cancelled()) {
-        gave_up = true;
-        return std::nullopt;
-      }
-      const size_t n = std::min<size_t>({static_cast<size_t>(config_.jobs),
-                                         candidates.size() - start, static_cast<size_t>(budget)});
-      std::vector<FuzzInput> window(candidates.begin() + start, candidates.begin() + start + n);
-      std::vector<FuzzBoot> boots = BootAll(window, hang_timeout_);
-      budget -= static_cast<int>(n);
-      used += static_cast<int>(n);
-      for (size_t i = 0; i < boots.size(); ++i) {
-        const FuzzVerdict& v = boots[i].verdict;
-        if (boots[i].representable && v.kind == FuzzVerdict::Kind::kFinding &&
-            v.outcome == outcome) {
-          last = std::move(boots[i]);
-          return start + i;
-        }
-      }
-    }
-    return std::nullopt;
-  };
-  auto reproduces = [&](const FuzzInput& input) { return first_reproducing({input}).has_value(); };
-
-  // A crash must show again. (A hang is confirmed with a longer timeout at
-  // the end; booting it again here would cost a hang timeout.)
-  if (outcome != BootOutcome::kHung && !reproduces(found.input)) {
-    if (Cancelled()) return std::nullopt;
-    Log("input " + std::to_string(index) + ": " + BootOutcomeName(outcome) +
-        " did not show again; reported as it was found");
-    last = found;
-  } else {
-    // A raw line that splits: go on with its arguments if they fail the same way.
-    std::optional<std::vector<std::string>> guest = found.input.GuestArgs();
-    FuzzInput input = found.input;
-    if (input.raw && guest && !reproduces({*guest, std::nullopt, input.origin})) guest.reset();
-    if (input.raw && guest) input = {*guest, std::nullopt, input.origin};
-    if (!input.raw) {
-      // Over the arguments.
-      const std::vector<std::string> args = input.args;
-      std::vector<size_t> kept = DeltaDebug(args.size(), [&](const auto& subsets) {
-        std::vector<FuzzInput> candidates;
-        for (const auto& subset : subsets) {
-          FuzzInput c{{}, std::nullopt, input.origin};
-          for (size_t i : subset) c.args.push_back(args[i]);
-          candidates.push_back(std::move(c));
-        }
-        return first_reproducing(candidates);
-      });
-      input.args.clear();
-      for (size_t i : kept) input.args.push_back(args[i]);
-      // Over the bytes of each value: the shortest failing prefix, then ddmin.
-      for (size_t a = 0; a < input.args.size(); ++a) {
-        const std::string arg = input.args[a];
-        const size_t eq = arg.starts_with("--") ? arg.find('=') : std::string::npos;
-        const std::string head = eq == std::string::npos ? "" : arg.substr(0, eq + 1);
-        const std::string value = arg.substr(head.size());
-        auto with_value = [&](std::string v) {
-          FuzzInput c = input;
-          c.args[a] = head + v;
-          return c;
-        };
-        const size_t length = ShortestReproducingLength(
-            value.size(), [&](size_t n) { return reproduces(with_value(value.substr(0, n))); });
-        std::string prefix = value.substr(0, length);
-        // Readable when only the length matters: as many 'a' bytes.
-        const std::string plain(prefix.size(), 'a');
-        if (!prefix.empty() && prefix != plain && reproduces(with_value(plain))) prefix = plain;
-        // Bytes of a value made of one byte repeated cannot go: the shorter
-        // prefixes were just found not to fail.
-        const bool uniform =
-            prefix.find_first_not_of(prefix.empty() ? 'a' : prefix[0]) == std::string::npos;
-        std::vector<size_t> bytes =
-            DeltaDebug(uniform ? 0 : prefix.size(), [&](const auto& subsets) {
-              std::vector<FuzzInput> candidates;
-              for (const auto& subset : subsets) {
-                std::string v;
-                for (size_t i : subset) v += prefix[i];
-                candidates.push_back(with_value(v));
-              }
-              return first_reproducing(candidates);
-            });
-        std::string minimal = prefix;
-        if (!uniform) {
-          minimal.clear();
-          for (size_t i : bytes) minimal += prefix[i];
-        }
-        input.args[a] = head + minimal;
-      }
-    } else {
-      // A line that does not split: over its bytes.
-      const std::string raw = *input.raw;
-      auto with_raw = [&](std::string r) { return FuzzInput{{}, std::move(r), input.origin}; };
-      const size_t length = ShortestReproducingLength(
-          raw.size(), [&](size_t n) { return reproduces(with_raw(raw.substr(0, n))); });
-      const std::string prefix = raw.substr(0, length);
-      std::vector<size_t> bytes = DeltaDebug(prefix.size(), [&](const auto& subsets) {
-        std::vector<FuzzInput> candidates;
-        for (const auto& subset : subsets) {
-          std::string r;
-          for (size_t i : subset) r += prefix[i];
-          candidates.push_back(with_raw(r));
-        }
-        return first_reproducing(candidates);
-      });
-      std::string minimal;
-      for (size_t i : bytes) minimal += prefix[i];
-      input.raw = minimal;
-    }
-    if (Cancelled()) return std::nullopt;
-    // `last` is the boot of the smallest input that reproduced.
-  }
-  FuzzFinding finding;
-  finding.outcome = last.verdict.outcome;
-  finding.cause = last.verdict.cause;
-  finding.input = last.input;
-  finding.original = found.input;
-  finding.console_tail = last.result.console_tail;
-  finding.first_input = index;
-  finding.hits = hits;
-  finding.minimise_boots = used;
-  finding.minimal = !gave_up;
-  {
-    std::lock_guard lock(mu_);
-    result_.minimise_boots += used;
-  }
-  if (finding.outcome == BootOutcome::kHung) {
-    // A hang must survive a longer timeout; otherwise it was a slow boot. A
-    // candidate accepted during minimisation may have been one (the machine
-    // was busy): then the input as found (confirmed in the fuzz phase) is
-    // reported, if it still hangs.
-    FuzzBoot again = Confirm(finding.input);
-    if (Cancelled()) return std::nullopt;
-    if (again.verdict.kind != FuzzVerdict::Kind::kFinding && !(found.input == finding.input)) {
-      Log("input " + std::to_string(index) + ": the minimised hang ended within " +
-          FormatDuration(ConfirmTimeout()) + "; trying the input as found");
-      again = Confirm(found.input);
-      if (Cancelled()) return std::nullopt;
-      finding.input = found.input;
-      finding.minimal = false;
-    }
-    if (again.verdict.kind != FuzzVerdict::Kind::kFinding) {
-      Log("input " + std::to_string(index) + ": the hang ended within " +
-          FormatDuration(ConfirmTimeout()) + "; a slow boot, dropped");
-      std::lock_guard lock(mu_);
-      ++result_.dropped_slow;
+std::optional<size_t> Campaign::FirstReproducing(Shrink* s,
+                                                 const std::vector<FuzzInput>& candidates) {
+  for (size_t start = 0; start < candidates.size(); start += config_.jobs) {
+    if (s->budget <= 0 || Cancelled()) {
+      s->gave_up = true;
       return std::nullopt;
     }
-    finding.outcome = again.verdict.outcome;
-    finding.cause = again.verdict.cause;
-    finding.console_tail = again.result.console_tail;
+    const size_t n = std::min<size_t>({static_cast<size_t>(config_.jobs), candidates.size() - start,
+                                       static_cast<size_t>(s->budget)});
+    std::vector<FuzzInput> window(candidates.begin() + start, candidates.begin() + start + n);
+    std::vector<FuzzBoot> boots = BootAll(window, hang_timeout_);
+    s->budget -= static_cast<int>(n);
+    s->used += static_cast<int>(n);
+    for (size_t i = 0; i < boots.size(); ++i) {
+      const FuzzVerdict& v = boots[i].verdict;
+      if (boots[i].representable && v.kind == FuzzVerdict::Kind::kFinding &&
+          v.outcome == s->outcome) {
+        s->last = std::move(boots[i]);
+        return start + i;
+      }
+    }
   }
+  return std::nullopt;
+}
+
+void Campaign::ShrinkArgs(Shrink* s, FuzzInput input) {
+  // Over the arguments.
+  const std::vector<std::string> args = input.args;
+  std::vector<size_t> kept = DeltaDebug(args.size(), [&](const auto& subsets) {
+    std::vector<FuzzInput> candidates;
+    for (const auto& subset : subsets) {
+      FuzzInput c{{}, std::nullopt, input.origin};
+      for (size_t i : subset) c.args.push_back(args[i]);
+      candidates.push_back(std::move(c));
+    }
+    return FirstReproducing(s, candidates);
+  });
+  input.args.clear();
+  for (size_t i : kept) input.args.push_back(args[i]);
+  // Over the bytes of each value: the shortest failing prefix, then ddmin.
+  for (size_t a = 0; a < input.args.size(); ++a) {
+    const std::string arg = input.args[a];
+    const size_t eq = arg.starts_with("--") ? arg.find('=') : std::string::npos;
+    const std::string head = eq == std::string::npos ? "" : arg.substr(0, eq + 1);
+    const std::string value = arg.substr(head.size());
+    auto with_value = [&](std::string v) {
+      FuzzInput c = input;
+      c.args[a] = head + v;
+      return c;
+    };
+    const size_t length = ShortestReproducingLength(
+        value.size(), [&](size_t n) { return Reproduces(s, with_value(value.substr(0, n))); });
+    std::string prefix = value.substr(0, length);
+    // Readable when only the length matters: as many 'a' bytes.
+    const std::string plain(prefix.size(), 'a');
+    if (!prefix.empty() && prefix != plain && Reproduces(s, with_value(plain))) prefix = plain;
+    // Bytes of a value made of one byte repeated cannot go: the shorter
+    // prefixes were just found not to fail.
+    const bool uniform =
+        prefix.find_first_not_of(prefix.empty() ? 'a' : prefix[0]) == std::string::npos;
+    std::vector<size_t> bytes = DeltaDebug(uniform ? 0 : prefix.size(), [&](const auto& subsets) {
+      std::vector<FuzzInput> candidates;
+      for (const auto& subset : subsets) {
+        std::string v;
+        for (size_t i : subset) v += prefix[i];
+        candidates.push_back(with_value(v));
+      }
+      return FirstReproducing(s, candidates);
+    });
+    std::string minimal = prefix;
+    if (!uniform) {
+      minimal.clear();
+      for (size_t i : bytes) minimal += prefix[i];
+    }
+    input.args[a] = head + minimal;
+  }
+}
+
+void Campaign::ShrinkRaw(Shrink* s, const FuzzInput& input) {
+  const std::string raw = *input.raw;
+  auto with_raw = [&](std::string r) { return FuzzInput{{}, std::move(r), input.origin}; };
+  const size_t length = ShortestReproducingLength(
+      raw.size(), [&](size_t n) { return Reproduces(s, with_raw(raw.substr(0, n))); });
+  const std::string prefix = raw.substr(0, length);
+  DeltaDebug(prefix.size(), [&](const auto& subsets) {
+    std::vector<FuzzInput> candidates;
+    for (const auto& subset : subsets) {
+      std::string r;
+      for (size_t i : subset) r += prefix[i];
+      candidates.push_back(with_raw(r));
+    }
+    return FirstReproducing(s, candidates);
+  });
+}
+
+void Campaign::ShrinkInput(Shrink* s, const FuzzInput& found) {
+  // A raw line that splits: go on with its arguments if they fail the same way.
+  std::optional<std::vector<std::string>> guest = found.GuestArgs();
+  FuzzInput input = found;
+  if (input.raw && guest && !Reproduces(s, {*guest, std::nullopt, input.origin})) guest.reset();
+  if (input.raw && guest) input = {*guest, std::nullopt, input.origin};
+  if (!input.raw)
+    ShrinkArgs(s, input);
+  else
+    ShrinkRaw(s, input);  // a line that does not split: over its bytes
+}
+
+bool Campaign::ConfirmMinimisedHang(const FuzzInput& found, size_t index, FuzzFinding* finding) {
+  FuzzBoot again = Confirm(finding->input);
+  if (Cancelled()) return false;
+  if (again.verdict.kind != FuzzVerdict::Kind::kFinding && !(found == finding->input)) {
+    Log("input " + std::to_string(index) + ": the minimised hang ended within " +
+        FormatDuration(ConfirmTimeout()) + "; trying the input as found");
+    again = Confirm(found);
+    if (Cancelled()) return false;
+    finding->input = found;
+    finding->minimal = false;
+  }
+  if (again.verdict.kind != FuzzVerdict::Kind::kFinding) {
+    Log("input " + std::to_string(index) + ": the hang ended within " +
+        FormatDuration(ConfirmTimeout()) + "; a slow boot, dropped");
+    std::lock_guard lock(mu_);
+    ++result_.dropped_slow;
+    return false;
+  }
+  finding->outcome = again.verdict.outcome;
+  finding->cause = again.verdict.cause;
+  finding->console_tail = again.result.console_tail;
+  return true;
+}
+
+std::optional<FuzzFinding> Campaign::Minimise(const FuzzBoot& found, size_t index, int hits) {
+  Shrink s{found.verdict.outcome, config_.minimise_boots, 0, false, found};
+  // Phase 1: a crash must show again. (A hang is confirmed with a longer
+  // timeout at the end; booting it again here would cost a hang timeout.)
+  if (s.outcome != BootOutcome::kHung && !Reproduces(&s, found.input)) {
+    if (Cancelled()) return std::nullopt;
+    Log("input " + std::to_string(index) + ": " + BootOutcomeName(s.outcome) +
+        " did not show again; reported as it was found");
+    s.last = found;
+  } else {
+    // Phase 2: shrink the input; s.last is the boot of the smallest that reproduced.
+    ShrinkInput(&s, found.input);
+    if (Cancelled()) return std::nullopt;
+  }
+  // Phase 3: the finding, from that boot.
+  FuzzFinding finding;
+  finding.outcome = s.last.verdict.outcome;
+  finding.cause = s.last.verdict.cause;
+  finding.input = s.last.input;
+  finding.original = found.input;
+  finding.console_tail = s.last.result.console_tail;
+  finding.first_input = index;
+  finding.hits = hits;
+  finding.minimise_boots = s.used;
+  finding.minimal = !s.gave_up;
+  {
+    std::lock_guard lock(mu_);
+    result_.minimise_boots += s.used;
+  }
+  // Phase 4: a hang must survive a longer timeout; otherwise it was a slow
+  // boot. A candidate accepted during minimisation may have been one (the
+  // machine was busy): then the input as found (confirmed in the fuzz phase)
+  // is reported, if it still hangs.
+  if (finding.outcome == BootOutcome::kHung && !ConfirmMinimisedHang(found.input, index, &finding))
+    return std::nullopt;
+  // Phase 5: its signature, logged.
   finding.signature =
       FindingSignature(finding.outcome, finding.console_tail,
                        finding.input.GuestArgs().value_or(std::vector<std::string>{}));
-  Log("input " + std::to_string(index) + ": minimised in " + std::to_string(used) + " boots" +
+  Log("input " + std::to_string(index) + ": minimised in " + std::to_string(s.used) + " boots" +
       (finding.minimal ? "" : " (budget spent)") + " to " +
       AbbreviateCommandLine(finding.input.CommandLine()) + ": " + finding.signature);
   return finding;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/hex.h"
 #include "harness/boot_command_line.h"
 
 namespace cirun {
@@ -10,9 +11,7 @@ namespace {
 std::string ShowByte(unsigned char c) {
   if (c >= 0x20 && c < 0x7f && c != '\\') return std::string(1, static_cast<char>(c));
   if (c == '\\') return "\\\\";
-  char hex[8];
-  std::snprintf(hex, sizeof hex, "\\x%02x", c);
-  return hex;
+  return HexByte(c, "\\x");
 }
 
 }  // namespace

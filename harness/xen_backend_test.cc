@@ -91,7 +91,7 @@ TEST_CASE("xen on a dom0: xl create -F -c of a generated file, in work_dir") {
   CHECK(FindXlSetting(*read, "on_crash")->text == "destroy");
 }
 
-TEST_CASE("xen on a dom0: a clean boot passes; xl's lines are not judged; destroy afterwards") {
+TEST_CASE("xen on a dom0: a clean boot passes, xl's lines are not judged, destroy afterwards") {
   ScratchDir dir;
   FakeProcessRunner fake;
   fake.Push(Chunks({XlStart(), "Hello from xen\n", "SUCCESS\nEXIT: 0\n", XlEnd(0)}));
@@ -134,7 +134,7 @@ TEST_CASE("xen on a dom0: rejected, crashed and missing-expect boots, with the g
   for (size_t i = 1; i < 6; i += 2) CHECK(fake.runs()[i].argv[1] == "destroy");
 }
 
-TEST_CASE("xen on a dom0: a hung boot is destroyed; so is a cancelled one") {
+TEST_CASE("xen on a dom0: a hung boot is destroyed, so is a cancelled one") {
   ScratchDir dir;
   FakeProcessRunner fake;
   FakeProcessRunner::Script hung = Chunks({XlStart(), "Hello\n"});
@@ -156,7 +156,7 @@ TEST_CASE("xen on a dom0: a hung boot is destroyed; so is a cancelled one") {
   CHECK(fake.runs()[3].argv == Argv{kXl, "destroy", kDomain});
 }
 
-TEST_CASE("xen on a dom0: a failed destroy is in the note; nothing to destroy before xl ran") {
+TEST_CASE("xen on a dom0: a failed destroy is in the note, nothing to destroy before xl ran") {
   ScratchDir dir;
   FakeProcessRunner fake;
   fake.Push(Chunks({XlStart(), "Hello\nSUCCESS\nEXIT: 0\n", XlEnd(0)}));
@@ -199,7 +199,7 @@ TEST_CASE("xen: the .xl file goes to the temp directory without a work_dir, and 
   CHECK(fake.runs()[0].argv.back() == file);
 }
 
-TEST_CASE("xen: target options reach the file; no instance name is an error") {
+TEST_CASE("xen: target options reach the file, no instance name is an error") {
   ScratchDir dir;
   FakeProcessRunner fake;
   TargetSpec target = XenTarget();
@@ -222,7 +222,7 @@ TEST_CASE("xen: target options reach the file; no instance name is an error") {
         "xen backend: the boot request has no instance_name");
 }
 
-TEST_CASE("xen without a dom0: force-xl uses xl and says so; otherwise QEMU or unavailable") {
+TEST_CASE("xen without a dom0: force-xl uses xl and says so, otherwise QEMU or unavailable") {
   FakeProcessRunner fake;
   TargetSpec forced = XenTarget();
   forced.xen.force_xl = true;

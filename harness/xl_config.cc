@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/hex.h"
+
 namespace cirun {
 namespace {
-
-std::string Hex(unsigned char c) {
-  char text[8];
-  std::snprintf(text, sizeof text, "0x%02x", c);
-  return text;
-}
 
 bool IsNameChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -113,11 +109,11 @@ Result<std::string> XlQuote(std::string_view value) {
     } else if (const char* escape = NamedEscape(c)) {
       out += escape;
     } else if (c >= 0x80) {
-      return Status::InvalidArgument("byte " + Hex(c) + " at offset " + std::to_string(i) +
-                                     " is not ASCII (xl cannot carry it)");
+      return Status::InvalidArgument("byte " + HexByte(c, "0x") + " at offset " +
+                                     std::to_string(i) + " is not ASCII (xl cannot carry it)");
     } else {
-      return Status::InvalidArgument("control byte " + Hex(c) + " at offset " + std::to_string(i) +
-                                     " has no escape in xl's string syntax");
+      return Status::InvalidArgument("control byte " + HexByte(c, "0x") + " at offset " +
+                                     std::to_string(i) + " has no escape in xl's string syntax");
     }
   }
   return out + "\"";
@@ -136,7 +132,7 @@ Status CheckXlDomainName(std::string_view name) {
   for (char c : name) {
     if (!IsNameChar(c)) {
       return Status::InvalidArgument("domain name \"" + std::string(name) + "\" has character " +
-                                     Hex(static_cast<unsigned char>(c)) +
+                                     HexByte(static_cast<unsigned char>(c), "0x") +
                                      " (allowed: letters, digits, _ . -)");
     }
   }
@@ -150,8 +146,9 @@ Result<std::string> XlDiskSpec(const XlDisk& disk, size_t position) {
   for (size_t i = 0; i < disk.target.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(disk.target[i]);
     if (c < 0x20 || c >= 0x7f) {
-      return Status::InvalidArgument("disk target \"" + disk.target + "\" has byte " + Hex(c) +
-                                     " at offset " + std::to_string(i) + " (only printable ASCII)");
+      return Status::InvalidArgument("disk target \"" + disk.target + "\" has byte " +
+                                     HexByte(c, "0x") + " at offset " + std::to_string(i) +
+                                     " (only printable ASCII)");
     }
   }
   static const char* const kFormats[] = {"raw", "qcow", "qcow2", "vhd", "qed"};

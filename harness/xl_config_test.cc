@@ -92,7 +92,7 @@ on_crash = "destroy"
   CHECK(*SplitBootCommandLine(FindXlSetting(*read, "cmdline")->text) == args);
 }
 
-TEST_CASE("xl golden: no arguments, no cmdline key; memory and on_crash as configured") {
+TEST_CASE("xl golden: no arguments, no cmdline key, memory and on_crash as configured") {
   XlConfig c = Base();
   c.memory_mb = 256;
   c.on_crash = "coredump-destroy";

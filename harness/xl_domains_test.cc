@@ -31,7 +31,7 @@ const char kList[] =
 
 }  // namespace
 
-TEST_CASE("XlDomainName: owner pid, then the instance; valid for xl; unique when cut") {
+TEST_CASE("XlDomainName: owner pid, then the instance, valid for xl, unique when cut") {
   CHECK(XlDomainName(4242, "ci-run-7-1-0") == "ci-run-4242-7-1-0");
   CHECK(XlDomainName(4242, "ci-run-boot-4242") == "ci-run-4242-boot-4242");
   CHECK(XlDomainName(1, "fuzz case/3 \"x\"") == "ci-run-1-fuzz-case-3--x-");
@@ -85,7 +85,7 @@ TEST_CASE("Sweep: a domain named after this very process is a leftover too") {
   CHECK(fake.runs().back().argv == Argv{"/usr/sbin/xl", "destroy", mine});
 }
 
-TEST_CASE("Sweep: xl list failing is Unavailable with xl's last line; destroy failures listed") {
+TEST_CASE("Sweep: xl list failing is Unavailable with xl's last line, destroy failures listed") {
   FakeProcessRunner broken;
   broken.Push(
       Output("xencall: error: Could not obtain handle on privileged command interface\n"
@@ -121,7 +121,7 @@ TEST_CASE("DestroyXlDomain: a domain that is already gone is fine") {
   CHECK(spawn.runs().size() == 1);  // no retry when xl cannot even start
 }
 
-TEST_CASE("CiRunProcessAlive: this test binary is alive but not ci-run; pid 0 never") {
+TEST_CASE("CiRunProcessAlive: this test binary is alive but not ci-run, pid 0 never") {
   CHECK(!CiRunProcessAlive(static_cast<int>(getpid())));
   CHECK(!CiRunProcessAlive(0));
   CHECK(!CiRunProcessAlive(-5));

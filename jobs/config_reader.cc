@@ -71,6 +71,15 @@ std::string Quote(std::string_view s) {
   return "\"" + std::string(s) + "\"";
 }
 
+std::string OrList(std::span<const std::string_view> words) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
 std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates) {
   const size_t limit = word.size() <= 4 ? 1 : 2;
   std::string_view best;
@@ -89,6 +98,17 @@ SourcePos ConfigReader::Pos(const YAML::Node& node) const {
   const YAML::Mark mark = node.Mark();
   if (mark.line < 0) return Start();
   return SourcePos{file_, mark.line + 1, mark.column + 1};
+}
+
+YAML::Node ConfigReader::Load(const std::string& text) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    Error(e.mark.line < 0 ? Start() : SourcePos{file_, e.mark.line + 1, e.mark.column + 1}, e.msg);
+  } catch (const std::exception& e) {
+    Error(Start(), std::string("cannot read YAML: ") + e.what());
+  }
+  return YAML::Node();
 }
 
 SourcePos ConfigReader::Pos(const YamlEntry& entry) const {
@@ -114,6 +134,13 @@ std::vector<ConfigDiagnostic> ConfigReader::TakeDiagnostics() {
     return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
   });
   return std::move(diagnostics_);
+}
+
+Status ConfigReader::TakeStatus() {
+  std::string message;
+  for (const ConfigDiagnostic& d : TakeDiagnostics())
+    message += (message.empty() ? "" : "\n") + d.ToString();
+  return message.empty() ? Status::Ok() : Status::InvalidArgument(message);
 }
 
 std::optional<std::vector<YamlEntry>> ConfigReader::Entries(const YAML::Node& node, SourcePos pos,
@@ -157,6 +184,16 @@ void ConfigReader::CheckKeys(const std::vector<YamlEntry>& entries,
 
 void ConfigReader::Missing(SourcePos pos, std::string_view name, std::string_view context) {
   Error(std::move(pos), "missing required key " + Quote(name) + " " + std::string(context));
+}
+
+std::optional<size_t> ConfigReader::Choice(const YamlEntry& entry,
+                                           std::span<const std::string_view> choices) {
+  if (entry.value.IsScalar()) {
+    auto it = std::find(choices.begin(), choices.end(), entry.value.Scalar());
+    if (it != choices.end()) return static_cast<size_t>(it - choices.begin());
+  }
+  Expected(entry, OrList(choices));
+  return std::nullopt;
 }
 
 std::optional<YamlString> ConfigReader::String(const YamlEntry& entry) {

@@ -1,5 +1,7 @@
 // ConfigReader: typed values out of yaml-cpp nodes, every problem collected
-// as a ConfigDiagnostic with its file:line:column. Internal to the parser.
+// as a ConfigDiagnostic with its file:line:column. The one YAML reader of
+// ci-run: `.ci-run.yml` (repo_config_parser), the host config and the service
+// config (runner/host/) read through it.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -39,6 +41,9 @@ bool IsName(std::string_view s);
 /// `s` in double quotes.
 std::string Quote(std::string_view s);
 
+/// "a", "a or b", "a, b or c".
+std::string OrList(std::span<const std::string_view> words);
+
 /// " (did you mean \"x\"?)" for the candidate closest to `word` (optimal string
 /// alignment distance, at most 1 for words up to 4 characters, else 2), or "".
 std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates);
@@ -54,6 +59,10 @@ class ConfigReader {
   SourcePos Pos(const YamlEntry& entry) const;
   SourcePos Start() const { return SourcePos{file_, 1, 1}; }
 
+  /// The YAML document in `text`; a syntax error is reported at its position
+  /// (or at 1:1) and yields a null node.
+  YAML::Node Load(const std::string& text);
+
   void Error(SourcePos pos, std::string message);
   /// Reports "<label>: expected <what>, got <node described>" at `node`.
   void Expected(const YAML::Node& node, SourcePos pos, std::string_view label,
@@ -63,6 +72,9 @@ class ConfigReader {
   size_t error_count() const { return diagnostics_.size(); }
   /// Every diagnostic so far, sorted by position (stable).
   std::vector<ConfigDiagnostic> TakeDiagnostics();
+  /// OK without diagnostics; else kInvalidArgument whose message is every
+  /// diagnostic (TakeDiagnostics), one "FILE:LINE:COL: message" a line.
+  Status TakeStatus();
 
   /// The entries of a map in file order; an empty value counts as an empty map.
   /// Reports non-map values (as `label`), non-scalar keys and duplicate keys;
@@ -76,6 +88,10 @@ class ConfigReader {
                  std::string_view context);
   /// Reports `missing required key "name" <context>` at `pos`.
   void Missing(SourcePos pos, std::string_view name, std::string_view context);
+
+  /// The index in `choices` of the entry's value; else reports
+  /// "\"name\": expected a, b or c, got ..." and returns nullopt.
+  std::optional<size_t> Choice(const YamlEntry& entry, std::span<const std::string_view> choices);
 
   /// Typed values: each reports a wrong shape and returns nullopt.
   std::optional<YamlString> String(const YamlEntry& entry);  // a scalar, may be ""

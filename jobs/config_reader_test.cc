@@ -38,5 +38,33 @@ TEST_CASE("ConfigReader sorts diagnostics by position, keeping order within one"
         std::vector<std::string>{"f.yml:1:2: a", "f.yml:1:9: b1", "f.yml:1:9: b2", "f.yml:3:1: c"});
 }
 
+TEST_CASE("OrList joins choices the way a message names them") {
+  constexpr std::string_view one[] = {"a"};
+  constexpr std::string_view two[] = {"rw", "ro"};
+  constexpr std::string_view three[] = {"tcg", "kvm", "auto"};
+  CHECK(OrList(one) == "a");
+  CHECK(OrList(two) == "rw or ro");
+  CHECK(OrList(three) == "tcg, kvm or auto");
+}
+
+TEST_CASE("ConfigReader: Choice, Load and TakeStatus carry FILE:LINE:COL") {
+  ConfigReader r("h.yml");
+  YAML::Node root = r.Load("accel: kvm\nexit: reboot\n");
+  auto entries = r.Entries(root, r.Start(), "top level");
+  REQUIRE(entries);
+  constexpr std::string_view accels[] = {"tcg", "kvm", "auto"};
+  CHECK(r.Choice(entries->at(0), accels) == 1u);
+  CHECK_FALSE(r.Choice(entries->at(1), accels));
+  Status s = r.TakeStatus();
+  CHECK(s.code() == Status::Code::kInvalidArgument);
+  CHECK(s.message() == "h.yml:2:7: \"exit\": expected tcg, kvm or auto, got \"reboot\"");
+  CHECK(r.TakeStatus().ok());
+
+  CHECK(r.Load("a: [1, 2\n").IsNull());
+  Status syntax = r.TakeStatus();
+  CHECK(syntax.message().starts_with("h.yml:"));
+  CHECK(syntax.message().find("h.yml:1:1: ") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace cirun

@@ -132,6 +132,7 @@ Result<std::vector<JobPlan>> PlanJobs(const RepoConfig& config, const PlanOption
       if (!CellSelected(options.only, cell)) continue;
       Result<JobPlan> plan = PlanJob(uk, cell);
       if (!plan.ok()) return plan.status();
+      plan->failures = config.failures;
       plans.push_back(std::move(*plan));
     }
   }

@@ -33,6 +33,7 @@ struct JobPlan {
   std::vector<BootCase> boots;     // boots[0] is the main boot, then the `tests:` cases
   std::optional<FuzzSpec> fuzz;    // copied from the unikernel
   std::optional<BenchSpec> bench;  // copied from the unikernel, args expanded
+  FailurePolicy failures;          // copied from the configuration's top level
 
   /// "hello gcc/virtio": unique within a pipeline.
   std::string Name() const { return unikernel + " " + cell.Label(); }

@@ -48,7 +48,7 @@ struct Matrix {
 struct BootCase {
   std::string name = "boot";                  // "boot" for the main boot, else the test name
   std::vector<std::string> args;              // runtime arguments ("bootvars"), one per element
-  std::vector<std::string> expect;            // ECMAScript regexes that must match lines, in order
+  std::vector<std::string> expect;            // RE2 regexes that must match lines, in order
   std::vector<std::string> fail;              // any match fails the boot at once
   std::chrono::milliseconds timeout{20'000};  // whole boot, from spawn to exit
   std::vector<int> exit_codes{0};             // accepted guest exit codes; empty: pass once
@@ -110,10 +110,20 @@ struct UnikernelSpec {
   SourcePos where;
 };
 
+/// What happens to a boot or test case that did not pass (top-level
+/// `reruns:` and `flaky:`): it runs again before the verdict; failing every
+/// time is deterministic, passing on a rerun is flaky.
+struct FailurePolicy {
+  int reruns = 2;            // more runs of a case that did not pass (0 to 10); 0: none
+  bool flaky_fails = false;  // `flaky: fail`: a flaky case fails its job; `flaky: warn`
+                             // (the default): the job passes, the case is shown as flaky
+};
+
 struct RepoConfig {
   std::string file;                       // the file it was read from (for messages)
   Matrix matrix;                          // top-level matrix
   std::vector<UnikernelSpec> unikernels;  // in file order, at least one
+  FailurePolicy failures;                 // top-level `reruns:` and `flaky:`
 };
 
 }  // namespace cirun

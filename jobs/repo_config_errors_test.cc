@@ -126,8 +126,16 @@ TEST_CASE("errors: a boot timeout of zero") {
 
 TEST_CASE("errors: a regex that does not compile") {
   CHECK(Errors(WithBoot("      expect: [\"^(Hello\"]\n")) ==
-        Strings{"ci.yml:8:16: \"expect\": invalid regular expression \"^(Hello\": unmatched "
-                "parenthesis"});
+        Strings{"ci.yml:8:16: \"expect\": invalid regular expression \"^(Hello\": unmatched '('"});
+}
+
+TEST_CASE("errors: RE2 syntax - no back-references, no look-around") {
+  CHECK(Errors(WithBoot("      expect: [\"(a)\\\\1\"]\n")) ==
+        Strings{"ci.yml:8:16: \"expect\": invalid regular expression \"(a)\\1\": invalid escape "
+                "\\1 (RE2 has no back-references)"});
+  CHECK(Errors(WithBoot("      fail: [\"a(?=b)\"]\n")) ==
+        Strings{"ci.yml:8:14: \"fail\": invalid regular expression \"a(?=b)\": unsupported syntax "
+                "(?= (RE2 has no look-around)"});
 }
 
 TEST_CASE("errors: regexes compile with a placeholder for ${variables}") {

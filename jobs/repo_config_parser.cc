@@ -12,7 +12,7 @@
 namespace cirun {
 namespace {
 
-constexpr std::string_view kTopKeys[] = {"matrix", "unikernels"};
+constexpr std::string_view kTopKeys[] = {"matrix", "unikernels", "reruns", "flaky"};
 
 // The first tab in the indentation of a line at or before `last_line`
 // (1-based), or line 0.
@@ -93,6 +93,14 @@ void ParseTopLevel(ConfigReader& r, const YAML::Node& root, RepoConfig* config) 
   if (const YamlEntry* m = FindEntry(*entries, "matrix")) {
     top = ReadMatrix(r, *m);
     config->matrix = top->matrix.value_or(Matrix{});
+  }
+  if (const YamlEntry* e = FindEntry(*entries, "reruns")) {
+    config->failures.reruns = static_cast<int>(r.Int(*e, 0, 10).value_or(2));
+  }
+  if (const YamlEntry* e = FindEntry(*entries, "flaky")) {
+    std::optional<YamlString> s = r.String(*e);
+    if (s && s->text != "fail" && s->text != "warn") r.Expected(*e, "fail or warn");
+    config->failures.flaky_fails = s && s->text == "fail";
   }
   if (const YamlEntry* u = FindEntry(*entries, "unikernels")) {
     config->unikernels = ParseUnikernels(r, *u, top);

@@ -242,5 +242,25 @@ TEST_CASE("SourcePos::ToString omits what is unknown") {
   CHECK(SourcePos{"ci.yml", 0, 0}.ToString() == "ci.yml");
 }
 
+TEST_CASE("parser: a failed case runs twice more and a flaky one warns, by default") {
+  const RepoConfig c = Full();
+  CHECK(c.failures.reruns == 2);
+  CHECK_FALSE(c.failures.flaky_fails);
+}
+
+TEST_CASE("parser: reads reruns and flaky, and rejects what they cannot be") {
+  const std::string body =
+      "matrix:\n  target: [unix]\nunikernels:\n  u:\n    build: make\n    image: u\n";
+  Result<RepoConfig> c = ParseRepoConfig("reruns: 0\nflaky: fail\n" + body, "ci.yml");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  CHECK(c->failures.reruns == 0);
+  CHECK(c->failures.flaky_fails);
+  Result<RepoConfig> bad = ParseRepoConfig("reruns: 11\nflaky: maybe\n" + body, "ci.yml");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("ci.yml:1:9: \"reruns\"") != std::string::npos);
+  CHECK(bad.status().message().find("ci.yml:2:8: \"flaky\": expected fail or warn") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace cirun

@@ -1,8 +1,9 @@
 // VariableScope: checking ${variables} and regexes in configuration strings.
 #include "jobs/variable_scope.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
-#include <regex>
 
 #include "jobs/variables.h"
 
@@ -11,38 +12,6 @@ namespace {
 
 constexpr const char kBuiltin[] = "unikernel";
 
-const char* RegexErrorText(std::regex_constants::error_type code) {
-  namespace rc = std::regex_constants;
-  switch (code) {
-    case rc::error_collate:
-      return "invalid collating element";
-    case rc::error_ctype:
-      return "invalid character class";
-    case rc::error_escape:
-      return "invalid escape";
-    case rc::error_backref:
-      return "invalid back reference";
-    case rc::error_brack:
-      return "unmatched '['";
-    case rc::error_paren:
-      return "unmatched parenthesis";
-    case rc::error_brace:
-      return "unmatched '{'";
-    case rc::error_badbrace:
-      return "invalid repetition count in '{}'";
-    case rc::error_range:
-      return "invalid character range";
-    case rc::error_badrepeat:
-      return "nothing to repeat before '*', '+', '?' or '{'";
-    case rc::error_complexity:
-    case rc::error_space:
-    case rc::error_stack:
-      return "too complex";
-    default:
-      return "invalid regular expression";
-  }
-}
-
 std::string Dollar(std::string_view name) {
   return "\"${" + std::string(name) + "}\"";
 }
@@ -50,11 +19,33 @@ std::string Dollar(std::string_view name) {
 }  // namespace
 
 std::string RegexProblem(const std::string& pattern) {
-  try {
-    std::regex re(pattern, std::regex::ECMAScript);
-    return "";
-  } catch (const std::regex_error& e) {
-    return RegexErrorText(e.code());
+  re2::RE2 regex(pattern, re2::RE2::Quiet);
+  if (regex.ok()) return "";
+  switch (regex.error_code()) {
+    case re2::RE2::ErrorMissingParen:
+      return "unmatched '('";
+    case re2::RE2::ErrorUnexpectedParen:
+      return "unmatched ')'";
+    case re2::RE2::ErrorMissingBracket:
+      return "unmatched '['";
+    case re2::RE2::ErrorBadCharRange:
+      return "invalid character range " + regex.error_arg();
+    case re2::RE2::ErrorBadCharClass:
+      return "invalid character class " + regex.error_arg();
+    case re2::RE2::ErrorRepeatArgument:
+    case re2::RE2::ErrorRepeatOp:
+      return "nothing to repeat before " + regex.error_arg();
+    case re2::RE2::ErrorRepeatSize:
+      return "invalid repetition count " + regex.error_arg();
+    case re2::RE2::ErrorBadEscape:
+    case re2::RE2::ErrorTrailingBackslash:
+      return "invalid escape " + regex.error_arg() + " (RE2 has no back-references)";
+    case re2::RE2::ErrorBadPerlOp:
+      return "unsupported syntax " + regex.error_arg() + " (RE2 has no look-around)";
+    case re2::RE2::ErrorPatternTooLarge:
+      return "too complex";
+    default:
+      return regex.error();
   }
 }
 

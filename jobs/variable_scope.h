@@ -19,7 +19,7 @@ class VariableScope {
 
   /// Checks one string of field `field`: an unterminated "${", a name that is
   /// not a variable (with a hint), a variable some expanded cell has no value
-  /// for, and, if `regex`, that the string compiles as an ECMAScript regex
+  /// for, and, if `regex`, that the string compiles as an RE2 regex
   /// once each ${name} is replaced by a placeholder. Reports at `s.pos`.
   void Check(ConfigReader& reader, std::string_view field, const YamlString& s, bool regex) const;
   void CheckAll(ConfigReader& reader, std::string_view field, const std::vector<YamlString>& v,
@@ -34,7 +34,8 @@ class VariableScope {
   std::vector<std::string> names_;  // matrix keys, then "unikernel"
 };
 
-/// Plain text saying why `pattern` does not compile as an ECMAScript regex,
+/// Plain text saying why `pattern` does not compile as an RE2 regex (the
+/// syntax of every expect and fail pattern; docs/configuration.md),
 /// or "" if it does.
 std::string RegexProblem(const std::string& pattern);
 

@@ -2,19 +2,19 @@
 
 #include <cstdio>
 
+#include "runner/common/exit_code.h"
+
 namespace cirun {
 
 int RunApprove(const ApproveOptions& o) {
   auto opened = OpenStoreFromFlags(o.store);
   if (!opened.ok()) {
-    fprintf(stderr, "ci-run approve: %s\n", opened.status().message().c_str());
-    return opened.status().code() == Status::Code::kUnavailable ? 1 : 2;
+    return ReportError("ci-run approve", opened.status());
   }
   Store& store = *opened->store;
   auto pipeline = store.GetPipeline(o.pipeline);
   if (!pipeline.ok()) {
-    fprintf(stderr, "ci-run approve: %s\n", pipeline.status().message().c_str());
-    return pipeline.status().code() == Status::Code::kNotFound ? 2 : 1;
+    return ReportError("ci-run approve", pipeline.status());
   }
   if (pipeline->state != "waiting") {
     fprintf(stderr, "ci-run approve: pipeline %lld is not waiting for approval (it is %s)\n",
@@ -23,8 +23,7 @@ int RunApprove(const ApproveOptions& o) {
   }
   auto queued = store.ApprovePipeline(o.pipeline);
   if (!queued.ok()) {
-    fprintf(stderr, "ci-run approve: %s\n", queued.status().message().c_str());
-    return 1;
+    return ReportError("ci-run approve", queued.status());
   }
   printf("pipeline %lld (%s %s %s %s) approved: %d jobs queued\n",
          static_cast<long long>(o.pipeline), pipeline->trigger.c_str(), pipeline->repo_name.c_str(),

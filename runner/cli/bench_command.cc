@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "harness/sample_stats.h"
+#include "runner/common/exit_code.h"
 #include "runner/perf/perf_report.h"
 #include "runner/perf/perf_session.h"
 
@@ -13,11 +14,6 @@ struct BenchOptions {
   PerfOptions perf;
   std::string rev;
 };
-
-int Fail(const Status& s) {
-  fprintf(stderr, "ci-run: %s\n", s.message().c_str());
-  return s.code() == Status::Code::kCancelled ? 130 : 2;
-}
 
 void PrintRows(const JobPlan& plan, const BenchSamples& samples) {
   for (const std::string& metric : BenchMetricNames(plan)) {
@@ -36,12 +32,12 @@ void PrintRows(const JobPlan& plan, const BenchSamples& samples) {
 int RunBench(const BenchOptions& o) {
   // Phase 1: the source and its bench jobs.
   auto session = PerfSession::Open(o.perf, o.rev, /*allow_dirty=*/true);
-  if (!session.ok()) return Fail(session.status());
+  if (!session.ok()) return ReportError("ci-run", session.status());
   PerfSession& s = **session;
   const bool dirty = s.source().info.dirty;
   const std::string commit = dirty ? "" : s.source().info.commit;
   auto plans = s.BenchPlans(commit);
-  if (!plans.ok()) return Fail(plans.status());
+  if (!plans.ok()) return ReportError("ci-run", plans.status());
   printf("Benchmarking %s at %s on host %s%s\n", s.source().info.repo_name.c_str(),
          s.Describe(commit).c_str(), s.host_name().c_str(),
          dirty ? " (samples are not stored: not a commit)" : "");
@@ -60,7 +56,7 @@ int RunBench(const BenchOptions& o) {
                                                     s.Progress(plan.Name(), {""}), &s.cancel())
                                    : subject.status();
     s.EndProgress();
-    if (measured.code() == Status::Code::kCancelled) return Fail(measured);
+    if (measured.code() == Status::Code::kCancelled) return ReportError("ci-run", measured);
     if (!measured.ok()) {
       fprintf(stderr, "ci-run: %s: %s\n", plan.Name().c_str(), measured.message().c_str());
       results.push_back({{"unikernel", plan.unikernel},

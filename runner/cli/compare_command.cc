@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "runner/common/exit_code.h"
 #include "runner/common/paths.h"
+#include "runner/perf/perf_change.h"
 #include "runner/perf/perf_report.h"
 #include "runner/perf/perf_session.h"
 
@@ -15,11 +17,6 @@ struct CompareCommandOptions {
   PerfOptions perf;
   std::string base, head;
 };
-
-int Fail(const Status& s) {
-  fprintf(stderr, "ci-run: %s\n", s.message().c_str());
-  return s.code() == Status::Code::kCancelled ? 130 : 2;
-}
 
 // The location as a reproducer should name it (absolute for a local path).
 std::string LocationForCommands(const std::string& location) {
@@ -66,9 +63,11 @@ JobOutcome CompareJob(PerfSession& s, const std::string& base, const std::string
   s.SaveSamples(base, base_plan, result->base, "compare");
   s.SaveSamples(head, head_plan, result->head, "compare");
   const std::string reproducer =
-      CompareReproducer(SelfCommand(), location, base.substr(0, 12), head.substr(0, 12), head_plan);
+      CompareReproducer(SelfCommand(), location, base.substr(0, 12), head.substr(0, 12), head_plan,
+                        ReproducerFlags(s.options().run));
   std::optional<double> threshold;
   if (head_plan.bench) threshold = head_plan.bench->fail_on_regression;
+  const ChangeSite site{s.repo(), s.SampleHostFor(head_plan), head, base, "compare", reproducer};
   nlohmann::json metrics = nlohmann::json::object();
   printf("  %-14s %s\n", "METRIC", "VERDICT      CHANGE  RATIO [95% CI]  P-VALUE  BASE -> HEAD");
   for (const std::string& metric : BenchMetricNames(head_plan)) {
@@ -76,34 +75,9 @@ JobOutcome CompareJob(PerfSession& s, const std::string& base, const std::string
     const std::string unit = result->head.units[metric];
     printf("  %-14s %s\n", metric.c_str(), DescribeComparison(c, unit).c_str());
     metrics[metric] = ComparisonJson(c, unit);
-    if (c.verdict != PerfVerdict::kSlower && c.verdict != PerfVerdict::kFaster) continue;
-    PerfChangeRecord change;
-    change.repo = s.repo();
-    change.unikernel = head_plan.unikernel;
-    change.cell_key = head_plan.cell.Key();
-    change.metric = metric;
-    change.host = s.SampleHostFor(head_plan);
-    change.commit = head;
-    change.base_commit = base;
-    change.verdict = PerfVerdictName(c.verdict);
-    change.ratio = c.ratio;
-    if (c.interval) {
-      change.ci_low = c.interval->low;
-      change.ci_high = c.interval->high;
-    }
-    change.p_value = c.p_value;
-    change.base_median = c.base_median;
-    change.head_median = c.head_median;
-    change.base_n = static_cast<int64_t>(c.base_n);
-    change.head_n = static_cast<int64_t>(c.head_n);
-    change.unit = unit;
-    change.source = "compare";
-    change.reproducer = reproducer;
-    if (auto id = s.store().AddPerfChange(change); !id.ok())
-      fprintf(stderr, "ci-run: warning: change not stored: %s\n", id.status().message().c_str());
-    if (c.verdict == PerfVerdict::kSlower && threshold &&
-        std::fabs(std::log(c.ratio)) >= std::log1p(threshold.value_or(0)))
-      out.fatal = true;
+    if (Status st = RecordPerfChange(s.store(), site, head_plan, metric, c, unit); !st.ok())
+      fprintf(stderr, "ci-run: warning: %s\n", st.message().c_str());
+    if (SlowerBeyond(c, threshold)) out.fatal = true;
   }
   printf("  reproduce: %s\n", reproducer.c_str());
   out.json["runs"] = result->runs;
@@ -115,16 +89,18 @@ JobOutcome CompareJob(PerfSession& s, const std::string& base, const std::string
 int RunCompare(const CompareCommandOptions& o) {
   // Phase 1: both commits and their bench jobs, paired by unikernel and cell.
   auto session = PerfSession::Open(o.perf, o.base, /*allow_dirty=*/false);
-  if (!session.ok()) return Fail(session.status());
+  if (!session.ok()) return ReportError("ci-run", session.status());
   PerfSession& s = **session;
   auto base = s.ResolveCommit(o.base);
-  if (!base.ok()) return Fail(base.status().WithContext("BASE " + o.base));
+  if (!base.ok()) return ReportError("ci-run", base.status().WithContext("BASE " + o.base));
   auto head = s.ResolveCommit(o.head);
-  if (!head.ok()) return Fail(head.status().WithContext("HEAD " + o.head));
+  if (!head.ok()) return ReportError("ci-run", head.status().WithContext("HEAD " + o.head));
   auto head_plans = s.BenchPlans(*head);
-  if (!head_plans.ok()) return Fail(head_plans.status().WithContext("HEAD " + o.head));
+  if (!head_plans.ok())
+    return ReportError("ci-run", head_plans.status().WithContext("HEAD " + o.head));
   auto base_plans = s.BenchPlans(*base);
-  if (!base_plans.ok()) return Fail(base_plans.status().WithContext("BASE " + o.base));
+  if (!base_plans.ok())
+    return ReportError("ci-run", base_plans.status().WithContext("BASE " + o.base));
   printf("Comparing %s on host %s\n  base %s\n  head %s\n", s.source().info.repo_name.c_str(),
          s.host_name().c_str(), s.Describe(*base).c_str(), s.Describe(*head).c_str());
   for (const auto& [name, reason] : head_plans->skipped)
@@ -145,7 +121,7 @@ int RunCompare(const CompareCommandOptions& o) {
       continue;
     }
     JobOutcome outcome = CompareJob(s, *base, *head, *base_plan, plan, location);
-    if (s.cancel().cancelled()) return Fail(Status::Cancelled("interrupted"));
+    if (s.cancel().cancelled()) return ReportError("ci-run", Status::Cancelled("interrupted"));
     fatal = fatal || outcome.fatal;
     failed = failed || outcome.failed;
     jobs.push_back(outcome.json);

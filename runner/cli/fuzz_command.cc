@@ -7,18 +7,15 @@
 #include "runner/cli/local_command.h"
 #include "runner/common/exit_code.h"
 #include "runner/pipeline/fuzz_step.h"
-#include "runner/pipeline/host_jobs.h"
+#include "runner/pipeline/job_placement.h"
+#include "runner/pipeline/pipeline_options.h"
 #include "runner/pipeline/pipeline_report.h"
+#include "runner/pipeline/step_detail.h"
 
 namespace cirun {
 namespace {
 
 using nlohmann::json;
-
-int UsageError(const std::string& message) {
-  fprintf(stderr, "ci-run fuzz: %s\n", message.c_str());
-  return 2;
-}
 
 const StepRecord* FindStep(const JobReport& job, const std::string& name) {
   for (const StepRecord& s : job.steps)
@@ -26,37 +23,35 @@ const StepRecord* FindStep(const JobReport& job, const std::string& name) {
   return nullptr;
 }
 
-json Detail(const StepRecord* step) {
-  if (!step) return json::object();
-  json d = json::parse(step->detail_json, nullptr, false);
-  return d.is_object() ? d : json::object();
+StepDetail Detail(const StepRecord* step) {
+  return step ? StepDetail::Parse(step->detail_json) : StepDetail();
 }
 
-std::string Outcomes(const json& outcomes) {
+std::string Outcomes(const StepDetail& outcomes) {
   std::string text;
-  for (const auto& [name, n] : outcomes.items())
-    text += (text.empty() ? "" : ", ") + std::to_string(n.get<int>()) + " " + name;
+  for (const std::string& name : outcomes.Keys())
+    text +=
+        (text.empty() ? "" : ", ") + std::to_string(outcomes.Int(name).value_or(0)) + " " + name;
   return text.empty() ? "none" : text;
 }
 
 void PrintCampaign(const JobReport& job, const StepRecord& fuzz) {
-  const json d = Detail(&fuzz);
-  const int inputs = d.value("inputs", 0), boots = d.value("boots", 0);
-  printf("\n%s: fuzz: %d inputs", job.job.name.c_str(), inputs);
+  const StepDetail d = Detail(&fuzz);
+  auto count = [&d](const char* key) { return static_cast<long long>(d.Int(key).value_or(0)); };
+  const long long inputs = count("inputs"), boots = count("boots");
+  printf("\n%s: fuzz: %lld inputs", job.job.name.c_str(), inputs);
   if (inputs != boots) {
-    printf(" (%d booted, %d not representable on %s)", boots, inputs - boots,
+    printf(" (%lld booted, %lld not representable on %s)", boots, inputs - boots,
            job.job.target.c_str());
   }
-  printf(" in %.1fs: %.1f boots/s, %d at once, seed %llu\n", d.value("fuzz_ms", 0) / 1000.0,
-         d.value("boots_per_s", 0.0), d.value("jobs", 0),
-         static_cast<unsigned long long>(d.value("seed", uint64_t{0})));
-  printf("  hang timeout %lldms (normal boot %lldms); outcomes: %s\n",
-         static_cast<long long>(d.value("hang_timeout_ms", 0)),
-         static_cast<long long>(d.value("normal_boot_ms", 0)),
-         Outcomes(d.value("outcomes", json::object())).c_str());
-  printf("  minimising: %d boots, confirming hangs: %d boots, slow boots dropped: %d\n",
-         d.value("minimise_boots", 0), d.value("confirm_boots", 0), d.value("dropped_slow", 0));
-  const json findings = d.value("findings", json::array());
+  printf(" in %.1fs: %.1f boots/s, %lld at once, seed %llu\n",
+         d.Number("fuzz_ms").value_or(0) / 1000.0, d.Number("boots_per_s").value_or(0),
+         count("jobs"), static_cast<unsigned long long>(d.Unsigned("seed").value_or(0)));
+  printf("  hang timeout %lldms (normal boot %lldms); outcomes: %s\n", count("hang_timeout_ms"),
+         count("normal_boot_ms"), Outcomes(d.Object("outcomes")).c_str());
+  printf("  minimising: %lld boots, confirming hangs: %lld boots, slow boots dropped: %lld\n",
+         count("minimise_boots"), count("confirm_boots"), count("dropped_slow"));
+  const std::vector<StepDetail> findings = d.Objects("findings");
   if (fuzz.outcome != "passed" && findings.empty()) {
     printf("Fuzzing did not finish: %s\n", fuzz.cause.c_str());
     return;
@@ -67,22 +62,24 @@ void PrintCampaign(const JobReport& job, const StepRecord& fuzz) {
   }
   printf("%zu finding%s:\n", findings.size(), findings.size() == 1 ? "" : "s");
   int n = 0;
-  for (const json& f : findings) {
-    printf("  %d. %s\n", ++n, f.value("signature", "").c_str());
-    printf("     cause:      %s\n", f.value("cause", "").c_str());
-    printf("     minimised:  %s%s  (%d input%s showed it; first: input %d, %s)\n",
-           f.value("command_line_display", "").c_str(),
-           f.value("minimal", true) ? "" : " (minimisation budget spent)", f.value("hits", 0),
-           f.value("hits", 0) == 1 ? "" : "s", f.value("first_input", 0),
-           f.value("origin", "").c_str());
-    printf("     reproduce:  %s\n", f.value("reproducer", "").c_str());
-    printf("     boot again: %s\n", f.value("boot_reproducer", "").c_str());
+  for (const StepDetail& f : findings) {
+    auto text = [&f](const char* key) { return f.String(key).value_or(""); };
+    const long long hits = f.Int("hits").value_or(0);
+    printf("  %d. %s\n", ++n, text("signature").c_str());
+    printf("     cause:      %s\n", text("cause").c_str());
+    printf("     minimised:  %s%s  (%lld input%s showed it; first: input %lld, %s)\n",
+           text("command_line_display").c_str(),
+           f.Bool("minimal").value_or(true) ? "" : " (minimisation budget spent)", hits,
+           hits == 1 ? "" : "s", static_cast<long long>(f.Int("first_input").value_or(0)),
+           text("origin").c_str());
+    printf("     reproduce:  %s\n", text("reproducer").c_str());
+    printf("     boot again: %s\n", text("boot_reproducer").c_str());
   }
 }
 
 Status WriteJson(const std::string& path, const PipelineReport& report, const JobReport& job) {
-  const json detail = Detail(FindStep(job, "fuzz"));
-  const json boot = Detail(FindStep(job, "boot"));
+  const StepDetail detail = Detail(FindStep(job, "fuzz"));
+  const StepDetail boot = Detail(FindStep(job, "boot"));
   json out = {{"pipeline", report.pipeline.id},
               {"repo", report.pipeline.repo},
               {"commit", report.pipeline.commit},
@@ -91,8 +88,8 @@ Status WriteJson(const std::string& path, const PipelineReport& report, const Jo
               {"cell", job.job.cell_key},
               {"state", JobStateName(job.job.state)},
               {"cause", job.job.cause},
-              {"boot_command", boot.value("command", "")},
-              {"fuzz", detail}};
+              {"boot_command", boot.String("command").value_or("")},
+              {"fuzz", detail.Json()}};
   std::ofstream file(path);
   file << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   return file ? Status::Ok() : Status::IoError("cannot write " + path);
@@ -104,22 +101,21 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   LocalOptions local;
   local.location = o.location;
   local.rev = o.rev;
-  local.config = o.config;
   local.only = o.only;
   local.unikernels = {o.unikernel};
-  local.db = o.db;
-  local.cache_dir = o.cache_dir;
-  local.work_dir = o.work_dir;
-  local.host_config = o.host_config;
-  local.plain = o.plain;
+  local.run = o.run;
   local.keep_workspaces = o.keep_workspaces;
   LocalPlan plan;
   if (int rc = PrepareLocalPlan(local, &plan); rc != 0) return rc;
   if (plan.plans.size() != 1) {
     std::string names;
     for (const JobPlan& p : plan.plans) names += "\n  " + p.Name();
-    return UsageError("--unikernel and --only select " + std::to_string(plan.plans.size()) +
-                      " jobs; ci-run fuzz fuzzes one cell, pick it with --only:" + names);
+    return ReportError("ci-run fuzz",
+                       Status::InvalidArgument("--unikernel and --only select " +
+                                               std::to_string(plan.plans.size()) +
+                                               " jobs; ci-run fuzz fuzzes one cell, pick it with "
+                                               "--only:" +
+                                               names));
   }
   JobPlan& job = plan.plans[0];
   if (!job.fuzz) {
@@ -131,7 +127,9 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   std::vector<JobInfo> jobs =
       JobsForHost(plan.plans, plan.host, *plan.probe, RealProcessRunner(), /*check_host=*/true);
   if (jobs[0].state == JobState::kSkipped) {
-    return UsageError(jobs[0].name + " cannot run on this host: " + jobs[0].cause);
+    return ReportError(
+        "ci-run fuzz",
+        Status::InvalidArgument(jobs[0].name + " cannot run on this host: " + jobs[0].cause));
   }
   FuzzPipelineOptions fuzz;
   fuzz.seed = o.seed;
@@ -148,11 +146,12 @@ int RunFuzzCommand(const FuzzCommandOptions& o) {
   auto run =
       RunLocalJobs(local, plan, jobs, WithFuzzOptions(PipelineOptionsJson(plan.config), fuzz),
                    {&step}, /*slots=*/1, &interrupted);
-  if (!run.ok()) return UsageError(run.status().message());
+  if (!run.ok()) return ReportError("ci-run fuzz", run.status());
 
   auto report = LoadPipelineReport(*run->store, run->pipeline_id);
   if (!report.ok() || report->jobs.size() != 1) {
-    return UsageError(report.ok() ? "the pipeline has no job" : report.status().message());
+    return ReportError("ci-run fuzz",
+                       report.ok() ? Status::Internal("the pipeline has no job") : report.status());
   }
   const JobReport& result = report->jobs[0];
   if (const StepRecord* fuzz_step = FindStep(result, "fuzz")) {
@@ -178,7 +177,6 @@ void SetupFuzzCommand(CLI::App* sub, int* exit_code) {
   auto o = std::make_shared<FuzzCommandOptions>();
   sub->add_option("location", o->location, "work tree, repository path or URL (default: .)");
   sub->add_option("--rev", o->rev, "commit, branch or tag (default: the work tree as it is)");
-  sub->add_option("--config", o->config, "configuration file or preset instead of .ci-run.yml");
   sub->add_option("--unikernel", o->unikernel, "the unikernel to fuzz")->required();
   sub->add_option("--only", o->only, "select the cell, e.g. compiler=gcc,target=virtio")
       ->allow_extra_args(false);
@@ -190,11 +188,7 @@ void SetupFuzzCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("-j,--jobs", o->jobs, "boots at once (default: number of cores)")
       ->check(CLI::PositiveNumber);
   sub->add_option("--json", o->json, "write the campaign and its findings to FILE");
-  sub->add_option("--db", o->db, "SQLite database (default: .ci-run/ci.db beside the checkout)");
-  sub->add_option("--cache-dir", o->cache_dir, "mirrors and build cache");
-  sub->add_option("--work-dir", o->work_dir, "workspaces");
-  sub->add_option("--host-config", o->host_config, "YAML file of toolchains and targets");
-  sub->add_flag("--plain", o->plain, "plain line output even on a terminal");
+  AddRunFlags(sub, &o->run);
   sub->add_flag("--keep-workspaces", o->keep_workspaces,
                 "keep the workspace and its image also when nothing was found");
   sub->callback([o, exit_code] { *exit_code = RunFuzzCommand(*o); });

@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "runner/cli/command.h"
+#include "runner/pipeline/run_flags.h"
 
 namespace cirun {
 
 struct FuzzCommandOptions {
   std::string location = ".";     // work tree, repository path or URL
   std::string rev;                // "" : the work tree as it is / HEAD
-  std::string config;             // --config FILE or preset name
   std::string unikernel;          // --unikernel NAME (required)
   std::vector<std::string> only;  // --only k=v,... selecting one cell
   int boots = 0;                  // --boots N (0: the unikernel's fuzz: boots, else 200)
@@ -23,11 +23,7 @@ struct FuzzCommandOptions {
   uint64_t seed = 1;              // --seed N
   int jobs = 0;                   // --jobs N: boots at once (0: number of cores)
   std::string json;               // --json FILE: the campaign and its findings
-  std::string db;                 // as `ci-run local`
-  std::string cache_dir;          //
-  std::string work_dir;           //
-  std::string host_config;        //
-  bool plain = false;             //
+  RunFlags run;                   // as `ci-run local`
   bool keep_workspaces = false;   // keep the workspace (and image) when nothing was found
 };
 

@@ -7,9 +7,11 @@
 
 #include "harness/change_points.h"
 #include "harness/sample_stats.h"
+#include "runner/common/exit_code.h"
 #include "runner/common/paths.h"
 #include "runner/perf/history_bisect.h"
 #include "runner/perf/history_series.h"
+#include "runner/perf/perf_change.h"
 #include "runner/perf/perf_report.h"
 #include "runner/perf/perf_session.h"
 
@@ -17,11 +19,6 @@ namespace cirun {
 namespace {
 
 namespace fs = std::filesystem;
-
-int Fail(const Status& s) {
-  fprintf(stderr, "ci-run: %s\n", s.message().c_str());
-  return s.code() == Status::Code::kCancelled ? 130 : 2;
-}
 
 std::vector<size_t> EvenlySpaced(size_t n, int points) {
   std::vector<size_t> out;
@@ -94,8 +91,9 @@ Status CheckNewest(HistoryContext& c, HistorySeries& series,
 void ReportFinding(HistoryContext& c, const HistorySeries& series, const HistorySuspect& suspect,
                    HistoryFinding& f) {
   const std::string culprit = c.commits[f.culprit], parent = c.commits[f.parent];
-  const std::string reproducer = CompareReproducer(SelfCommand(), c.location, ShortCommit(parent),
-                                                   ShortCommit(culprit), series.plan);
+  const std::string reproducer =
+      CompareReproducer(SelfCommand(), c.location, ShortCommit(parent), ShortCommit(culprit),
+                        series.plan, ReproducerFlags(c.s.options().run));
   f.json = {{"between", {c.commits[suspect.before], c.commits[suspect.after]}},
             {"searched", {c.commits[f.first], c.commits[f.last]}},
             {"metrics_changed", suspect.metrics},
@@ -125,40 +123,17 @@ void ReportFinding(HistoryContext& c, const HistorySeries& series, const History
   nlohmann::json metrics = nlohmann::json::object();
   std::optional<double> threshold;
   if (series.plan.bench) threshold = series.plan.bench->fail_on_regression;
+  const ChangeSite site{c.s.repo(), c.s.SampleHostFor(series.plan), culprit, parent, "history",
+                        reproducer};
   for (const std::string& metric : BenchMetricNames(series.plan)) {
     const MetricComparison& m = f.evidence.metrics.at(metric);
     const std::string unit = f.evidence.head.units[metric];
     printf("    %-14s %s\n", metric.c_str(), DescribeComparison(m, unit).c_str());
     metrics[metric] = ComparisonJson(m, unit);
-    if (!f.confirmed || (m.verdict != PerfVerdict::kSlower && m.verdict != PerfVerdict::kFaster))
-      continue;
-    PerfChangeRecord r;
-    r.repo = c.s.repo();
-    r.unikernel = series.plan.unikernel;
-    r.cell_key = series.plan.cell.Key();
-    r.metric = metric;
-    r.host = c.s.SampleHostFor(series.plan);
-    r.commit = culprit;
-    r.base_commit = parent;
-    r.verdict = PerfVerdictName(m.verdict);
-    r.ratio = m.ratio;
-    if (m.interval) {
-      r.ci_low = m.interval->low;
-      r.ci_high = m.interval->high;
-    }
-    r.p_value = m.p_value;
-    r.base_median = m.base_median;
-    r.head_median = m.head_median;
-    r.base_n = static_cast<int64_t>(m.base_n);
-    r.head_n = static_cast<int64_t>(m.head_n);
-    r.unit = unit;
-    r.source = "history";
-    r.reproducer = reproducer;
-    if (auto id = c.s.store().AddPerfChange(r); !id.ok())
-      fprintf(stderr, "ci-run: warning: change not stored: %s\n", id.status().message().c_str());
-    if (m.verdict == PerfVerdict::kSlower && threshold &&
-        std::fabs(std::log(m.ratio)) >= std::log1p(threshold.value_or(0)))
-      f.fatal = true;
+    if (!f.confirmed || !IsPerfChange(m)) continue;
+    if (Status st = RecordPerfChange(c.s.store(), site, series.plan, metric, m, unit); !st.ok())
+      fprintf(stderr, "ci-run: warning: %s\n", st.message().c_str());
+    if (SlowerBeyond(m, threshold)) f.fatal = true;
   }
   printf("    reproduce: %s\n", reproducer.c_str());
   f.json["metrics"] = metrics;
@@ -235,136 +210,174 @@ Result<std::vector<HistorySeries>> PlanSeries(HistoryContext& c) {
   return all;
 }
 
+// The commits to look at, oldest first: the first-parent history to `tip`,
+// the last --commits of it or those from --since.
+Result<std::vector<std::string>> HistoryCommits(PerfSession& s, const HistoryOptions& o,
+                                                const std::string& tip) {
+  auto mirror = s.Mirror();
+  if (!mirror.ok()) return mirror.status();
+  auto history = mirror->FirstParentHistory(tip, o.commits > 0 ? o.commits : 0);
+  if (!history.ok()) return history.status();
+  std::vector<std::string> commits(history->rbegin(), history->rend());
+  if (o.since.empty()) return commits;
+  auto since = s.ResolveCommit(o.since);
+  if (!since.ok()) return since.status().WithContext("--since " + o.since);
+  auto it = std::find(commits.begin(), commits.end(), *since);
+  if (it == commits.end())
+    return Status::InvalidArgument("--since " + o.since +
+                                   " is not on the first-parent history of " + ShortCommit(tip));
+  commits.erase(commits.begin(), it);
+  return commits;
+}
+
+// What the series found, over all of them: for the summary and exit code.
+struct HistoryTally {
+  int found = 0, unconfirmed = 0;
+  bool fatal = false;                // a confirmed change beyond fail-on-regression
+  bool failed = false;               // a series or a bisection could not be measured
+  std::vector<std::string> summary;  // one line per confirmed change
+};
+
+// Bisects each suspect of `series` and reports what it finds; the confirmed
+// changes go to `changes`, the others to `rejected`. Fails only when
+// cancelled.
+Status BisectSuspects(HistoryContext& c, HistorySeries& series,
+                      const std::vector<HistorySuspect>& suspects, HistoryTally* t,
+                      nlohmann::json* changes, nlohmann::json* rejected) {
+  std::set<size_t> culprits;  // confirmed, by position
+  for (const HistorySuspect& suspect : suspects) {
+    printf("  %s between %s and %s (%zu commits apart) in",
+           suspect.edge ? "change at the end" : "change point",
+           ShortCommit(c.commits[suspect.before]).c_str(),
+           ShortCommit(c.commits[suspect.after]).c_str(), suspect.after - suspect.before);
+    for (const auto& m : suspect.metrics) printf(" %s", m.c_str());
+    printf("\n");
+    fflush(stdout);
+    auto finding = Bisect(c, series, suspect);
+    if (!finding.ok()) {
+      if (finding.status().code() == Status::Code::kCancelled) return finding.status();
+      fprintf(stderr, "ci-run: %s: bisection failed: %s\n", series.plan.Name().c_str(),
+              finding.status().message().c_str());
+      rejected->push_back({{"error", finding.status().message()}});
+      t->failed = true;
+      continue;
+    }
+    if (finding->confirmed && culprits.count(finding->culprit)) {
+      // Two neighbouring change points whose search ranges overlap.
+      printf("  the same cause as above: %s\n", c.s.Describe(c.commits[finding->culprit]).c_str());
+      continue;
+    }
+    if (finding->confirmed) culprits.insert(finding->culprit);
+    ReportFinding(c, series, suspect, *finding);
+    (finding->confirmed ? *changes : *rejected).push_back(finding->json);
+    t->fatal = t->fatal || finding->fatal;
+    if (!finding->confirmed) {
+      ++t->unconfirmed;
+      continue;
+    }
+    ++t->found;
+    const MetricComparison& m = finding->evidence.metrics.at(finding->metric);
+    t->summary.push_back(series.plan.Name() + " " + finding->metric + " " +
+                         PerfVerdictName(m.verdict) + " " + FormatPercent(m.ratio) + " at " +
+                         c.s.Describe(c.commits[finding->culprit]));
+  }
+  return Status::Ok();
+}
+
+// The measured points of `series`, for the JSON report: commit and, per
+// metric, median and runs.
+nlohmann::json PointsJson(const HistoryContext& c, const HistorySeries& series) {
+  nlohmann::json points = nlohmann::json::array();
+  for (size_t p : series.positions) {
+    auto it = series.samples.find(p);
+    if (it == series.samples.end()) continue;
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& [metric, values] : it->second.values)
+      metrics[metric] = {{"median", Median(values)}, {"n", values.size()}};
+    points.push_back({{"commit", c.commits[p]}, {"metrics", metrics}});
+  }
+  return points;
+}
+
+// One (unikernel, cell): its points, change points and their bisection; its
+// part of the JSON report. Fails only when cancelled.
+Result<nlohmann::json> AnalyseSeries(HistoryContext& c, HistorySeries& series, HistoryTally* t) {
+  nlohmann::json job = {{"unikernel", series.plan.unikernel}, {"cell", series.plan.cell.Key()}};
+  auto failed = [&](const Status& st) {
+    fprintf(stderr, "ci-run: %s: %s\n", series.plan.Name().c_str(), st.message().c_str());
+    job["error"] = st.message();
+    t->failed = true;
+  };
+  Status st = CollectPoints(c, series);
+  if (st.code() == Status::Code::kCancelled) return st;
+  if (!st.ok()) {
+    failed(st);
+    return job;
+  }
+  PrintPoints(c, series);
+  std::vector<HistorySuspect> suspects = FindSuspects(c, series);
+  if (suspects.empty()) printf("  no change point\n");
+  if (Status edges = CheckNewest(c, series, &suspects); !edges.ok()) {
+    if (edges.code() == Status::Code::kCancelled) return edges;
+    failed(edges);
+  }
+  nlohmann::json changes = nlohmann::json::array(), rejected = nlohmann::json::array();
+  CIRUN_RETURN_IF_ERROR(BisectSuspects(c, series, suspects, t, &changes, &rejected));
+  job["points"] = PointsJson(c, series);
+  job["measured_points"] = series.measured_points;
+  job["stored_points"] = series.stored_points;
+  job["changes"] = changes;    // confirmed, with their cause
+  job["rejected"] = rejected;  // candidates that did not reproduce when measured together
+  return job;
+}
+
 int RunHistory(const HistoryOptions& o) {
-  // Phase 1: the first-parent history, oldest first.
+  // Phase 1: the first-parent history, oldest first, and its series.
   if (o.commits > 0 && !o.since.empty())
-    return Fail(Status::InvalidArgument("--commits and --since exclude each other"));
+    return ReportError("ci-run",
+                       Status::InvalidArgument("--commits and --since exclude each other"));
   auto session = PerfSession::Open(o.perf, o.rev, /*allow_dirty=*/false);
-  if (!session.ok()) return Fail(session.status());
+  if (!session.ok()) return ReportError("ci-run", session.status());
   PerfSession& s = **session;
   auto tip = s.ResolveCommit(o.rev.empty() ? "HEAD" : o.rev);
-  if (!tip.ok()) return Fail(tip.status());
-  auto mirror = s.Mirror();
-  if (!mirror.ok()) return Fail(mirror.status());
-  auto history = mirror->FirstParentHistory(*tip, o.commits > 0 ? o.commits : 0);
-  if (!history.ok()) return Fail(history.status());
-  std::vector<std::string> commits(history->rbegin(), history->rend());
-  if (!o.since.empty()) {
-    auto since = s.ResolveCommit(o.since);
-    if (!since.ok()) return Fail(since.status().WithContext("--since " + o.since));
-    auto it = std::find(commits.begin(), commits.end(), *since);
-    if (it == commits.end())
-      return Fail(Status::InvalidArgument(
-          "--since " + o.since + " is not on the first-parent history of " + ShortCommit(*tip)));
-    commits.erase(commits.begin(), it);
-  }
-  HistoryContext c{s, o, commits, ""};
+  if (!tip.ok()) return ReportError("ci-run", tip.status());
+  auto commits = HistoryCommits(s, o, *tip);
+  if (!commits.ok()) return ReportError("ci-run", commits.status());
+  HistoryContext c{s, o, *commits, ""};
   c.location = o.perf.location.find("://") != std::string::npos
                    ? o.perf.location
                    : fs::absolute(o.perf.location).lexically_normal().string();
   printf("History of %s: %zu commits on the first-parent line to %s, host %s\n",
-         s.source().info.repo_name.c_str(), commits.size(), s.Describe(*tip).c_str(),
+         s.source().info.repo_name.c_str(), commits->size(), s.Describe(*tip).c_str(),
          s.host_name().c_str());
   auto all = PlanSeries(c);
-  if (!all.ok()) return Fail(all.status());
+  if (!all.ok()) return ReportError("ci-run", all.status());
 
   // Phase 2: per (unikernel, cell): points, change points, bisection.
   nlohmann::json jobs = nlohmann::json::array();
-  int found = 0, unconfirmed = 0;
-  bool fatal = false, failed = false;
-  std::vector<std::string> summary;
+  HistoryTally t;
   for (HistorySeries& series : *all) {
-    nlohmann::json job = {{"unikernel", series.plan.unikernel}, {"cell", series.plan.cell.Key()}};
-    Status st = CollectPoints(c, series);
-    if (st.code() == Status::Code::kCancelled) return Fail(st);
-    if (!st.ok()) {
-      fprintf(stderr, "ci-run: %s: %s\n", series.plan.Name().c_str(), st.message().c_str());
-      job["error"] = st.message();
-      jobs.push_back(job);
-      failed = true;
-      continue;
-    }
-    PrintPoints(c, series);
-    std::vector<HistorySuspect> suspects = FindSuspects(c, series);
-    if (suspects.empty()) printf("  no change point\n");
-    if (Status edges = CheckNewest(c, series, &suspects); !edges.ok()) {
-      if (edges.code() == Status::Code::kCancelled) return Fail(edges);
-      fprintf(stderr, "ci-run: %s: %s\n", series.plan.Name().c_str(), edges.message().c_str());
-      job["error"] = edges.message();
-      failed = true;
-    }
-    nlohmann::json changes = nlohmann::json::array(), rejected = nlohmann::json::array();
-    std::set<size_t> culprits;  // confirmed, by position
-    for (const HistorySuspect& suspect : suspects) {
-      printf("  %s between %s and %s (%zu commits apart) in",
-             suspect.edge ? "change at the end" : "change point",
-             ShortCommit(c.commits[suspect.before]).c_str(),
-             ShortCommit(c.commits[suspect.after]).c_str(), suspect.after - suspect.before);
-      for (const auto& m : suspect.metrics) printf(" %s", m.c_str());
-      printf("\n");
-      fflush(stdout);
-      auto finding = Bisect(c, series, suspect);
-      if (!finding.ok()) {
-        if (finding.status().code() == Status::Code::kCancelled) return Fail(finding.status());
-        fprintf(stderr, "ci-run: %s: bisection failed: %s\n", series.plan.Name().c_str(),
-                finding.status().message().c_str());
-        rejected.push_back({{"error", finding.status().message()}});
-        failed = true;
-        continue;
-      }
-      if (finding->confirmed && culprits.count(finding->culprit)) {
-        // Two neighbouring change points whose search ranges overlap.
-        printf("  the same cause as above: %s\n",
-               c.s.Describe(c.commits[finding->culprit]).c_str());
-        continue;
-      }
-      if (finding->confirmed) culprits.insert(finding->culprit);
-      ReportFinding(c, series, suspect, *finding);
-      (finding->confirmed ? changes : rejected).push_back(finding->json);
-      fatal = fatal || finding->fatal;
-      if (finding->confirmed) {
-        ++found;
-        const MetricComparison& m = finding->evidence.metrics.at(finding->metric);
-        summary.push_back(series.plan.Name() + " " + finding->metric + " " +
-                          PerfVerdictName(m.verdict) + " " + FormatPercent(m.ratio) + " at " +
-                          c.s.Describe(c.commits[finding->culprit]));
-      } else {
-        ++unconfirmed;
-      }
-    }
-    nlohmann::json points = nlohmann::json::array();
-    for (size_t p : series.positions) {
-      auto it = series.samples.find(p);
-      if (it == series.samples.end()) continue;
-      nlohmann::json metrics = nlohmann::json::object();
-      for (const auto& [metric, values] : it->second.values)
-        metrics[metric] = {{"median", Median(values)}, {"n", values.size()}};
-      points.push_back({{"commit", c.commits[p]}, {"metrics", metrics}});
-    }
-    job["points"] = points;
-    job["measured_points"] = series.measured_points;
-    job["stored_points"] = series.stored_points;
-    job["changes"] = changes;    // confirmed, with their cause
-    job["rejected"] = rejected;  // candidates that did not reproduce when measured together
-    jobs.push_back(job);
+    auto job = AnalyseSeries(c, series, &t);
+    if (!job.ok()) return ReportError("ci-run", job.status());
+    jobs.push_back(*job);
   }
 
   // Phase 3: summary, JSON, exit code.
-  printf("\n%d change%s found%s\n", found, found == 1 ? "" : "s",
-         unconfirmed
-             ? (", " + std::to_string(unconfirmed) + " change point(s) not confirmed").c_str()
+  printf("\n%d change%s found%s\n", t.found, t.found == 1 ? "" : "s",
+         t.unconfirmed
+             ? (", " + std::to_string(t.unconfirmed) + " change point(s) not confirmed").c_str()
              : "");
-  for (const auto& line : summary) printf("  %s\n", line.c_str());
+  for (const auto& line : t.summary) printf("  %s\n", line.c_str());
   if (!o.perf.json.empty()) {
     nlohmann::json doc = {{"repo", s.repo()},
                           {"tip", *tip},
                           {"host", s.host_name()},
-                          {"commits", commits},
+                          {"commits", *commits},
                           {"jobs", jobs}};
     if (Status w = WriteJsonFile(o.perf.json, doc); !w.ok())
       fprintf(stderr, "ci-run: %s\n", w.message().c_str());
   }
-  return fatal || failed ? 1 : 0;
+  return t.fatal || t.failed ? 1 : 0;
 }
 
 }  // namespace

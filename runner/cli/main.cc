@@ -6,20 +6,25 @@
 
 #include "runner/cli/approve_command.h"
 #include "runner/cli/bench_command.h"
+#include "runner/cli/bisect_command.h"
 #include "runner/cli/boot_command.h"
 #include "runner/cli/command.h"
 #include "runner/cli/compare_command.h"
+#include "runner/cli/env_diff_command.h"
 #include "runner/cli/fuzz_command.h"
 #include "runner/cli/history_command.h"
 #include "runner/cli/local_command.h"
+#include "runner/cli/manifest_command.h"
 #include "runner/cli/nightly_command.h"
 #include "runner/cli/rebuild_command.h"
 #include "runner/cli/serve_command.h"
 #include "runner/cli/status_command.h"
 #include "runner/cli/toolchain_command.h"
 #include "runner/cli/web_command.h"
+#include "runner/cli/which_command.h"
 #include "runner/cli/worker_command.h"
 #include "runner/cli/xl_command.h"
+#include "runner/common/version.h"
 
 namespace {
 
@@ -39,6 +44,8 @@ const cirun::CommandEntry kCommands[] = {
     {"history",
      "Find the commits that changed benchmark results along the first-parent history (bisects)",
      cirun::SetupHistoryCommand},
+    {"bisect", "Find the commit that made one cell fail, confirmed 3 times against its parent",
+     cirun::SetupBisectCommand},
     {"fuzz", "Fuzz the boot arguments of one cell: hostile bootvars, minimised findings",
      cirun::SetupFuzzCommand},
     {"serve", "Run the service: GitHub webhook, commit statuses, /metrics; jobs in-process",
@@ -56,13 +63,19 @@ const cirun::CommandEntry kCommands[] = {
      cirun::SetupToolchainCommand},
     {"web", "Browse a store in the web dashboard (pipelines, logs, findings, performance)",
      cirun::SetupWebCommand},
+    {"manifest", "Print the environment a job ran in: sources, toolchain, libraries, tools, image",
+     cirun::SetupManifestCommand},
+    {"env-diff", "List what differs between the environments (manifests) of two jobs",
+     cirun::SetupEnvDiffCommand},
+    {"which", "Find the commit, cell and environment that built an image (a file or its SHA-256)",
+     cirun::SetupWhichCommand},
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"ci-run: build, boot, fuzz and benchmark MirageOS-style unikernels"};
-  app.set_version_flag("--version", "ci-run 0.1.0");
+  app.set_version_flag("--version", std::string("ci-run ") + cirun::kCiRunVersion);
   app.require_subcommand(1);
   int exit_code = 0;
   for (const auto& command : kCommands)

@@ -2,11 +2,13 @@
 
 #include <ctime>
 
+#include "runner/common/exit_code.h"
 #include "runner/host/service_config.h"
 #include "runner/perf/bench_step.h"
 #include "runner/perf/history_step.h"
 #include "runner/pipeline/fuzz_step.h"
 #include "runner/pipeline/pipeline_planner.h"
+#include "runner/pipeline/reproducible_step.h"
 #include "runner/service/plan_queue.h"
 
 namespace cirun {
@@ -33,19 +35,19 @@ std::string NightlyOptionsJson(const NightlyPipelineOptions& nightly) {
   bench.enabled = nightly.bench;
   HistoryPipelineOptions history;
   history.enabled = nightly.bench && nightly.history;
-  return WithHistoryOptions(WithBenchOptions(WithFuzzOptions(R"({"nightly":true})", fuzz), bench),
-                            history);
+  // Every image is built twice and the two compared (reproducible_step.h),
+  // unless `nightly: {reproducible: no}`.
+  return WithReproducibleOptions(
+      WithHistoryOptions(WithBenchOptions(WithFuzzOptions(R"({"nightly":true})", fuzz), bench),
+                         history),
+      {nightly.reproducible});
 }
 
 }  // namespace
 
 int RunNightly(const NightlyOptions& o) {
   auto config = LoadServiceConfig(o.config);
-  if (!config.ok()) {
-    fprintf(stderr, "%s\nci-run nightly: configuration rejected\n",
-            config.status().message().c_str());
-    return 2;
-  }
+  if (!config.ok()) return ReportConfigError("ci-run nightly", config.status());
   std::vector<const RepositoryConfig*> repos;
   for (const std::string& name : o.repos) {
     const RepositoryConfig* r = config->FindRepository(name);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runner/common/exit_code.h"
 #include "runner/pipeline/pipeline_planner.h"
 #include "runner/service/plan_queue.h"
 
@@ -10,16 +11,14 @@ namespace cirun {
 int RunRebuild(const RebuildOptions& o) {
   auto opened = OpenStoreFromFlags(o.store);
   if (!opened.ok()) {
-    fprintf(stderr, "ci-run rebuild: %s\n", opened.status().message().c_str());
-    return opened.status().code() == Status::Code::kUnavailable ? 1 : 2;
+    return ReportError("ci-run rebuild", opened.status());
   }
   Store& store = *opened->store;
   auto pipeline = store.GetPipeline(o.pipeline);
   auto jobs = store.ListJobs(o.pipeline);
   if (!pipeline.ok() || !jobs.ok()) {
     const Status& s = pipeline.ok() ? jobs.status() : pipeline.status();
-    fprintf(stderr, "ci-run rebuild: %s\n", s.message().c_str());
-    return s.code() == Status::Code::kNotFound ? 2 : 1;
+    return ReportError("ci-run rebuild", s);
   }
   if (IsUnfinishedPipeline(pipeline->state)) {
     fprintf(stderr, "ci-run rebuild: pipeline %lld is still %s\n",
@@ -48,8 +47,7 @@ int RunRebuild(const RebuildOptions& o) {
     auto out = PlanQueue::PlanAndCreate(
         store, {c.cache_dir, &c.host, &probe, &runner, c.OneMachine()}, request);
     if (!out.status.ok()) {
-      fprintf(stderr, "ci-run rebuild: %s\n", out.status.message().c_str());
-      return 1;
+      return ReportError("ci-run rebuild", out.status);
     }
     printf("%s\n", DescribePlanned(out.id, true, out.planned.info, out.planned.jobs).c_str());
     return 0;
@@ -62,8 +60,7 @@ int RunRebuild(const RebuildOptions& o) {
   }
   auto id = store.CreatePipeline(info, rebuild);
   if (!id.ok()) {
-    fprintf(stderr, "ci-run rebuild: %s\n", id.status().message().c_str());
-    return 1;
+    return ReportError("ci-run rebuild", id.status());
   }
   printf("%s (rebuild of pipeline %lld%s)\n", DescribePlanned(*id, true, info, rebuild).c_str(),
          static_cast<long long>(o.pipeline), o.failed_only ? ", failed jobs only" : "");

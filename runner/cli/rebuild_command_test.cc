@@ -77,7 +77,7 @@ TEST_CASE("rebuild --failed queues the failed, infra and cancelled jobs again") 
         std::vector<std::string>{"b failed:queued", "c infra:queued", "d cancelled:queued"});
 }
 
-TEST_CASE("rebuild queues every job; skipped ones stay skipped with their reason") {
+TEST_CASE("rebuild queues every job, skipped ones stay skipped with their reason") {
   ScratchDir dir;
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
   int64_t id = FinishedPipeline(*store);

@@ -3,6 +3,7 @@
 #include <map>
 #include <thread>
 
+#include "runner/common/exit_code.h"
 #include "runner/common/interrupt.h"
 #include "runner/common/terminal_progress.h"
 #include "runner/pipeline/pipeline_report.h"
@@ -92,8 +93,7 @@ int ListWorkers(Store& store) {
 int ListPipelines(Store& store, const StatusOptions& o) {
   auto pipelines = store.ListPipelines(o.limit);
   if (!pipelines.ok()) {
-    fprintf(stderr, "ci-run status: %s\n", pipelines.status().message().c_str());
-    return 1;
+    return ReportError("ci-run status", pipelines.status());
   }
   if (pipelines->empty()) {
     printf("no pipelines yet\n");
@@ -117,8 +117,7 @@ int ListPipelines(Store& store, const StatusOptions& o) {
 int RunStatus(const StatusOptions& o) {
   auto opened = OpenStoreFromFlags(o.store);
   if (!opened.ok()) {
-    fprintf(stderr, "ci-run status: %s\n", opened.status().message().c_str());
-    return opened.status().code() == Status::Code::kUnavailable ? 1 : 2;
+    return ReportError("ci-run status", opened.status());
   }
   Store& store = *opened->store;
   if (o.workers) {
@@ -140,8 +139,7 @@ int RunStatus(const StatusOptions& o) {
   while (true) {
     auto report = LoadPipelineReport(store, o.pipeline);
     if (!report.ok()) {
-      fprintf(stderr, "ci-run status: %s\n", report.status().message().c_str());
-      return report.status().code() == Status::Code::kNotFound ? 2 : 1;
+      return ReportError("ci-run status", report.status());
     }
     const bool finished = !IsUnfinishedPipeline(report->pipeline.state);
     if (o.wait && !finished) {

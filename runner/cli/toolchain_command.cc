@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "runner/common/exit_code.h"
 #include "runner/common/interrupt.h"
 #include "runner/common/paths.h"
 #include "runner/common/terminal_progress.h"
@@ -31,18 +32,13 @@ std::string CacheDir(const ToolchainOptions& o) {
   return o.cache_dir.empty() ? DefaultCacheDir() : o.cache_dir;
 }
 
-int UsageError(const std::string& message) {
-  fprintf(stderr, "ci-run toolchain: %s\n", message.c_str());
-  return 2;
-}
-
 std::string FirstLine(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
 
 int RunList(const ToolchainOptions& o) {
   auto host = LoadHostConfig(o.host_config, CacheDir(o));
-  if (!host.ok()) return UsageError(host.status().message());
+  if (!host.ok()) return ReportError("ci-run toolchain", host.status());
   ToolchainProbe probe(RealProcessRunner());
   struct Row {
     const ToolchainSpec* spec;
@@ -93,9 +89,11 @@ int Jobs(const ToolchainOptions& o) {
 
 int RunAdd(const ToolchainOptions& o) {
   if (o.ocaml_source.empty() == o.mirage_sources.empty()) {
-    return UsageError("add " + o.name +
-                      ": give one of --ocaml-source TARBALL (an OCaml compiler) or "
-                      "--mirage-sources DIR (the MirageOS toolchain)");
+    return ReportError("ci-run toolchain",
+                       Status::InvalidArgument("add " + o.name +
+                                               ": give one of --ocaml-source TARBALL (an OCaml "
+                                               "compiler) or --mirage-sources DIR (the MirageOS "
+                                               "toolchain)"));
   }
   CancelToken cancel;
   CancelOnInterrupt(&cancel);
@@ -109,31 +107,25 @@ int RunAdd(const ToolchainOptions& o) {
     s = InstallOcamlToolchain(install, RealProcessRunner(), &cancel, stdout, live);
   }
   if (s.ok()) return 0;
-  switch (s.code()) {
-    case Status::Code::kCancelled:
-      fprintf(stderr,
-              "ci-run toolchain: interrupted; nothing was registered. Run the same command "
-              "again to resume.\n");
-      return 130;
-    case Status::Code::kInvalidArgument:
-      return UsageError(s.message());
-    default:
-      fprintf(stderr,
-              "ci-run toolchain: %s\nNothing was registered; finished phases are kept: run the "
-              "same command again to resume.\n",
-              s.message().c_str());
-      return 1;
+  const ExitCode code = ExitCodeForStatus(s);
+  if (code == kExitInterrupted) {
+    fprintf(stderr,
+            "ci-run toolchain: interrupted; nothing was registered. Run the same command "
+            "again to resume.\n");
+  } else if (code == kExitUsage) {
+    ReportError("ci-run toolchain", s);
+  } else {
+    fprintf(stderr,
+            "ci-run toolchain: %s\nNothing was registered; finished phases are kept: run the "
+            "same command again to resume.\n",
+            s.message().c_str());
   }
+  return code;
 }
 
 int RunRemove(const ToolchainOptions& o) {
   Status s = RemoveRegisteredToolchain(CacheDir(o), o.name);
-  if (s.code() == Status::Code::kNotFound || s.code() == Status::Code::kInvalidArgument)
-    return UsageError(s.message());
-  if (!s.ok()) {
-    fprintf(stderr, "ci-run toolchain: %s\n", s.message().c_str());
-    return 1;
-  }
+  if (!s.ok()) return ReportError("ci-run toolchain", s);
   printf("Removed toolchain %s\n", o.name.c_str());
   return 0;
 }

@@ -6,19 +6,16 @@
 #include <thread>
 
 #include "jobs/repo_config_parser.h"
+#include "runner/common/exit_code.h"
 #include "runner/common/interrupt.h"
-#include "runner/service/service_jobs.h"
+#include "runner/service/service_worker.h"
 #include "runner/store/postgres_store.h"
 
 namespace cirun {
 
 int RunWorker(const WorkerOptions& o) {
   auto config = LoadServiceConfig(o.config);
-  if (!config.ok()) {
-    fprintf(stderr, "%s\nci-run worker: configuration rejected\n",
-            config.status().message().c_str());
-    return 2;
-  }
+  if (!config.ok()) return ReportConfigError("ci-run worker", config.status());
   auto grace = ParseDuration(o.grace);
   if (!grace.ok()) {
     fprintf(stderr, "ci-run worker: --grace %s: %s\n", o.grace.c_str(),

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/hex.h"
 #include "runner/common/shell_quote.h"
 
 namespace cirun {
@@ -9,12 +10,6 @@ namespace {
 
 bool Printable(unsigned char c) {
   return c >= 0x20 && c < 0x7f;
-}
-
-std::string Hex(unsigned char c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "\\x%02x", c);
-  return buf;
 }
 
 int HexValue(char c) {
@@ -35,7 +30,7 @@ std::string EscapeBytes(std::string_view bytes) {
     } else if (Printable(c)) {
       out += ch;
     } else {
-      out += Hex(c);
+      out += HexByte(c, "\\x");
     }
   }
   return out;
@@ -62,6 +57,12 @@ std::optional<std::string> UnescapeBytes(std::string_view text) {
   return out;
 }
 
+std::string Tail(std::string_view text, size_t cap) {
+  if (text.size() <= cap) return std::string(text);
+  return "[... " + std::to_string(text.size() - cap) + " bytes cut ...]\n" +
+         std::string(text.substr(text.size() - cap));
+}
+
 std::string ShellQuoteBytes(std::string_view bytes) {
   bool printable = true;
   for (char c : bytes) printable = printable && Printable(static_cast<unsigned char>(c));
@@ -75,7 +76,7 @@ std::string ShellQuoteBytes(std::string_view bytes) {
     } else if (Printable(c)) {
       out += ch;
     } else {
-      out += Hex(c);
+      out += HexByte(c, "\\x");
     }
   }
   return out + "'";

@@ -21,4 +21,8 @@ std::optional<std::string> UnescapeBytes(std::string_view text);
 /// the printed command is ASCII and passes the bytes exactly.
 std::string ShellQuoteBytes(std::string_view bytes);
 
+/// The last `cap` bytes of `text` (a log), after a line "[... N bytes cut
+/// ...]" saying how many went; `text` itself when it has at most `cap`.
+std::string Tail(std::string_view text, size_t cap);
+
 }  // namespace cirun

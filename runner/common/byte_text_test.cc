@@ -53,5 +53,11 @@ TEST_CASE("ShellQuoteBytes: bash gives back the exact bytes") {
   CHECK(hex == want);
 }
 
+TEST_CASE("Tail: a long log's end, saying how much was cut") {
+  CHECK(Tail("abc", 3) == "abc");
+  CHECK(Tail("", 0) == "");
+  CHECK(Tail("line 1\nline 2\n", 7) == "[... 7 bytes cut ...]\nline 2\n");
+}
+
 }  // namespace
 }  // namespace cirun

@@ -2,8 +2,10 @@
 // mapping from job results to it.
 #pragma once
 
+#include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "harness/boot_outcome.h"
 #include "runner/store/store.h"
 
@@ -27,5 +29,22 @@ ExitCode ExitCodeForStates(const std::vector<JobState>& states);
 /// The JobState a single boot's outcome stands for, for ExitCodeForStates:
 /// passed -> kPassed, infra -> kInfra, anything else -> kFailed.
 JobState JobStateForBoot(BootOutcome outcome);
+
+/// The exit status an operation's Status stands for, the one mapping every
+/// subcommand uses: OK -> kExitPassed; kCancelled -> kExitInterrupted; the
+/// caller's input is wrong (kInvalidArgument, kNotFound, kFailedPrecondition)
+/// -> kExitUsage; anything else failed while running (kIoError, kTimeout,
+/// kUnavailable, kInternal) -> kExitFailed.
+ExitCode ExitCodeForStatus(const Status& status);
+
+/// Prints "`who`: message" and a newline to stderr (nothing for OK) and
+/// returns ExitCodeForStatus(status). `who` names the command, e.g. "ci-run"
+/// or "ci-run fuzz". A usage error is ReportError(who, Status::InvalidArgument(m)).
+int ReportError(const std::string& who, const Status& status);
+
+/// For a configuration the command rejects: prints the message (it names
+/// FILE:LINE:COL itself), then "`who`: configuration rejected`suffix`", and
+/// returns ExitCodeForStatus(status).
+int ReportConfigError(const std::string& who, const Status& status, const std::string& suffix = "");
 
 }  // namespace cirun

@@ -27,5 +27,24 @@ TEST_CASE("JobStateForBoot: every blamed outcome is a failure, infra is not") {
   }
 }
 
+TEST_CASE("ExitCodeForStatus: wrong input is 2, a failure while running is 1, cancel is 130") {
+  CHECK(ExitCodeForStatus(Status::Ok()) == kExitPassed);
+  CHECK(ExitCodeForStatus(Status::Cancelled("interrupted")) == kExitInterrupted);
+  CHECK(ExitCodeForStatus(Status::InvalidArgument("bad flag")) == kExitUsage);
+  CHECK(ExitCodeForStatus(Status::NotFound("no such rev")) == kExitUsage);
+  CHECK(ExitCodeForStatus(Status::FailedPrecondition("dirty tree")) == kExitUsage);
+  // The contract of command.h: an I/O error is not a usage error.
+  CHECK(ExitCodeForStatus(Status::IoError("disk full")) == kExitFailed);
+  CHECK(ExitCodeForStatus(Status::Timeout("deadline")) == kExitFailed);
+  CHECK(ExitCodeForStatus(Status::Unavailable("no qemu")) == kExitFailed);
+  CHECK(ExitCodeForStatus(Status::Internal("bug")) == kExitFailed);
+}
+
+TEST_CASE("ReportError returns the mapped code") {
+  CHECK(ReportError("ci-run test", Status::Ok()) == kExitPassed);
+  CHECK(ReportError("ci-run test", Status::IoError("printed on stderr")) == kExitFailed);
+  CHECK(ReportError("ci-run test", Status::InvalidArgument("printed on stderr")) == kExitUsage);
+}
+
 }  // namespace
 }  // namespace cirun

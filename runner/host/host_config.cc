@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "jobs/config_reader.h"
 #include "jobs/repo_config_parser.h"
 
 namespace cirun {
@@ -69,231 +71,216 @@ HostConfig DefaultHostConfig() {
 
 namespace {
 
-// Collects "file:line:col: message" diagnostics while reading YAML nodes.
-class Diagnostics {
- public:
-  explicit Diagnostics(std::string file) : file_(std::move(file)) {}
-  void Add(const YAML::Mark& mark, const std::string& message) {
-    std::ostringstream out;
-    out << file_ << ":" << mark.line + 1 << ":" << mark.column + 1 << ": " << message;
-    lines_.push_back(out.str());
-  }
-  bool empty() const { return lines_.empty(); }
-  Status ToStatus() const {
-    std::string all;
-    for (const auto& l : lines_) all += (all.empty() ? "" : "\n") + l;
-    return Status::InvalidArgument(all);
-  }
+// Every reader below reports through the ConfigReader (jobs/config_reader.h):
+// FILE:LINE:COL at the value, or at the key for an unknown key.
 
- private:
-  std::string file_;
-  std::vector<std::string> lines_;
+void SetString(ConfigReader& r, const YamlEntry& e, std::string* out) {
+  if (auto s = r.String(e)) *out = s->text;
+}
+
+bool SetStrings(ConfigReader& r, const YamlEntry& e, std::vector<std::string>* out) {
+  auto list = r.Strings(e);
+  if (!list) return false;
+  out->clear();
+  for (const YamlString& s : *list) out->push_back(s.text);
+  return true;
+}
+
+void SetBool(ConfigReader& r, const YamlEntry& e, bool* out) {
+  if (auto b = r.Bool(e)) *out = *b;
+}
+
+void SetByteSize(ConfigReader& r, const YamlEntry& e, uint64_t* out) {
+  auto s = r.String(e);
+  if (!s) return;
+  auto size = ParseByteSize(s->text);
+  if (!size.ok())
+    r.Error(s->pos, Quote(e.name) + ": " + size.status().message());
+  else
+    *out = *size;
+}
+
+// "a, b, c".
+std::string JoinNames(std::span<const std::string_view> names) {
+  std::string out;
+  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+// One of `choices`, stored as the text itself.
+void SetChoice(ConfigReader& r, const YamlEntry& e, std::span<const std::string_view> choices,
+               std::string* out) {
+  if (auto i = r.Choice(e, choices)) *out = std::string(choices[*i]);
+}
+
+// A settings map read through a table: one reader per key.
+template <typename T>
+struct KeyReader {
+  std::string_view name;
+  void (*read)(ConfigReader& r, const YamlEntry& e, T* out);
 };
 
-bool ReadString(const YAML::Node& n, const std::string& what, Diagnostics& d, std::string* out) {
-  if (!n.IsScalar()) {
-    d.Add(n.Mark(), "\"" + what + "\": expected a string");
-    return false;
-  }
-  *out = n.as<std::string>();
-  return true;
-}
-
-bool ReadStringList(const YAML::Node& n, const std::string& what, Diagnostics& d,
-                    std::vector<std::string>* out) {
-  if (!n.IsSequence()) {
-    d.Add(n.Mark(), "\"" + what + "\": expected a list of strings");
-    return false;
-  }
-  out->clear();
-  for (const auto& item : n) {
-    std::string s;
-    if (!ReadString(item, what, d, &s)) return false;
-    out->push_back(s);
-  }
-  return true;
-}
-
-bool ReadBool(const YAML::Node& n, const std::string& what, Diagnostics& d, bool* out) {
-  try {
-    *out = n.as<bool>();
-    return true;
-  } catch (const YAML::Exception&) {
-    d.Add(n.Mark(), "\"" + what + "\": expected true or false");
-    return false;
-  }
-}
-
-bool ReadInt(const YAML::Node& n, const std::string& what, Diagnostics& d, int* out) {
-  try {
-    *out = n.as<int>();
-    return true;
-  } catch (const YAML::Exception&) {
-    d.Add(n.Mark(), "\"" + what + "\": expected an integer");
-    return false;
-  }
-}
-
-bool ReadByteSize(const YAML::Node& n, const std::string& what, Diagnostics& d, uint64_t* out) {
-  std::string s;
-  if (!ReadString(n, what, d, &s)) return false;
-  auto size = ParseByteSize(s);
-  if (!size.ok()) {
-    d.Add(n.Mark(), "\"" + what + "\": " + size.status().message());
-    return false;
-  }
-  *out = *size;
-  return true;
-}
-
-void ReadSandbox(const YAML::Node& node, Diagnostics& d, SandboxPolicy* policy) {
-  if (!node.IsMap()) {
-    d.Add(node.Mark(), "\"sandbox\": expected a map of settings");
-    return;
-  }
-  for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
-    const YAML::Node& v = kv.second;
-    SandboxLimits& limits = policy->limits;
-    if (key == "enabled") {
-      ReadBool(v, key, d, &policy->enabled);
-    } else if (key == "memory") {
-      ReadByteSize(v, key, d, &limits.memory_bytes);
-    } else if (key == "file-size") {
-      ReadByteSize(v, key, d, &limits.file_bytes);
-    } else if (key == "disk") {
-      ReadByteSize(v, key, d, &limits.disk_bytes);
-    } else if (key == "processes") {
-      if (ReadInt(v, key, d, &limits.processes) && limits.processes < 1)
-        d.Add(v.Mark(), "\"processes\": expected at least 1");
-    } else if (key == "cpu-time") {
-      std::string s;
-      if (!ReadString(v, key, d, &s)) continue;
-      auto duration = ParseDuration(s);
-      if (!duration.ok() || duration->count() < 1000)
-        d.Add(v.Mark(), "\"cpu-time\": expected a duration of at least 1s, e.g. 30m or 2h");
-      else
-        limits.cpu_time = std::chrono::duration_cast<std::chrono::seconds>(*duration);
-    } else if (key == "read-only") {
-      ReadStringList(v, key, d, &policy->read_only);
-    } else if (key == "bwrap") {
-      ReadString(v, key, d, &policy->bwrap);
+// Runs each entry's reader from `table`; reports any other key as `unknown
+// <key_word> "k" <where> (expected k1, k2, ...)` with a did-you-mean hint.
+template <typename T, size_t N>
+void ReadKeys(ConfigReader& r, const std::vector<YamlEntry>& entries,
+              const KeyReader<T> (&table)[N], std::string_view key_word, const std::string& where,
+              T* out) {
+  std::string_view names[N];
+  for (size_t i = 0; i < N; ++i) names[i] = table[i].name;
+  for (const YamlEntry& e : entries) {
+    const KeyReader<T>* reader = nullptr;
+    for (const KeyReader<T>& k : table) {
+      if (k.name == e.name) reader = &k;
+    }
+    if (reader) {
+      reader->read(r, e, out);
     } else {
-      d.Add(kv.first.Mark(), "unknown sandbox key \"" + key +
-                                 "\" (expected enabled, memory, processes, cpu-time, file-size, "
-                                 "disk, read-only, bwrap)");
+      r.Error(r.Pos(e.key), "unknown " + std::string(key_word) + " " + Quote(e.name) +
+                                (where.empty() ? "" : " " + where) + " (expected " +
+                                JoinNames(names) + ")" + DidYouMean(e.name, names));
     }
   }
 }
 
-void ReadToolchain(const std::string& name, const YAML::Node& node, const std::string& file,
-                   Diagnostics& d, HostConfig* config) {
+// sandbox: (harness/sandbox.h's SandboxPolicy).
+const KeyReader<SandboxPolicy> kSandboxKeys[] = {
+    {"enabled",
+     [](ConfigReader& r, const YamlEntry& e, SandboxPolicy* p) { SetBool(r, e, &p->enabled); }},
+    {"memory", [](ConfigReader& r, const YamlEntry& e,
+                  SandboxPolicy* p) { SetByteSize(r, e, &p->limits.memory_bytes); }},
+    {"processes",
+     [](ConfigReader& r, const YamlEntry& e, SandboxPolicy* p) {
+       auto n = r.Int(e, 0, INT_MAX);
+       if (n && *n < 1)
+         r.Error(r.Pos(e), "\"processes\": expected at least 1");
+       else if (n)
+         p->limits.processes = static_cast<int>(*n);
+     }},
+    {"cpu-time",
+     [](ConfigReader& r, const YamlEntry& e, SandboxPolicy* p) {
+       auto s = r.String(e);
+       if (!s) return;
+       auto duration = ParseDuration(s->text);
+       if (!duration.ok() || duration->count() < 1000)
+         r.Error(s->pos, "\"cpu-time\": expected a duration of at least 1s, e.g. 30m or 2h");
+       else
+         p->limits.cpu_time = std::chrono::duration_cast<std::chrono::seconds>(*duration);
+     }},
+    {"file-size", [](ConfigReader& r, const YamlEntry& e,
+                     SandboxPolicy* p) { SetByteSize(r, e, &p->limits.file_bytes); }},
+    {"disk", [](ConfigReader& r, const YamlEntry& e,
+                SandboxPolicy* p) { SetByteSize(r, e, &p->limits.disk_bytes); }},
+    {"read-only", [](ConfigReader& r, const YamlEntry& e,
+                     SandboxPolicy* p) { SetStrings(r, e, &p->read_only); }},
+    {"bwrap",
+     [](ConfigReader& r, const YamlEntry& e, SandboxPolicy* p) { SetString(r, e, &p->bwrap); }},
+};
+
+void ReadSandbox(ConfigReader& r, const YamlEntry& entry, SandboxPolicy* policy) {
+  if (auto entries = r.Entries(entry))
+    ReadKeys(r, *entries, kSandboxKeys, "sandbox key", "", policy);
+}
+
+// toolchains: NAME: {...}.
+constexpr std::string_view kToolchainKinds[] = {"system", "prefix", "opam"};
+const KeyReader<ToolchainSpec> kToolchainKeys[] = {
+    {"kind",
+     [](ConfigReader& r, const YamlEntry& e, ToolchainSpec* t) {
+       if (auto i = r.Choice(e, kToolchainKinds)) {
+         constexpr ToolchainSpec::Kind kinds[] = {ToolchainSpec::Kind::kSystem,
+                                                  ToolchainSpec::Kind::kPrefix,
+                                                  ToolchainSpec::Kind::kOpam};
+         t->kind = kinds[*i];
+       }
+     }},
+    {"language",
+     [](ConfigReader& r, const YamlEntry& e, ToolchainSpec* t) { SetString(r, e, &t->language); }},
+    {"version", [](ConfigReader& r, const YamlEntry& e,
+                   ToolchainSpec* t) { SetStrings(r, e, &t->version_command); }},
+    {"env",
+     [](ConfigReader& r, const YamlEntry& e, ToolchainSpec* t) {
+       auto vars = r.Entries(e);
+       if (!vars) return;
+       for (const YamlEntry& v : *vars) SetString(r, v, &t->env[v.name]);
+     }},
+    {"prefix",
+     [](ConfigReader& r, const YamlEntry& e, ToolchainSpec* t) { SetString(r, e, &t->prefix); }},
+    {"switch", [](ConfigReader& r, const YamlEntry& e,
+                  ToolchainSpec* t) { SetString(r, e, &t->opam_switch); }},
+    {"targets",
+     [](ConfigReader& r, const YamlEntry& e, ToolchainSpec* t) { SetStrings(r, e, &t->targets); }},
+};
+
+void ReadToolchain(ConfigReader& r, const YamlEntry& entry, const std::string& file,
+                   HostConfig* config) {
+  const std::string& name = entry.name;
+  auto entries = r.Entries(entry.value, r.Pos(entry), "toolchain " + Quote(name));
+  if (!entries) return;
   const ToolchainSpec* existing = config->FindToolchain(name);
   ToolchainSpec t = existing ? *existing : ToolchainSpec{};
   t.name = name;
   t.origin = file;
-  if (!node.IsMap()) {
-    d.Add(node.Mark(), "toolchain \"" + name + "\": expected a map");
-    return;
-  }
-  for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
-    const YAML::Node& v = kv.second;
-    std::string s;
-    if (key == "kind" && ReadString(v, key, d, &s)) {
-      if (s == "system")
-        t.kind = ToolchainSpec::Kind::kSystem;
-      else if (s == "prefix")
-        t.kind = ToolchainSpec::Kind::kPrefix;
-      else if (s == "opam")
-        t.kind = ToolchainSpec::Kind::kOpam;
-      else
-        d.Add(v.Mark(), "\"kind\": expected system, prefix or opam, got \"" + s + "\"");
-    } else if (key == "language" && ReadString(v, key, d, &s)) {
-      t.language = s;
-    } else if (key == "version") {
-      ReadStringList(v, key, d, &t.version_command);
-    } else if (key == "prefix") {
-      ReadString(v, key, d, &t.prefix);
-    } else if (key == "targets") {
-      ReadStringList(v, key, d, &t.targets);
-    } else if (key == "switch") {
-      ReadString(v, key, d, &t.opam_switch);
-    } else if (key == "env") {
-      if (!v.IsMap())
-        d.Add(v.Mark(), "\"env\": expected a map of NAME: value");
-      else
-        for (const auto& e : v) t.env[e.first.as<std::string>()] = e.second.as<std::string>();
-    } else if (key != "kind" && key != "language") {
-      d.Add(kv.first.Mark(),
-            "unknown key \"" + key + "\" in toolchain \"" + name +
-                "\" (expected kind, language, version, env, prefix, switch, targets)");
-    }
-  }
-  if (t.kind == ToolchainSpec::Kind::kPrefix && t.prefix.empty()) {
-    d.Add(node.Mark(), "toolchain \"" + name + "\": kind prefix needs \"prefix\"");
-  }
-  if (t.kind == ToolchainSpec::Kind::kOpam && t.opam_switch.empty()) {
-    d.Add(node.Mark(), "toolchain \"" + name + "\": kind opam needs \"switch\"");
-  }
-  if (t.version_command.empty()) {
-    d.Add(node.Mark(),
-          "toolchain \"" + name + "\": needs \"version\" (a command printing its version)");
-  }
+  ReadKeys(r, *entries, kToolchainKeys, "key", "in toolchain " + Quote(name), &t);
+  const SourcePos pos = r.Pos(entry);
+  if (t.kind == ToolchainSpec::Kind::kPrefix && t.prefix.empty())
+    r.Error(pos, "toolchain " + Quote(name) + ": kind prefix needs \"prefix\"");
+  if (t.kind == ToolchainSpec::Kind::kOpam && t.opam_switch.empty())
+    r.Error(pos, "toolchain " + Quote(name) + ": kind opam needs \"switch\"");
+  if (t.version_command.empty())
+    r.Error(pos,
+            "toolchain " + Quote(name) + ": needs \"version\" (a command printing its version)");
   config->Put(std::move(t));
 }
 
-bool ParseBackend(const std::string& s, BackendKind* out) {
-  for (BackendKind k :
-       {BackendKind::kProcess, BackendKind::kQemu, BackendKind::kXen, BackendKind::kSolo5Hvt,
-        BackendKind::kSolo5Spt, BackendKind::kSolo5Virtio}) {
-    if (s == BackendKindName(k)) {
-      *out = k;
-      return true;
-    }
-  }
-  return false;
-}
-
 // `disks:` of a xen target: each item a path, or {path, vdev, format, access: rw|ro}.
-void ReadXenDisks(const YAML::Node& v, Diagnostics& d, std::vector<XlDisk>* out) {
-  if (!v.IsSequence()) {
-    d.Add(v.Mark(), "\"disks\": expected a list of paths or {path, vdev, format, access} maps");
+constexpr std::string_view kAccess[] = {"rw", "ro"};
+const KeyReader<XlDisk> kDiskKeys[] = {
+    {"path", [](ConfigReader& r, const YamlEntry& e, XlDisk* d) { SetString(r, e, &d->target); }},
+    {"vdev", [](ConfigReader& r, const YamlEntry& e, XlDisk* d) { SetString(r, e, &d->vdev); }},
+    {"format", [](ConfigReader& r, const YamlEntry& e, XlDisk* d) { SetString(r, e, &d->format); }},
+    {"access",
+     [](ConfigReader& r, const YamlEntry& e, XlDisk* d) {
+       if (auto i = r.Choice(e, kAccess)) d->read_only = kAccess[*i] == "ro";
+     }},
+};
+
+void ReadXenDisks(ConfigReader& r, const YamlEntry& e, std::vector<XlDisk>* out) {
+  if (!e.value.IsSequence()) {
+    r.Expected(e, "a list of paths or {path, vdev, format, access} maps");
     return;
   }
   out->clear();
-  for (size_t i = 0; i < v.size(); ++i) {
-    const YAML::Node& item = v[i];
+  for (size_t i = 0; i < e.value.size(); ++i) {
+    const YAML::Node& item = e.value[i];
     XlDisk disk;
     if (item.IsScalar()) {
-      disk.target = item.as<std::string>();
+      disk.target = item.Scalar();
     } else if (item.IsMap()) {
-      for (const auto& kv : item) {
-        const std::string key = kv.first.as<std::string>();
-        std::string s;
-        if (key == "path") {
-          ReadString(kv.second, key, d, &disk.target);
-        } else if (key == "vdev") {
-          ReadString(kv.second, key, d, &disk.vdev);
-        } else if (key == "format") {
-          ReadString(kv.second, key, d, &disk.format);
-        } else if (key == "access" && ReadString(kv.second, key, d, &s)) {
-          if (s != "rw" && s != "ro") d.Add(kv.second.Mark(), "\"access\": expected rw or ro");
-          disk.read_only = s == "ro";
-        } else if (key != "access") {
-          d.Add(kv.first.Mark(), "unknown key \"" + key +
-                                     "\" in a disk (expected path, vdev, "
-                                     "format, access)");
-        }
-      }
+      auto entries = r.Entries(item, r.Pos(item), "a disk");
+      if (!entries) continue;
+      ReadKeys(r, *entries, kDiskKeys, "key", "in a disk", &disk);
     } else {
-      d.Add(item.Mark(), "\"disks\": expected a path or a {path, vdev, format, access} map");
+      r.Expected(item, r.Pos(item), "\"disks\"", "a path or a {path, vdev, format, access} map");
       continue;
     }
     if (Result<std::string> spec = XlDiskSpec(disk, i); !spec.ok())
-      d.Add(item.Mark(), "\"disks\": " + spec.status().message());
+      r.Error(r.Pos(item), "\"disks\": " + spec.status().message());
     else
       out->push_back(disk);
+  }
+}
+
+void ReadBridges(ConfigReader& r, const YamlEntry& e, std::vector<XlVif>* out) {
+  auto bridges = r.Strings(e);
+  if (!bridges) return;
+  out->clear();
+  for (const YamlString& bridge : *bridges) {
+    XlVif vif{bridge.text};
+    if (Result<std::string> spec = XlVifSpec(vif); !spec.ok())
+      r.Error(bridge.pos, "\"bridges\": " + spec.status().message());
+    else
+      out->push_back(vif);
   }
 }
 
@@ -303,148 +290,135 @@ bool IsSolo5(BackendKind kind) {
 }
 
 // A map of Solo5 device name -> host resource, in file order.
-void ReadSolo5Devices(const YAML::Node& v, const std::string& what, Diagnostics& d,
-                      Solo5Devices* out) {
-  if (!v.IsMap()) {
-    d.Add(v.Mark(), "\"" + what + "\": expected a map of device name: " +
-                        (what == "block" ? "image file" : "tap interface"));
+void ReadSolo5Devices(ConfigReader& r, const YamlEntry& e, Solo5Devices* out) {
+  if (!e.value.IsMap()) {
+    r.Expected(e, std::string("a map of device name: ") +
+                      (e.name == "block" ? "image file" : "tap interface"));
     return;
   }
+  auto devices = r.Entries(e);
+  if (!devices) return;
   out->clear();
-  for (const auto& kv : v) {
-    std::string name = kv.first.as<std::string>(), value;
-    if (!ReadString(kv.second, what, d, &value)) return;
-    bool alnum = !name.empty();
-    for (char c : name) alnum = alnum && std::isalnum(static_cast<unsigned char>(c));
+  for (const YamlEntry& device : *devices) {
+    auto value = r.String(device);
+    if (!value) return;
+    bool alnum = !device.name.empty();
+    for (char c : device.name) alnum = alnum && std::isalnum(static_cast<unsigned char>(c));
     if (!alnum) {
-      d.Add(kv.first.Mark(), "\"" + what + "\": device name \"" + name +
-                                 "\" must be letters and digits (a Solo5 manifest name)");
+      r.Error(r.Pos(device.key), Quote(e.name) + ": device name " + Quote(device.name) +
+                                     " must be letters and digits (a Solo5 manifest name)");
       return;
     }
-    out->emplace_back(name, value);
+    out->emplace_back(device.name, value->text);
   }
 }
 
-void ReadTargetKey(const std::string& key, const YAML::Node& v, const YAML::Node& k, Diagnostics& d,
-                   TargetSpec* t) {
-  std::string s;
-  if (key == "backend") {
-    if (ReadString(v, key, d, &s) && !ParseBackend(s, &t->backend)) {
-      d.Add(v.Mark(),
-            "\"backend\": expected process, qemu, xen, solo5-hvt, solo5-spt or solo5-virtio, got "
-            "\"" +
-                s + "\"");
-    }
-  } else if (key == "arch") {
-    ReadString(v, key, d, &t->arch);
-  } else if (key == "network") {
-    ReadBool(v, key, d, &t->network);
-  } else if (key == "binary") {
-    ReadString(v, key, d, &t->qemu.binary);
-  } else if (key == "machine") {
-    ReadString(v, key, d, &t->qemu.machine);
-  } else if (key == "cpu") {
-    ReadString(v, key, d, &t->qemu.cpu);
-  } else if (key == "memory") {
-    if (t->backend == BackendKind::kXen) {
-      ReadInt(v, key, d, &t->xen.memory_mb);
-    } else if (IsSolo5(t->backend)) {
-      if (ReadString(v, key, d, &s)) {
-        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
-          d.Add(v.Mark(), "\"memory\": expected megabytes (a number) for a Solo5 target");
-        else
-          t->solo5.memory_mb = s;
-      }
-    } else {
-      ReadString(v, key, d, &t->qemu.memory);
-    }
-  } else if (key == "accel") {
-    if (ReadString(v, key, d, &s)) {
-      if (s != "tcg" && s != "kvm" && s != "auto")
-        d.Add(v.Mark(), "\"accel\": expected tcg, kvm or auto");
-      else
-        t->qemu.accel = s;
-    }
-  } else if (key == "exit") {
-    if (ReadString(v, key, d, &s)) {
-      if (s == "isa-debug-exit")
-        t->qemu.exit_convention = QemuExitConvention::kIsaDebugExit;
-      else if (s == "semihosting")
-        t->qemu.exit_convention = QemuExitConvention::kSemihosting;
-      else
-        d.Add(v.Mark(), "\"exit\": expected isa-debug-exit or semihosting, got \"" + s + "\"");
-    }
-  } else if (key == "extra-args") {
-    std::vector<std::string>& args = IsSolo5(t->backend) ? t->solo5.extra_args : t->qemu.extra_args;
-    ReadStringList(v, key, d, &args);
-  } else if (key == "xl") {
-    ReadString(v, key, d, &t->xen.xl);
-  } else if (key == "qemu-fallback") {
-    ReadBool(v, key, d, &t->xen.qemu_fallback);
-  } else if (key == "force-xl") {
-    ReadBool(v, key, d, &t->xen.force_xl);
-  } else if (key == "on-crash") {
-    if (ReadString(v, key, d, &s)) {
-      if (s != "destroy" && s != "coredump-destroy")
-        d.Add(v.Mark(), "\"on-crash\": expected destroy or coredump-destroy, got \"" + s + "\"");
-      else
-        t->xen.on_crash = s;
-    }
-  } else if (key == "disks") {
-    ReadXenDisks(v, d, &t->xen.disks);
-  } else if (key == "bridges") {
-    std::vector<std::string> bridges;
-    if (ReadStringList(v, key, d, &bridges)) {
-      t->xen.vifs.clear();
-      for (size_t i = 0; i < bridges.size(); ++i) {
-        XlVif vif{bridges[i]};
-        if (Result<std::string> spec = XlVifSpec(vif); !spec.ok())
-          d.Add(v[i].Mark(), "\"bridges\": " + spec.status().message());
-        else
-          t->xen.vifs.push_back(vif);
-      }
-    }
-  } else if (key == "tender") {
-    ReadString(v, key, d, &t->solo5.tender);
-  } else if (key == "block") {
-    ReadSolo5Devices(v, key, d, &t->solo5.block);
-  } else if (key == "net") {
-    ReadSolo5Devices(v, key, d, &t->solo5.net);
-  } else if (key == "double-commas") {
-    ReadBool(v, key, d, &t->solo5.double_commas);
-  } else if (key == "argv") {
-    if (ReadString(v, key, d, &s)) {
-      if (s == "verbatim")
-        t->process_argv = ProcessArgv::kVerbatim;
-      else if (s == "mirage")
-        t->process_argv = ProcessArgv::kMirage;
-      else
-        d.Add(v.Mark(), "\"argv\": expected verbatim or mirage, got \"" + s + "\"");
-    }
+constexpr BackendKind kBackends[] = {BackendKind::kProcess,  BackendKind::kQemu,
+                                     BackendKind::kXen,      BackendKind::kSolo5Hvt,
+                                     BackendKind::kSolo5Spt, BackendKind::kSolo5Virtio};
+constexpr std::string_view kAccels[] = {"tcg", "kvm", "auto"};
+constexpr std::string_view kExits[] = {"isa-debug-exit", "semihosting"};
+constexpr std::string_view kOnCrash[] = {"destroy", "coredump-destroy"};
+constexpr std::string_view kArgv[] = {"verbatim", "mirage"};
+
+void ReadBackend(ConfigReader& r, const YamlEntry& e, TargetSpec* t) {
+  std::vector<std::string_view> names;
+  for (BackendKind k : kBackends) names.push_back(BackendKindName(k));
+  if (auto i = r.Choice(e, names)) t->backend = kBackends[*i];
+}
+
+// "memory" means megabytes (an integer) on xen, megabytes (a string of
+// digits) on Solo5, and QEMU's -m elsewhere: the backend is read first.
+void ReadMemory(ConfigReader& r, const YamlEntry& e, TargetSpec* t) {
+  if (t->backend == BackendKind::kXen) {
+    if (auto mb = r.Int(e, 1, INT_MAX)) t->xen.memory_mb = static_cast<int>(*mb);
+  } else if (IsSolo5(t->backend)) {
+    auto s = r.String(e);
+    if (!s) return;
+    if (s->text.empty() || s->text.find_first_not_of("0123456789") != std::string::npos)
+      r.Error(s->pos, "\"memory\": expected megabytes (a number) for a Solo5 target");
+    else
+      t->solo5.memory_mb = s->text;
   } else {
-    d.Add(k.Mark(), "unknown key \"" + key + "\" in target \"" + t->name +
-                        "\" (expected backend, arch, binary, machine, cpu, memory, accel, exit, "
-                        "extra-args, xl, qemu-fallback, force-xl, on-crash, disks, bridges, "
-                        "tender, block, net, double-commas, argv)");
+    SetString(r, e, &t->qemu.memory);
   }
 }
 
-void ReadTarget(const std::string& name, const YAML::Node& node, Diagnostics& d,
-                HostConfig* config) {
-  if (!node.IsMap()) {
-    d.Add(node.Mark(), "target \"" + name + "\": expected a map");
-    return;
-  }
+// targets: NAME: {...}: one reader per key (a new backend's keys go here).
+const KeyReader<TargetSpec> kTargetKeys[] = {
+    {"backend", ReadBackend},
+    {"arch", [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { SetString(r, e, &t->arch); }},
+    {"binary",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { SetString(r, e, &t->qemu.binary); }},
+    {"machine",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { SetString(r, e, &t->qemu.machine); }},
+    {"cpu",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { SetString(r, e, &t->qemu.cpu); }},
+    {"memory", ReadMemory},
+    {"accel", [](ConfigReader& r, const YamlEntry& e,
+                 TargetSpec* t) { SetChoice(r, e, kAccels, &t->qemu.accel); }},
+    {"exit",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) {
+       if (auto i = r.Choice(e, kExits))
+         t->qemu.exit_convention =
+             *i == 0 ? QemuExitConvention::kIsaDebugExit : QemuExitConvention::kSemihosting;
+     }},
+    {"extra-args",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) {
+       SetStrings(r, e, IsSolo5(t->backend) ? &t->solo5.extra_args : &t->qemu.extra_args);
+     }},
+    {"xl", [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { SetString(r, e, &t->xen.xl); }},
+    {"qemu-fallback", [](ConfigReader& r, const YamlEntry& e,
+                         TargetSpec* t) { SetBool(r, e, &t->xen.qemu_fallback); }},
+    {"force-xl",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { SetBool(r, e, &t->xen.force_xl); }},
+    {"on-crash", [](ConfigReader& r, const YamlEntry& e,
+                    TargetSpec* t) { SetChoice(r, e, kOnCrash, &t->xen.on_crash); }},
+    {"disks",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { ReadXenDisks(r, e, &t->xen.disks); }},
+    {"bridges",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { ReadBridges(r, e, &t->xen.vifs); }},
+    {"tender",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { SetString(r, e, &t->solo5.tender); }},
+    {"block", [](ConfigReader& r, const YamlEntry& e,
+                 TargetSpec* t) { ReadSolo5Devices(r, e, &t->solo5.block); }},
+    {"net", [](ConfigReader& r, const YamlEntry& e,
+               TargetSpec* t) { ReadSolo5Devices(r, e, &t->solo5.net); }},
+    {"double-commas", [](ConfigReader& r, const YamlEntry& e,
+                         TargetSpec* t) { SetBool(r, e, &t->solo5.double_commas); }},
+    {"argv",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) {
+       if (auto i = r.Choice(e, kArgv))
+         t->process_argv = *i == 0 ? ProcessArgv::kVerbatim : ProcessArgv::kMirage;
+     }},
+    {"network",
+     [](ConfigReader& r, const YamlEntry& e, TargetSpec* t) { SetBool(r, e, &t->network); }},
+};
+
+void ReadTarget(ConfigReader& r, const YamlEntry& entry, HostConfig* config) {
+  const std::string& name = entry.name;
+  auto entries = r.Entries(entry.value, r.Pos(entry), "target " + Quote(name));
+  if (!entries) return;
   const TargetSpec* existing = config->FindTarget(name);
   TargetSpec t = existing ? *existing : TargetSpec{};
   t.name = name;
   // The backend first: it decides what "memory" and "extra-args" mean.
-  if (node["backend"]) ReadTargetKey("backend", node["backend"], node["backend"], d, &t);
-  for (const auto& kv : node) {
-    const std::string key = kv.first.as<std::string>();
-    if (key != "backend") ReadTargetKey(key, kv.second, kv.first, d, &t);
-  }
+  // (Copies, not assignments: assigning a YAML::Node writes into the node.)
+  std::vector<YamlEntry> ordered;
+  for (const YamlEntry& e : *entries)
+    if (e.name == "backend") ordered.push_back(e);
+  for (const YamlEntry& e : *entries)
+    if (e.name != "backend") ordered.push_back(e);
+  ReadKeys(r, ordered, kTargetKeys, "key", "in target " + Quote(name), &t);
   config->Put(std::move(t));
+}
+
+// toolchains: or targets: each entry a NAME: {settings} map.
+template <typename ReadOne>
+void ReadSection(ConfigReader& r, const YamlEntry& section, ReadOne read_one) {
+  auto entries = r.Entries(section);
+  if (!entries) return;
+  for (const YamlEntry& e : *entries) read_one(e);
 }
 
 }  // namespace
@@ -477,45 +451,32 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
 
 Status ApplyHostConfig(const std::string& text, const std::string& file_name, bool allow_other_keys,
                        HostConfig* config) {
-  Diagnostics d(file_name);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    d.Add(e.mark, e.msg);
-    return d.ToStatus();
-  }
-  if (root.IsNull()) return Status::Ok();
+  ConfigReader r(file_name);
+  YAML::Node root = r.Load(text);
+  if (root.IsNull()) return r.TakeStatus();
   if (!root.IsMap()) {
-    d.Add(root.Mark(), "expected a map with \"toolchains\" and \"targets\"");
-    return d.ToStatus();
+    r.Error(r.Pos(root), "expected a map with \"toolchains\" and \"targets\"");
+    return r.TakeStatus();
   }
   try {
-    for (const auto& kv : root) {
-      const std::string key = kv.first.as<std::string>();
-      if (key == "toolchains" || key == "targets") {
-        if (!kv.second.IsMap()) {
-          d.Add(kv.second.Mark(), "\"" + key + "\": expected a map of name: settings");
-          continue;
-        }
-        for (const auto& entry : kv.second) {
-          const std::string name = entry.first.as<std::string>();
-          if (key == "toolchains")
-            ReadToolchain(name, entry.second, file_name, d, config);
-          else
-            ReadTarget(name, entry.second, d, config);
-        }
-      } else if (key == "sandbox") {
-        ReadSandbox(kv.second, d, &config->sandbox);
+    auto entries = r.Entries(root, r.Start(), "top level");
+    for (const YamlEntry& e : entries.value_or(std::vector<YamlEntry>())) {
+      if (e.name == "toolchains") {
+        ReadSection(r, e, [&](const YamlEntry& t) { ReadToolchain(r, t, file_name, config); });
+      } else if (e.name == "targets") {
+        ReadSection(r, e, [&](const YamlEntry& t) { ReadTarget(r, t, config); });
+      } else if (e.name == "sandbox") {
+        ReadSandbox(r, e, &config->sandbox);
       } else if (!allow_other_keys) {
-        d.Add(kv.first.Mark(),
-              "unknown key \"" + key + "\" (expected toolchains, targets, sandbox)");
+        r.Error(r.Pos(e.key),
+                "unknown key " + Quote(e.name) + " (expected toolchains, targets, sandbox)");
       }
     }
   } catch (const YAML::Exception& e) {
-    d.Add(e.mark, e.msg);
+    r.Error(e.mark.line < 0 ? r.Start() : SourcePos{file_name, e.mark.line + 1, e.mark.column + 1},
+            e.msg);
   }
-  return d.empty() ? Status::Ok() : d.ToStatus();
+  return r.TakeStatus();
 }
 
 Result<HostConfig> LoadHostConfig(const std::string& path, const std::string& cache_dir) {

@@ -43,6 +43,12 @@ TEST_CASE("Host config errors carry file:line:col") {
   CHECK(s.message().find("host.yml:2:21: \"backend\": expected process, qemu, xen") !=
         std::string::npos);
   CHECK(s.message().find("host.yml:3:9: unknown key \"machin\"") != std::string::npos);
+  // The keys a target takes come from one table: the message lists them and
+  // names the closest.
+  CHECK(s.message().find("in target \"arm\" (expected backend, arch, binary, machine, cpu, "
+                         "memory, accel, exit, extra-args, xl, qemu-fallback, force-xl, on-crash, "
+                         "disks, bridges, tender, block, net, double-commas, argv, network) (did "
+                         "you mean \"machine\"?)") != std::string::npos);
 }
 
 TEST_CASE("xen targets: force-xl, on-crash, disks and bridges") {
@@ -94,10 +100,10 @@ TEST_CASE("xen target errors: each bad disk, bridge and on-crash at its position
         "host.yml:4:67: unknown key \"size\" in a disk (expected path, vdev, format, access)\n"
         "host.yml:5:23: \"bridges\": bridge name \"br 0\" is not 1-15 characters of letters, "
         "digits, _ . -\n"
-        "host.yml:6:15: \"force-xl\": expected true or false");
+        "host.yml:6:15: \"force-xl\": expected true or false, got \"maybe\"");
 }
 
-TEST_CASE("An opam toolchain wraps builds in opam exec; a prefix one sets PATH") {
+TEST_CASE("An opam toolchain wraps builds in opam exec, a prefix one sets PATH") {
   ToolchainSpec opam{
       "ocaml-5.2", ToolchainSpec::Kind::kOpam, "ocaml", {"ocamlopt", "-version"}, {}, "", "5.2.0"};
   ProcessSpec p = ToolchainProcess(opam, "dune build", "/ws");

@@ -38,7 +38,7 @@ TEST_CASE("mirage sources: a tarball belongs to the package whose name is follow
   CHECK(TarballVersion("mirage", "mirage-unix-v5.0.1.tar.gz").empty());
 }
 
-TEST_CASE("mirage sources: every package found once; missing and doubled ones are all named") {
+TEST_CASE("mirage sources: every package found once, missing and doubled ones are all named") {
   ScratchDir dir;
   WriteAllTarballs(dir);
   dir.Write("srcs/mirage-skeleton-493360d.tar.gz", "");  // not a toolchain package: ignored

@@ -24,7 +24,8 @@ constexpr std::string_view kGitHubKeys[] = {
     "api",         "token-file",      "token-env",  "webhook-secret-file", "webhook-secret-env",
     "retry-delay", "status-attempts", "max-payload"};
 constexpr std::string_view kWebKeys[] = {"public-url", "token-file", "token-env", "require-login"};
-constexpr std::string_view kNightlyKeys[] = {"fuzz-boots", "fuzz-time", "bench", "history"};
+constexpr std::string_view kNightlyKeys[] = {"fuzz-boots", "fuzz-time", "bench", "history",
+                                             "reproducible"};
 constexpr std::string_view kRepoKeys[] = {"url", "branches", "pull-requests", "nightly", "trusted"};
 constexpr std::string_view kTrustedRoles[] = {"owners",       "members",  "collaborators",
                                               "contributors", "everyone", "users"};
@@ -333,6 +334,8 @@ class Parser {
         if (auto b = r_.Bool(e)) out_->nightly.bench = *b;
       } else if (e.name == "history") {
         if (auto b = r_.Bool(e)) out_->nightly.history = *b;
+      } else if (e.name == "reproducible") {
+        if (auto b = r_.Bool(e)) out_->nightly.reproducible = *b;
       }
     }
   }
@@ -399,28 +402,20 @@ Result<ServiceConfig> ParseServiceConfig(const std::string& text, const std::str
   ServiceConfig config;
   config.file = file_name;
   config.host = DefaultHostConfig();
+  YAML::Node root = reader.Load(text);  // a syntax error is reported, the root null
   try {
-    YAML::Node root = YAML::Load(text);
     if (!root.IsNull() && !root.IsMap()) {
       reader.Expected(root, reader.Start(), "top level",
                       "a map (listen, database, repositories...)");
-    } else {
+    } else if (reader.error_count() == 0) {
       Parser(reader, &config, base_dir).Top(root);
     }
-  } catch (const YAML::ParserException& e) {
-    reader.Error(SourcePos{file_name, e.mark.line + 1, e.mark.column + 1}, e.msg);
   } catch (const std::exception& e) {
     reader.Error(reader.Start(), std::string("cannot read YAML: ") + e.what());
   }
-  std::string message;
-  for (const ConfigDiagnostic& d : reader.TakeDiagnostics())
-    message += (message.empty() ? "" : "\n") + d.ToString();
-  if (message.empty()) {
-    // toolchains: and targets: (the same sections as --host-config).
-    Status host = ApplyHostConfig(text, file_name, /*allow_other_keys=*/true, &config.host);
-    if (!host.ok()) message = host.message();
-  }
-  if (!message.empty()) return Status::InvalidArgument(message);
+  CIRUN_RETURN_IF_ERROR(reader.TakeStatus());
+  // toolchains: and targets: (the same sections as --host-config).
+  CIRUN_RETURN_IF_ERROR(ApplyHostConfig(text, file_name, /*allow_other_keys=*/true, &config.host));
   if (config.data_dir.empty()) config.data_dir = ResolvePath(base_dir, "ci-run-data");
   if (config.cache_dir.empty()) config.cache_dir = DefaultCacheDir();
   if (config.database.empty()) {

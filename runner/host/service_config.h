@@ -91,7 +91,8 @@ struct NightlyPipelineOptions {
   std::optional<int> fuzz_boots;                       // replaces every `fuzz: boots:`
   std::optional<std::chrono::milliseconds> fuzz_time;  // replaces every `fuzz: time:`
   bool bench = true;                                   // run the `bench:` steps
-  bool history = true;  // then `ci-run history` per benchmark cell (bisects changes)
+  bool history = true;       // then `ci-run history` per benchmark cell (bisects changes)
+  bool reproducible = true;  // build each image twice and compare (reproducible_step.h)
 };
 
 /// The `web:` section: the dashboard (runner/web/dashboard.h).

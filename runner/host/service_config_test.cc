@@ -39,6 +39,7 @@ nightly:
   fuzz-time: 10m
   bench: no
   history: no
+  reproducible: no
 targets:
   virtio: {machine: pc}
 )";
@@ -80,6 +81,7 @@ TEST_CASE("ParseServiceConfig reads every section") {
   CHECK(c->nightly.fuzz_time == std::chrono::minutes(10));
   CHECK(!c->nightly.bench);
   CHECK(!c->nightly.history);
+  CHECK(!c->nightly.reproducible);
   REQUIRE(c->host.FindTarget("virtio"));
   CHECK(c->host.FindTarget("virtio")->qemu.machine == "pc");
   CHECK(c->host.FindToolchain("gcc"));  // the built-in defaults stay
@@ -103,6 +105,7 @@ TEST_CASE("ParseServiceConfig defaults: SQLite in the data directory, jobs in se
   CHECK(!c->nightly.fuzz_time);
   CHECK(c->nightly.bench);
   CHECK(c->nightly.history);
+  CHECK(c->nightly.reproducible);
   auto relative = ParseServiceConfig("database: state/ci.db\n", "svc.yml", "/srv/ci");
   CHECK(relative->database == "sqlite:/srv/ci/state/ci.db");
   auto shared = ParseServiceConfig("database: postgresql://h/ci\n", "svc.yml", "/srv/ci");

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <vector>
 
+#include "base/hex.h"
+
 namespace cirun {
 namespace {
 
@@ -20,16 +22,6 @@ using Clock = std::chrono::steady_clock;
 const std::vector<std::string> kUnsetForBuild = {"OCAMLLIB",  "CAMLLIB",        "OCAMLPARAM",
                                                  "OCAMLPATH", "OCAMLFIND_CONF", "MAKEFLAGS",
                                                  "MFLAGS",    "MAKELEVEL"};
-
-std::string Hex(const unsigned char* bytes, unsigned int len) {
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    char h[3];
-    snprintf(h, sizeof h, "%02x", bytes[i]);
-    hex += h;
-  }
-  return hex;
-}
 
 }  // namespace
 
@@ -58,14 +50,14 @@ Result<std::string> Sha256OfFile(const std::string& path) {
   unsigned int len = 0;
   EVP_DigestFinal_ex(ctx, digest, &len);
   EVP_MD_CTX_free(ctx);
-  return Hex(digest, len);
+  return HexString({reinterpret_cast<const char*>(digest), len});
 }
 
 std::string Sha256OfText(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  return Hex(digest, len);
+  return HexString({reinterpret_cast<const char*>(digest), len});
 }
 
 std::string ReadTextFile(const fs::path& path) {

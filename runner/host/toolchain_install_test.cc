@@ -72,7 +72,7 @@ int Count(const std::string& text, const std::string& word) {
 
 }  // namespace
 
-TEST_CASE("toolchain add: builds, verifies, registers; a second add is a no-op") {
+TEST_CASE("toolchain add: builds, verifies, registers, a second add is a no-op") {
   ScratchDir dir;
   ToolchainInstallOptions o{"ocaml-4.99", FakeSourceTarball(dir, "fake"), dir / "cache", 2, false};
   std::string out;
@@ -103,7 +103,7 @@ TEST_CASE("toolchain add: builds, verifies, registers; a second add is a no-op")
   CHECK(ReadAll(dir / "counts") == "configure\nbuild\n");
 }
 
-TEST_CASE("toolchain add: a failed phase registers nothing; the next add resumes there") {
+TEST_CASE("toolchain add: a failed phase registers nothing, the next add resumes there") {
   ScratchDir dir;
   ToolchainInstallOptions o{"ocaml-4.99", FakeSourceTarball(dir, "fake"), dir / "cache", 1, false};
   dir.Write("fail", "");
@@ -125,7 +125,7 @@ TEST_CASE("toolchain add: a failed phase registers nothing; the next add resumes
   CHECK(fs::exists(tc + "/toolchain.yml"));
 }
 
-TEST_CASE("toolchain add: other sources start over; a registered name is not replaced") {
+TEST_CASE("toolchain add: other sources start over, a registered name is not replaced") {
   ScratchDir dir;
   ToolchainInstallOptions o{"ocaml-4.99", FakeSourceTarball(dir, "first"), dir / "cache", 1, false};
   dir.Write("fail", "");

@@ -5,7 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/sample_stats.h"
-#include "runner/perf/bench_runner.h"
+#include "runner/perf/bench_measurement.h"
+#include "runner/perf/perf_change.h"
 #include "runner/perf/perf_report.h"
 #include "runner/perf/perf_session.h"
 #include "runner/pipeline/image_build.h"
@@ -71,6 +72,135 @@ std::pair<std::string, BenchSamples> StoredBase(const JobStepContext& ctx,
   return {};
 }
 
+// What the bench step measured: the head's samples and, once a base is
+// known, the base's and a verdict per metric.
+struct BenchMeasurement {
+  BenchSamples head, base;
+  std::string base_commit;   // "": no base (yet)
+  bool interleaved = false;  // the base was built and measured with the head
+  std::map<std::string, MetricComparison> verdicts;
+};
+
+// The metrics, their directions and the runs of one job's bench.
+struct BenchSetup {
+  std::string host;
+  std::vector<std::string> metrics;
+  std::map<std::string, bool> directions;
+  CompareOptions compare;
+};
+
+// Measures the head; for a pull request (options.base_commit) builds the base
+// too and measures both interleaved, with a verdict per metric.
+Result<BenchMeasurement> Measure(JobStepContext& ctx, const BenchSetup& b,
+                                 const BenchPipelineOptions& options) {
+  const PipelineRecord& p = ctx.claimed.pipeline;
+  BenchSubject head{p.dirty ? "work tree" : ShortCommit(p.commit),
+                    p.dirty ? "" : p.commit,
+                    ctx.plan,
+                    ctx.image,
+                    ctx.workspace,
+                    &ctx.backend};
+  BenchMeasurement m;
+  if (options.base_commit.empty() || options.base_commit == p.commit) {
+    std::vector<BenchSamples> samples;
+    CIRUN_RETURN_IF_ERROR(RunInterleaved(*ctx.env.runner, {head}, b.compare.runs, b.metrics,
+                                         &samples, nullptr, ctx.cancel));
+    m.head = samples[0];
+    return m;
+  }
+  PipelineRecord base_pipeline = p;
+  base_pipeline.commit = options.base_commit;
+  base_pipeline.dirty = false;
+  auto image =
+      CheckoutAndBuild(ctx.env, base_pipeline, ctx.plan, ctx.workspace + "-base", ctx.cancel);
+  if (!image.ok())
+    return Status(image.status()).WithContext("base " + ShortCommit(options.base_commit));
+  BenchSubject base{ShortCommit(options.base_commit), options.base_commit, ctx.plan, *image,
+                    ctx.workspace + "-base",          &ctx.backend};
+  auto result = CompareInterleaved(*ctx.env.runner, base, head, b.metrics, b.directions, b.compare,
+                                   nullptr, ctx.cancel);
+  if (!result.ok()) return result.status();
+  m.head = result->head;
+  m.base = result->base;
+  m.verdicts = result->metrics;
+  m.base_commit = options.base_commit;
+  m.interleaved = true;
+  return m;
+}
+
+// Stores the samples measured (never a dirty work tree's: it is no commit).
+void StoreSamples(JobStepContext& ctx, const BenchMeasurement& m, const std::string& host) {
+  const PipelineRecord& p = ctx.claimed.pipeline;
+  std::vector<SampleRecord> rows;
+  if (!p.dirty) rows = ToRecords(ctx, p.commit, m.head, host);
+  if (m.interleaved) {
+    auto base_rows = ToRecords(ctx, m.base_commit, m.base, host);
+    rows.insert(rows.end(), base_rows.begin(), base_rows.end());
+  }
+  if (Status s = ctx.env.store->AddSamples(rows); !s.ok() && !rows.empty())
+    ctx.env.progress->Message("warning: bench samples not stored: " + s.ToString());
+}
+
+// Without an interleaved base: the stored samples of the nearest measured
+// ancestor, and a verdict per metric against them.
+void CompareWithStoredBase(const JobStepContext& ctx, const BenchSetup& b, BenchMeasurement* m) {
+  std::tie(m->base_commit, m->base) = StoredBase(ctx, b.metrics, b.host);
+  if (m->base_commit.empty()) return;
+  for (const std::string& metric : b.metrics) {
+    m->verdicts[metric] = CompareSamples(m->base.values[metric], m->head.values[metric],
+                                         VerdictFor(VerdictOptions{}, b.directions, metric));
+  }
+}
+
+// The verdicts into `detail` (metrics, base, comparisons, regressions,
+// reproducer, warning); each slower metric recorded as a perf change. The
+// failure (slower beyond fail-on-regression) or "" and the warning or "".
+std::pair<std::string, std::string> Judge(JobStepContext& ctx, const BenchSetup& b,
+                                          BenchMeasurement& m, nlohmann::json* detail) {
+  const PipelineRecord& p = ctx.claimed.pipeline;
+  nlohmann::json values = nlohmann::json::object();
+  for (const auto& [metric, v] : m.head.values)
+    values[metric] = SummaryJson(v, m.head.units[metric]);
+  (*detail)["metrics"] = values;
+  if (m.base_commit.empty()) {
+    (*detail)["base"] = nullptr;
+    return {};
+  }
+  std::string warning, failure;
+  const auto threshold = ctx.plan.bench->fail_on_regression;
+  (*detail)["base"] = {{"commit", m.base_commit}, {"interleaved", m.interleaved}};
+  nlohmann::json comparisons = nlohmann::json::object();
+  const std::string reproducer = CompareReproducer(
+      ctx.env.self_command, p.repo, ShortCommit(m.base_commit),
+      p.dirty ? "HEAD" : ShortCommit(p.commit), ctx.plan, ctx.env.reproducer_flags);
+  int regressions = 0;  // metrics that got slower (cirun_regressions_total counts them)
+  for (const std::string& metric : b.metrics) {
+    const MetricComparison& c = m.verdicts.at(metric);
+    comparisons[metric] = ComparisonJson(c, m.head.units[metric]);
+    if (c.verdict != PerfVerdict::kSlower) continue;
+    ++regressions;
+    const std::string what = metric + " " + FormatPercent(c.ratio) + " vs " +
+                             ShortCommit(m.base_commit) +
+                             (m.interleaved ? "" : " (stored samples, not interleaved)");
+    if (SlowerBeyond(c, threshold))
+      failure += (failure.empty() ? "slower beyond fail-on-regression: " : ", ") + what;
+    else
+      warning += (warning.empty() ? "slower: " : ", ") + what;
+    if (p.dirty) continue;  // a work tree's change has no commit to blame
+    const ChangeSite site{
+        p.repo, b.host, p.commit, m.base_commit, "pipeline " + std::to_string(p.id), reproducer};
+    if (Status st =
+            RecordPerfChange(*ctx.env.store, site, ctx.plan, metric, c, m.head.units[metric]);
+        !st.ok())
+      warning += (warning.empty() ? "" : "; ") + st.message();
+  }
+  (*detail)["comparisons"] = comparisons;
+  (*detail)["regressions"] = regressions;
+  if (!warning.empty() || !failure.empty()) (*detail)["reproducer"] = reproducer;
+  if (!warning.empty()) (*detail)["warning"] = warning + "; confirm with " + reproducer;
+  return {failure, warning};
+}
+
 }  // namespace
 
 BenchPipelineOptions ReadBenchOptions(const std::string& options_json) {
@@ -94,156 +224,46 @@ bool BenchStep::Wanted(const JobPlan& plan, const PipelineRecord& pipeline) cons
 JobStepResult BenchStep::Run(JobStepContext& ctx) const {
   const auto started = std::chrono::steady_clock::now();
   ctx.started("bench");
+  StepRecord step;
+  step.name = "bench";
   if (std::string skip = MainBootSkipReason(ctx.plan, "benchmarks"); !skip.empty()) {
-    StepRecord step;
-    step.name = "bench";
     step.outcome = "skipped";
     step.cause = skip;
     ctx.record(step);
     return {JobState::kPassed, ""};
   }
-  const PipelineRecord& p = ctx.claimed.pipeline;
-  const BenchPipelineOptions options = ReadBenchOptions(p.options_json);
-  const std::string host = SampleHost(PerfHostName(), ctx.plan, ctx.backend);
-  const std::vector<std::string> metrics = BenchMetricNames(ctx.plan);
-  const std::map<std::string, bool> directions = BenchDirections(ctx.plan);
-  BenchSubject head{p.dirty ? "work tree" : ShortCommit(p.commit),
-                    p.dirty ? "" : p.commit,
-                    ctx.plan,
-                    ctx.image,
-                    ctx.workspace,
-                    &ctx.backend};
-  CompareOptions compare;
-  compare.runs = ctx.plan.bench->runs;
-  compare.max_runs = 2 * ctx.plan.bench->runs;  // a pull request may double its runs
-  StepRecord step;
-  step.name = "bench";
+  // Phase 1: what to measure.
+  BenchSetup b;
+  b.host = SampleHost(PerfHostName(), ctx.plan, ctx.backend);
+  b.metrics = BenchMetricNames(ctx.plan);
+  b.directions = BenchDirections(ctx.plan);
+  b.compare.runs = ctx.plan.bench->runs;
+  b.compare.max_runs = 2 * ctx.plan.bench->runs;  // a pull request may double its runs
   nlohmann::json detail = {
-      {"host", host},
-      {"runs", compare.runs},
+      {"host", b.host},
+      {"runs", b.compare.runs},
       {"clock", CountsInstructions(ctx.plan, ctx.backend) ? "instructions" : "host"}};
-  BenchSamples head_samples, base_samples;
-  std::string base_commit;
-  bool interleaved = false;
-  Status measured;
-  std::map<std::string, MetricComparison> verdicts;
-  if (!options.base_commit.empty() && options.base_commit != p.commit) {
-    // A pull request: build the base too and measure both interleaved.
-    PipelineRecord base_pipeline = p;
-    base_pipeline.commit = options.base_commit;
-    base_pipeline.dirty = false;
-    auto image =
-        CheckoutAndBuild(ctx.env, base_pipeline, ctx.plan, ctx.workspace + "-base", ctx.cancel);
-    if (!image.ok()) {
-      measured = Status(image.status()).WithContext("base " + ShortCommit(options.base_commit));
-    } else {
-      BenchSubject base{ShortCommit(options.base_commit), options.base_commit, ctx.plan, *image,
-                        ctx.workspace + "-base",          &ctx.backend};
-      auto result = CompareInterleaved(*ctx.env.runner, base, head, metrics, directions, compare,
-                                       nullptr, ctx.cancel);
-      if (result.ok()) {
-        head_samples = result->head;
-        base_samples = result->base;
-        verdicts = result->metrics;
-        base_commit = options.base_commit;
-        interleaved = true;
-      } else {
-        measured = result.status();
-      }
-    }
-  } else {
-    std::vector<BenchSamples> samples;
-    measured = RunInterleaved(*ctx.env.runner, {head}, compare.runs, metrics, &samples, nullptr,
-                              ctx.cancel);
-    if (measured.ok()) head_samples = samples[0];
-  }
+  // Phase 2: measure (a pull request's base too, interleaved).
+  auto measured = Measure(ctx, b, ReadBenchOptions(ctx.claimed.pipeline.options_json));
   step.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now() - started)
                          .count();
   if (!measured.ok()) {
-    step.outcome = measured.code() == Status::Code::kCancelled ? "infra" : "failed";
-    step.cause = measured.message();
+    const bool cancelled = measured.status().code() == Status::Code::kCancelled;
+    step.outcome = cancelled ? "infra" : "failed";
+    step.cause = measured.status().message();
     step.detail_json = detail.dump();
     ctx.record(step);
-    if (measured.code() == Status::Code::kCancelled) return {JobState::kCancelled, "cancelled"};
+    if (cancelled) return {JobState::kCancelled, "cancelled"};
     return {JobState::kFailed, step.cause};
   }
-  // Store the samples (never for a dirty work tree: it is no commit).
-  std::vector<SampleRecord> rows;
-  if (!p.dirty) rows = ToRecords(ctx, p.commit, head_samples, host);
-  if (interleaved) {
-    auto base_rows = ToRecords(ctx, base_commit, base_samples, host);
-    rows.insert(rows.end(), base_rows.begin(), base_rows.end());
-  }
-  if (Status s = ctx.env.store->AddSamples(rows); !s.ok() && !rows.empty())
-    ctx.env.progress->Message("warning: bench samples not stored: " + s.ToString());
-  if (!interleaved) {
-    auto [commit, samples] = StoredBase(ctx, metrics, host);
-    base_commit = commit;
-    base_samples = samples;
-    for (const std::string& m : metrics) {
-      if (base_commit.empty()) break;
-      verdicts[m] = CompareSamples(base_samples.values[m], head_samples.values[m],
-                                   VerdictFor(VerdictOptions{}, directions, m));
-    }
-  }
-  // Verdicts, warnings, failure.
-  nlohmann::json values = nlohmann::json::object();
-  for (const auto& [m, v] : head_samples.values) values[m] = SummaryJson(v, head_samples.units[m]);
-  detail["metrics"] = values;
-  std::string warning, failure;
-  const auto threshold = ctx.plan.bench->fail_on_regression;
-  if (!base_commit.empty()) {
-    detail["base"] = {{"commit", base_commit}, {"interleaved", interleaved}};
-    nlohmann::json comparisons = nlohmann::json::object();
-    const std::string reproducer =
-        CompareReproducer(ctx.env.self_command, p.repo, ShortCommit(base_commit),
-                          p.dirty ? "HEAD" : ShortCommit(p.commit), ctx.plan);
-    int regressions = 0;  // metrics that got slower (cirun_regressions_total counts them)
-    for (const std::string& m : metrics) {
-      const MetricComparison& c = verdicts.at(m);
-      comparisons[m] = ComparisonJson(c, head_samples.units[m]);
-      if (c.verdict != PerfVerdict::kSlower) continue;
-      ++regressions;
-      const std::string what = m + " " + FormatPercent(c.ratio) + " vs " +
-                               ShortCommit(base_commit) +
-                               (interleaved ? "" : " (stored samples, not interleaved)");
-      if (threshold && std::fabs(std::log(c.ratio)) >= std::log1p(*threshold))
-        failure += (failure.empty() ? "slower beyond fail-on-regression: " : ", ") + what;
-      else
-        warning += (warning.empty() ? "slower: " : ", ") + what;
-      PerfChangeRecord r;
-      r.repo = p.repo;
-      r.unikernel = ctx.plan.unikernel;
-      r.cell_key = ctx.plan.cell.Key();
-      r.metric = m;
-      r.host = host;
-      r.commit = p.dirty ? "" : p.commit;
-      r.base_commit = base_commit;
-      r.verdict = PerfVerdictName(c.verdict);
-      r.ratio = c.ratio;
-      if (c.interval) {
-        r.ci_low = c.interval->low;
-        r.ci_high = c.interval->high;
-      }
-      r.p_value = c.p_value;
-      r.base_median = c.base_median;
-      r.head_median = c.head_median;
-      r.base_n = static_cast<int64_t>(c.base_n);
-      r.head_n = static_cast<int64_t>(c.head_n);
-      r.unit = head_samples.units[m];
-      r.source = "pipeline " + std::to_string(p.id);
-      r.reproducer = reproducer;
-      if (!p.dirty) ctx.env.store->AddPerfChange(r);
-    }
-    detail["comparisons"] = comparisons;
-    detail["regressions"] = regressions;
-    if (!warning.empty() || !failure.empty()) detail["reproducer"] = reproducer;
-  } else {
-    detail["base"] = nullptr;
-  }
-  if (!warning.empty())
-    detail["warning"] = warning + "; confirm with " + detail["reproducer"].get<std::string>();
+  BenchMeasurement& m = *measured;
+  // Phase 3: store the samples; without an interleaved base, compare with
+  // the stored samples of an ancestor.
+  StoreSamples(ctx, m, b.host);
+  if (!m.interleaved) CompareWithStoredBase(ctx, b, &m);
+  // Phase 4: verdicts, warnings, failure.
+  const auto [failure, warning] = Judge(ctx, b, m, &detail);
   step.outcome = failure.empty() ? "passed" : "failed";
   step.cause = failure.empty() ? warning : failure;
   step.detail_json = detail.dump();

@@ -4,7 +4,7 @@
 
 #include "harness/process_backend.h"
 #include "harness/qemu_backend.h"
-#include "runner/perf/bench_runner.h"
+#include "runner/perf/bench_measurement.h"
 #include "runner/pipeline/job_executor.h"
 
 namespace cirun {

@@ -13,7 +13,7 @@
 
 #include "base/status.h"
 #include "jobs/job_plan.h"
-#include "runner/perf/bench_runner.h"
+#include "runner/perf/bench_measurement.h"
 #include "runner/perf/perf_session.h"
 
 namespace cirun {

@@ -74,10 +74,12 @@ Status WriteJsonFile(const std::string& path, const nlohmann::json& doc) {
 }
 
 std::string CompareReproducer(const std::string& self, const std::string& location,
-                              const std::string& base, const std::string& head,
-                              const JobPlan& plan) {
-  return ShellJoin({self, "compare", location, base, head, "--unikernel", plan.unikernel, "--only",
-                    plan.cell.Key()});
+                              const std::string& base, const std::string& head, const JobPlan& plan,
+                              const std::vector<std::string>& flags) {
+  std::vector<std::string> words = {self,          "compare",      location, base,           head,
+                                    "--unikernel", plan.unikernel, "--only", plan.cell.Key()};
+  words.insert(words.end(), flags.begin(), flags.end());
+  return ShellJoin(words);
 }
 
 }  // namespace cirun

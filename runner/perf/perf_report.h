@@ -7,7 +7,7 @@
 
 #include "harness/perf_verdict.h"
 #include "harness/sample_stats.h"
-#include "runner/perf/bench_runner.h"
+#include "runner/perf/bench_measurement.h"
 
 namespace cirun {
 
@@ -32,9 +32,11 @@ nlohmann::json SummaryJson(const std::vector<double>& values, const std::string&
 /// Writes `doc` (pretty) to `path`; an error message on failure.
 Status WriteJsonFile(const std::string& path, const nlohmann::json& doc);
 
-/// `ci-run compare REPO BASE HEAD --unikernel U --only CELL`: reproduces a comparison.
+/// `ci-run compare REPO BASE HEAD --unikernel U --only CELL [FLAGS...]`:
+/// reproduces a comparison; `flags` are the run's ReproducerFlags
+/// (run_flags.h), so the rerun reads the same configuration and store.
 std::string CompareReproducer(const std::string& self, const std::string& location,
-                              const std::string& base, const std::string& head,
-                              const JobPlan& plan);
+                              const std::string& base, const std::string& head, const JobPlan& plan,
+                              const std::vector<std::string>& flags = {});
 
 }  // namespace cirun

@@ -13,8 +13,8 @@
 #include "runner/common/paths.h"
 #include "runner/common/terminal_progress.h"
 #include "runner/host/service_config.h"
-#include "runner/pipeline/host_jobs.h"
 #include "runner/pipeline/image_build.h"
+#include "runner/pipeline/job_placement.h"
 #include "runner/pipeline/job_sandbox.h"
 
 namespace cirun {
@@ -78,15 +78,7 @@ void AddPerfOptions(CLI::App* sub, PerfOptions* o, bool comparing) {
                     "significance level of the rank test, per metric (default: 0.001)")
         ->check(CLI::Range(1e-9, 0.5));
   }
-  sub->add_option("--config", o->config,
-                  "configuration file or preset name from matrices/ instead of .ci-run.yml");
-  sub->add_option("--db", o->db, "SQLite database (default: .ci-run/ci.db beside the checkout)");
-  sub->add_option("--cache-dir", o->cache_dir,
-                  "mirrors and build cache (default: ~/.cache/ci-run)");
-  sub->add_option("--work-dir", o->work_dir,
-                  "workspaces (default: .ci-run/work beside the checkout)");
-  auto* host = sub->add_option("--host-config", o->host_config,
-                               "YAML file of toolchains and targets for this host");
+  CLI::Option* host = AddRunFlags(sub, &o->run);
   sub->add_option("--service-config", o->service_config,
                   "take the database, cache directory, toolchains and targets from this "
                   "serve/worker configuration (--db and --cache-dir still win)")
@@ -115,16 +107,16 @@ Result<std::unique_ptr<PerfSession>> PerfSession::Open(const PerfOptions& o, con
     if (!loaded.ok()) return loaded.status().WithContext("--service-config");
     service = std::move(*loaded);
   }
-  s->cache_dir_ = !o.cache_dir.empty() ? o.cache_dir
-                  : service            ? service->cache_dir
-                                       : DefaultCacheDir();
+  s->cache_dir_ = !o.run.cache_dir.empty() ? o.run.cache_dir
+                  : service                ? service->cache_dir
+                                           : DefaultCacheDir();
   std::string asked = rev;
   if (asked.empty() && !allow_dirty) asked = "HEAD";
   auto source = ResolveSource({o.location, asked, s->cache_dir_}, nullptr);
   if (!source.ok()) return source.status();
   s->source_ = *source;
-  if (!o.config.empty()) {
-    auto loaded = LoadConfigOverride(o.config);
+  if (!o.run.config.empty()) {
+    auto loaded = LoadConfigOverride(o.run.config);
     if (!loaded.ok()) return loaded.status();
     std::tie(s->source_.config_text, s->source_.config_file) = *loaded;
     s->source_.has_config = true;
@@ -132,20 +124,20 @@ Result<std::unique_ptr<PerfSession>> PerfSession::Open(const PerfOptions& o, con
   if (service) {
     s->host_ = service->host;  // with the toolchains registered in its cache directory
   } else {
-    auto host = LoadHostConfig(o.host_config, s->cache_dir_);
+    auto host = LoadHostConfig(o.run.host_config, s->cache_dir_);
     if (!host.ok()) return host.status();
     s->host_ = *host;
   }
   EnsureStateDir(s->source_.state_dir);
-  s->db_path_ = !o.db.empty() ? o.db
-                : service     ? service->database
-                              : s->source_.state_dir + "/ci.db";
+  s->db_path_ = !o.run.db.empty() ? o.run.db
+                : service         ? service->database
+                                  : s->source_.state_dir + "/ci.db";
   auto store = OpenStore(s->db_path_);
   if (!store.ok()) return store.status();
   s->store_ = std::move(*store);
   s->host_name_ = PerfHostName();
-  s->work_root_ = (o.work_dir.empty() ? s->source_.state_dir + "/work" : o.work_dir) + "/perf-" +
-                  FixedWidthPid();
+  s->work_root_ = (o.run.work_dir.empty() ? s->source_.state_dir + "/work" : o.run.work_dir) +
+                  "/perf-" + FixedWidthPid();
   ProcessRunner& runner = RealProcessRunner();
   s->probe_ = std::make_unique<ToolchainProbe>(runner);
   s->sources_ = std::make_unique<SourceCheckout>(s->cache_dir_);
@@ -168,7 +160,8 @@ Result<std::unique_ptr<PerfSession>> PerfSession::Open(const PerfOptions& o, con
   s->env_.progress = s->progress_.get();
   s->env_.work_root = s->work_root_;
   s->env_.self_command = SelfCommand();
-  s->tty_ = TerminalProgress::IsInteractive(stderr);
+  s->env_.reproducer_flags = ReproducerFlags(o.run);
+  s->tty_ = !o.run.plain && TerminalProgress::IsInteractive(stderr);
   CancelOnInterrupt(&s->cancel_);
   return s;
 }
@@ -221,7 +214,7 @@ std::string PerfSession::Describe(const std::string& commit) {
 
 Result<BenchPlanSet> PerfSession::BenchPlans(const std::string& commit) {
   std::string text = source_.config_text, file = source_.config_file;
-  if (options_.config.empty() && !commit.empty()) {
+  if (options_.run.config.empty() && !commit.empty()) {
     auto mirror = Mirror();
     if (!mirror.ok()) return mirror.status();
     auto read = mirror->ReadFile(commit, ".ci-run.yml");

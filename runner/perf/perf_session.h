@@ -15,10 +15,11 @@
 #include "jobs/job_plan.h"
 #include "runner/host/host_config.h"
 #include "runner/host/toolchain.h"
-#include "runner/perf/bench_runner.h"
+#include "runner/perf/bench_measurement.h"
 #include "runner/pipeline/build_cache.h"
 #include "runner/pipeline/job_executor.h"
 #include "runner/pipeline/pipeline_source.h"
+#include "runner/pipeline/run_flags.h"
 #include "runner/sources/git_mirror.h"
 #include "runner/sources/source_checkout.h"
 #include "runner/store/store.h"
@@ -28,21 +29,17 @@ namespace cirun {
 /// Options shared by the three commands.
 struct PerfOptions {
   std::string location = ".";           // work tree, repository path or URL
-  std::string config;                   // --config FILE or preset instead of .ci-run.yml
   std::vector<std::string> only;        // --only k=v,k=v (repeatable, OR-ed)
   std::vector<std::string> unikernels;  // --unikernel NAME (repeatable); default: all with bench:
   int runs = 0;                         // 0: bench.runs of the configuration
   int max_runs = 0;                     // 0: 4 * runs (compare, history)
   double min_effect = 0.05;             // --min-effect
   double alpha = 0.001;                 // --alpha
-  std::string db;                       // "": STATE/.ci-run/ci.db
-  std::string cache_dir;                // "": DefaultCacheDir()
-  std::string work_dir;                 // "": STATE/.ci-run/work
-  std::string host_config;              // --host-config FILE
-  std::string service_config;           // --service-config FILE (serve/worker configuration)
-  std::string json;                     // --json FILE
-  bool no_cache = false;                // build everything
-  bool no_sandbox = false;              // builds and boots run unboxed
+  RunFlags run;                // --config, --db, --cache-dir, --work-dir, --host-config, --plain
+  std::string service_config;  // --service-config FILE (serve/worker configuration)
+  std::string json;            // --json FILE
+  bool no_cache = false;       // build everything
+  bool no_sandbox = false;     // builds and boots run unboxed
 };
 
 /// Adds the options above (except location) to `sub`.
@@ -75,6 +72,8 @@ class PerfSession {
   ProcessRunner& runner() { return *env_.runner; }
   const CancelToken& cancel() const { return cancel_; }
   const PerfOptions& options() const { return options_; }
+  /// The environment builds and boots of this session run in (boxed runner).
+  const JobEnvironment& env() const { return env_; }
 
   /// The mirror holding the source's commit.
   Result<GitMirror> Mirror();

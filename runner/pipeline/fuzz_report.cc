@@ -1,18 +1,21 @@
 #include "runner/pipeline/fuzz_report.h"
 
+#include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "runner/pipeline/step_detail.h"
 
 namespace cirun {
 namespace {
 
-using nlohmann::json;
-
 struct FindingGroup {
   std::string unikernel;
   std::string signature;
+  std::string outcome;       // "crashed", "hung" ("" in old reports)
+  std::string command_line;  // the minimised input of its first finding
+  std::vector<std::pair<std::string, std::vector<std::string>>> others;  // signature -> cells
   std::vector<std::string> cells;
   std::vector<std::pair<std::string, std::vector<std::string>>> lines;  // line -> cells
   std::string reproducer;
@@ -42,22 +45,37 @@ void PrintFuzzSummary(FILE* out, const PipelineReport& report) {
   for (const JobReport& j : report.jobs) {
     for (const StepRecord& s : j.steps) {
       if (s.name != "fuzz") continue;
-      const json d = json::parse(s.detail_json, nullptr, false);
-      if (!d.is_object()) continue;
+      const StepDetail d = StepDetail::Parse(s.detail_json);
+      if (d.Empty()) continue;
       ++fuzzed;
-      boots += d.value("boots", 0);
-      for (const json& f : d.value("findings", json::array())) {
+      boots += static_cast<int>(d.Int("boots").value_or(0));
+      for (const StepDetail& f : d.Objects("findings")) {
         ++findings;
-        const std::string signature = f.value("signature", "");
+        const std::string signature = f.String("signature").value_or("");
+        const std::string outcome = f.String("outcome").value_or("");
+        const std::string input = f.String("command_line").value_or("");
+        // One defect: the same signature, or the same outcome of the same
+        // minimised input (whose message differs by target: "fault signal
+        // 8" on unix, "fault 0 (... at eip ...)" under QEMU).
         auto it = std::find_if(groups.begin(), groups.end(), [&](const FindingGroup& g) {
-          return g.unikernel == j.job.unikernel && g.signature == signature;
+          if (g.unikernel != j.job.unikernel) return false;
+          if (g.signature == signature) return true;
+          return !outcome.empty() && !input.empty() && g.outcome == outcome &&
+                 g.command_line == input;
         });
         if (it == groups.end()) {
-          groups.push_back({j.job.unikernel, signature, {}, {}, f.value("reproducer", "")});
+          groups.push_back(
+              {j.job.unikernel, signature, outcome, input, {}, {}, {}, f.String("reproducer").value_or("")});
           it = groups.end() - 1;
+        } else if (it->signature != signature) {
+          auto other = std::find_if(it->others.begin(), it->others.end(),
+                                    [&](const auto& o) { return o.first == signature; });
+          if (other == it->others.end())
+            other = it->others.insert(it->others.end(), {signature, {}});
+          other->second.push_back(j.job.cell_label);
         }
         it->cells.push_back(j.job.cell_label);
-        AddLine(*it, f.value("command_line_display", ""), j.job.cell_label);
+        AddLine(*it, f.String("command_line_display").value_or(""), j.job.cell_label);
       }
     }
   }
@@ -69,6 +87,9 @@ void PrintFuzzSummary(FILE* out, const PipelineReport& report) {
     fprintf(out, "  %s: %s\n", g.unikernel.c_str(), g.signature.c_str());
     fprintf(out, "    in %zu cell%s: %s\n", g.cells.size(), g.cells.size() == 1 ? "" : "s",
             Join(g.cells).c_str());
+    for (const auto& [signature, cells] : g.others) {
+      fprintf(out, "    also seen as: %s  (%s)\n", signature.c_str(), Join(cells).c_str());
+    }
     for (const auto& [line, cells] : g.lines) {
       fprintf(out, "    minimised: %s%s\n", line.c_str(),
               g.lines.size() == 1 ? "" : ("  (" + Join(cells) + ")").c_str());

@@ -71,5 +71,25 @@ TEST_CASE("PrintFuzzSummary prints nothing without fuzz steps, totals without fi
   CHECK(Print(r) == "\nFuzzing: 1 job, 40 boots with hostile arguments, 0 unique findings\n");
 }
 
+TEST_CASE("PrintFuzzSummary counts one input with one outcome as one finding over targets") {
+  PipelineReport r;
+  json unix_crash = Finding("crashed: PANIC: fault signal #", "--n=0", "R1");
+  unix_crash["outcome"] = "crashed";
+  unix_crash["command_line"] = "--n=0";
+  json qemu_crash = Finding("crashed: PANIC: fault # (error # at eip 0x#)", "--n=0", "R2");
+  qemu_crash["outcome"] = "crashed";
+  qemu_crash["command_line"] = "--n=0";
+  r.jobs = {FuzzedJob("gcc/unix", json::array({unix_crash})),
+            FuzzedJob("gcc/virtio", json::array({qemu_crash}))};
+  CHECK(Print(r) ==
+        "\nFuzzing: 2 jobs, 80 boots with hostile arguments, 1 unique finding (2 over all "
+        "cells)\n"
+        "  bootvars: crashed: PANIC: fault signal #\n"
+        "    in 2 cells: gcc/unix gcc/virtio\n"
+        "    also seen as: crashed: PANIC: fault # (error # at eip 0x#)  (gcc/virtio)\n"
+        "    minimised: --n=0\n"
+        "    reproduce: R1\n");
+}
+
 }  // namespace
 }  // namespace cirun

@@ -3,15 +3,15 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "harness/failure_excerpt.h"
 #include "jobs/build_cache_key.h"
+#include "runner/common/byte_text.h"
 
 namespace cirun {
 namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
-
-constexpr size_t kStoredLogCap = 256 << 10;  // bytes of a build log kept in the store
 
 // The last non-empty line of `text` (for one-line causes).
 std::string LastLine(const std::string& text) {
@@ -36,12 +36,6 @@ std::string BuildErrorLine(const std::string& log) {
   return LastLine(log);
 }
 
-std::string Tail(const std::string& s, size_t cap) {
-  return s.size() <= cap ? s
-                         : "[... " + std::to_string(s.size() - cap) + " bytes cut ...]\n" +
-                               s.substr(s.size() - cap);
-}
-
 // The checkout that holds `build_dir` (= workspace / plan_path): what a
 // sandboxed build may write (dune writes _build at the project's root).
 std::string WorkspaceOf(const std::string& build_dir, const std::string& plan_path) {
@@ -54,9 +48,6 @@ std::string WorkspaceOf(const std::string& build_dir, const std::string& plan_pa
   return dir.string();
 }
 
-JobResult Infra(std::string cause) {
-  return {JobState::kInfra, std::move(cause), "", 0};
-}
 JobResult Failed(std::string cause) {
   return {JobState::kFailed, std::move(cause), "", 0};
 }
@@ -75,7 +66,7 @@ ImageBuild BuildImageImpl(const JobEnvironment& env, const PipelineRecord& pipel
   if (!plan.compiler.empty() && !toolchain) {
     step.outcome = "infra";
     step.cause = "no toolchain named \"" + plan.compiler + "\" on this host";
-    return {step, Infra(step.cause)};
+    return {step, InfraResult(step.cause)};
   }
   if (!toolchain) toolchain = &host_default;
   auto identity = env.toolchains->Identity(*toolchain);
@@ -85,7 +76,7 @@ ImageBuild BuildImageImpl(const JobEnvironment& env, const PipelineRecord& pipel
     step.cause = !identity.ok()
                      ? "toolchain " + toolchain->name + ": " + identity.status().message()
                      : source_id.status().message();
-    return {step, Infra(step.cause)};
+    return {step, InfraResult(step.cause)};
   }
   const std::string key =
       BuildCacheKey({*source_id, *identity, plan.target, plan.build_command, plan.image});
@@ -127,7 +118,7 @@ ImageBuild BuildImageImpl(const JobEnvironment& env, const PipelineRecord& pipel
   } else if (exit.kind == ProcessExit::Kind::kSpawnFailed) {
     step.outcome = "infra";
     step.cause = "cannot run the build: " + exit.error;
-    result = Infra(step.cause);
+    result = InfraResult(step.cause);
   } else if (!exit.limit.empty()) {
     step.outcome = "failed";
     step.cause = "build " + exit.Describe();  // "build used more than 4 GiB of memory (the ...)"
@@ -135,11 +126,13 @@ ImageBuild BuildImageImpl(const JobEnvironment& env, const PipelineRecord& pipel
   } else if (exit.kind == ProcessExit::Kind::kTimedOut) {
     step.outcome = "hung";
     step.cause = "build " + exit.Describe();
+    step.excerpt = BuildLogExcerpt(log);
     result = Failed("build: " + step.cause);
   } else if (exit.kind != ProcessExit::Kind::kExited || exit.code != 0) {
     step.outcome = "failed";
     step.cause = "build " + exit.Describe() + ": " + BuildErrorLine(log);
     result = Failed("build: " + step.cause);
+    step.excerpt = BuildLogExcerpt(log);
   } else if (std::error_code ec; !fs::is_regular_file(image, ec)) {
     step.outcome = "failed";
     step.cause = "build succeeded but produced no image at " + plan.path + "/" + plan.image;

@@ -4,8 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/boot.h"
+#include "runner/common/byte_text.h"
 #include "runner/common/shell_quote.h"
+#include "runner/pipeline/case_runs.h"
 #include "runner/pipeline/image_build.h"
+#include "runner/pipeline/job_manifest_probe.h"
 #include "runner/pipeline/job_sandbox.h"
 #include "runner/pipeline/job_spec_json.h"
 #include "runner/pipeline/reproducer.h"
@@ -16,14 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
-
-constexpr size_t kStoredLogCap = 256 << 10;  // bytes of a log kept in the store
-
-std::string Tail(const std::string& s, size_t cap) {
-  return s.size() <= cap ? s
-                         : "[... " + std::to_string(s.size() - cap) + " bytes cut ...]\n" +
-                               s.substr(s.size() - cap);
-}
 
 // State carried through one job's steps.
 struct JobRun {
@@ -40,7 +35,8 @@ class StepRecorder {
   StepRecorder(const JobEnvironment& env, const JobRecord& job) : env_(env), job_(job) {}
   void Start(const std::string& name) { env_.progress->StepStarted(job_, name); }
   void Finish(StepRecord step) {
-    for (std::string* text : {&step.log, &step.cause, &step.command, &step.detail_json})
+    for (std::string* text :
+         {&step.log, &step.cause, &step.command, &step.detail_json, &step.excerpt})
       RedactSecrets(env_.secrets, text);
     step.job_id = job_.id;
     step.attempt = job_.attempt;
@@ -101,10 +97,6 @@ class LiveConsole {
   std::chrono::steady_clock::time_point last_{};
 };
 
-JobResult Infra(std::string cause) {
-  return {JobState::kInfra, std::move(cause), "", 0};
-}
-
 // Returns nullopt if the build produced the image, else the job's result.
 std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
   steps.Start("build");
@@ -127,8 +119,43 @@ nlohmann::json BootDetail(const BootResult& r) {
   return d;
 }
 
-// Boots one case; returns its result (infra retried once).
-BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& boot,
+// A case's first run that counts (infra retried once), and its reruns.
+struct CaseResult {
+  BootResult first;
+  CaseRuns runs;
+};
+
+// Runs a case whose first run did not pass `reruns` more times: a rerun
+// that passes makes it flaky. Infra reruns are not counted.
+void RerunCase(const JobEnvironment& env, JobRun& run, const BootRequest& request,
+               const BootBackend& backend, const std::string& step_name, CaseResult& c) {
+  const int reruns = run.plan.failures.reruns;
+  for (int i = 1; i <= reruns; ++i) {
+    if (run.cancel && run.cancel->cancelled()) return;
+    env.progress->Message(run.claimed.job.name + ": " + step_name + ": " +
+                          BootOutcomeName(c.first.outcome) + ", running it again (" +
+                          std::to_string(i) + " of " + std::to_string(reruns) + ")");
+    BootResult again = Boot(request, backend, *env.runner, run.cancel);
+    if (again.outcome != BootOutcome::kInfra) c.runs.outcomes.push_back(again.outcome);
+  }
+}
+
+// Keeps a case's runs in the store, for its pass rate per branch.
+void RecordCaseRuns(const JobEnvironment& env, const JobRun& run, const std::string& case_name,
+                    const std::string& outcome, const CaseRuns& runs) {
+  if (runs.runs() == 0) return;  // infra: nothing ran that counts
+  const PipelineRecord& p = run.claimed.pipeline;
+  const JobRecord& job = run.claimed.job;
+  CaseRunRecord r{job.id,       job.attempt, p.repo,  p.ref,       p.commit,      job.unikernel,
+                  job.cell_key, case_name,   outcome, runs.runs(), runs.passes(), 0};
+  Status s = env.store->AddCaseRun(r);
+  if (!s.ok() && s.code() != Status::Code::kUnavailable)
+    env.progress->Message("warning: cannot record the runs of " + case_name + ": " + s.ToString());
+}
+
+// Boots one case; returns its result (infra retried once; a case that did
+// not pass is run again, RerunCase).
+CaseResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& boot,
                         const BootBackend& backend, StepRecorder& steps,
                         const std::string& step_name, int index) {
   BootRequest request;
@@ -153,22 +180,36 @@ BootResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
     live.Reset();
     result = Boot(request, backend, *env.runner, run.cancel, live.Observer());
   }
+  CaseResult c{result, {}};
+  if (result.outcome != BootOutcome::kInfra) c.runs.outcomes.push_back(result.outcome);
+  if (CaseRuns::WantsRerun(result.outcome)) RerunCase(env, run, request, backend, step_name, c);
   StepRecord step;
   step.name = step_name;
-  step.outcome = BootOutcomeName(result.outcome);
-  step.cause = result.cause;
+  step.outcome = CaseOutcomeName(c.runs);
+  if (result.outcome == BootOutcome::kInfra) step.outcome = BootOutcomeName(result.outcome);
+  step.cause = c.runs.flaky() ? FlakyCause(c.runs, result.cause) : result.cause;
   step.duration_ms = result.total.count();
   if (result.first_byte) step.first_byte_ms = result.first_byte->count();
   if (result.success) step.success_ms = result.success->count();
   step.command = ShellJoin(result.command);
   step.log = Tail(result.console, kStoredLogCap);
+  step.excerpt = result.excerpt;
   nlohmann::json detail = BootDetail(result);
   detail["reproducer"] =
       BootReproducer(env.self_command, run.image, run.plan.target, boot, env.reproducer_flags);
+  if (c.runs.runs() > 1) {
+    detail["runs"] = c.runs.runs();
+    detail["passes"] = c.runs.passes();
+    nlohmann::json outcomes = nlohmann::json::array();
+    for (BootOutcome o : c.runs.outcomes) outcomes.push_back(BootOutcomeName(o));
+    detail["outcomes"] = outcomes;
+  }
+  if (c.runs.flaky() && !run.plan.failures.flaky_fails) detail["warning"] = "flaky: " + step.cause;
   // Hostile arguments (--cmdline) may not be UTF-8: replaced in the JSON only.
   step.detail_json = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   steps.Finish(step);
-  return result;
+  RecordCaseRuns(env, run, step_name, step.outcome, c.runs);
+  return c;
 }
 
 // The registered after-boot steps (fuzz, bench); the first that does not pass
@@ -200,10 +241,10 @@ JobResult AfterBootSteps(const JobEnvironment& env, JobRun& run, const BootBacke
 
 JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
   const TargetSpec* target = env.host->FindTarget(run.plan.target);
-  if (!target) return Infra("no target named \"" + run.plan.target + "\" on this host");
+  if (!target) return InfraResult("no target named \"" + run.plan.target + "\" on this host");
   std::unique_ptr<BootBackend> backend = MakeBootBackend(*target, *env.runner);
   if (Status s = backend->CheckAvailable(); !s.ok())
-    return Infra("target " + target->name + ": " + s.message());
+    return InfraResult("target " + target->name + ": " + s.message());
   JobResult result{JobState::kPassed, "", "", 0};
   bool main_boot_passed = false;
   std::string failed_step;  // the first boot or test that did not pass
@@ -220,12 +261,19 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
       steps.Finish(skipped);
       continue;
     }
-    BootResult r = BootCaseStep(env, run, boot, *backend, steps, name, static_cast<int>(i));
-    if (i == 0) main_boot_passed = r.outcome == BootOutcome::kPassed;
-    if (r.outcome == BootOutcome::kPassed || result.state != JobState::kPassed) continue;
+    CaseResult c = BootCaseStep(env, run, boot, *backend, steps, name, static_cast<int>(i));
+    const BootResult& r = c.first;
+    // A flaky case is not blamed on the commit, unless `flaky: fail`.
+    const bool flaky = c.runs.flaky();
+    const bool passed =
+        r.outcome == BootOutcome::kPassed || (flaky && !run.plan.failures.flaky_fails);
+    if (i == 0) main_boot_passed = passed;
+    if (passed || result.state != JobState::kPassed) continue;
     if (run.cancel && run.cancel->cancelled()) return {JobState::kCancelled, "cancelled", "", 0};
     result.state = r.outcome == BootOutcome::kInfra ? JobState::kInfra : JobState::kFailed;
-    result.cause = name + ": " + BootOutcomeName(r.outcome) + ": " + r.cause;
+    result.cause = flaky ? name + ": flaky: " + FlakyCause(c.runs, r.cause)
+                         : name + ": " + BootOutcomeName(r.outcome) + ": " + r.cause;
+    if (!flaky && c.runs.runs() > 1) result.cause += " [" + PassRateText(c.runs) + "]";
     failed_step = name;
   }
   if (result.state == JobState::kPassed) {
@@ -239,25 +287,34 @@ JobResult BootSteps(const JobEnvironment& env, JobRun& run, StepRecorder& steps)
 }
 
 // Checkout, build, boots and the after-boot steps of one job, in `env` (the
-// job's: its sandboxed runner and its build cache).
-JobResult RunJobSteps(const JobEnvironment& env, JobRun& run) {
+// job's: its sandboxed runner and its build cache), then its manifest (the
+// host's programs probed through `host_runner`, unboxed).
+JobResult RunJobSteps(const JobEnvironment& env, ProcessRunner& host_runner, JobRun& run) {
   std::error_code ec;
   fs::remove_all(run.workspace, ec);  // a previous attempt's leftovers
   StepRecorder steps(env, run.claimed.job);
   JobResult result;
   Status checkout = env.sources->Materialise(run.claimed.pipeline, run.workspace);
   if (!checkout.ok()) {
-    result = Infra("checkout: " + checkout.message());
+    result = InfraResult("checkout: " + checkout.message());
   } else if (auto build = BuildStep(env, run, steps)) {
     result = *build;
   } else {
     result = BootSteps(env, run, steps);
+  }
+  if (checkout.ok() && result.state != JobState::kCancelled) {
+    EnvironmentProbe probe(host_runner);
+    RecordJobManifest(env, probe, run.claimed, run.plan, {run.workspace, run.build_dir, run.image});
   }
   if (result.state == JobState::kPassed && !env.keep_workspaces) fs::remove_all(run.workspace, ec);
   return result;
 }
 
 }  // namespace
+
+JobResult InfraResult(std::string cause) {
+  return {JobState::kInfra, std::move(cause), "", 0};
+}
 
 std::string JobExecutor::WorkspaceDir(const JobRecord& job) const {
   return (fs::path(env_.work_root) / ("p" + std::to_string(job.pipeline_id)) /
@@ -274,9 +331,9 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
       SandboxForPipeline(*env_.host, untrusted, env_.cache_dir, env_.sandbox_hidden, env_.progress);
   JobResult result;
   if (!plan.ok()) {
-    result = Infra(plan.status().message());
+    result = InfraResult(plan.status().message());
   } else if (!policy.ok()) {
-    result = Infra(policy.status().message());
+    result = InfraResult(policy.status().message());
   } else {
     JobRun run{claimed, cancel, *plan, WorkspaceDir(claimed.job), "", ""};
     run.build_dir = (fs::path(run.workspace) / run.plan.path).lexically_normal().string();
@@ -291,11 +348,13 @@ JobResult JobExecutor::Run(const ClaimedJob& claimed, const CancelToken* cancel)
       own_cache.emplace(env_.cache->ForPullRequest(PullRequestCacheScope(claimed.pipeline)));
       env.cache = &*own_cache;
     }
-    result = RunJobSteps(env, run);
+    result = RunJobSteps(env, *env_.runner, run);
   }
   RedactSecrets(env_.secrets, &result.cause);
-  result.reproducer =
-      JobReproducer(env_.self_command, claimed.pipeline, claimed.job, env_.reproducer_flags);
+  result.reproducer = plan.ok() ? JobPlanReproducer(env_.self_command, claimed.pipeline,
+                                                    claimed.job, *plan, env_.reproducer_flags)
+                                : JobReproducer(env_.self_command, claimed.pipeline, claimed.job,
+                                                env_.reproducer_flags);
   result.duration_ms =
       std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started).count();
   return result;

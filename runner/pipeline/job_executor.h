@@ -5,6 +5,7 @@
 // the current lease holder's result counts).
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "harness/process_runner.h"
@@ -17,6 +18,14 @@
 #include "runner/store/store.h"
 
 namespace cirun {
+
+/// Bytes of a build log or a console kept in the store: the end of a longer
+/// one, cut with Tail (byte_text.h).
+inline constexpr size_t kStoredLogCap = 256 << 10;
+
+/// A job's result when it failed for the host's sake (a missing target or
+/// tool, a checkout or sandbox error): kInfra with `cause`, no reproducer.
+JobResult InfraResult(std::string cause);
 
 /// Everything a job runs against. All references outlive the executor.
 struct JobEnvironment {
@@ -54,7 +63,11 @@ class JobExecutor {
   /// when the main boot did not pass), then each wanted `after_boot` step when
   /// every boot passed (or, for steps that RunsAfterFailedTests, when the main
   /// boot passed; the failed test then decides the result). A boot that ends
-  /// `infra` is retried once.
+  /// `infra` is retried once. A boot or test case that did not pass runs
+  /// plan.failures.reruns more times (case_runs.h): failing every run, it
+  /// fails the job (its cause ends "[failed 3 of 3 runs]"); passing a rerun,
+  /// it is recorded "flaky" with its pass rate and, unless `flaky: fail`,
+  /// passes (with a warning in its step detail).
   /// `cancel` stops the job early (result kCancelled).
   JobResult Run(const ClaimedJob& claimed, const CancelToken* cancel);
 

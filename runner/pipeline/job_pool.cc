@@ -72,7 +72,11 @@ class Pool {
     if (!*claimed) return std::nullopt;
     const JobRecord& job = (*claimed)->job;
     if (AtParallelLimit(job.unikernel)) {
-      env_.store->ReleaseJob(job.id, options_.worker, job.attempt);
+      // Not released: the job stays ours until its lease expires and the
+      // reaper queues it again; only later, not lost.
+      if (Status s = env_.store->ReleaseJob(job.id, options_.worker, job.attempt); !s.ok())
+        env_.progress->Message("warning: cannot release job " + std::to_string(job.id) + ": " +
+                               s.ToString());
       return std::nullopt;
     }
     auto running = std::make_shared<RunningJob>();

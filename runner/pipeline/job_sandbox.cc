@@ -7,6 +7,8 @@
 #include <mutex>
 #include <set>
 
+#include "base/hex.h"
+
 namespace cirun {
 
 bool PipelineUntrusted(const PipelineRecord& pipeline) {
@@ -32,11 +34,10 @@ void PrepareDuneCache(const std::string& cache_home) {
   static std::set<std::string> done;
   std::lock_guard<std::mutex> lock(mu);
   if (!done.insert(cache_home).second) return;
-  static const char kHex[] = "0123456789abcdef";
   std::error_code ec;
   for (const char* kind : {"files", "meta"}) {
     for (int i = 0; i < 256; ++i) {
-      const char sub[3] = {kHex[i >> 4], kHex[i & 15], '\0'};
+      const std::string sub = HexByte(static_cast<unsigned char>(i));
       std::filesystem::create_directories(
           std::filesystem::path(cache_home) / "dune/db" / kind / "v4" / sub, ec);
     }

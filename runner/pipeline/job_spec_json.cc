@@ -93,6 +93,8 @@ std::string JobPlanToJson(const JobPlan& plan) {
               {"boots", boots}};
   if (plan.fuzz) out["fuzz"] = FuzzToJson(*plan.fuzz);
   if (plan.bench) out["bench"] = BenchToJson(*plan.bench);
+  out["reruns"] = plan.failures.reruns;
+  out["flaky"] = plan.failures.flaky_fails ? "fail" : "warn";
   return out.dump();
 }
 
@@ -113,6 +115,9 @@ Result<JobPlan> JobPlanFromJson(const std::string& text) {
     for (const json& b : j.at("boots")) plan.boots.push_back(BootCaseFromJson(b));
     if (j.contains("fuzz")) plan.fuzz = FuzzFromJson(j["fuzz"]);
     if (j.contains("bench")) plan.bench = BenchFromJson(j["bench"]);
+    // Specs written before reruns existed keep the defaults.
+    plan.failures.reruns = j.value("reruns", plan.failures.reruns);
+    plan.failures.flaky_fails = j.value("flaky", std::string("warn")) == "fail";
     return plan;
   } catch (const std::exception& e) {  // json::exception, or a malformed raw_command_line
     return Status::InvalidArgument(std::string("malformed job spec: ") + e.what());

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "runner/pipeline/step_detail.h"
 
 namespace cirun {
 namespace {
@@ -23,16 +25,14 @@ std::vector<JobMetricsLine> MainBootMetrics(const PipelineReport& report) {
   for (const JobReport& j : report.jobs) {
     for (const StepRecord& s : j.steps) {
       if (s.name != "boot") continue;
-      auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
-      if (detail.is_discarded() || !detail.contains("metrics") || !detail["metrics"].is_object())
-        continue;
+      const StepDetail metrics = StepDetail::Parse(s.detail_json).Object("metrics");
       JobMetricsLine line{j.job.name, {}};
-      for (const auto& [name, m] : detail["metrics"].items()) {
-        if (!m.is_object() || !m.contains("value") || !m["value"].is_number()) continue;
-        const std::string unit = m.value("unit", "");
-        if (unit == "count") continue;
-        line.metrics.push_back(name + "=" + Number(m["value"].get<double>()) +
-                               (unit.empty() ? "" : " " + unit));
+      for (const std::string& name : metrics.Keys()) {
+        const StepDetail m = metrics.Object(name);
+        const std::optional<double> value = m.Number("value");
+        const std::string unit = m.String("unit").value_or("");
+        if (!value || unit == "count") continue;
+        line.metrics.push_back(name + "=" + Number(*value) + (unit.empty() ? "" : " " + unit));
       }
       if (!line.metrics.empty()) lines.push_back(std::move(line));
     }

@@ -18,4 +18,15 @@ std::string WithPipelineOptionsSection(const std::string& options_json, const st
   return j.dump();
 }
 
+std::string PipelineOptionsJson(const RepoConfig& config) {
+  nlohmann::json fail_fast = nlohmann::json::array();
+  nlohmann::json max_parallel = nlohmann::json::object();
+  for (const UnikernelSpec& u : config.unikernels) {
+    const Matrix& m = u.matrix ? *u.matrix : config.matrix;
+    if (m.fail_fast) fail_fast.push_back(u.name);
+    if (m.max_parallel > 0) max_parallel[u.name] = m.max_parallel;
+  }
+  return nlohmann::json{{"fail_fast", fail_fast}, {"max_parallel", max_parallel}}.dump();
+}
+
 }  // namespace cirun

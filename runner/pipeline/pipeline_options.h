@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "jobs/repo_config.h"
+
 namespace cirun {
 
 /// The object under `section` of `options_json`, or an empty object when the
@@ -16,5 +18,9 @@ nlohmann::json PipelineOptionsSection(const std::string& options_json, const std
 /// document starts as an empty object.
 std::string WithPipelineOptionsSection(const std::string& options_json, const std::string& section,
                                        nlohmann::json value);
+
+/// Pipeline-wide options from the config: {"fail_fast": [unikernel...],
+/// "max_parallel": {unikernel: n}} as a JSON object.
+std::string PipelineOptionsJson(const RepoConfig& config);
 
 }  // namespace cirun

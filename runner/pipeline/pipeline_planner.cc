@@ -3,7 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "jobs/repo_config_parser.h"
-#include "runner/pipeline/host_jobs.h"
+#include "runner/pipeline/job_placement.h"
+#include "runner/pipeline/pipeline_options.h"
 #include "runner/sources/git_mirror.h"
 
 namespace cirun {

@@ -6,10 +6,16 @@
 #include <set>
 #include <sstream>
 
+#include "runner/common/byte_text.h"
 #include "runner/common/exit_code.h"
+#include "runner/pipeline/case_runs.h"
+#include "runner/pipeline/failure_groups.h"
+#include "runner/pipeline/failure_lines.h"
 #include "runner/pipeline/fuzz_report.h"
+#include "runner/pipeline/job_manifest_report.h"
 #include "runner/pipeline/job_spec_json.h"
 #include "runner/pipeline/metric_summary.h"
+#include "runner/pipeline/step_detail.h"
 
 namespace cirun {
 namespace {
@@ -87,10 +93,6 @@ std::string XmlEscape(std::string_view s) {
   return out;
 }
 
-std::string Tail(const std::string& s, size_t n) {
-  return s.size() <= n ? s : s.substr(s.size() - n);
-}
-
 // The case names a job has, from its spec: build, boot, test:<name>...; and
 // fuzz when it ran a fuzz step.
 std::vector<std::string> CaseNames(const JobReport& j) {
@@ -113,10 +115,16 @@ void AppendTestcase(std::ostringstream& x, const JobReport& j, const std::string
     x << "      <skipped message=\"" << XmlEscape(why) << "\"/>\n";
   } else if (s->outcome == "skipped") {
     x << "      <skipped message=\"" << XmlEscape(s->cause) << "\"/>\n";
+  } else if (s->outcome == "flaky" && !CountsAsFailure(j, *s)) {
+    // Passed on a rerun: Maven Surefire's element for it.
+    x << "      <flakyFailure type=\"flaky\" message=\"" << XmlEscape(s->cause) << "\">"
+      << XmlEscape(s->excerpt) << "</flakyFailure>\n";
   } else if (s->outcome != "passed" && s->outcome != "cached") {
     const char* tag = s->outcome == "infra" ? "error" : "failure";
+    // The lines that matter when there are some, else the end of the log.
+    const std::string& text = s->excerpt.empty() ? Tail(s->log, 4000) : s->excerpt;
     x << "      <" << tag << " type=\"" << s->outcome << "\" message=\"" << XmlEscape(s->cause)
-      << "\">" << XmlEscape(Tail(s->log, 4000)) << "</" << tag << ">\n";
+      << "\">" << XmlEscape(text) << "</" << tag << ">\n";
   }
   if (s && !s->log.empty())
     x << "      <system-out>" << XmlEscape(Tail(s->log, 20000)) << "</system-out>\n";
@@ -135,8 +143,14 @@ Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id) {
   for (const JobRecord& job : *jobs) {
     auto steps = store.ListSteps(job.id);
     if (!steps.ok()) return steps.status();
-    report.jobs.push_back({job, *steps});
+    report.jobs.push_back({job, *steps, {}, {}});
   }
+  AttachManifests(store, &report);
+  // A store without bisections: the report without them.
+  report.bisections = PipelineBisections(store, report.pipeline);
+  report.signatures = StoredSignatures(store, report);
+  if (auto runs = store.ListCaseRuns(report.pipeline.repo, report.pipeline.ref); runs.ok())
+    report.case_runs = std::move(*runs);
   return report;
 }
 
@@ -167,35 +181,37 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
     any_failure = true;
     fprintf(out, "  %s: %s\n    reproduce: %s\n", j.job.name.c_str(), j.job.cause.c_str(),
             j.job.reproducer.c_str());
+    if (!j.environment_note.empty()) fprintf(out, "    %s\n", j.environment_note.c_str());
     for (const auto& s : j.steps) {
       if (s.outcome == "passed" || s.outcome == "cached" || s.outcome == "skipped") continue;
-      auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
-      if (!detail.is_discarded() && detail.contains("reproducer")) {
-        fprintf(out, "    boot again: %s\n", detail["reproducer"].get<std::string>().c_str());
-      }
+      if (auto again = StepDetail::Parse(s.detail_json).String("reproducer"))
+        fprintf(out, "    boot again: %s\n", again->c_str());
     }
+    if (const StepRecord* decided = DecidingStep(j))
+      PrintExcerpt(out, decided->name, decided->excerpt, 4);
   }
   bool any_warning = false;  // steps that passed with a warning (e.g. a bench slowdown)
   for (const auto& j : r.jobs) {
     for (const auto& s : j.steps) {
-      auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
-      if (detail.is_discarded() || !detail.contains("warning") || !detail["warning"].is_string())
-        continue;
+      const std::optional<std::string> warning = StepDetail::Parse(s.detail_json).String("warning");
+      if (!warning) continue;
       if (!any_warning) fprintf(out, "\nWarnings:\n");
       any_warning = true;
-      fprintf(out, "  %s: %s: %s\n", j.job.name.c_str(), s.name.c_str(),
-              detail["warning"].get<std::string>().c_str());
+      fprintf(out, "  %s: %s: %s\n", j.job.name.c_str(), s.name.c_str(), warning->c_str());
+      if (s.outcome != "flaky") continue;
+      const std::string rate = BranchPassRateText(
+          r.pipeline.ref, SumCaseRuns(r.case_runs, j.job.unikernel, j.job.cell_key, s.name));
+      if (!rate.empty()) fprintf(out, "    %s\n", rate.c_str());
     }
   }
+  PrintFailureGroups(out, r);
+  PrintBisections(out, r);
   PrintFuzzSummary(out, r);
   std::map<std::string, std::set<std::string>> notes;  // backend remark -> jobs
   for (const auto& j : r.jobs) {
     for (const auto& s : j.steps) {
-      auto detail = nlohmann::json::parse(s.detail_json, nullptr, false);
-      if (!detail.is_discarded() && detail.contains("note") && detail["note"].is_string() &&
-          !detail["note"].get<std::string>().empty()) {
-        notes[detail["note"].get<std::string>()].insert(j.job.name);
-      }
+      const std::string note = StepDetail::Parse(s.detail_json).String("note").value_or("");
+      if (!note.empty()) notes[note].insert(j.job.name);
     }
   }
   if (!notes.empty()) fprintf(out, "\nNotes:\n");
@@ -264,14 +280,14 @@ std::string JUnitXml(const PipelineReport& r) {
           ++skipped;
         else if (s->outcome == "infra")
           ++errors;
-        else if (s->outcome != "passed" && s->outcome != "cached")
+        else if (CountsAsFailure(*j, *s))
           ++failures;
         AppendTestcase(cases, *j, c);
       }
     }
     x << "  <testsuite name=\"" << XmlEscape(name) << "\" tests=\"" << tests << "\" failures=\""
       << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\">\n"
-      << cases.str() << "  </testsuite>\n";
+      << BisectionProperties(r, name) << cases.str() << "  </testsuite>\n";
   }
   x << "</testsuites>\n";
   return x.str();
@@ -310,8 +326,16 @@ std::string PipelineJson(const PipelineReport& r) {
                    {"command", s.command}};
       if (s.first_byte_ms) step["first_byte_ms"] = *s.first_byte_ms;
       if (s.success_ms) step["success_ms"] = *s.success_ms;
-      auto detail = json::parse(s.detail_json, nullptr, false);
-      if (!detail.is_discarded()) step["detail"] = detail;
+      if (!s.excerpt.empty()) step["excerpt"] = s.excerpt;
+      if (const BranchPassRate rate =
+              SumCaseRuns(r.case_runs, j.job.unikernel, j.job.cell_key, s.name);
+          rate.runs > 0)
+        step["branch_runs"] = {{"branch", r.pipeline.ref},
+                               {"runs", rate.runs},
+                               {"passes", rate.passes},
+                               {"pipelines", rate.jobs}};
+      const StepDetail detail = StepDetail::Parse(s.detail_json);
+      if (!detail.Empty()) step["detail"] = detail.Json();
       steps.push_back(step);
     }
     jobs.push_back({{"id", j.job.id},
@@ -325,8 +349,13 @@ std::string PipelineJson(const PipelineReport& r) {
                     {"duration_ms", j.job.duration_ms},
                     {"worker", j.job.worker},
                     {"steps", steps}});
+    auto manifest = json::parse(j.manifest_json, nullptr, false);
+    if (!manifest.is_discarded()) jobs.back()["manifest"] = manifest;
+    if (!j.environment_note.empty()) jobs.back()["environment_note"] = j.environment_note;
   }
   out["jobs"] = jobs;
+  if (!r.bisections.empty()) out["bisections"] = BisectionsJson(r);
+  if (nlohmann::json groups = FailureGroupsJson(r); !groups.empty()) out["failure_groups"] = groups;
   out["counts"] = counts;
   out["exit_code"] = PipelineExitCode(r);
   return out.dump(2) + "\n";

@@ -14,14 +14,21 @@ namespace cirun {
 struct JobReport {
   JobRecord job;
   std::vector<StepRecord> steps;  // of the job's current attempt
+  std::string manifest_json;      // its manifest (job_manifest.h); "" if none
+  std::string environment_note;   // a red cell's "same source as pipeline N (green); ..."
 };
 
 struct PipelineReport {
   PipelineRecord pipeline;
-  std::vector<JobReport> jobs;  // plan order
+  std::vector<JobReport> jobs;              // plan order
+  std::vector<BisectionRecord> bisections;  // of its failures (cell_bisect.h), oldest first
+  std::vector<CaseRunRecord> case_runs;     // every recorded case run of its repository and ref
+  std::vector<FailureSignatureRecord> signatures;  // the stored history of its failures'
+                                                   // signatures (failure_groups.h)
 };
 
-/// Reads pipeline `id` with all its jobs and steps.
+/// Reads pipeline `id` with all its jobs, steps and manifests
+/// (job_manifest_report.h).
 Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id);
 
 /// The summary a developer reads at the end: one row per job (state, build,

@@ -107,6 +107,29 @@ TEST_CASE("The summary names each failure with its cause and reproducer, and gro
   CHECK(s.find("3 jobs: 1 failed, 1 passed, 1 skipped") != std::string::npos);
 }
 
+TEST_CASE("The summary and the JSON report read step details of the wrong type as absent") {
+  // An older or foreign row: a number where a string belongs, a string where
+  // a count belongs. Nothing throws, the rest of the summary is printed.
+  PipelineReport r = Sample();
+  r.jobs[1].steps[1].detail_json = R"({"reproducer": 5, "warning": [], "note": 3})";
+  StepRecord fuzz = Step("fuzz", "passed");
+  fuzz.detail_json = R"({"boots": "many", "findings": [7, {"signature": 1}]})";
+  r.jobs[0].steps.push_back(fuzz);
+  char* text = nullptr;
+  size_t size = 0;
+  FILE* out = open_memstream(&text, &size);
+  CHECK_NOTHROW(PrintSummary(out, r, /*color=*/false));
+  fclose(out);
+  std::string s(text, size);
+  free(text);
+  CHECK(s.find("boot again:") == std::string::npos);
+  CHECK(s.find("Warnings:") == std::string::npos);
+  CHECK(s.find("Fuzzing: 1 job, 0 boots") != std::string::npos);
+  CHECK(s.find("3 jobs: 1 failed, 1 passed, 1 skipped") != std::string::npos);
+  const auto doc = nlohmann::json::parse(PipelineJson(r));
+  CHECK(doc["jobs"][1]["steps"][1]["detail"]["reproducer"] == 5);
+}
+
 std::string StepLogs(const PipelineReport& r, const std::string& job, int* matched) {
   char* text = nullptr;
   size_t size = 0;

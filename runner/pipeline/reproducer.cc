@@ -27,26 +27,18 @@ std::vector<std::string> JobWords(const std::string& self, const std::string& co
   return words;
 }
 
+// Each word bash-quoted: a flag may carry any byte (--cmdline=RAW).
+std::string JoinBytes(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + ShellQuoteBytes(w);
+  return out;
+}
+
 }  // namespace
 
 std::string JobReproducer(const std::string& self, const PipelineRecord& pipeline,
                           const JobRecord& job, const std::vector<std::string>& flags) {
-  return ShellJoin(JobWords(self, "local", pipeline, job, flags));
-}
-
-std::vector<std::string> ReproducerFlags(const std::string& config,
-                                         const std::string& host_config) {
-  std::vector<std::string> flags;
-  std::error_code ec;
-  if (!config.empty()) {
-    const bool file = std::filesystem::is_regular_file(config, ec);
-    flags.insert(flags.end(),
-                 {"--config", file ? std::filesystem::absolute(config, ec).string() : config});
-  }
-  if (!host_config.empty())
-    flags.insert(flags.end(),
-                 {"--host-config", std::filesystem::absolute(host_config, ec).string()});
-  return flags;
+  return JoinBytes(JobWords(self, "local", pipeline, job, flags));
 }
 
 std::string FuzzReproducer(const std::string& self, const PipelineRecord& pipeline,
@@ -58,7 +50,7 @@ std::string FuzzReproducer(const std::string& self, const PipelineRecord& pipeli
     words.insert(words.end(), {"--seconds", std::to_string((time.count() + 999) / 1000)});
   }
   words.insert(words.end(), {"--seed", std::to_string(seed)});
-  return ShellJoin(words);
+  return JoinBytes(words);
 }
 
 std::string BootReproducer(const std::string& self, const std::string& image,
@@ -90,6 +82,14 @@ std::string CommandLineReproducer(const std::string& self, const PipelineRecord&
                                   const std::vector<std::string>& flags) {
   return JobReproducer(self, pipeline, job, flags) + " " +
          ShellQuoteBytes("--cmdline=" + command_line);
+}
+
+std::string JobPlanReproducer(const std::string& self, const PipelineRecord& pipeline,
+                              const JobRecord& job, const JobPlan& plan,
+                              const std::vector<std::string>& flags) {
+  if (!plan.boots.empty() && plan.boots[0].raw_command_line)
+    return CommandLineReproducer(self, pipeline, job, *plan.boots[0].raw_command_line, flags);
+  return JobReproducer(self, pipeline, job, flags);
 }
 
 }  // namespace cirun

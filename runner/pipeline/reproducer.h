@@ -6,22 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "jobs/job_plan.h"
 #include "jobs/repo_config.h"
+#include "runner/pipeline/run_flags.h"
 #include "runner/store/store.h"
 
 namespace cirun {
 
 /// `ci-run local REPO [--rev COMMIT] --unikernel U --only CELL [FLAGS...]`:
 /// reruns one job of a pipeline (the work tree as it is for a dirty
-/// pipeline). `flags` are the run's own settings a rerun needs too (e.g.
-/// `--config FILE`, `--host-config FILE`; see ReproducerFlags).
+/// pipeline). `flags` are the run's own settings a rerun needs too
+/// (ReproducerFlags, run_flags.h: `--config`, `--host-config`, `--db`,
+/// `--cache-dir`); each is bash-quoted (ShellQuoteBytes).
 std::string JobReproducer(const std::string& self, const PipelineRecord& pipeline,
                           const JobRecord& job, const std::vector<std::string>& flags = {});
-
-/// The flags of a `local` run that its reproducers must repeat: `--config`
-/// (a file made absolute; a preset name as given) and `--host-config`, each
-/// when set.
-std::vector<std::string> ReproducerFlags(const std::string& config, const std::string& host_config);
 
 /// `ci-run fuzz REPO [--rev COMMIT] --unikernel U --only CELL --boots N
 /// [--seconds S] --seed SEED`: a job's fuzz campaign again, on its own.
@@ -43,8 +41,17 @@ std::string BootReproducer(const std::string& self, const std::string& image,
 /// build cache when it can) and boots it with the guest command line LINE in
 /// place of the main boot's arguments, judged as the main boot. Works after
 /// the job's workspace is gone.
+/// A job whose main boot ran with a raw command line (`local --cmdline`) is
+/// reproduced this way too (JobPlanReproducer), or the rerun would boot
+/// with the configured arguments and pass.
 std::string CommandLineReproducer(const std::string& self, const PipelineRecord& pipeline,
                                   const JobRecord& job, const std::string& command_line,
                                   const std::vector<std::string>& flags = {});
+
+/// The reproducer of a job that ran `plan`: CommandLineReproducer when its
+/// main boot had a raw command line, else JobReproducer.
+std::string JobPlanReproducer(const std::string& self, const PipelineRecord& pipeline,
+                              const JobRecord& job, const JobPlan& plan,
+                              const std::vector<std::string>& flags = {});
 
 }  // namespace cirun

@@ -45,12 +45,12 @@ TEST_CASE("FuzzReproducer: ci-run fuzz of the job's cell with its budget and see
 TEST_CASE("Reproducers repeat the run's --config and --host-config") {
   // A preset name stays as given; files are made absolute, since a
   // reproducer is run from anywhere.
-  const std::vector<std::string> preset = ReproducerFlags("mirage-4", "");
+  const std::vector<std::string> preset = ReproducerFlags(RunFlags{.config = "mirage-4"});
   CHECK(preset == std::vector<std::string>{"--config", "mirage-4"});
   const std::string here = std::filesystem::current_path().string();
-  const std::vector<std::string> files = ReproducerFlags("", "host.yml");
+  const std::vector<std::string> files = ReproducerFlags(RunFlags{.host_config = "host.yml"});
   CHECK(files == std::vector<std::string>{"--host-config", here + "/host.yml"});
-  CHECK(ReproducerFlags("", "").empty());
+  CHECK(ReproducerFlags(RunFlags{}).empty());
   CHECK(JobReproducer("ci-run", Pipeline(), Job(), preset) ==
         "ci-run local '/src/my repo' --rev f228877c0670 --unikernel bootvars "
         "--only compiler=gcc,target=virtio --config mirage-4");
@@ -59,6 +59,34 @@ TEST_CASE("Reproducers repeat the run's --config and --host-config") {
         "--only compiler=gcc,target=virtio --config mirage-4 --boots 4 --seed 9");
   CHECK(CommandLineReproducer("ci-run", Pipeline(), Job(), "--port=0", preset)
             .ends_with(" --config mirage-4 --cmdline=--port=0"));
+}
+
+TEST_CASE("Reproducers repeat a non-default store and cache, not the workspaces or --plain") {
+  // Without --db and --cache-dir a rerun would build into ~/.cache/ci-run
+  // and record into a second database.
+  const std::string here = std::filesystem::current_path().string();
+  RunFlags flags;
+  flags.db = "runs.db";
+  flags.cache_dir = "/tmp/cache";
+  flags.work_dir = "/tmp/work";
+  flags.plain = true;
+  CHECK(ReproducerFlags(flags) ==
+        std::vector<std::string>{"--db", here + "/runs.db", "--cache-dir", "/tmp/cache"});
+  flags.db = "postgresql://ci@db/ci";
+  CHECK(ReproducerFlags(flags)[1] == "postgresql://ci@db/ci");
+}
+
+TEST_CASE("JobPlanReproducer: a job run with --cmdline is reproduced with it") {
+  JobPlan plan;
+  plan.boots.resize(1);
+  const std::vector<std::string> flags = {"--db", "/r/ci.db"};
+  CHECK(JobPlanReproducer("ci-run", Pipeline(), Job(), plan, flags) ==
+        "ci-run local '/src/my repo' --rev f228877c0670 --unikernel bootvars "
+        "--only compiler=gcc,target=virtio --db /r/ci.db");
+  plan.boots[0].raw_command_line = "--name=a b";
+  CHECK(JobPlanReproducer("ci-run", Pipeline(), Job(), plan, flags) ==
+        "ci-run local '/src/my repo' --rev f228877c0670 --unikernel bootvars "
+        "--only compiler=gcc,target=virtio --db /r/ci.db '--cmdline=--name=a b'");
 }
 
 TEST_CASE("BootReproducer: --cmdline instead of -- ARGS for a raw command line") {

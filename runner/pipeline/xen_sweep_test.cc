@@ -6,7 +6,7 @@
 #include "harness/fake_process_runner.h"
 #include "harness/xen_host.h"
 #include "runner/host/host_config.h"
-#include "runner/pipeline/host_jobs.h"
+#include "runner/pipeline/job_placement.h"
 
 namespace cirun {
 namespace {
@@ -29,7 +29,7 @@ FakeProcessRunner::Script Output(const std::string& text, int code = 0) {
 
 }  // namespace
 
-TEST_CASE("SweepXenLeftovers: one xl list per xl binary; leftovers destroyed and reported") {
+TEST_CASE("SweepXenLeftovers: one xl list per xl binary, leftovers destroyed and reported") {
   FakeProcessRunner fake;
   fake.Push(
       Output("Name ID Mem VCPUs State Time(s)\nDomain-0 0 1 1 r 1\n"

@@ -218,7 +218,7 @@ TEST_CASE("Keep-alive requests, Expect: 100-continue, 404 and 405 on one connect
   CHECK(c.Read(2s, "\r\n\r\n3\n").find("\r\n\r\n3\n") != std::string::npos);
 }
 
-TEST_CASE("A handler that throws gets 500; Stop closes open connections") {
+TEST_CASE("A handler that throws gets 500, Stop closes open connections") {
   auto server = HttpServer::Start("127.0.0.1", 0, Quick(),
                                   {{"GET", "/boom", [](const IncomingRequest&) -> HttpReply {
                                       throw std::runtime_error("x");

@@ -2,8 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "runner/service/commit_status_reporter.h"
 #include "runner/service/service_metrics.h"
-#include "runner/service/status_reporter.h"
 #include "runner/store/sqlite_store.h"
 #include "tests/scratch_dir.h"
 
@@ -120,11 +120,11 @@ TEST_CASE("PipelineWatcher picks up unfinished pipelines after a restart") {
         std::vector<std::string>{"job hello a -->queued", "seen " + std::to_string(id)});
 }
 
-TEST_CASE("StatusReporter posts cell and summary statuses of configured repositories only") {
+TEST_CASE("CommitStatusReporter posts cell and summary statuses of configured repositories only") {
   ScratchDir dir;
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
   std::vector<std::string> posted;
-  StatusReporter reporter(
+  CommitStatusReporter reporter(
       [&](CommitStatus s) { posted.push_back(s.context + " " + s.state + " " + s.description); },
       [](const PipelineRecord& p) { return p.repo_name == "example/repo"; });
   PipelineWatcher watcher(*store, {&reporter});
@@ -144,12 +144,13 @@ TEST_CASE("StatusReporter posts cell and summary statuses of configured reposito
                                            "ci-run success 1 passed"});
 }
 
-TEST_CASE("StatusReporter links statuses to the dashboard's pages when it has a public URL") {
+TEST_CASE("CommitStatusReporter links statuses to the dashboard's pages when it has a public URL") {
   ScratchDir dir;
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
   std::vector<std::string> posted;
-  StatusReporter reporter([&](CommitStatus s) { posted.push_back(s.context + " " + s.target_url); },
-                          [](const PipelineRecord&) { return true; }, "https://ci.example.org");
+  CommitStatusReporter reporter(
+      [&](CommitStatus s) { posted.push_back(s.context + " " + s.target_url); },
+      [](const PipelineRecord&) { return true; }, "https://ci.example.org");
   PipelineWatcher watcher(*store, {&reporter});
   REQUIRE(watcher.Start().ok());
   auto id = *store->CreatePipeline(Pipeline(), {Job("hello", "gcc/virtio")});
@@ -168,12 +169,12 @@ TEST_CASE("StatusReporter links statuses to the dashboard's pages when it has a 
   CHECK(CommitStatusJson(CommitStatus{}).find("target_url") == std::string::npos);
 }
 
-TEST_CASE("PipelineWatcher and StatusReporter follow a pipeline waiting for approval") {
+TEST_CASE("PipelineWatcher and CommitStatusReporter follow a pipeline waiting for approval") {
   ScratchDir dir;
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
   Recorder r;
   std::vector<std::string> posted;
-  StatusReporter reporter(
+  CommitStatusReporter reporter(
       [&](CommitStatus s) { posted.push_back(s.context + " " + s.state + " " + s.description); },
       [](const PipelineRecord&) { return true; });
   PipelineWatcher watcher(*store, {&r, &reporter});
@@ -204,11 +205,11 @@ TEST_CASE("PipelineWatcher and StatusReporter follow a pipeline waiting for appr
                                            "ci-run pending 0/1 jobs done, 0 running"});
 }
 
-TEST_CASE("StatusReporter gives an unplannable pipeline only its failed summary") {
+TEST_CASE("CommitStatusReporter gives an unplannable pipeline only its failed summary") {
   ScratchDir dir;
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
   std::vector<std::string> posted;
-  StatusReporter reporter(
+  CommitStatusReporter reporter(
       [&](CommitStatus s) { posted.push_back(s.context + " " + s.state + " " + s.description); },
       [](const PipelineRecord&) { return true; });
   PipelineWatcher watcher(*store, {&reporter});

@@ -5,9 +5,9 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
-#include <nlohmann/json.hpp>
-
 #include <mutex>
+
+#include "runner/pipeline/step_detail.h"
 
 namespace cirun {
 
@@ -109,12 +109,7 @@ const Histogram::BucketBoundaries kBootBuckets = {0.01, 0.025, 0.05, 0.1, 0.25, 
 }  // namespace
 
 int64_t CountInDetail(const std::string& detail_json, const std::string& key) {
-  auto j = nlohmann::json::parse(detail_json, nullptr, false);
-  if (!j.is_object() || !j.contains(key)) return 0;
-  const auto& v = j[key];
-  if (v.is_array()) return static_cast<int64_t>(v.size());
-  if (v.is_number_integer()) return std::max<int64_t>(0, v.get<int64_t>());
-  return 0;
+  return StepDetail::Parse(detail_json).Count(key);
 }
 
 ServiceMetrics::ServiceMetrics(Store& store)

@@ -79,7 +79,7 @@ std::string Push(const std::string& repo = "example/repo") {
          repo + R"("},"head_commit":{"message":"m"}})";
 }
 
-TEST_CASE("A signed push is queued once; its redelivery creates nothing new") {
+TEST_CASE("A signed push is queued once, its redelivery creates nothing new") {
   Endpoint e;
   auto first = e.Signed("push", "delivery-1", Push());
   CHECK(first.status == 202);
@@ -105,7 +105,7 @@ std::string Comment(const std::string& body, const std::string& association) {
       .dump();
 }
 
-TEST_CASE("A collaborator's /ci-run approve is queued once; anyone else's is ignored") {
+TEST_CASE("A collaborator's /ci-run approve is queued once, anyone else's is ignored") {
   Endpoint e;
   auto approve = e.Signed("issue_comment", "c-1", Comment("/ci-run approve", "COLLABORATOR"));
   CHECK(approve.status == 202);
@@ -138,7 +138,7 @@ TEST_CASE("A wrong or missing signature gets 401 and queues nothing") {
                                               "push:unauthorized", "push:unauthorized"});
 }
 
-TEST_CASE("Malformed JSON gets 400; an unknown repository a 2xx ignored; ping a pong") {
+TEST_CASE("Malformed JSON gets 400, an unknown repository a 2xx ignored, ping a pong") {
   Endpoint e;
   auto bad = e.Signed("push", "d1", "{\"ref\": ");
   CHECK(bad.status == 400);

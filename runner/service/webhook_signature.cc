@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "base/hex.h"
+
 namespace cirun {
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
@@ -11,14 +13,7 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   unsigned int length = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
+  return HexString({reinterpret_cast<const char*>(digest), length});
 }
 
 std::string GitHubSignature(std::string_view secret, std::string_view body) {

@@ -79,12 +79,39 @@ constexpr const char* kSchema[] = {
   name TEXT PRIMARY KEY, labels TEXT NOT NULL, slots INTEGER NOT NULL,
   running INTEGER NOT NULL, lease_ms BIGINT NOT NULL,
   started_ms BIGINT NOT NULL, seen_ms BIGINT NOT NULL))sql",
+    // Job manifests (ManifestRecord in manifest_records.h): one per job attempt.
+    R"sql(CREATE TABLE IF NOT EXISTS manifests(
+  job_id BIGINT NOT NULL REFERENCES jobs(id), attempt INTEGER NOT NULL,
+  source_tree TEXT NOT NULL, image_sha256 TEXT NOT NULL, image_size BIGINT NOT NULL,
+  manifest_json TEXT NOT NULL, created_ms BIGINT NOT NULL, PRIMARY KEY(job_id, attempt)))sql",
+    "CREATE INDEX IF NOT EXISTS manifests_by_image ON manifests(image_sha256)",
+    "CREATE INDEX IF NOT EXISTS manifests_by_source ON manifests(source_tree)",
     // PipelineInfo::untrusted: code from a pull request.
     "ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS untrusted BOOLEAN NOT NULL DEFAULT FALSE",
     // LiveLog: the output of a running step, one a job.
     R"sql(CREATE TABLE IF NOT EXISTS live_logs(
   job_id BIGINT PRIMARY KEY, attempt INTEGER NOT NULL, step TEXT NOT NULL,
   text TEXT NOT NULL, updated_ms BIGINT NOT NULL))sql",
+    // StepRecord::excerpt: the lines that matter of a failed step.
+    "ALTER TABLE steps ADD COLUMN IF NOT EXISTS excerpt TEXT NOT NULL DEFAULT ''",
+    // Failures (failure_records.h): case runs, bisections, failure signatures.
+    R"sql(CREATE TABLE IF NOT EXISTS case_runs(
+  id BIGSERIAL PRIMARY KEY,
+  job_id BIGINT NOT NULL REFERENCES jobs(id), attempt INTEGER NOT NULL,
+  repo TEXT NOT NULL, branch TEXT NOT NULL, commit_sha TEXT NOT NULL, unikernel TEXT NOT NULL,
+  cell_key TEXT NOT NULL, case_name TEXT NOT NULL, outcome TEXT NOT NULL,
+  runs INTEGER NOT NULL, passes INTEGER NOT NULL, created_ms BIGINT NOT NULL))sql",
+    "CREATE INDEX IF NOT EXISTS case_runs_by_branch ON case_runs(repo, branch, id)",
+    R"sql(CREATE TABLE IF NOT EXISTS bisections(
+  id BIGSERIAL PRIMARY KEY, pipeline_id BIGINT NOT NULL,
+  repo TEXT NOT NULL, unikernel TEXT NOT NULL, cell_key TEXT NOT NULL, case_name TEXT NOT NULL,
+  good TEXT NOT NULL, bad TEXT NOT NULL, verdict TEXT NOT NULL, culprit TEXT NOT NULL,
+  summary TEXT NOT NULL, created_ms BIGINT NOT NULL))sql",
+    "CREATE INDEX IF NOT EXISTS bisections_by_repo ON bisections(repo, id)",
+    R"sql(CREATE TABLE IF NOT EXISTS failure_signatures(
+  repo TEXT NOT NULL, signature TEXT NOT NULL, first_commit TEXT NOT NULL,
+  last_commit TEXT NOT NULL, first_seen_ms BIGINT NOT NULL, last_seen_ms BIGINT NOT NULL,
+  cells BIGINT NOT NULL, PRIMARY KEY(repo, signature)))sql",
 };
 
 // Any constant: the advisory lock that serialises schema creation.
@@ -153,6 +180,7 @@ StepRecord ReadStep(const pqxx::row& r) {
   s.command = Text(r[8]);
   s.log = Text(r[9]);
   s.detail_json = Text(r[10]);
+  s.excerpt = Text(r[11]);
   return s;
 }
 
@@ -178,18 +206,25 @@ Result<int64_t> PostgresStore::CreatePipeline(const PipelineInfo& info,
   bool inserted = false;
   auto id = Tx<int64_t>("create pipeline", [&](pqxx::work& tx) -> Result<int64_t> {
     inserted = false;
+    // Pipeline numbers have no gaps, as in SQLite: a sequence would lose a
+    // number to every retried transaction and every duplicate delivery, and
+    // users ask where pipeline 4 went. Creators take turns; readers do not wait.
+    tx.exec("LOCK TABLE pipelines IN SHARE ROW EXCLUSIVE MODE");
+    if (!info.delivery_id.empty()) {
+      pqxx::result seen =
+          tx.exec_params("SELECT id FROM pipelines WHERE delivery_id = $1", info.delivery_id);
+      if (!seen.empty()) return Int(seen[0][0]);  // that delivery exists already
+    }
     pqxx::result r = tx.exec_params(
-        "INSERT INTO pipelines(repo, repo_name, commit_sha, ref, trigger, dirty, worktree, "
+        "INSERT INTO pipelines(id, repo, repo_name, commit_sha, ref, trigger, dirty, worktree, "
         "title, delivery_id, options_json, state, created_ms, untrusted) "
-        "VALUES($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), $10, 'queued', " CIRUN_PG_NOW_MS
-        ", $11) ON CONFLICT (delivery_id) DO NOTHING RETURNING id",
+        "VALUES((SELECT COALESCE(MAX(id), 0) + 1 FROM pipelines), $1, $2, $3, $4, $5, $6, $7, $8, "
+        "NULLIF($9, ''), $10, 'queued', " CIRUN_PG_NOW_MS ", $11) RETURNING id",
         info.repo, info.repo_name, info.commit, info.ref, info.trigger, info.dirty, info.worktree,
         info.title, info.delivery_id, info.options_json.empty() ? "{}" : info.options_json,
         info.untrusted);
-    if (r.empty()) {  // that delivery exists already
-      return Int(
-          tx.exec_params1("SELECT id FROM pipelines WHERE delivery_id = $1", info.delivery_id)[0]);
-    }
+    // The sequence follows, so nothing that still takes its default collides.
+    tx.exec_params("SELECT setval(pg_get_serial_sequence('pipelines', 'id'), $1)", Int(r[0][0]));
     const int64_t id = Int(r[0][0]);
     for (const JobInfo& job : jobs) {
       tx.exec_params(
@@ -255,18 +290,19 @@ Status PostgresStore::AddStep(const StepRecord& step) {
   const std::string first_byte =
       step.first_byte_ms ? std::to_string(*step.first_byte_ms) : std::string();
   const std::string success = step.success_ms ? std::to_string(*step.success_ms) : std::string();
-  return Tx<bool>("record a step",
-                  [&](pqxx::work& tx) -> Result<bool> {
-                    tx.exec_params(
-                        "INSERT INTO steps(job_id, attempt, name, outcome, cause, duration_ms, "
-                        "first_byte_ms, success_ms, command, log, detail_json, created_ms) "
-                        "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, " CIRUN_PG_NOW_MS ")",
-                        step.job_id, step.attempt, step.name, step.outcome, step.cause,
-                        step.duration_ms, step.first_byte_ms ? first_byte.c_str() : nullptr,
-                        step.success_ms ? success.c_str() : nullptr, step.command, step.log,
-                        step.detail_json.empty() ? "{}" : step.detail_json);
-                    return true;
-                  })
+  return Tx<bool>(
+             "record a step",
+             [&](pqxx::work& tx) -> Result<bool> {
+               tx.exec_params(
+                   "INSERT INTO steps(job_id, attempt, name, outcome, cause, duration_ms, "
+                   "first_byte_ms, success_ms, command, log, detail_json, created_ms, excerpt) "
+                   "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, " CIRUN_PG_NOW_MS ", $12)",
+                   step.job_id, step.attempt, step.name, step.outcome, step.cause, step.duration_ms,
+                   step.first_byte_ms ? first_byte.c_str() : nullptr,
+                   step.success_ms ? success.c_str() : nullptr, step.command, step.log,
+                   step.detail_json.empty() ? "{}" : step.detail_json, step.excerpt);
+               return true;
+             })
       .status();
 }
 
@@ -403,7 +439,7 @@ Result<std::vector<StepRecord>> PostgresStore::ListSteps(int64_t job_id) {
   return Tx<Out>("list steps", [&](pqxx::work& tx) -> Result<Out> {
     pqxx::result r = tx.exec_params(
         "SELECT s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
-        "s.first_byte_ms, s.success_ms, s.command, s.log, s.detail_json FROM steps s "
+        "s.first_byte_ms, s.success_ms, s.command, s.log, s.detail_json, s.excerpt FROM steps s "
         "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = $1 AND s.attempt = j.attempt "
         "ORDER BY s.id",
         job_id);

@@ -157,9 +157,25 @@ class PostgresStore final : public Store {
   Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo,
                                                         int limit) override;
 
+  // ---- Job manifests (postgres_manifest_store.cc).
+  Status AddManifest(const ManifestRecord& m) override;
+  Result<std::optional<ManifestRecord>> GetManifest(int64_t job_id) override;
+  Result<std::vector<ManifestRecord>> FindManifests(const ManifestQuery& q) override;
+
   // ---- Fuzz findings (postgres_findings_store.cc).
   Result<int64_t> AddFinding(const FindingRecord& f) override;
   Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) override;
+
+  // ---- Failures (failure_records.h; postgres_failures_store.cc).
+  Status AddCaseRun(const CaseRunRecord& run) override;
+  Result<std::vector<CaseRunRecord>> ListCaseRuns(const std::string& repo,
+                                                  const std::string& branch) override;
+  Result<int64_t> AddBisection(const BisectionRecord& b) override;
+  Result<std::vector<BisectionRecord>> ListBisections(const std::string& repo, int limit) override;
+  Status NoteFailureSignature(const std::string& repo, const std::string& signature,
+                              const std::string& commit, int64_t cells) override;
+  Result<std::vector<FailureSignatureRecord>> ListFailureSignatures(
+      const std::string& repo) override;
 
  private:
   template <typename T, typename F>

@@ -90,6 +90,16 @@ CREATE TABLE IF NOT EXISTS findings(
 CREATE INDEX IF NOT EXISTS findings_by_job ON findings(job_id, id);
 )sql";
 
+// Job manifests (ManifestRecord in manifest_records.h): one per job attempt.
+constexpr const char* kManifestsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS manifests(
+  job_id INTEGER NOT NULL REFERENCES jobs(id), attempt INTEGER NOT NULL,
+  source_tree TEXT NOT NULL, image_sha256 TEXT NOT NULL, image_size INTEGER NOT NULL,
+  manifest_json TEXT NOT NULL, created_ms INTEGER NOT NULL, PRIMARY KEY(job_id, attempt));
+CREATE INDEX IF NOT EXISTS manifests_by_image ON manifests(image_sha256);
+CREATE INDEX IF NOT EXISTS manifests_by_source ON manifests(source_tree);
+)sql";
+
 // Columns added after a table was first released: added to an existing
 // database when it is opened (SQLite has no ADD COLUMN IF NOT EXISTS).
 struct AddedColumn {
@@ -99,6 +109,7 @@ struct AddedColumn {
 };
 constexpr AddedColumn kAddedColumns[] = {
     {"pipelines", "untrusted", "INTEGER NOT NULL DEFAULT 0"},
+    {"steps", "excerpt", "TEXT NOT NULL DEFAULT ''"},
 };
 
 constexpr const char* kPipelineColumns =
@@ -168,14 +179,35 @@ JobRecord ReadJob(const Statement& s) {
 }  // namespace
 
 Status SqliteStore::Init() {
+  // Two processes opening a new database at once (serve and a worker started
+  // together) must both succeed. Turning a new file to WAL takes an exclusive
+  // lock and fails at once, without the busy handler, while the other holds
+  // any lock: it is retried for as long as the busy timeout. The schema then
+  // goes in one IMMEDIATE transaction, which waits through the busy timeout,
+  // rather than statement by statement, where a read lock upgraded to a write
+  // lock fails at once with "database is locked".
   char* err = nullptr;
-  std::string sql = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ") + kSchema +
-                    kPerfSchema + kFindingsSchema;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string message = err ? err : "unknown error";
+  auto exec = [&](const std::string& sql) {
     sqlite3_free(err);
+    err = nullptr;
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  };
+  int rc = SQLITE_BUSY;
+  for (int waited_ms = 0; waited_ms <= 10'000; waited_ms += 20) {
+    rc = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+    sqlite3_sleep(20);
+  }
+  if (rc == SQLITE_OK)
+    rc = exec(std::string("BEGIN IMMEDIATE; ") + kSchema + kPerfSchema + kFindingsSchema +
+              kManifestsSchema + FailuresSchemaSql() + "COMMIT;");
+  if (rc != SQLITE_OK) {
+    std::string message = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return Status::IoError("sqlite: cannot create schema: " + message);
   }
+  sqlite3_free(err);
   std::lock_guard lock(mu_);
   return InTransaction<bool>([&]() -> Result<bool> {
            for (const AddedColumn& c : kAddedColumns) CIRUN_RETURN_IF_ERROR(AddColumn(db_, c));
@@ -220,12 +252,13 @@ Status SqliteStore::AddStep(const StepRecord& step) {
   std::lock_guard lock(mu_);
   Statement s(db_,
               "INSERT INTO steps(job_id, attempt, name, outcome, cause, duration_ms, "
-              "first_byte_ms, success_ms, command, log, detail_json, created_ms) "
-              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+              "first_byte_ms, success_ms, command, log, detail_json, created_ms, excerpt) "
+              "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.Bind(1, step.job_id).Bind(2, step.attempt).Bind(3, step.name).Bind(4, step.outcome);
   s.Bind(5, step.cause).Bind(6, step.duration_ms).BindOptional(7, step.first_byte_ms);
   s.BindOptional(8, step.success_ms).Bind(9, step.command).Bind(10, step.log);
   s.Bind(11, step.detail_json.empty() ? "{}" : step.detail_json).Bind(12, NowMs());
+  s.Bind(13, step.excerpt);
   return s.Run();
 }
 
@@ -421,11 +454,12 @@ Result<std::vector<JobRecord>> SqliteStore::ListJobs(int64_t pipeline_id) {
 
 Result<std::vector<StepRecord>> SqliteStore::ListSteps(int64_t job_id) {
   std::lock_guard lock(mu_);
-  Statement s(db_,
-              "SELECT s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
-              "s.first_byte_ms, s.success_ms, s.command, s.log, s.detail_json FROM steps s "
-              "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = ? AND s.attempt = j.attempt "
-              "ORDER BY s.id");
+  Statement s(
+      db_,
+      "SELECT s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
+      "s.first_byte_ms, s.success_ms, s.command, s.log, s.detail_json, s.excerpt FROM steps s "
+      "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = ? AND s.attempt = j.attempt "
+      "ORDER BY s.id");
   s.Bind(1, job_id);
   std::vector<StepRecord> out;
   int rc;
@@ -442,6 +476,7 @@ Result<std::vector<StepRecord>> SqliteStore::ListSteps(int64_t job_id) {
     r.command = s.Text(8);
     r.log = s.Text(9);
     r.detail_json = s.Text(10);
+    r.excerpt = s.Text(11);
     out.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) return s.Error();

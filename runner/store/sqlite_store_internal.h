@@ -5,6 +5,7 @@
 //   sqlite_perf_store.cc      performance tracking (samples, perf_changes)
 //   sqlite_findings_store.cc  fuzz findings (findings)
 //   sqlite_workers_store.cc   the worker registry (workers)
+//   sqlite_manifest_store.cc  job manifests (manifests)
 // Only these files include this header.
 #pragma once
 
@@ -88,6 +89,10 @@ class Statement {
   int rc_;
 };
 
+/// The tables of case runs, bisections and failure signatures
+/// (sqlite_failures_store.cc), created by SqliteStore::Init.
+const char* FailuresSchemaSql();
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
@@ -128,6 +133,21 @@ class SqliteStore final : public Store {
   // ---- Fuzz findings (sqlite_findings_store.cc).
   Result<int64_t> AddFinding(const FindingRecord& f) override;
   Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) override;
+
+  // ---- Job manifests (kManifestsSchema; sqlite_manifest_store.cc).
+  Status AddManifest(const ManifestRecord& m) override;
+  Result<std::optional<ManifestRecord>> GetManifest(int64_t job_id) override;
+  Result<std::vector<ManifestRecord>> FindManifests(const ManifestQuery& q) override;
+  // ---- Failures (failure_records.h; sqlite_failures_store.cc).
+  Status AddCaseRun(const CaseRunRecord& run) override;
+  Result<std::vector<CaseRunRecord>> ListCaseRuns(const std::string& repo,
+                                                  const std::string& branch) override;
+  Result<int64_t> AddBisection(const BisectionRecord& b) override;
+  Result<std::vector<BisectionRecord>> ListBisections(const std::string& repo, int limit) override;
+  Status NoteFailureSignature(const std::string& repo, const std::string& signature,
+                              const std::string& commit, int64_t cells) override;
+  Result<std::vector<FailureSignatureRecord>> ListFailureSignatures(
+      const std::string& repo) override;
 
   // ---- Performance tracking (kPerfSchema; sqlite_perf_store.cc).
   Status AddSamples(const std::vector<SampleRecord>& samples) override;

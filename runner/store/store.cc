@@ -107,6 +107,26 @@ Status Store::AddSamples(const std::vector<SampleRecord>&) {
 Result<std::vector<SampleRecord>> Store::ListSamples(const SampleQuery&) {
   return NoPerfTables();
 }
+Status Store::AddCaseRun(const CaseRunRecord&) {
+  return Status::Unavailable("this store keeps no case runs");
+}
+Result<std::vector<CaseRunRecord>> Store::ListCaseRuns(const std::string&, const std::string&) {
+  return Status::Unavailable("this store keeps no case runs");
+}
+Result<int64_t> Store::AddBisection(const BisectionRecord&) {
+  return Status::Unavailable("this store keeps no bisections");
+}
+Result<std::vector<BisectionRecord>> Store::ListBisections(const std::string&, int) {
+  return Status::Unavailable("this store keeps no bisections");
+}
+Status Store::NoteFailureSignature(const std::string&, const std::string&, const std::string&,
+                                   int64_t) {
+  return Status::Unavailable("this store keeps no failure signatures");
+}
+Result<std::vector<FailureSignatureRecord>> Store::ListFailureSignatures(const std::string&) {
+  return Status::Unavailable("this store keeps no failure signatures");
+}
+
 Result<int64_t> Store::AddPerfChange(const PerfChangeRecord&) {
   return NoPerfTables();
 }
@@ -145,6 +165,22 @@ Result<std::vector<PipelineRecord>> Store::ListPipelinesPage(const PipelineQuery
     if (PipelineMatches(q, p)) out.push_back(std::move(p));
   }
   return out;
+}
+
+namespace {
+Status NoManifestTable() {
+  return Status::Unavailable("this store does not keep job manifests");
+}
+}  // namespace
+
+Status Store::AddManifest(const ManifestRecord&) {
+  return NoManifestTable();
+}
+Result<std::optional<ManifestRecord>> Store::GetManifest(int64_t) {
+  return NoManifestTable();
+}
+Result<std::vector<ManifestRecord>> Store::FindManifests(const ManifestQuery&) {
+  return NoManifestTable();
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {

@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "base/status.h"
+#include "runner/store/manifest_records.h"
+#include "runner/store/failure_records.h"
 #include "runner/store/perf_records.h"
 
 namespace cirun {
@@ -113,6 +115,8 @@ struct StepRecord {
   std::string command;      // what was run, shell-quoted
   std::string log;          // captured output (capped)
   std::string detail_json;  // step-specific details (metrics, image size, findings), JSON object
+  std::string excerpt;      // when not passed: the lines of the log that matter, numbered
+                            // (harness/failure_excerpt.h); "" if none
 };
 
 /// The output so far of a job's step that is still running (a boot's
@@ -300,6 +304,37 @@ class Store {
   /// The findings of the current attempts of a pipeline's jobs, in the order
   /// they were added.
   virtual Result<std::vector<FindingRecord>> ListFindings(int64_t pipeline_id) = 0;
+  // --- Job manifests (table `manifests`, manifest_records.h). A store
+  // without them returns Unavailable, and jobs then run without a manifest.
+  /// Records the manifest of a job's attempt, replacing one recorded for the
+  /// same attempt (`created_ms` and the filled-in fields are ignored).
+  virtual Status AddManifest(const ManifestRecord& manifest);
+  /// The manifest of the current attempt of `job_id`; nullopt if it has none
+  /// (skipped, never run, or run before manifests existed).
+  virtual Result<std::optional<ManifestRecord>> GetManifest(int64_t job_id);
+  /// The manifests matching `query` (see ManifestQuery).
+  virtual Result<std::vector<ManifestRecord>> FindManifests(const ManifestQuery& query);
+
+  // ---- Failures (failure_records.h). A store without them returns
+  // Unavailable, and failures are then reported without history.
+
+  /// Records the runs of one case (`created_ms` is set by the store).
+  virtual Status AddCaseRun(const CaseRunRecord& run);
+  /// Every recorded case run of `repo` on `branch`, oldest first.
+  virtual Result<std::vector<CaseRunRecord>> ListCaseRuns(const std::string& repo,
+                                                          const std::string& branch);
+  /// Records a bisection; returns its id (`id` and `created_ms` are set by the store).
+  virtual Result<int64_t> AddBisection(const BisectionRecord& bisection);
+  /// The newest bisections of `repo` ("" for every repository), at most `limit`, newest first.
+  virtual Result<std::vector<BisectionRecord>> ListBisections(const std::string& repo, int limit);
+  /// Notes that `cells` failed cells of a pipeline at `commit` showed
+  /// `signature`: creates it (first and last commit `commit`) or moves its
+  /// last commit and time, and adds `cells`.
+  virtual Status NoteFailureSignature(const std::string& repo, const std::string& signature,
+                                      const std::string& commit, int64_t cells);
+  /// The signatures of `repo`, most recently seen first.
+  virtual Result<std::vector<FailureSignatureRecord>> ListFailureSignatures(
+      const std::string& repo);
 };
 
 /// True if `pipeline` is on the page `query` asks for (its filters and

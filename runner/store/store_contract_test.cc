@@ -5,10 +5,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "runner/store/store.h"
 #include "tests/store_backends.h"
@@ -151,9 +155,39 @@ TEST_CASE_TEMPLATE("Store deduplicates pipelines by delivery id", B, STORE_BACKE
   CHECK(store->ListJobs(*first)->size() == 1);
   CHECK(store->GetPipeline(*first)->delivery_id == "d-1");
   // Pipelines without a delivery id are never deduplicated.
-  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  auto third = store->CreatePipeline(Pipeline(), {Job("hello a")});
   store->CreatePipeline(Pipeline(), {Job("hello a")});
   CHECK(store->ListPipelines(10)->size() == 3);
+  // The duplicate used no number: users see pipelines 1, 2, 3.
+  REQUIRE(third.ok());
+  CHECK(*third == *first + 1);
+}
+
+TEST_CASE_TEMPLATE("Store numbers pipelines created at once on two connections without gaps", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, a);
+  CIRUN_OPEN_STORE(backend, b);
+  std::mutex mu;
+  std::set<int64_t> ids;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Store& s = t % 2 ? *a : *b;
+      for (int i = 0; i < 10; ++i) {
+        // Every other creation repeats a delivery another thread may have made.
+        const std::string delivery = i % 2 ? "d-" + std::to_string(i) : "";
+        auto id = s.CreatePipeline(Pipeline(delivery), {Job("u a"), Job("u b")});
+        if (!id.ok()) continue;
+        std::lock_guard lock(mu);
+        ids.insert(*id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  // 4 x 5 without a delivery id, and 5 distinct deliveries.
+  REQUIRE(ids.size() == 25);
+  CHECK(*ids.rbegin() - *ids.begin() == 24);
 }
 
 TEST_CASE_TEMPLATE("Store hands each job to one worker only and oldest first", B, STORE_BACKENDS) {
@@ -342,6 +376,34 @@ TEST_CASE_TEMPLATE("Store keeps one live log a job until it is cleared", B, STOR
   CHECK(store->ClearLiveLog(a.job.id).ok());
 }
 
+TEST_CASE_TEMPLATE("Store keeps the excerpt of a step, also in a database from before it", B,
+                   STORE_BACKENDS) {
+  B backend;
+  {
+    CIRUN_OPEN_STORE(backend, store);
+    store->CreatePipeline(Pipeline(), {Job("hello a")});
+  }
+  // A database from before the column: drop it, as if never added.
+  testing::ExecSql(backend, "ALTER TABLE steps DROP COLUMN excerpt");
+  CIRUN_OPEN_STORE(backend, store);
+  auto claimed = **store->ClaimJob(Worker("w1"));
+  StepRecord s;
+  s.job_id = claimed.job.id;
+  s.attempt = claimed.job.attempt;
+  s.name = "boot";
+  s.outcome = "crashed";
+  s.excerpt = ">   12 | PANIC: it's \"broken\"\n    13 | Raised at Foo.bar\n";
+  REQUIRE(store->AddStep(s).ok());
+  s.name = "test:ok";
+  s.outcome = "passed";
+  s.excerpt = "";
+  REQUIRE(store->AddStep(s).ok());
+  auto steps = store->ListSteps(claimed.job.id);
+  REQUIRE(steps->size() == 2);
+  CHECK(steps->at(0).excerpt == ">   12 | PANIC: it's \"broken\"\n    13 | Raised at Foo.bar\n");
+  CHECK(steps->at(1).excerpt == "");
+}
+
 TEST_CASE_TEMPLATE("Store cancels queued jobs of one unikernel and settles the pipeline", B,
                    STORE_BACKENDS) {
   B backend;
@@ -456,6 +518,35 @@ TEST_CASE("SqliteStore creates its database file and directory") {
   REQUIRE(id.ok());
   CHECK(std::filesystem::exists(dir / "db/ci.db"));
   CHECK((*OpenStore("sqlite:" + (dir / "db/ci.db")))->ListJobs(*id)->size() == 1);
+}
+
+TEST_CASE("SqliteStore: processes that open a new database at once all succeed") {
+  // serve and a worker started together both create the schema.
+  for (int round = 0; round < 30; ++round) {
+    testing::ScratchDir dir;
+    const std::string path = dir / "ci.db";
+    std::vector<pid_t> children;
+    for (int i = 0; i < 6; ++i) {
+      pid_t pid = ::fork();
+      REQUIRE(pid >= 0);
+      if (pid == 0) {  // open, then write at once, as serve and a worker do
+        auto store = OpenSqliteStore(path);
+        Status written = store.ok()
+                             ? (*store)->CreatePipeline(Pipeline(), {Job("hello a")}).status()
+                             : store.status();
+        if (!written.ok()) std::fprintf(stderr, "child: %s\n", written.ToString().c_str());
+        _exit(written.ok() ? 0 : 1);
+      }
+      children.push_back(pid);
+    }
+    int failed = 0;
+    for (pid_t pid : children) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
+    }
+    CHECK(failed == 0);
+  }
 }
 
 TEST_CASE("OpenStore rejects unknown URL schemes") {

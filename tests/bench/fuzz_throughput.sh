@@ -52,4 +52,7 @@ print(f"ci-run fuzz : {fuzz_boots} boots in {fuzz_ms / 1000:.1f}s = {fuzz_rate:.
 print(f"shell loop  : {loop_boots} boots in {loop_ms / 1000:.1f}s = {loop_rate:.1f} boots/s ({jobs} at once)")
 print(f"ratio       : ci-run fuzz runs at {fuzz_rate / loop_rate:.2f}x the shell loop's rate")
 PY
+loop_rate=$(awk -v b="$loop_boots" -v ms="$loop_ms" 'BEGIN {printf "%.2f", b * 1000 / ms}')
+source "$here/lib.sh"
+record fuzz_throughput "ci-run fuzz, boots/s ($jobs at once)" "$fuzz_rate" boots/s "$loop_rate" "shell loop, same QEMU command"
 echo "(load average: $(cut -d' ' -f1-3 /proc/loadavg))"

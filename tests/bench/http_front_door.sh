@@ -47,7 +47,7 @@ port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.lo
 echo "==> $("$CI_RUN" --version 2>/dev/null || echo ci-run) serve on 127.0.0.1:$port (pid $serve_pid)"
 
 python3 - "$port" "$serve_pid" "$slow" "$idle" "$flood" "$(cat "$T/secret")" <<'PY'
-import asyncio, hashlib, hmac, statistics, sys, time
+import asyncio, hashlib, hmac, json, os, statistics, sys, time
 
 port, pid, n_slow, n_idle, n_flood = (int(a) for a in sys.argv[1:6])
 secret = sys.argv[6].encode()
@@ -139,6 +139,17 @@ async def flood_rss():
     await sampler
     return peak, results, took
 
+def record(what, value, unit, base=None, base_what=None):
+    """One record for `./bootstrap.sh bench`'s table (tests/bench/lib.sh's format)."""
+    path = os.environ.get("BENCH_JSON")
+    if not path:
+        return
+    with open(path, "a") as f:
+        f.write(json.dumps({"bench": "http_front_door", "what": what, "value": round(value, 2),
+                            "unit": unit, "baseline": None if base is None else round(base, 2),
+                            "baseline_what": base_what,
+                            "ratio": None if not base else round(value / base, 2)}) + "\n")
+
 def summary(ms):
     if not ms:
         return "all starved", float("nan")
@@ -165,6 +176,7 @@ async def main():
         print(f"  {'no attackers':<30} {q_text}  starved {qf}")
         print(f"  {attack:<30} {a_text}  starved {af}")
         print(f"  ratio of medians, attacked / quiet: {a_med / q_med:.2f}")
+        record(f"{name}, median latency under {attack} clients", a_med, "ms", q_med, "no attackers")
 
     before = rss_mb()
     peak, results, took = await flood_rss()
@@ -175,6 +187,8 @@ async def main():
     print(f"  {'before':<8} {before:8.1f} MB")
     print(f"  {'peak':<8} {peak:8.1f} MB   {peak / before:5.2f} x before")
     print(f"  {'after':<8} {after:8.1f} MB   {after / before:5.2f} x before (3 s after the flood)")
+    record(f"serve peak RSS, {n_flood} unsigned 24 MB POSTs", peak, "MB", before, "before the flood")
+    record("serve RSS 3 s after the flood", after, "MB", before, "before the flood")
 
 asyncio.run(main())
 PY

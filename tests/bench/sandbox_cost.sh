@@ -18,8 +18,8 @@ trap 'rm -rf "$T"' EXIT
 export CI_RUN_CACHE_DIR="$T/cache"
 
 "$SOURCE_DIR/fixtures/repos/make-example-repo.sh" "$T/repo" >/dev/null
-now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+source "$here/lib.sh"
+now() { now_ns; }
 
 echo "==> building hello for unix and virtio"
 "$CI_RUN" local "$T/repo" --unikernel hello --only compiler=gcc,target=unix \
@@ -61,7 +61,8 @@ for _ in $(seq "$job_rounds"); do
   done
 done
 
-printf '\n%-34s %12s %12s %8s\n' "what (median wall time)" "boxed ms" "unboxed ms" "ratio"
+echo
+table_header
 for what in unix virtio job; do
   boxed=$(median <"$T/$what-boxed")
   plain=$(median <"$T/$what-plain")
@@ -70,6 +71,5 @@ for what in unix virtio job; do
   virtio) label="boot hello, virtio (QEMU TCG)" ;;
   job) label="build + boot job, gcc/unix" ;;
   esac
-  printf '%-34s %12s %12s %8s\n' "$label" "$boxed" "$plain" \
-    "$(awk -v a="$boxed" -v b="$plain" 'BEGIN {printf "%.2f", a / b}')"
+  record sandbox_cost "$label, boxed, median" "$boxed" ms "$plain" "the same with --no-sandbox"
 done

@@ -5,7 +5,7 @@
 # commits are measured at first, so the culprit is found by bisection.
 source "$(dirname "$0")/common.inc"
 make_repo
-"$CI_RUN" history "$T/repo" --unikernel bench --only compiler=gcc,target=virtio --points 5 \
+"$CI_RUN" history "$T/repo" --unikernel bench --only compiler=gcc,target=virtio --points 5 --plain \
     --json "$T/history.json" >"$T/out" 2>&1 || { cat "$T/out"; fail "history exited $?"; }
 cat "$T/out"
 python3 - "$T/history.json" "$(git -C "$T/repo" rev-parse perf-regression)" "$(git -C "$T/repo" rev-list --count main)" <<'PY'

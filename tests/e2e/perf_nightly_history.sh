@@ -87,8 +87,9 @@ run_nightly 1
 # The job's step logs, history's own output among them.
 history_log() { "$CI_RUN" status --config "$T/service.yml" 1 --job "bench gcc/virtio" >&3 || true; }
 step() { json "$T/p$1.json" "[s for s in d['jobs'][0]['steps'] if s['name']=='history'][0]$2"; }
-[ "$(json "$T/p1.json" "[s['name'] for s in d['jobs'][0]['steps']]")" = "['build', 'boot', 'bench', 'history']" ] ||
-  fail "expected build, boot, bench and history steps"
+# (and reproducible: a nightly pipeline builds each image twice, by default)
+[ "$(json "$T/p1.json" "[s['name'] for s in d['jobs'][0]['steps']]")" = "['build', 'boot', 'bench', 'history', 'reproducible']" ] ||
+  fail "expected build, boot, bench, history and reproducible steps"
 [ "$(step 1 "['outcome']")" = passed ] || fail "history step: $(step 1 "['cause']")"
 # Exactly one confirmed change: the commit tagged perf-regression, slower.
 [ "$(json "$T/p1.json" "[c['commit'] for c in [s for s in d['jobs'][0]['steps'] if s['name']=='history'][0]['detail']['history']['changes']]")" = "['$REGRESSION']" ] ||

@@ -129,6 +129,7 @@ chmod +x "$T/repo/attack.sh"
 {
   echo "matrix:"
   echo "  target: [unix]"
+  echo "reruns: 0  # containment, not flakiness: each attack runs once"
   echo "unikernels:"
   for what in secrets workspaces write network forkbomb memory disk daemon; do
     for when in build boot; do

@@ -46,6 +46,7 @@ quoted=$(grep -l 'cmdline = "\\"--name=a b\\""' "$XL_STANDIN_STATE"/configs/* | 
 name=$(printf 'n%.0s' $(seq 1 101))
 cat >"$T/crash.yml" <<YML
 matrix: {compiler: [gcc], target: [xen]}
+reruns: 0  # one domain per failing boot (reruns are for flakiness)
 unikernels:
   hang:
     path: unikernels

@@ -1,4 +1,4 @@
-#include "runner/pipeline/host_jobs.h"
+#include "runner/pipeline/job_placement.h"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -89,17 +89,6 @@ std::vector<std::string> HostLabels(const HostConfig& host, ToolchainProbe& prob
     }
   }
   return labels;
-}
-
-std::string PipelineOptionsJson(const RepoConfig& config) {
-  nlohmann::json fail_fast = nlohmann::json::array();
-  nlohmann::json max_parallel = nlohmann::json::object();
-  for (const UnikernelSpec& u : config.unikernels) {
-    const Matrix& m = u.matrix ? *u.matrix : config.matrix;
-    if (m.fail_fast) fail_fast.push_back(u.name);
-    if (m.max_parallel > 0) max_parallel[u.name] = m.max_parallel;
-  }
-  return nlohmann::json{{"fail_fast", fail_fast}, {"max_parallel", max_parallel}}.dump();
 }
 
 }  // namespace cirun

@@ -1,4 +1,4 @@
-#include "runner/service/service_jobs.h"
+#include "runner/service/service_worker.h"
 
 #include <unistd.h>
 
@@ -11,8 +11,9 @@
 #include "runner/perf/history_step.h"
 #include "runner/pipeline/build_cache.h"
 #include "runner/pipeline/fuzz_step.h"
-#include "runner/pipeline/host_jobs.h"
+#include "runner/pipeline/job_placement.h"
 #include "runner/pipeline/job_pool.h"
+#include "runner/pipeline/reproducible_step.h"
 #include "runner/pipeline/xen_sweep.h"
 #include "runner/sources/source_checkout.h"
 
@@ -67,7 +68,8 @@ int RunServiceJobs(const ServiceConfig& config, Store& store, ServiceLog& log,
   FuzzStep fuzz_step(settings.slots);
   const BenchStep bench_step;
   const HistoryStep history_step;
-  env.after_boot = {&fuzz_step, &bench_step, &history_step};
+  const ReproducibleStep reproducible_step;
+  env.after_boot = {&fuzz_step, &bench_step, &history_step, &reproducible_step};
   env.store_url = config.database;
   env.cache_dir = config.cache_dir;
   if (std::error_code ec; !config.file.empty())

@@ -1,4 +1,4 @@
-// StatusReporter: turns what the PipelineWatcher sees into GitHub commit
+// CommitStatusReporter: turns what the PipelineWatcher sees into GitHub commit
 // statuses for the pipelines of configured repositories: every cell's
 // status as it changes (pending when waiting for approval, queued or
 // running, then its result) and the summary "ci-run" when the pipeline is
@@ -8,19 +8,20 @@
 #include <functional>
 #include <string>
 
-#include "runner/service/github_status.h"
+#include "runner/service/github_commit_status.h"
 #include "runner/service/pipeline_watcher.h"
 
 namespace cirun {
 
-class StatusReporter final : public PipelineListener {
+class CommitStatusReporter final : public PipelineListener {
  public:
   /// `post` queues one status (StatusSender::Enqueue); `reported` says whether
   /// a pipeline's repository gets statuses (a configured GitHub repository).
   /// With a `public_url` (the dashboard's, web.public-url), each status links
   /// to its page: a job's to the job, the summary to the pipeline.
-  StatusReporter(std::function<void(CommitStatus)> post,
-                 std::function<bool(const PipelineRecord&)> reported, std::string public_url = "")
+  CommitStatusReporter(std::function<void(CommitStatus)> post,
+                       std::function<bool(const PipelineRecord&)> reported,
+                       std::string public_url = "")
       : post_(std::move(post)),
         reported_(std::move(reported)),
         public_url_(std::move(public_url)) {}

@@ -1,4 +1,4 @@
-#include "runner/service/status_reporter.h"
+#include "runner/service/commit_status_reporter.h"
 
 #include <algorithm>
 
@@ -15,8 +15,8 @@ bool HasCommit(const PipelineRecord& p) {
 
 }  // namespace
 
-void StatusReporter::JobChanged(const PipelineRecord& pipeline, const JobRecord& job,
-                                std::optional<JobState> before) {
+void CommitStatusReporter::JobChanged(const PipelineRecord& pipeline, const JobRecord& job,
+                                      std::optional<JobState> before) {
   // The "plan" job of an unplannable pipeline has no cell; the summary says it all.
   if (IsPlanJob(job) || !HasCommit(pipeline) || !reported_(pipeline)) return;
   CommitStatus status = JobCommitStatus(pipeline, job);
@@ -24,8 +24,8 @@ void StatusReporter::JobChanged(const PipelineRecord& pipeline, const JobRecord&
   post_(std::move(status));
 }
 
-void StatusReporter::PipelineSeen(const PipelineRecord& pipeline,
-                                  const std::vector<JobRecord>& jobs) {
+void CommitStatusReporter::PipelineSeen(const PipelineRecord& pipeline,
+                                        const std::vector<JobRecord>& jobs) {
   const bool finished =
       std::all_of(jobs.begin(), jobs.end(), [](const JobRecord& j) { return IsFinal(j.state); });
   // A finished pipeline gets its final summary from PipelineFinished.
@@ -33,19 +33,19 @@ void StatusReporter::PipelineSeen(const PipelineRecord& pipeline,
   PostSummary(pipeline, jobs);
 }
 
-void StatusReporter::PipelineApproved(const PipelineRecord& pipeline,
-                                      const std::vector<JobRecord>& jobs) {
+void CommitStatusReporter::PipelineApproved(const PipelineRecord& pipeline,
+                                            const std::vector<JobRecord>& jobs) {
   PipelineSeen(pipeline, jobs);  // the summary is no longer "waiting for approval"
 }
 
-void StatusReporter::PipelineFinished(const PipelineRecord& pipeline,
-                                      const std::vector<JobRecord>& jobs) {
+void CommitStatusReporter::PipelineFinished(const PipelineRecord& pipeline,
+                                            const std::vector<JobRecord>& jobs) {
   if (!HasCommit(pipeline) || !reported_(pipeline)) return;
   PostSummary(pipeline, jobs);
 }
 
-void StatusReporter::PostSummary(const PipelineRecord& pipeline,
-                                 const std::vector<JobRecord>& jobs) {
+void CommitStatusReporter::PostSummary(const PipelineRecord& pipeline,
+                                       const std::vector<JobRecord>& jobs) {
   CommitStatus status = SummaryCommitStatus(pipeline, jobs);
   if (!public_url_.empty()) status.target_url = PipelinePageUrl(public_url_, pipeline.id);
   post_(std::move(status));

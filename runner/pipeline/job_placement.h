@@ -1,4 +1,6 @@
-// From planned jobs to the jobs a pipeline queues on this host.
+// Job placement: which jobs a host can run. The labels a job needs and a
+// host offers (workers claim by them), and the jobs a pipeline queues on this
+// host, with a skip reason for those it cannot run.
 #pragma once
 
 #include <string>
@@ -31,9 +33,5 @@ std::vector<JobInfo> JobsForHost(const std::vector<JobPlan>& plans, const HostCo
 /// force-xl), not only through the QEMU fallback.
 std::vector<std::string> HostLabels(const HostConfig& host, ToolchainProbe& probe,
                                     ProcessRunner& runner);
-
-/// Pipeline-wide options from the config: {"fail_fast": [unikernel...],
-/// "max_parallel": {unikernel: n}} as a JSON object.
-std::string PipelineOptionsJson(const RepoConfig& config);
 
 }  // namespace cirun

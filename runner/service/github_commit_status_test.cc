@@ -1,4 +1,4 @@
-#include "runner/service/github_status.h"
+#include "runner/service/github_commit_status.h"
 
 #include <doctest/doctest.h>
 

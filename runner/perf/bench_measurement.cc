@@ -1,4 +1,4 @@
-#include "runner/perf/bench_runner.h"
+#include "runner/perf/bench_measurement.h"
 
 #include <unistd.h>
 
