@@ -12,8 +12,7 @@
 #   CI_RUN=build/ci-run SOURCE_DIR=. (defaults: the build tree next to this script)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-SOURCE_DIR=${SOURCE_DIR:-$(cd "$here/../.." && pwd)}
-CI_RUN=${CI_RUN:-$SOURCE_DIR/build/ci-run}
+source "$here/lib.sh"
 slow=${1:-64}
 idle=${2:-64}
 flood=${3:-50}
