@@ -8,6 +8,7 @@
 
 #include "runner/common/byte_text.h"
 #include "runner/common/exit_code.h"
+#include "runner/common/xml_escape.h"
 #include "runner/pipeline/case_runs.h"
 #include "runner/pipeline/failure_groups.h"
 #include "runner/pipeline/failure_lines.h"
@@ -61,36 +62,6 @@ const char* Color(JobState s) {
     default:
       return "\x1b[33m";
   }
-}
-
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r')
-          out += "?";
-        else
-          out += c;
-    }
-  }
-  return out;
 }
 
 // The case names a job has, from its spec: build, boot, test:<name>...; and
