@@ -46,15 +46,17 @@ std::string DescribeComparison(const MetricComparison& c, const std::string& uni
 
 nlohmann::json ComparisonJson(const MetricComparison& c, const std::string& unit) {
   nlohmann::json j = {{"verdict", PerfVerdictName(c.verdict)},
-                      {"ratio", c.ratio},
+                      {"ratio", c.ratio},  // Hodges-Lehmann: the estimate of "ci"
+                      {"estimate", c.interval ? "hodges-lehmann" : "median ratio"},
                       {"change_percent", c.ChangePercent()},
                       {"p_value", c.p_value},
                       {"unit", unit},
                       {"base", {{"median", c.base_median}, {"n", c.base_n}}},
                       {"head", {{"median", c.head_median}, {"n", c.head_n}}}};
+  j["median_ratio"] = c.median_ratio;
   if (c.interval) {
     j["ci"] = {c.interval->low, c.interval->high};
-    j["hodges_lehmann_ratio"] = c.interval->estimate;
+    j["hodges_lehmann_ratio"] = c.interval->estimate;  // = ratio, kept for readers of old reports
   } else {
     j["ci"] = nullptr;
   }

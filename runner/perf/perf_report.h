@@ -20,10 +20,13 @@ std::string ShortCommit(const std::string& commit);
 /// "+21.4%" / "-3.0%".
 std::string FormatPercent(double ratio);
 
-/// "slower  +21.4%  ratio 1.214 [1.190, 1.240]  p=0.00018  283 -> 343 ms (n=10/10)".
+/// "slower  +21.4%  ratio 1.214 [1.190, 1.240]  p=0.00018  283 -> 343 ms (n=10/10)": the
+/// change and ratio are the Hodges-Lehmann estimate inside its interval; the medians follow.
 std::string DescribeComparison(const MetricComparison& c, const std::string& unit);
 
-/// {"verdict", "ratio", "change_percent", "ci": [lo, hi], "p_value", "base": {...}, "head": {...}}.
+/// {"verdict", "ratio", "estimate", "change_percent", "median_ratio", "ci": [lo, hi], "p_value",
+/// "base": {...}, "head": {...}}: "ratio" is the Hodges-Lehmann estimate "ci" belongs to
+/// ("estimate": "hodges-lehmann"), or the ratio of the medians when there is no interval.
 nlohmann::json ComparisonJson(const MetricComparison& c, const std::string& unit);
 
 /// {"n", "median", "q1", "q3", "min", "max", "mad", "unit", "values"}.
