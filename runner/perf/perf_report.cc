@@ -1,5 +1,6 @@
 #include "runner/perf/perf_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -61,6 +62,55 @@ nlohmann::json ComparisonJson(const MetricComparison& c, const std::string& unit
     j["ci"] = nullptr;
   }
   return j;
+}
+
+ClockResolution HostClockResolution(const std::vector<const BenchSamples*>& samples,
+                                    const std::vector<std::string>& metrics) {
+  ClockResolution r;
+  for (const std::string& metric : metrics) {
+    double spread = 0;
+    for (const BenchSamples* s : samples) {
+      auto it = s->values.find(metric);
+      if (it != s->values.end() && it->second.size() >= 2)
+        spread = std::max(spread, Summarize(it->second).RelativeSpread() * 100);
+    }
+    if (spread <= 0) continue;
+    r.spread[metric] = spread;
+    r.percent = std::max(r.percent, spread);
+  }
+  return r;
+}
+
+std::string ResolutionNote(const ClockResolution& r) {
+  if (r.spread.empty()) return "";
+  char buf[64];
+  std::string each;
+  for (const auto& [metric, spread] : r.spread) {
+    snprintf(buf, sizeof buf, "%s%s %.0f%%", each.empty() ? "" : ", ", metric.c_str(), spread);
+    each += buf;
+  }
+  snprintf(buf, sizeof buf, "%.0f%%", r.percent);
+  return "host clock: resolution ~" + std::string(buf) + " (the runs' spread: " + each +
+         "); changes near or below it may be missed or misjudged";
+}
+
+nlohmann::json ResolutionJson(const ClockResolution& r) {
+  if (r.spread.empty()) return nullptr;
+  return {{"resolution_percent", r.percent}, {"spread_percent", r.spread}};
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+std::string UndecidedNote(const InterleavedComparison& c,
+                          const std::vector<std::string>& deciding) {
+  if (c.undecided.empty()) return "";
+  return "stopped at " + std::to_string(c.runs) + " runs: " + JoinNames(deciding) +
+         " decided (exact); left undecided: " + JoinNames(c.undecided) +
+         " (host clock; --decide all or `decide: all` measures them to the maximum runs)";
 }
 
 nlohmann::json SummaryJson(const std::vector<double>& values, const std::string& unit) {
