@@ -86,10 +86,11 @@ std::string ResolutionNote(const ClockResolution& r) {
   char buf[64];
   std::string each;
   for (const auto& [metric, spread] : r.spread) {
-    snprintf(buf, sizeof buf, "%s%s %.0f%%", each.empty() ? "" : ", ", metric.c_str(), spread);
+    snprintf(buf, sizeof buf, spread < 9.95 ? "%s%s %.1f%%" : "%s%s %.0f%%", each.empty() ? "" : ", ",
+             metric.c_str(), spread);
     each += buf;
   }
-  snprintf(buf, sizeof buf, "%.0f%%", r.percent);
+  snprintf(buf, sizeof buf, r.percent < 9.95 ? "%.1f%%" : "%.0f%%", r.percent);
   return "host clock: resolution ~" + std::string(buf) + " (the runs' spread: " + each +
          "); changes near or below it may be missed or misjudged";
 }

@@ -47,7 +47,7 @@ struct ClockResolution {
 ClockResolution HostClockResolution(const std::vector<const BenchSamples*>& samples,
                                     const std::vector<std::string>& metrics);
 
-/// "host clock: resolution ~10% (the runs' spread: boot_ms 13%, cpu_ms 8%);
+/// "host clock: resolution ~13% (the runs' spread: boot_ms 13%, cpu_ms 0.4%);
 /// changes near or below it may be missed or misjudged", or "" when nothing
 /// varied.
 std::string ResolutionNote(const ClockResolution& r);

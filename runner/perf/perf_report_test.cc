@@ -48,7 +48,7 @@ TEST_CASE("The host clock's resolution is the runs' spread of the metrics that v
   CHECK(r.spread.size() == 2);
   CHECK(r.spread.at("cpu_ms") == doctest::Approx(2));
   CHECK(ResolutionNote(r) ==
-        "host clock: resolution ~10% (the runs' spread: boot_ms 10%, cpu_ms 2%); changes near or "
+        "host clock: resolution ~10% (the runs' spread: boot_ms 10%, cpu_ms 2.0%); changes near or "
         "below it may be missed or misjudged");
   CHECK(ResolutionJson(r)["resolution_percent"].get<double>() == doctest::Approx(10));
   CHECK(ResolutionJson(r)["spread_percent"]["boot_ms"].get<double>() == doctest::Approx(10));
