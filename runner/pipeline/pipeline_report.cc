@@ -102,6 +102,28 @@ void AppendTestcase(std::ostringstream& x, const JobReport& j, const std::string
   x << "    </testcase>\n";
 }
 
+// "Benchmarks:": each bench step's verdicts against its base, improvements
+// as well as slowdowns (detail "summary"), and its notes (the host clock's
+// resolution, metrics left undecided).
+void PrintBenchVerdicts(FILE* out, const PipelineReport& r) {
+  bool any = false;
+  for (const auto& j : r.jobs) {
+    const StepRecord* s = FindStep(j, "bench");
+    if (!s) continue;
+    const StepDetail detail = StepDetail::Parse(s->detail_json);
+    const std::optional<std::string> summary = detail.String("summary");
+    if (!summary) continue;
+    if (!any) fprintf(out, "\nBenchmarks:\n");
+    any = true;
+    fprintf(out, "  %s: %s\n", j.job.name.c_str(), summary->c_str());
+    const nlohmann::json& notes =
+        detail.Json().contains("notes") ? detail.Json()["notes"] : nlohmann::json::array();
+    if (!notes.is_array()) continue;
+    for (const nlohmann::json& note : notes)
+      if (note.is_string()) fprintf(out, "    %s\n", note.get<std::string>().c_str());
+  }
+}
+
 }  // namespace
 
 Result<PipelineReport> LoadPipelineReport(Store& store, int64_t id) {
@@ -175,6 +197,7 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
       if (!rate.empty()) fprintf(out, "    %s\n", rate.c_str());
     }
   }
+  PrintBenchVerdicts(out, r);
   PrintFailureGroups(out, r);
   PrintBisections(out, r);
   PrintFuzzSummary(out, r);
