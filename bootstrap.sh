@@ -35,6 +35,9 @@ mirage_packages=(
   libdomain-name-ocaml-dev
 )
 case "$mode" in test|mirage) packages+=("${mirage_packages[@]}") ;; esac
+# The dashboard's browser test (tests/e2e/web_dashboard.sh) drives Debian's
+# headless Chromium; puppeteer-core and uPlot come from the npm registry.
+case "$mode" in test) packages+=(chromium) ;; esac
 # npm fetches the OCaml compiler sources for the test suite (npm pack ocaml@...):
 # Debian's npm, unless this machine already has one (e.g. with Node.js).
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -29,9 +29,10 @@ MetricComparison CompareSamples(const std::vector<double>& base, const std::vect
   if (base.empty() || head.empty()) return c;
   c.base_median = Median(base);
   c.head_median = Median(head);
-  if (c.base_median != 0) c.ratio = c.head_median / c.base_median;
+  if (c.base_median != 0) c.median_ratio = c.head_median / c.base_median;
   c.p_value = MannWhitneyU(base, head).p_value;
   c.interval = RatioConfidenceInterval(base, head, o.confidence);
+  c.ratio = c.interval ? c.interval->estimate : c.median_ratio;
   const double band = std::log1p(o.min_effect);
   const bool big = c.ratio > 0 && std::fabs(std::log(c.ratio)) >= band;
   if (c.p_value < o.alpha && big) {

@@ -48,12 +48,39 @@ TEST_CASE("CompareSamples: a 25% slowdown is slower, with its size") {
   CHECK(c.verdict == PerfVerdict::kSlower);
   CHECK(c.base_median == 204.5);
   CHECK(c.head_median == 254.5);
-  CHECK(c.ratio == doctest::Approx(254.5 / 204.5));
-  CHECK(c.ChangePercent() == doctest::Approx(24.45).epsilon(1e-3));
-  CHECK(c.p_value < 0.001);
+  CHECK(c.median_ratio == doctest::Approx(254.5 / 204.5));
   REQUIRE(c.interval.has_value());
+  CHECK(c.ratio == c.interval->estimate);
+  CHECK(c.ChangePercent() == doctest::Approx((c.interval->estimate - 1) * 100));
+  CHECK(c.ChangePercent() == doctest::Approx(24.4).epsilon(1e-2));
+  CHECK(c.p_value < 0.001);
   CHECK(c.interval->low > 1.2);
   CHECK(c.interval->high < 1.3);
+}
+
+TEST_CASE("CompareSamples: the ratio is the estimate its interval belongs to") {
+  // Two modes, mixed differently: the medians fall in different modes
+  // (100 and 130: a ratio of 1.3), while most pairs of runs do not differ
+  // at all. The Hodges-Lehmann estimate and its interval say so; the ratio
+  // of the medians lies outside that interval.
+  std::vector<double> base(11, 100), head(9, 100);
+  base.insert(base.end(), 9, 130);
+  head.insert(head.end(), 11, 130);
+  MetricComparison c = CompareSamples(base, head, VerdictOptions{});
+  CHECK(c.median_ratio == doctest::Approx(1.3));
+  REQUIRE(c.interval.has_value());
+  CHECK(c.median_ratio > c.interval->high);
+  CHECK(c.ratio == c.interval->estimate);
+  CHECK(c.ratio >= c.interval->low);
+  CHECK(c.ratio <= c.interval->high);
+  CHECK(c.verdict != PerfVerdict::kSlower);
+}
+
+TEST_CASE("CompareSamples: without an interval the ratio is of the medians") {
+  MetricComparison c = CompareSamples({0, 2, 2}, {0, 4, 4}, VerdictOptions{});
+  CHECK_FALSE(c.interval.has_value());
+  CHECK(c.ratio == 2.0);
+  CHECK(c.median_ratio == 2.0);
 }
 
 TEST_CASE("CompareSamples: direction of better") {

@@ -9,8 +9,8 @@
 namespace cirun {
 namespace {
 
-constexpr std::string_view kBenchKeys[] = {"runs", "args", "metrics", "fail-on-regression",
-                                           "clock"};
+constexpr std::string_view kBenchKeys[] = {"runs",  "args",  "metrics", "fail-on-regression",
+                                           "clock", "decide"};
 constexpr std::string_view kMetricKeys[] = {"name", "better"};
 
 std::optional<BenchMetric> ParseMetricMap(ConfigReader& r, const YAML::Node& item,
@@ -92,6 +92,15 @@ void ParseBenchField(ConfigReader& r, const YamlEntry& e, const VariableScope& s
       bench->clock = BenchClock::kInstructions;
     } else {
       r.Expected(e, "host or instructions");
+    }
+  } else if (e.name == "decide") {
+    const std::string value = e.value.IsScalar() ? e.value.Scalar() : "";
+    if (value == "exact") {
+      bench->decide = BenchDecide::kExact;
+    } else if (value == "all") {
+      bench->decide = BenchDecide::kAll;
+    } else {
+      r.Expected(e, "exact or all");
     }
   } else if (e.name == "fail-on-regression") {
     bench->fail_on_regression =

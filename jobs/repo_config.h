@@ -46,18 +46,18 @@ struct Matrix {
 /// One boot of an image with runtime arguments and its judgement rules.
 /// Strings may contain ${variables}; they are expanded by PlanJobs.
 struct BootCase {
-  std::string name = "boot";                  // "boot" for the main boot, else the test name
-  std::vector<std::string> args;              // runtime arguments ("bootvars"), one per element
-  std::vector<std::string> expect;            // RE2 regexes that must match lines, in order
-  std::vector<std::string> fail;              // any match fails the boot at once
-  std::chrono::milliseconds timeout{20'000};  // whole boot, from spawn to exit
-  std::vector<int> exit_codes{0};             // accepted guest exit codes; empty: pass once
-                                              // every `expect` matched, then stop the VM
-                                              // (a server; `expect` is then non-empty)
-  std::string outcome = "passed";             // the outcome that passes the case (`outcome:`):
-                                              // passed, or for a negative test crashed, hung,
-                                              // failed or rejected; never inherited by tests
-  SourcePos where;                            // where the case was written
+  std::string name = "boot";                    // "boot" for the main boot, else the test name
+  std::vector<std::string> args;                // runtime arguments ("bootvars"), one per element
+  std::vector<std::string> expect;              // RE2 regexes that must match lines, in order
+  std::vector<std::string> fail;                // any match fails the boot at once
+  std::chrono::milliseconds timeout{20'000};    // whole boot, from spawn to exit
+  std::vector<int> exit_codes{0};               // accepted guest exit codes; empty: pass once
+                                                // every `expect` matched, then stop the VM
+                                                // (a server; `expect` is then non-empty)
+  std::string outcome = "passed";               // the outcome that passes the case (`outcome:`):
+                                                // passed, or for a negative test crashed, hung,
+                                                // failed or rejected; never inherited by tests
+  SourcePos where;                              // where the case was written
   std::optional<std::string> raw_command_line;  // not from .ci-run.yml: set by `ci-run local
                                                 // --cmdline`; the guest gets it verbatim
 };
@@ -86,13 +86,21 @@ enum class BenchClock {
                   // (-icount, TCG), so a timing the guest takes is an exact count
 };
 
+/// When a comparison stops adding runs.
+enum class BenchDecide {
+  kExact,  // once the metrics the instruction clock makes exact have decided (default); with
+           // none (clock: host), once every metric has
+  kAll,    // once every metric has decided, or at the maximum runs
+};
+
 struct BenchSpec {
   int runs = 10;                     // samples per commit
   std::vector<std::string> args;     // runtime arguments for bench boots (default: boot.args)
   std::vector<BenchMetric> metrics;  // default: boot_ms only
   std::optional<double> fail_on_regression;  // e.g. 0.10: a >10% slowdown fails the cell
   SourcePos where;
-  BenchClock clock = BenchClock::kHost;  // the clock bench boots run under
+  BenchClock clock = BenchClock::kHost;      // the clock bench boots run under
+  BenchDecide decide = BenchDecide::kExact;  // `decide:` exact | all
 };
 
 /// One unikernel of the repository.

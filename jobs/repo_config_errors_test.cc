@@ -266,6 +266,11 @@ TEST_CASE("errors: an unknown bench clock") {
         Strings{"ci.yml:8:14: \"clock\": expected host or instructions, got \"icount\""});
 }
 
+TEST_CASE("errors: an unknown bench decide") {
+  CHECK(Errors(WithKeys(std::string(kBuildImage) + "    bench:\n      decide: some\n")) ==
+        Strings{"ci.yml:8:15: \"decide\": expected exact or all, got \"some\""});
+}
+
 TEST_CASE("errors: all are collected and sorted by position, even past a broken matrix") {
   CHECK(Errors("unikernels:\n  hello:\n    image: x\n    build: make ${nope}\n"
                "matrix:\n  target: [unix]\n  fail-fast: maybe\n") ==

@@ -40,6 +40,7 @@ unikernels:
     bench:
       runs: 5
       clock: instructions
+      decide: all
       metrics: [boot_ms, {name: ops_per_s, better: higher}]
       fail-on-regression: 10%
   server:
@@ -176,6 +177,7 @@ TEST_CASE("parser: reads bench, whose args default to boot's") {
   const BenchSpec bench = *Full().unikernels[0].bench;
   CHECK(bench.runs == 5);
   CHECK(bench.clock == BenchClock::kInstructions);
+  CHECK(bench.decide == BenchDecide::kAll);
   CHECK(bench.args == Strings{"--greeting=hi", "two words", "42"});
   REQUIRE(bench.metrics.size() == 2);
   CHECK(bench.metrics[0].name == "boot_ms");
@@ -195,6 +197,7 @@ TEST_CASE("parser: an empty bench means defaults: 10 runs of boot_ms, no thresho
   const BenchSpec& bench = *c->unikernels[0].bench;
   CHECK(bench.runs == 10);
   CHECK(bench.clock == BenchClock::kHost);
+  CHECK(bench.decide == BenchDecide::kExact);
   REQUIRE(bench.metrics.size() == 1);
   CHECK(bench.metrics[0].name == "boot_ms");
   CHECK(*bench.fail_on_regression == doctest::Approx(0.05));

@@ -18,7 +18,8 @@ declare -A may=(
   [pipeline]="host sources common store"
   [perf]="pipeline host sources common store"
   [service]="perf pipeline host sources common store"
-  [cli]="service perf pipeline host sources common store"
+  [web]="service perf pipeline host sources common store"
+  [cli]="web service perf pipeline host sources common store"
 )
 
 bad=0

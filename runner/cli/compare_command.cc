@@ -43,10 +43,12 @@ JobOutcome CompareJob(PerfSession& s, const std::string& base, const std::string
   Result<InterleavedComparison> result = b.status();
   if (a.ok() && b.ok()) {
     const std::string clock = s.ClockNote(head_plan);
+    const std::string until =
+        options.deciding.empty() ? "" : " (" + JoinNames(options.deciding) + ")";
     printf(
-        "%s: %d runs each to start, interleaved (A B B A ...), up to %d while inconclusive%s%s\n",
-        head_plan.Name().c_str(), options.runs, options.max_runs, clock.empty() ? "" : "; ",
-        clock.c_str());
+        "%s: %d runs each to start, interleaved (A B B A ...), up to %d while inconclusive%s%s%s\n",
+        head_plan.Name().c_str(), options.runs, options.max_runs, until.c_str(),
+        clock.empty() ? "" : "; ", clock.c_str());
     fflush(stdout);
     result = CompareInterleaved(s.runner(), *a, *b, BenchMetricNames(head_plan),
                                 BenchDirections(head_plan), options,
@@ -79,8 +81,17 @@ JobOutcome CompareJob(PerfSession& s, const std::string& base, const std::string
       fprintf(stderr, "ci-run: warning: %s\n", st.message().c_str());
     if (SlowerBeyond(c, threshold)) out.fatal = true;
   }
+  const ClockResolution resolution =
+      HostClockResolution({&result->base, &result->head}, s.HostClockMetricsFor(head_plan));
+  if (const std::string note = ResolutionNote(resolution); !note.empty())
+    printf("  %s\n", note.c_str());
+  if (const std::string note = UndecidedNote(*result, options.deciding); !note.empty())
+    printf("  %s\n", note.c_str());
   printf("  reproduce: %s\n", reproducer.c_str());
   out.json["runs"] = result->runs;
+  out.json["deciding"] = options.deciding;  // empty: every metric
+  out.json["undecided"] = result->undecided;
+  out.json["host_clock"] = ResolutionJson(resolution);
   out.json["metrics"] = metrics;
   out.json["reproducer"] = reproducer;
   return out;

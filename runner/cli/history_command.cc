@@ -39,6 +39,7 @@ std::vector<HistorySuspect> FindSuspects(HistoryContext& c, HistorySeries& serie
   ChangePointOptions options;
   options.max_p_value = c.o.max_p_value;
   options.min_magnitude = std::log1p(c.o.perf.min_effect);
+  const std::vector<std::string> deciding = c.s.CompareOptionsFor(series.plan).deciding;
   for (const std::string& metric : BenchMetricNames(series.plan)) {
     std::vector<size_t> points;
     std::vector<double> values;
@@ -58,7 +59,7 @@ std::vector<HistorySuspect> FindSuspects(HistoryContext& c, HistorySeries& serie
       HistorySuspect& s = by_range[{points[cp.index - 1], points[cp.index]}];
       s.before = points[cp.index - 1];
       s.after = points[cp.index];
-      s.Add(metric, std::fabs(cp.mean_after - cp.mean_before));
+      s.Add(metric, std::fabs(cp.mean_after - cp.mean_before), IsDeciding(deciding, metric));
     }
   }
   std::vector<HistorySuspect> out;
@@ -135,8 +136,17 @@ void ReportFinding(HistoryContext& c, const HistorySeries& series, const History
       fprintf(stderr, "ci-run: warning: %s\n", st.message().c_str());
     if (SlowerBeyond(m, threshold)) f.fatal = true;
   }
+  const ClockResolution resolution = HostClockResolution({&f.evidence.base, &f.evidence.head},
+                                                         c.s.HostClockMetricsFor(series.plan));
+  if (const std::string note = ResolutionNote(resolution); !note.empty())
+    printf("    %s\n", note.c_str());
+  const std::vector<std::string> deciding = c.s.CompareOptionsFor(series.plan).deciding;
+  if (const std::string note = UndecidedNote(f.evidence, deciding); !note.empty())
+    printf("    %s\n", note.c_str());
   printf("    reproduce: %s\n", reproducer.c_str());
   f.json["metrics"] = metrics;
+  f.json["undecided"] = f.evidence.undecided;
+  f.json["host_clock"] = ResolutionJson(resolution);
 }
 
 void PrintPoints(HistoryContext& c, const HistorySeries& series) {
@@ -277,9 +287,18 @@ Status BisectSuspects(HistoryContext& c, HistorySeries& series,
     }
     ++t->found;
     const MetricComparison& m = finding->evidence.metrics.at(finding->metric);
-    t->summary.push_back(series.plan.Name() + " " + finding->metric + " " +
-                         PerfVerdictName(m.verdict) + " " + FormatPercent(m.ratio) + " at " +
-                         c.s.Describe(c.commits[finding->culprit]));
+    std::string line = series.plan.Name() + " " + finding->metric + " " +
+                       PerfVerdictName(m.verdict) + " " + FormatPercent(m.ratio) + " at " +
+                       c.s.Describe(c.commits[finding->culprit]);
+    // A host clock's verdict is only as fine as its runs' spread: said beside it.
+    const nlohmann::json& clock = finding->json["host_clock"];
+    if (clock.is_object() && clock["spread_percent"].contains(finding->metric)) {
+      char buf[64];
+      snprintf(buf, sizeof buf, " (host clock: resolution ~%.0f%%)",
+               clock["spread_percent"][finding->metric].get<double>());
+      line += buf;
+    }
+    t->summary.push_back(line);
   }
   return Status::Ok();
 }

@@ -20,6 +20,7 @@
 #include "runner/cli/serve_command.h"
 #include "runner/cli/status_command.h"
 #include "runner/cli/toolchain_command.h"
+#include "runner/cli/web_command.h"
 #include "runner/cli/which_command.h"
 #include "runner/cli/worker_command.h"
 #include "runner/cli/xl_command.h"
@@ -60,6 +61,8 @@ const cirun::CommandEntry kCommands[] = {
     {"toolchain",
      "List this host's toolchains; build an OCaml compiler from source and register it",
      cirun::SetupToolchainCommand},
+    {"web", "Browse a store in the web dashboard (pipelines, logs, findings, performance)",
+     cirun::SetupWebCommand},
     {"manifest", "Print the environment a job ran in: sources, toolchain, libraries, tools, image",
      cirun::SetupManifestCommand},
     {"env-diff", "List what differs between the environments (manifests) of two jobs",

@@ -8,22 +8,6 @@
 
 namespace cirun {
 
-std::vector<JobInfo> RebuildJobs(const std::vector<JobRecord>& jobs, bool failed_only) {
-  std::vector<JobInfo> out;
-  for (const JobRecord& j : jobs) {
-    const bool failed = j.state == JobState::kFailed || j.state == JobState::kInfra ||
-                        j.state == JobState::kCancelled;
-    if (failed_only && !failed) continue;
-    JobInfo info = j;  // the planned fields: name, cell, labels, spec
-    if (info.state != JobState::kSkipped) {
-      info.state = JobState::kQueued;
-      info.cause.clear();
-    }
-    out.push_back(std::move(info));
-  }
-  return out;
-}
-
 int RunRebuild(const RebuildOptions& o) {
   auto opened = OpenStoreFromFlags(o.store);
   if (!opened.ok()) {
@@ -41,11 +25,7 @@ int RunRebuild(const RebuildOptions& o) {
             static_cast<long long>(o.pipeline), pipeline->state.c_str());
     return 2;
   }
-  PipelineInfo info = *pipeline;  // untrusted stays untrusted
-  info.trigger = "rebuild";
-  info.delivery_id.clear();
-  info.options_json = MergeOptionsJson(pipeline->options_json,
-                                       R"({"rebuild_of":)" + std::to_string(o.pipeline) + "}");
+  PipelineInfo info = RebuildInfo(*pipeline);
 
   const bool unplanned = std::any_of(jobs->begin(), jobs->end(), IsPlanJob);
   if (unplanned) {

@@ -10,6 +10,7 @@
 
 #include "runner/cli/command.h"
 #include "runner/cli/store_flags.h"
+#include "runner/web/pipeline_actions.h"  // RebuildJobs, RebuildInfo
 
 namespace cirun {
 
@@ -22,10 +23,6 @@ struct RebuildOptions {
 /// Prints the new pipeline. Exit code: 0 queued (or nothing to rebuild), 2
 /// usage error or unknown pipeline, 1 store error.
 int RunRebuild(const RebuildOptions& options);
-
-/// The jobs a rebuild of `jobs` queues again: all of them (skipped ones stay
-/// skipped) or, with `failed_only`, those failed, infra or cancelled.
-std::vector<JobInfo> RebuildJobs(const std::vector<JobRecord>& jobs, bool failed_only);
 
 void SetupRebuildCommand(CLI::App* sub, int* exit_code);
 

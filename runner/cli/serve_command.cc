@@ -10,8 +10,8 @@
 #include "runner/common/exit_code.h"
 #include "runner/common/interrupt.h"
 #include "runner/service/commit_status_reporter.h"
-#include "runner/service/github_commit_status.h"
 #include "runner/service/failure_signature_recorder.h"
+#include "runner/service/github_commit_status.h"
 #include "runner/service/http_client.h"
 #include "runner/service/http_server.h"
 #include "runner/service/pipeline_watcher.h"
@@ -20,6 +20,8 @@
 #include "runner/service/service_worker.h"
 #include "runner/service/webhook_intake.h"
 #include "runner/store/postgres_store.h"
+#include "runner/web/commit_order.h"
+#include "runner/web/dashboard.h"
 
 namespace cirun {
 namespace {
@@ -59,11 +61,13 @@ void SleepUnlessCancelled(const CancelToken& stop, std::chrono::milliseconds d,
   }
 }
 
-// The webhook secret and the GitHub token ("" when none is configured):
-// read from their files or environment variables, never printed.
+// The webhook secret, the GitHub token and the dashboard's token ("" when
+// none is configured): read from their files or environment variables, never
+// printed.
 struct ServeSecrets {
   std::string webhook;
   std::string github_token;
+  std::string dashboard_token;
 };
 
 Result<ServeSecrets> ReadServeSecrets(const ServiceConfig& c) {
@@ -82,6 +86,14 @@ Result<ServeSecrets> ReadServeSecrets(const ServiceConfig& c) {
     if (!read.ok()) return read.status();
     secrets.github_token = *read;
   }
+  if (c.web.token.configured()) {
+    auto read = ReadSecret(c.web.token, "dashboard token");
+    if (!read.ok()) return read.status();
+    secrets.dashboard_token = *read;
+  }
+  if (c.web.require_login && secrets.dashboard_token.empty())
+    return Status::InvalidArgument(c.file +
+                                   ": web.require-login needs web.token-file or web.token-env");
   return secrets;
 }
 
@@ -106,7 +118,8 @@ void StartStatusSender(HttpClient& http, const ServiceConfig& c, const std::stri
                   });
 }
 
-// The pages of `ci-run serve`: the webhook, /metrics, /healthz and an index.
+// The routes of `ci-run serve` besides the dashboard's: the webhook,
+// /metrics and /healthz.
 std::vector<HttpRoute> ServeRoutes(WebhookIntake& intake, ServiceMetrics& metrics,
                                    const Health& health) {
   return {
@@ -116,11 +129,6 @@ std::vector<HttpRoute> ServeRoutes(WebhookIntake& intake, ServiceMetrics& metric
          return HttpReply{200, "text/plain; version=0.0.4; charset=utf-8", metrics.Serialize()};
        }},
       {"GET", "/healthz", [&health](const IncomingRequest&) { return health.Reply(); }},
-      {"GET", "/",
-       [](const IncomingRequest&) {
-         return HttpReply{200, "text/plain; charset=utf-8",
-                          "ci-run serve: POST /hooks/github, GET /metrics, GET /healthz\n"};
-       }},
   };
 }
 
@@ -190,8 +198,9 @@ Result<std::unique_ptr<HttpServer>> StartFrontDoor(const ServiceConfig& c,
   if (!server.ok()) return server.status();
   log.Line("ci-run serve: listening on http://" + c.listen_host + ":" +
            std::to_string((*server)->port()) +
-           " (webhook /hooks/github, /metrics, /healthz); store " + RedactDatabaseUrl(c.database) +
-           "; " + std::to_string(c.repositories.size()) + " repositories");
+           " (dashboard /, webhook /hooks/github, /metrics, /healthz); store " +
+           RedactDatabaseUrl(c.database) + "; " + std::to_string(c.repositories.size()) +
+           " repositories");
   return server;
 }
 
@@ -240,7 +249,8 @@ int RunServe(const std::string& config_path) {
   CommitStatusReporter reporter([&](CommitStatus s) { sender->Enqueue(std::move(s)); },
                                 [&](const PipelineRecord& p) {
                                   return p.trigger != "local" && c.FindRepository(p.repo_name);
-                                });
+                                },
+                                c.web.public_url);
   FailureSignatureRecorder signatures(**store, [&](const std::string& e) { log.Line(e); });
   std::vector<PipelineListener*> listeners = {&metrics, &signatures};
   if (sender) listeners.push_back(&reporter);
@@ -256,7 +266,16 @@ int RunServe(const std::string& config_path) {
   PlanQueue plans(**store, plan_context, log, [&](int64_t) { poll_now = true; });
   WebhookIntake intake = MakeIntake(c, secrets->webhook, plans, metrics, log);
   Health health;
-  const std::vector<HttpRoute> routes = ServeRoutes(intake, metrics, health);
+  std::vector<HttpRoute> routes = ServeRoutes(intake, metrics, health);
+  // The dashboard: its pages (/ included), JSON and actions (runner/web/).
+  DashboardOptions dashboard;
+  dashboard.token = secrets->dashboard_token;
+  dashboard.require_login = c.web.require_login;
+  CommitOrder order(c.cache_dir);
+  dashboard.history = [&](const std::string& repo, const std::string& rev) {
+    return order.History(repo, rev);
+  };
+  for (HttpRoute& route : DashboardRoutes(**store, dashboard)) routes.push_back(std::move(route));
   auto server = StartFrontDoor(c, routes, log);
   if (!server.ok()) {
     log.Line("ci-run serve: " + server.status().message());

@@ -17,12 +17,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kTopKeys[] = {"listen",     "database",     "data-dir", "cache-dir",
-                                         "github",     "repositories", "worker",   "nightly",
-                                         "toolchains", "targets",      "sandbox",  "trusted"};
+constexpr std::string_view kTopKeys[] = {
+    "listen",  "database",   "data-dir", "cache-dir", "github",  "repositories", "worker",
+    "nightly", "toolchains", "targets",  "sandbox",   "trusted", "web"};
 constexpr std::string_view kGitHubKeys[] = {
     "api",         "token-file",      "token-env",  "webhook-secret-file", "webhook-secret-env",
     "retry-delay", "status-attempts", "max-payload"};
+constexpr std::string_view kWebKeys[] = {"public-url", "token-file", "token-env", "require-login"};
 constexpr std::string_view kNightlyKeys[] = {"fuzz-boots", "fuzz-time", "bench", "history",
                                              "reproducible"};
 constexpr std::string_view kRepoKeys[] = {"url", "branches", "pull-requests", "nightly", "trusted"};
@@ -96,6 +97,8 @@ class Parser {
         Nightly(e);
       } else if (e.name == "trusted") {
         if (auto policy = Trusted(e)) out_->trusted = *policy;
+      } else if (e.name == "web") {
+        Web(e);
       }
     }
     // A repository without its own `trusted:` follows the top level's.
@@ -125,6 +128,28 @@ class Parser {
       out->env = s->text;
     }
     out->where = s->pos.ToString();
+  }
+
+  void Web(const YamlEntry& section) {
+    auto entries = r_.Entries(section);
+    if (!entries) return;
+    r_.CheckKeys(*entries, kWebKeys, "in \"web\"");
+    for (const YamlEntry& e : *entries) {
+      if (e.name == "public-url") {
+        if (auto s = r_.NonEmptyString(e)) {
+          std::string url = s->text;
+          while (url.size() > 1 && url.back() == '/') url.pop_back();
+          if (!url.starts_with("http://") && !url.starts_with("https://"))
+            r_.Expected(e, "an http:// or https:// URL");
+          else
+            out_->web.public_url = url;
+        }
+      } else if (e.name == "token-file" || e.name == "token-env") {
+        Secret(e, "token-file", &out_->web.token, *entries, "token-env");
+      } else if (e.name == "require-login") {
+        if (auto b = r_.Bool(e)) out_->web.require_login = *b;
+      }
+    }
   }
 
   void GitHub(const YamlEntry& section) {

@@ -24,6 +24,10 @@
 //     queue-timeout: 24h                 # a job no worker claimed by then ends "infra" (0: never)
 //     in-serve: true                     # serve runs jobs itself (false: only `ci-run worker`s do)
 //   nightly: {fuzz-boots: 2000, fuzz-time: 10m, bench: true}   # nightly pipelines' steps
+//   web:                                 # the dashboard on serve's port (docs/dashboard.md)
+//     public-url: https://ci.example.org # commit statuses link to its pages (default: no link)
+//     token-file: /etc/ci-run/web-token  # or token-env: NAME; rebuild/cancel need it (default: no
+//     actions) require-login: false               # true: reading the pages needs the token too
 //   toolchains: {...}                    # as in --host-config (host_config.h)
 //   targets: {...}
 //
@@ -91,6 +95,13 @@ struct NightlyPipelineOptions {
   bool reproducible = true;  // build each image twice and compare (reproducible_step.h)
 };
 
+/// The `web:` section: the dashboard (runner/web/dashboard.h).
+struct WebConfig {
+  std::string public_url;      // no trailing slash; "": statuses carry no target_url
+  SecretSource token;          // the actions' token; not configured: actions refused
+  bool require_login = false;  // pages' JSON needs the token too
+};
+
 struct ServiceConfig {
   std::string file;  // the config file, as given
   std::string listen_host = "127.0.0.1";
@@ -112,6 +123,7 @@ struct ServiceConfig {
   std::chrono::milliseconds queue_timeout{std::chrono::hours(24)};  // 0: jobs wait forever
   bool serve_runs_jobs = true;                                      // worker.in-serve
   NightlyPipelineOptions nightly;                                   // the `nightly:` section
+  WebConfig web;                                                    // the `web:` section
   HostConfig host;  // built-in toolchains/targets + the file's sections
 
   /// The repository configured under `full_name` (case-insensitive, as GitHub

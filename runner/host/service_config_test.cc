@@ -115,6 +115,25 @@ TEST_CASE("ParseServiceConfig defaults: SQLite in the data directory, jobs in se
   CHECK(empty.ok());
 }
 
+TEST_CASE("ParseServiceConfig reads the web section") {
+  auto c = ParseServiceConfig(
+      "web:\n  public-url: https://ci.example.org/\n  token-env: CI_WEB\n  require-login: true\n",
+      "svc.yml", "/srv/ci");
+  REQUIRE(c.ok());
+  CHECK(c->web.public_url == "https://ci.example.org");
+  CHECK(c->web.token.env == "CI_WEB");
+  CHECK(c->web.require_login);
+  auto none = ParseServiceConfig("", "svc.yml", "/srv/ci");
+  CHECK(none->web.public_url.empty());
+  CHECK(!none->web.token.configured());
+  CHECK(!none->web.require_login);
+  auto bad = ParseServiceConfig("web:\n  public-url: ci.example.org\n  colour: red\n", "svc.yml",
+                                "/srv/ci");
+  REQUIRE(!bad.ok());
+  CHECK(bad.status().message().find("svc.yml:2:") != std::string::npos);
+  CHECK(bad.status().message().find("colour") != std::string::npos);
+}
+
 TEST_CASE("ParseServiceConfig reports every error with file, line and column") {
   auto c = ParseServiceConfig(R"(listen: nowhere
 github:

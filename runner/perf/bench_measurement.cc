@@ -79,6 +79,26 @@ std::string SampleHost(const std::string& host, const JobPlan& plan, const BootB
   return CountsInstructions(plan, backend) ? host + "/instructions" : host;
 }
 
+std::vector<std::string> DecidingMetrics(const JobPlan& plan, const BootBackend& backend,
+                                         BenchDecide decide) {
+  std::vector<std::string> out;
+  if (decide != BenchDecide::kExact || !CountsInstructions(plan, backend)) return out;
+  for (const std::string& m : BenchMetricNames(plan))
+    if (m != kBootMsMetric && m != kCpuMsMetric && m != kImageBytesMetric) out.push_back(m);
+  return out;
+}
+
+std::vector<std::string> HostClockMetrics(const JobPlan& plan, const BootBackend& backend) {
+  const bool counted = CountsInstructions(plan, backend);
+  std::vector<std::string> out;
+  for (const std::string& m : BenchMetricNames(plan)) {
+    const bool host_timing = m == kBootMsMetric || m == kCpuMsMetric;
+    if (host_timing || (!counted && m != kImageBytesMetric && m != kInstructionsMetric))
+      out.push_back(m);
+  }
+  return out;
+}
+
 std::vector<std::string> BenchMetricNames(const JobPlan& plan) {
   std::vector<std::string> names;
   if (plan.bench)
@@ -121,16 +141,34 @@ Result<InterleavedComparison> CompareInterleaved(
     CIRUN_RETURN_IF_ERROR(
         RunInterleaved(runner, {base, head}, batch, metrics, &samples, progress, cancel));
     out.runs += batch;
-    bool inconclusive = false;
-    for (const std::string& m : metrics) {
+    for (const std::string& m : metrics)
       out.metrics[m] = CompareSamples(samples[0].values[m], samples[1].values[m],
                                       VerdictFor(options.verdict, directions, m));
-      inconclusive = inconclusive || out.metrics[m].verdict == PerfVerdict::kInconclusive;
-    }
-    if (!inconclusive || out.runs + batch > std::max(options.max_runs, batch)) break;
+    BatchDecision next = AfterBatch(out.metrics, options, out.runs);
+    if (next.more) continue;
+    out.undecided = std::move(next.undecided);
+    break;
   }
   out.base = std::move(samples[0]);
   out.head = std::move(samples[1]);
+  return out;
+}
+
+BatchDecision AfterBatch(const std::map<std::string, MetricComparison>& metrics,
+                         const CompareOptions& options, int runs) {
+  BatchDecision out;
+  bool waiting = false;  // a deciding metric is inconclusive
+  for (const auto& [name, c] : metrics) {
+    if (c.verdict != PerfVerdict::kInconclusive) continue;
+    out.undecided.push_back(name);
+    waiting =
+        waiting || options.deciding.empty() ||
+        std::find(options.deciding.begin(), options.deciding.end(), name) != options.deciding.end();
+  }
+  const int batch = std::max(1, options.runs);
+  const bool at_max = runs + batch > std::max(options.max_runs, batch);
+  out.more = waiting && !at_max;
+  if (waiting || at_max) out.undecided.clear();  // ran to the end: the verdicts say it
   return out;
 }
 

@@ -58,23 +58,56 @@ Status RunInterleaved(ProcessRunner& runner, const std::vector<BenchSubject>& su
                       const std::vector<std::string>& metrics, std::vector<BenchSamples>* samples,
                       const BenchProgress& progress, const CancelToken* cancel);
 
+/// The metrics whose verdicts end a comparison of `plan`'s subjects booted by
+/// `backend`: with `decide` kExact and CountsInstructions, the metrics the
+/// instruction clock makes exact: every metric but the host's timings
+/// (boot_ms, cpu_ms) and image_bytes (exact, but no timing). Empty (every
+/// metric decides) otherwise, or when no such metric is kept.
+std::vector<std::string> DecidingMetrics(const JobPlan& plan, const BootBackend& backend,
+                                         BenchDecide decide);
+
+/// The metrics of `plan` booted by `backend` that the host's clock times:
+/// boot_ms and cpu_ms; and every metric but image_bytes when the boots do
+/// not count instructions (the guest's clock is then the host's too).
+std::vector<std::string> HostClockMetrics(const JobPlan& plan, const BootBackend& backend);
+
 /// How CompareInterleaved escalates.
 struct CompareOptions {
   int runs = 10;           // rounds per batch (Pinpoint's 10 runs each)
   int max_runs = 40;       // stop adding batches when a subject has this many runs
   VerdictOptions verdict;  // lower_is_better is taken per metric from `directions`
+  /// Stop adding batches once these metrics are not inconclusive (the exact
+  /// ones: DecidingMetrics); empty: once no metric is.
+  std::vector<std::string> deciding;
 };
 
 struct InterleavedComparison {
   BenchSamples base, head;
   std::map<std::string, MetricComparison> metrics;  // by metric name
   int runs = 0;                                     // per subject
+  /// Metrics still inconclusive when measuring stopped because the deciding
+  /// ones had decided, before max_runs; empty when it ran on to the end.
+  std::vector<std::string> undecided;
 };
 
+/// What CompareInterleaved does after a batch.
+struct BatchDecision {
+  bool more = false;                   // add a batch
+  std::vector<std::string> undecided;  // when stopping before max_runs with metrics inconclusive
+};
+
+/// After `runs` rounds with verdicts `metrics`: another batch while a
+/// deciding metric (options.deciding, any when empty) is inconclusive and
+/// another batch stays within max_runs. When the deciding metrics decided
+/// before max_runs, `undecided` lists the other metrics still inconclusive.
+BatchDecision AfterBatch(const std::map<std::string, MetricComparison>& metrics,
+                         const CompareOptions& options, int runs);
+
 /// Measures `base` and `head` interleaved, `runs` rounds at a time, and
-/// decides each metric (CompareSamples); adds batches while any metric is
-/// inconclusive and fewer than max_runs rounds were run. `directions` maps a
-/// metric to lower_is_better (missing: true). Errors as RunInterleaved.
+/// decides each metric (CompareSamples); adds batches while a deciding
+/// metric (options.deciding, or any when empty) is inconclusive and fewer
+/// than max_runs rounds were run. `directions` maps a metric to
+/// lower_is_better (missing: true). Errors as RunInterleaved.
 Result<InterleavedComparison> CompareInterleaved(
     ProcessRunner& runner, const BenchSubject& base, const BenchSubject& head,
     const std::vector<std::string>& metrics, const std::map<std::string, bool>& directions,

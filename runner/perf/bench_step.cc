@@ -79,6 +79,7 @@ struct BenchMeasurement {
   std::string base_commit;   // "": no base (yet)
   bool interleaved = false;  // the base was built and measured with the head
   std::map<std::string, MetricComparison> verdicts;
+  std::string undecided_note;  // UndecidedNote: measuring stopped on the exact metrics
 };
 
 // The metrics, their directions and the runs of one job's bench.
@@ -123,6 +124,7 @@ Result<BenchMeasurement> Measure(JobStepContext& ctx, const BenchSetup& b,
   m.head = result->head;
   m.base = result->base;
   m.verdicts = result->metrics;
+  m.undecided_note = UndecidedNote(*result, b.compare.deciding);
   m.base_commit = options.base_commit;
   m.interleaved = true;
   return m;
@@ -152,8 +154,27 @@ void CompareWithStoredBase(const JobStepContext& ctx, const BenchSetup& b, Bench
   }
 }
 
+// One line for the pipeline's summary: the base and every metric's verdict
+// and change, improvements as well as slowdowns ("vs 3f2a1b9c5d2e (stored
+// samples, not interleaved): cycles faster -6.0%, boot_ms inconclusive +1.2%").
+std::string BenchSummaryLine(const BenchSetup& b, const BenchMeasurement& m) {
+  std::string line = "vs " + ShortCommit(m.base_commit) +
+                     (m.interleaved ? " (interleaved)" : " (stored samples, not interleaved)") +
+                     ":";
+  const char* sep = " ";
+  for (const std::string& metric : b.metrics) {
+    auto it = m.verdicts.find(metric);
+    if (it == m.verdicts.end()) continue;
+    line += sep + metric + " " + PerfVerdictName(it->second.verdict) + " " +
+            FormatPercent(it->second.ratio);
+    sep = ", ";
+  }
+  return line;
+}
+
 // The verdicts into `detail` (metrics, base, comparisons, regressions,
-// reproducer, warning); each slower metric recorded as a perf change. The
+// reproducer, warning; summary, notes and host_clock for the pipeline's
+// summary); each slower or faster metric recorded as a perf change. The
 // failure (slower beyond fail-on-regression) or "" and the warning or "".
 std::pair<std::string, std::string> Judge(JobStepContext& ctx, const BenchSetup& b,
                                           BenchMeasurement& m, nlohmann::json* detail) {
@@ -169,6 +190,14 @@ std::pair<std::string, std::string> Judge(JobStepContext& ctx, const BenchSetup&
   std::string warning, failure;
   const auto threshold = ctx.plan.bench->fail_on_regression;
   (*detail)["base"] = {{"commit", m.base_commit}, {"interleaved", m.interleaved}};
+  const ClockResolution resolution =
+      HostClockResolution({&m.base, &m.head}, HostClockMetrics(ctx.plan, ctx.backend));
+  (*detail)["host_clock"] = ResolutionJson(resolution);
+  (*detail)["summary"] = BenchSummaryLine(b, m);
+  nlohmann::json notes = nlohmann::json::array();
+  for (const std::string& note : {ResolutionNote(resolution), m.undecided_note})
+    if (!note.empty()) notes.push_back(note);
+  (*detail)["notes"] = notes;
   nlohmann::json comparisons = nlohmann::json::object();
   const std::string reproducer = CompareReproducer(
       ctx.env.self_command, p.repo, ShortCommit(m.base_commit),
@@ -177,6 +206,14 @@ std::pair<std::string, std::string> Judge(JobStepContext& ctx, const BenchSetup&
   for (const std::string& metric : b.metrics) {
     const MetricComparison& c = m.verdicts.at(metric);
     comparisons[metric] = ComparisonJson(c, m.head.units[metric]);
+    const ChangeSite site{
+        p.repo, b.host, p.commit, m.base_commit, "pipeline " + std::to_string(p.id), reproducer};
+    if (c.verdict == PerfVerdict::kFaster && !p.dirty) {  // an improvement is a change too
+      if (Status st =
+              RecordPerfChange(*ctx.env.store, site, ctx.plan, metric, c, m.head.units[metric]);
+          !st.ok())
+        warning += (warning.empty() ? "" : "; ") + st.message();
+    }
     if (c.verdict != PerfVerdict::kSlower) continue;
     ++regressions;
     const std::string what = metric + " " + FormatPercent(c.ratio) + " vs " +
@@ -187,14 +224,13 @@ std::pair<std::string, std::string> Judge(JobStepContext& ctx, const BenchSetup&
     else
       warning += (warning.empty() ? "slower: " : ", ") + what;
     if (p.dirty) continue;  // a work tree's change has no commit to blame
-    const ChangeSite site{
-        p.repo, b.host, p.commit, m.base_commit, "pipeline " + std::to_string(p.id), reproducer};
     if (Status st =
             RecordPerfChange(*ctx.env.store, site, ctx.plan, metric, c, m.head.units[metric]);
         !st.ok())
       warning += (warning.empty() ? "" : "; ") + st.message();
   }
   (*detail)["comparisons"] = comparisons;
+  if (!m.undecided_note.empty()) (*detail)["undecided"] = m.undecided_note;
   (*detail)["regressions"] = regressions;
   if (!warning.empty() || !failure.empty()) (*detail)["reproducer"] = reproducer;
   if (!warning.empty()) (*detail)["warning"] = warning + "; confirm with " + reproducer;
@@ -239,6 +275,7 @@ JobStepResult BenchStep::Run(JobStepContext& ctx) const {
   b.directions = BenchDirections(ctx.plan);
   b.compare.runs = ctx.plan.bench->runs;
   b.compare.max_runs = 2 * ctx.plan.bench->runs;  // a pull request may double its runs
+  b.compare.deciding = DecidingMetrics(ctx.plan, ctx.backend, ctx.plan.bench->decide);
   nlohmann::json detail = {
       {"host", b.host},
       {"runs", b.compare.runs},

@@ -81,6 +81,10 @@ Result<InterleavedComparison> CompareCommits(HistoryContext& c, const HistorySer
   return comparison;
 }
 
+bool IsDeciding(const std::vector<std::string>& deciding, const std::string& metric) {
+  return std::find(deciding.begin(), deciding.end(), metric) != deciding.end();
+}
+
 bool IsPoint(const HistorySeries& series, size_t p, const std::string& metric) {
   auto it = series.samples.find(p);
   return !series.unmeasurable.count(p) && it != series.samples.end() &&
@@ -108,13 +112,20 @@ Status MeasureTogether(HistoryContext& c, HistorySeries& series, size_t before, 
   changed->metrics.clear();
   changed->primary.clear();
   changed->primary_change = 0;
+  changed->primary_exact = false;
   for (const std::string& metric : BenchMetricNames(series.plan)) {
     const MetricComparison& m = comparison->metrics.at(metric);
     printf("    %-14s %s\n", metric.c_str(),
            DescribeComparison(m, comparison->head.units[metric]).c_str());
     if (m.verdict != PerfVerdict::kSlower && m.verdict != PerfVerdict::kFaster) continue;
-    changed->Add(metric, std::fabs(std::log(m.ratio)));
+    changed->Add(metric, std::fabs(std::log(m.ratio)), IsDeciding(options.deciding, metric));
   }
+  const ClockResolution resolution = HostClockResolution({&comparison->base, &comparison->head},
+                                                         c.s.HostClockMetricsFor(series.plan));
+  if (const std::string note = ResolutionNote(resolution); !note.empty())
+    printf("    %s\n", note.c_str());
+  if (const std::string note = UndecidedNote(*comparison, options.deciding); !note.empty())
+    printf("    %s\n", note.c_str());
   fflush(stdout);
   return Status::Ok();
 }

@@ -78,19 +78,28 @@ Result<InterleavedComparison> CompareCommits(HistoryContext& c, const HistorySer
 struct HistorySuspect {
   size_t before = 0, after = 0;      // positions
   std::vector<std::string> metrics;  // that changed there
-  std::string primary;               // the one with the largest change
+  std::string primary;               // bisected on: an exact one, else the largest change
   double primary_change = 0;         // |log ratio|
   bool edge = false;                 // found by CheckNewest, not by FindChangePoints
+  bool primary_exact = false;        // primary is a deciding (exact) metric
 
-  // Records that `metric` changed by `change` (|log ratio|) here.
-  void Add(const std::string& metric, double change) {
+  // Records that `metric` changed by `change` (|log ratio|) here; `exact`:
+  // it is a deciding metric (CompareOptions::deciding), which is bisected on
+  // in preference to any other, as the others may be left undecided.
+  void Add(const std::string& metric, double change, bool exact = false) {
     metrics.push_back(metric);
-    if (change > primary_change) {
+    const bool wins = primary.empty() || (exact && !primary_exact) ||
+                      (exact == primary_exact && change > primary_change);
+    if (wins) {
       primary_change = change;
       primary = metric;
+      primary_exact = exact;
     }
   }
 };
+
+/// True if `metric` is among `deciding` (CompareOptions::deciding).
+bool IsDeciding(const std::vector<std::string>& deciding, const std::string& metric);
 
 /// Whether position `p` of `series` is a point for `metric`: measurable,
 /// with at least kMinHistorySamples runs of it.

@@ -1,5 +1,6 @@
 #include "runner/perf/perf_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -46,19 +47,71 @@ std::string DescribeComparison(const MetricComparison& c, const std::string& uni
 
 nlohmann::json ComparisonJson(const MetricComparison& c, const std::string& unit) {
   nlohmann::json j = {{"verdict", PerfVerdictName(c.verdict)},
-                      {"ratio", c.ratio},
+                      {"ratio", c.ratio},  // Hodges-Lehmann: the estimate of "ci"
+                      {"estimate", c.interval ? "hodges-lehmann" : "median ratio"},
                       {"change_percent", c.ChangePercent()},
                       {"p_value", c.p_value},
                       {"unit", unit},
                       {"base", {{"median", c.base_median}, {"n", c.base_n}}},
                       {"head", {{"median", c.head_median}, {"n", c.head_n}}}};
+  j["median_ratio"] = c.median_ratio;
   if (c.interval) {
     j["ci"] = {c.interval->low, c.interval->high};
-    j["hodges_lehmann_ratio"] = c.interval->estimate;
+    j["hodges_lehmann_ratio"] = c.interval->estimate;  // = ratio, kept for readers of old reports
   } else {
     j["ci"] = nullptr;
   }
   return j;
+}
+
+ClockResolution HostClockResolution(const std::vector<const BenchSamples*>& samples,
+                                    const std::vector<std::string>& metrics) {
+  ClockResolution r;
+  for (const std::string& metric : metrics) {
+    double spread = 0;
+    for (const BenchSamples* s : samples) {
+      auto it = s->values.find(metric);
+      if (it != s->values.end() && it->second.size() >= 2)
+        spread = std::max(spread, Summarize(it->second).RelativeSpread() * 100);
+    }
+    if (spread <= 0) continue;
+    r.spread[metric] = spread;
+    r.percent = std::max(r.percent, spread);
+  }
+  return r;
+}
+
+std::string ResolutionNote(const ClockResolution& r) {
+  if (r.spread.empty()) return "";
+  char buf[64];
+  std::string each;
+  for (const auto& [metric, spread] : r.spread) {
+    snprintf(buf, sizeof buf, spread < 9.95 ? "%s%s %.1f%%" : "%s%s %.0f%%", each.empty() ? "" : ", ",
+             metric.c_str(), spread);
+    each += buf;
+  }
+  snprintf(buf, sizeof buf, r.percent < 9.95 ? "%.1f%%" : "%.0f%%", r.percent);
+  return "host clock: resolution ~" + std::string(buf) + " (the runs' spread: " + each +
+         "); changes near or below it may be missed or misjudged";
+}
+
+nlohmann::json ResolutionJson(const ClockResolution& r) {
+  if (r.spread.empty()) return nullptr;
+  return {{"resolution_percent", r.percent}, {"spread_percent", r.spread}};
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+std::string UndecidedNote(const InterleavedComparison& c,
+                          const std::vector<std::string>& deciding) {
+  if (c.undecided.empty()) return "";
+  return "stopped at " + std::to_string(c.runs) + " runs: " + JoinNames(deciding) +
+         " decided (exact); left undecided: " + JoinNames(c.undecided) +
+         " (host clock; --decide all or `decide: all` measures them to the maximum runs)";
 }
 
 nlohmann::json SummaryJson(const std::vector<double>& values, const std::string& unit) {

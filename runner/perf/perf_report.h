@@ -20,11 +20,44 @@ std::string ShortCommit(const std::string& commit);
 /// "+21.4%" / "-3.0%".
 std::string FormatPercent(double ratio);
 
-/// "slower  +21.4%  ratio 1.214 [1.190, 1.240]  p=0.00018  283 -> 343 ms (n=10/10)".
+/// "slower  +21.4%  ratio 1.214 [1.190, 1.240]  p=0.00018  283 -> 343 ms (n=10/10)": the
+/// change and ratio are the Hodges-Lehmann estimate inside its interval; the medians follow.
 std::string DescribeComparison(const MetricComparison& c, const std::string& unit);
 
-/// {"verdict", "ratio", "change_percent", "ci": [lo, hi], "p_value", "base": {...}, "head": {...}}.
+/// {"verdict", "ratio", "estimate", "change_percent", "median_ratio", "ci": [lo, hi], "p_value",
+/// "base": {...}, "head": {...}}: "ratio" is the Hodges-Lehmann estimate "ci" belongs to
+/// ("estimate": "hodges-lehmann"), or the ratio of the medians when there is no interval.
 nlohmann::json ComparisonJson(const MetricComparison& c, const std::string& unit);
+
+/// Why measuring stopped with metrics inconclusive, or "" when it did not:
+/// "stopped at 10 runs: cycles decided (exact); left undecided: boot_ms,
+/// cpu_ms (host clock; --decide all or `decide: all` measures them to the
+/// maximum runs)". `deciding` as in CompareOptions.
+std::string UndecidedNote(const InterleavedComparison& c, const std::vector<std::string>& deciding);
+
+/// How finely the host's clock resolved a measurement: the runs' spread.
+struct ClockResolution {
+  double percent = 0;                    // the largest spread below; 0: nothing varied
+  std::map<std::string, double> spread;  // metric -> median absolute deviation, % of the median
+};
+
+/// The resolution of `metrics` (HostClockMetrics) in `samples` (e.g. base
+/// and head): per metric the largest spread among the sample sets, leaving
+/// out metrics whose runs do not vary at all (counts, sizes).
+ClockResolution HostClockResolution(const std::vector<const BenchSamples*>& samples,
+                                    const std::vector<std::string>& metrics);
+
+/// "host clock: resolution ~13% (the runs' spread: boot_ms 13%, cpu_ms 0.4%);
+/// changes near or below it may be missed or misjudged", or "" when nothing
+/// varied.
+std::string ResolutionNote(const ClockResolution& r);
+
+/// {"resolution_percent": 10.2, "spread_percent": {"boot_ms": 13.1, ...}}, or null when
+/// nothing varied.
+nlohmann::json ResolutionJson(const ClockResolution& r);
+
+/// "a, b, c".
+std::string JoinNames(const std::vector<std::string>& names);
 
 /// {"n", "median", "q1", "q3", "min", "max", "mad", "unit", "values"}.
 nlohmann::json SummaryJson(const std::vector<double>& values, const std::string& unit);

@@ -74,6 +74,11 @@ void AddPerfOptions(CLI::App* sub, PerfOptions* o, bool comparing) {
           o->min_effect = percent ? v / 100 : v;
         },
         "smallest change reported as slower/faster (default: 5%)");
+    sub->add_option("--decide", o->decide,
+                    "exact: stop adding runs once the metrics the instruction clock makes exact "
+                    "have decided; all: only once every metric has, or at --max-runs "
+                    "(default: bench.decide of the configuration, else exact)")
+        ->check(CLI::IsMember({"exact", "all"}));
     sub->add_option("--alpha", o->alpha,
                     "significance level of the rank test, per metric (default: 0.001)")
         ->check(CLI::Range(1e-9, 0.5));
@@ -304,17 +309,31 @@ std::string PerfSession::SampleHostFor(const JobPlan& plan) {
   return backend.ok() ? SampleHost(host_name_, plan, **backend) : host_name_;
 }
 
+std::vector<std::string> PerfSession::HostClockMetricsFor(const JobPlan& plan) {
+  auto backend = Backend(plan.target);
+  if (backend.ok()) return HostClockMetrics(plan, **backend);
+  std::vector<std::string> out;
+  for (const std::string& m : BenchMetricNames(plan))
+    if (m != "image_bytes") out.push_back(m);
+  return out;
+}
+
 int PerfSession::RunsFor(const JobPlan& plan) const {
   if (options_.runs > 0) return options_.runs;
   return plan.bench ? plan.bench->runs : 10;
 }
 
-CompareOptions PerfSession::CompareOptionsFor(const JobPlan& plan) const {
+CompareOptions PerfSession::CompareOptionsFor(const JobPlan& plan) {
   CompareOptions c;
   c.runs = RunsFor(plan);
   c.max_runs = options_.max_runs > 0 ? options_.max_runs : 4 * c.runs;
   c.verdict.alpha = options_.alpha;
   c.verdict.min_effect = options_.min_effect;
+  BenchDecide decide = plan.bench ? plan.bench->decide : BenchDecide::kExact;
+  if (options_.decide == "all") decide = BenchDecide::kAll;
+  if (options_.decide == "exact") decide = BenchDecide::kExact;
+  auto backend = Backend(plan.target);
+  if (backend.ok()) c.deciding = DecidingMetrics(plan, **backend, decide);
   return c;
 }
 

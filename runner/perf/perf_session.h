@@ -35,6 +35,7 @@ struct PerfOptions {
   int max_runs = 0;                     // 0: 4 * runs (compare, history)
   double min_effect = 0.05;             // --min-effect
   double alpha = 0.001;                 // --alpha
+  std::string decide;                   // --decide exact|all; "": bench.decide of the configuration
   RunFlags run;                // --config, --db, --cache-dir, --work-dir, --host-config, --plain
   std::string service_config;  // --service-config FILE (serve/worker configuration)
   std::string json;            // --json FILE
@@ -99,12 +100,17 @@ class PerfSession {
 
   /// Runs per subject: --runs, else the plan's bench.runs.
   int RunsFor(const JobPlan& plan) const;
-  /// The verdict options (alpha, min effect) of this session.
-  CompareOptions CompareOptionsFor(const JobPlan& plan) const;
+  /// The verdict options (alpha, min effect) of this session, and the
+  /// metrics that end a comparison (DecidingMetrics, by --decide, else
+  /// `plan`'s bench.decide).
+  CompareOptions CompareOptionsFor(const JobPlan& plan);
 
   /// The host name `plan`'s samples are filed under (SampleHost): this
   /// host's, with "/instructions" when its bench boots count instructions.
   std::string SampleHostFor(const JobPlan& plan);
+  /// The metrics of `plan` the host's clock times (HostClockMetrics; every
+  /// metric but image_bytes when its backend is unknown).
+  std::vector<std::string> HostClockMetricsFor(const JobPlan& plan);
   /// How `plan`'s bench boots keep time, for the terminal: "" on the host's
   /// clock as configured, else e.g. "guest clock counts instructions (QEMU
   /// -icount)", with why there will be no `instructions` metric when the

@@ -2,34 +2,10 @@
 
 #include <string_view>
 
+#include "runner/common/xml_escape.h"
+
 namespace cirun {
 namespace {
-
-std::string Attribute(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      default:
-        out += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
-    }
-  }
-  return out;
-}
 
 // The first line of a bisection's summary (its why, when not confirmed).
 std::string FirstLine(const std::string& text) {
@@ -84,8 +60,8 @@ std::string BisectionProperties(const PipelineReport& r, const std::string& unik
     if (b.unikernel != unikernel) continue;
     const std::string value = b.verdict == "confirmed" ? "confirmed culprit " + b.culprit
                                                        : "not confirmed: " + FirstLine(b.summary);
-    props += "      <property name=\"" + Attribute("bisect " + b.cell_key + " " + b.case_name) +
-             "\" value=\"" + Attribute(value) + "\"/>\n";
+    props += "      <property name=\"" + XmlEscape("bisect " + b.cell_key + " " + b.case_name) +
+             "\" value=\"" + XmlEscape(value) + "\"/>\n";
   }
   return props.empty() ? "" : "    <properties>\n" + props + "    </properties>\n";
 }

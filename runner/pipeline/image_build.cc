@@ -80,8 +80,13 @@ ImageBuild BuildImageImpl(const JobEnvironment& env, const PipelineRecord& pipel
   }
   const std::string key =
       BuildCacheKey({*source_id, *identity, plan.target, plan.build_command, plan.image});
-  nlohmann::json detail = {
-      {"cache_key", key}, {"source_id", *source_id}, {"toolchain", toolchain->name}};
+  // The toolchain's version as the dashboard shows it: the first line of
+  // its identity (e.g. "gcc (Debian 12.2.0-14) 12.2.0").
+  const std::string version = identity->substr(0, identity->find('\n'));
+  nlohmann::json detail = {{"cache_key", key},
+                           {"source_id", *source_id},
+                           {"toolchain", toolchain->name},
+                           {"toolchain_version", version}};
   if (env.cache) {
     auto restored = env.cache->Restore(key, image);
     if (restored.ok() && *restored) {

@@ -50,6 +50,53 @@ class StepRecorder {
   const JobRecord& job_;
 };
 
+// A boot's console as it streams, written to the store's live log (for
+// the dashboard) on output, at most once a second; cleared once the step
+// is recorded. Store errors only cost the live view, never the job.
+class LiveConsole {
+ public:
+  LiveConsole(const JobEnvironment& env, const JobRecord& job, std::string step)
+      : env_(env), job_(job), step_(std::move(step)) {}
+  ~LiveConsole() { env_.store->ClearLiveLog(job_.id); }
+  LiveConsole(const LiveConsole&) = delete;
+  LiveConsole& operator=(const LiveConsole&) = delete;
+
+  /// Starts over (a retried boot).
+  void Reset() {
+    text_.clear();
+    cut_ = 0;
+    last_ = {};
+  }
+
+  ConsoleObserver Observer() {
+    return [this](std::string_view chunk) { Add(chunk); };
+  }
+
+ private:
+  void Add(std::string_view chunk) {
+    text_.append(chunk);
+    if (text_.size() > 2 * kStoredLogCap) {
+      cut_ += text_.size() - kStoredLogCap;
+      text_.erase(0, text_.size() - kStoredLogCap);
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (last_ != std::chrono::steady_clock::time_point{} && now - last_ < std::chrono::seconds(1))
+      return;
+    last_ = now;
+    LiveLog log{job_.id, job_.attempt, step_, Tail(text_, kStoredLogCap), 0};
+    if (cut_ > 0) log.text = "[... " + std::to_string(cut_) + " bytes cut ...]\n" + log.text;
+    RedactSecrets(env_.secrets, &log.text);
+    env_.store->SetLiveLog(log);
+  }
+
+  const JobEnvironment& env_;
+  const JobRecord& job_;
+  const std::string step_;
+  std::string text_;
+  size_t cut_ = 0;
+  std::chrono::steady_clock::time_point last_{};
+};
+
 // Returns nullopt if the build produced the image, else the job's result.
 std::optional<JobResult> BuildStep(const JobEnvironment& env, JobRun& run, StepRecorder& steps) {
   steps.Start("build");
@@ -125,11 +172,13 @@ CaseResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
   request.instance_name = "ci-run-" + std::to_string(run.claimed.job.id) + "-" +
                           std::to_string(run.claimed.job.attempt) + "-" + std::to_string(index);
   steps.Start(step_name);
-  BootResult result = Boot(request, backend, *env.runner, run.cancel);
+  LiveConsole live(env, run.claimed.job, step_name);
+  BootResult result = Boot(request, backend, *env.runner, run.cancel, live.Observer());
   if (result.outcome == BootOutcome::kInfra && !(run.cancel && run.cancel->cancelled())) {
     env.progress->Message(run.claimed.job.name + ": " + step_name + ": infra failure (" +
                           result.cause + "), retrying once");
-    result = Boot(request, backend, *env.runner, run.cancel);
+    live.Reset();
+    result = Boot(request, backend, *env.runner, run.cancel, live.Observer());
   }
   CaseResult c{result, {}};
   if (result.outcome != BootOutcome::kInfra) c.runs.outcomes.push_back(result.outcome);

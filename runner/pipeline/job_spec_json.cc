@@ -60,6 +60,7 @@ json BenchToJson(const BenchSpec& b) {
   json out = {{"runs", b.runs}, {"args", b.args}, {"metrics", metrics}};
   if (b.fail_on_regression) out["fail_on_regression"] = *b.fail_on_regression;
   if (b.clock == BenchClock::kInstructions) out["clock"] = "instructions";
+  if (b.decide == BenchDecide::kAll) out["decide"] = "all";
   return out;
 }
 
@@ -70,6 +71,7 @@ BenchSpec BenchFromJson(const json& j) {
   for (const json& m : j.at("metrics"))
     b.metrics.push_back({m.at("name"), m.at("lower_is_better")});
   if (j.value("clock", "") == "instructions") b.clock = BenchClock::kInstructions;
+  if (j.value("decide", "") == "all") b.decide = BenchDecide::kAll;
   if (j.contains("fail_on_regression"))
     b.fail_on_regression = j["fail_on_regression"].get<double>();
   return b;

@@ -27,6 +27,7 @@ TEST_CASE("JobPlan survives a round trip through its JSON spec") {
   plan.fuzz = FuzzSpec{{{"port", "int[1,65535]"}}, 50, std::chrono::seconds(3), {}};
   plan.bench = BenchSpec{5, {"--size=9"}, {{"boot_ms", true}, {"ops", false}}, 0.1, {}};
   plan.bench->clock = BenchClock::kInstructions;
+  plan.bench->decide = BenchDecide::kAll;
   auto back = JobPlanFromJson(JobPlanToJson(plan));
   REQUIRE(back.ok());
   CHECK(back->cell == plan.cell);
@@ -40,6 +41,7 @@ TEST_CASE("JobPlan survives a round trip through its JSON spec") {
   CHECK(back->bench->metrics[1].lower_is_better == false);
   CHECK(*back->bench->fail_on_regression == doctest::Approx(0.1));
   CHECK(back->bench->clock == BenchClock::kInstructions);
+  CHECK(back->bench->decide == BenchDecide::kAll);
   CHECK(back->Name() == "hello gcc/virtio");
 }
 

@@ -8,6 +8,7 @@
 
 #include "runner/common/byte_text.h"
 #include "runner/common/exit_code.h"
+#include "runner/common/xml_escape.h"
 #include "runner/pipeline/case_runs.h"
 #include "runner/pipeline/failure_groups.h"
 #include "runner/pipeline/failure_lines.h"
@@ -63,36 +64,6 @@ const char* Color(JobState s) {
   }
 }
 
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r')
-          out += "?";
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
 // The case names a job has, from its spec: build, boot, test:<name>...; and
 // fuzz when it ran a fuzz step.
 std::vector<std::string> CaseNames(const JobReport& j) {
@@ -129,6 +100,28 @@ void AppendTestcase(std::ostringstream& x, const JobReport& j, const std::string
   if (s && !s->log.empty())
     x << "      <system-out>" << XmlEscape(Tail(s->log, 20000)) << "</system-out>\n";
   x << "    </testcase>\n";
+}
+
+// "Benchmarks:": each bench step's verdicts against its base, improvements
+// as well as slowdowns (detail "summary"), and its notes (the host clock's
+// resolution, metrics left undecided).
+void PrintBenchVerdicts(FILE* out, const PipelineReport& r) {
+  bool any = false;
+  for (const auto& j : r.jobs) {
+    const StepRecord* s = FindStep(j, "bench");
+    if (!s) continue;
+    const StepDetail detail = StepDetail::Parse(s->detail_json);
+    const std::optional<std::string> summary = detail.String("summary");
+    if (!summary) continue;
+    if (!any) fprintf(out, "\nBenchmarks:\n");
+    any = true;
+    fprintf(out, "  %s: %s\n", j.job.name.c_str(), summary->c_str());
+    const nlohmann::json& notes =
+        detail.Json().contains("notes") ? detail.Json()["notes"] : nlohmann::json::array();
+    if (!notes.is_array()) continue;
+    for (const nlohmann::json& note : notes)
+      if (note.is_string()) fprintf(out, "    %s\n", note.get<std::string>().c_str());
+  }
 }
 
 }  // namespace
@@ -204,6 +197,7 @@ void PrintSummary(FILE* out, const PipelineReport& r, bool color) {
       if (!rate.empty()) fprintf(out, "    %s\n", rate.c_str());
     }
   }
+  PrintBenchVerdicts(out, r);
   PrintFailureGroups(out, r);
   PrintBisections(out, r);
   PrintFuzzSummary(out, r);

@@ -130,6 +130,28 @@ TEST_CASE("The summary and the JSON report read step details of the wrong type a
   CHECK(doc["jobs"][1]["steps"][1]["detail"]["reproducer"] == 5);
 }
 
+TEST_CASE("The summary shows each bench step's verdicts, improvements too, and its notes") {
+  PipelineReport r = Sample();
+  StepRecord bench = Step("bench", "passed");
+  bench.detail_json = R"({"summary": "vs 3f2a1b9c5d2e (interleaved): cycles faster -6.0%",
+                         "notes": ["host clock: resolution ~10%", 4]})";
+  r.jobs[0].steps.push_back(bench);
+  StepRecord odd = Step("bench", "passed");
+  odd.detail_json = R"({"summary": "vs aaaa: boot_ms no change +0.1%", "notes": "one"})";
+  r.jobs[1].steps.push_back(odd);
+  char* text = nullptr;
+  size_t size = 0;
+  FILE* out = open_memstream(&text, &size);
+  CHECK_NOTHROW(PrintSummary(out, r, /*color=*/false));
+  fclose(out);
+  std::string s(text, size);
+  free(text);
+  CHECK(
+      s.find("\nBenchmarks:\n  hello virtio: vs 3f2a1b9c5d2e (interleaved): cycles faster -6.0%\n"
+             "    host clock: resolution ~10%\n  hello xen: vs aaaa: boot_ms no change +0.1%\n") !=
+      std::string::npos);
+}
+
 std::string StepLogs(const PipelineReport& r, const std::string& job, int* matched) {
   char* text = nullptr;
   size_t size = 0;

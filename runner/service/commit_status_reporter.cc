@@ -19,7 +19,9 @@ void CommitStatusReporter::JobChanged(const PipelineRecord& pipeline, const JobR
                                       std::optional<JobState> before) {
   // The "plan" job of an unplannable pipeline has no cell; the summary says it all.
   if (IsPlanJob(job) || !HasCommit(pipeline) || !reported_(pipeline)) return;
-  post_(JobCommitStatus(pipeline, job));
+  CommitStatus status = JobCommitStatus(pipeline, job);
+  if (!public_url_.empty()) status.target_url = JobPageUrl(public_url_, job);
+  post_(std::move(status));
 }
 
 void CommitStatusReporter::PipelineSeen(const PipelineRecord& pipeline,
@@ -28,7 +30,7 @@ void CommitStatusReporter::PipelineSeen(const PipelineRecord& pipeline,
       std::all_of(jobs.begin(), jobs.end(), [](const JobRecord& j) { return IsFinal(j.state); });
   // A finished pipeline gets its final summary from PipelineFinished.
   if (finished || !HasCommit(pipeline) || !reported_(pipeline)) return;
-  post_(SummaryCommitStatus(pipeline, jobs));
+  PostSummary(pipeline, jobs);
 }
 
 void CommitStatusReporter::PipelineApproved(const PipelineRecord& pipeline,
@@ -39,7 +41,14 @@ void CommitStatusReporter::PipelineApproved(const PipelineRecord& pipeline,
 void CommitStatusReporter::PipelineFinished(const PipelineRecord& pipeline,
                                             const std::vector<JobRecord>& jobs) {
   if (!HasCommit(pipeline) || !reported_(pipeline)) return;
-  post_(SummaryCommitStatus(pipeline, jobs));
+  PostSummary(pipeline, jobs);
+}
+
+void CommitStatusReporter::PostSummary(const PipelineRecord& pipeline,
+                                       const std::vector<JobRecord>& jobs) {
+  CommitStatus status = SummaryCommitStatus(pipeline, jobs);
+  if (!public_url_.empty()) status.target_url = PipelinePageUrl(public_url_, pipeline.id);
+  post_(std::move(status));
 }
 
 }  // namespace cirun

@@ -17,9 +17,14 @@ class CommitStatusReporter final : public PipelineListener {
  public:
   /// `post` queues one status (StatusSender::Enqueue); `reported` says whether
   /// a pipeline's repository gets statuses (a configured GitHub repository).
+  /// With a `public_url` (the dashboard's, web.public-url), each status links
+  /// to its page: a job's to the job, the summary to the pipeline.
   CommitStatusReporter(std::function<void(CommitStatus)> post,
-                       std::function<bool(const PipelineRecord&)> reported)
-      : post_(std::move(post)), reported_(std::move(reported)) {}
+                       std::function<bool(const PipelineRecord&)> reported,
+                       std::string public_url = "")
+      : post_(std::move(post)),
+        reported_(std::move(reported)),
+        public_url_(std::move(public_url)) {}
 
   void JobChanged(const PipelineRecord& pipeline, const JobRecord& job,
                   std::optional<JobState> before) override;
@@ -30,8 +35,11 @@ class CommitStatusReporter final : public PipelineListener {
                         const std::vector<JobRecord>& jobs) override;
 
  private:
+  void PostSummary(const PipelineRecord& pipeline, const std::vector<JobRecord>& jobs);
+
   std::function<void(CommitStatus)> post_;
   std::function<bool(const PipelineRecord&)> reported_;
+  std::string public_url_;  // "": statuses without target_url
 };
 
 }  // namespace cirun

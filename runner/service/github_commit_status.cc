@@ -116,9 +116,19 @@ CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline,
 }
 
 std::string CommitStatusJson(const CommitStatus& status) {
-  return nlohmann::json{
-      {"state", status.state}, {"context", status.context}, {"description", status.description}}
-      .dump();
+  nlohmann::json body = {
+      {"state", status.state}, {"context", status.context}, {"description", status.description}};
+  if (!status.target_url.empty()) body["target_url"] = status.target_url;
+  return body.dump();
+}
+
+std::string PipelinePageUrl(const std::string& public_url, int64_t pipeline_id) {
+  return public_url + "/pipeline?id=" + std::to_string(pipeline_id);
+}
+
+std::string JobPageUrl(const std::string& public_url, const JobRecord& job) {
+  return public_url + "/job?pipeline=" + std::to_string(job.pipeline_id) +
+         "&id=" + std::to_string(job.id);
 }
 
 StatusSender::StatusSender(HttpClient& http, StatusSenderOptions options, StatusOutcome on_outcome)

@@ -25,7 +25,14 @@ struct CommitStatus {
   std::string state;        // "pending", "success", "failure", "error"
   std::string context;      // "ci-run" or "ci-run/<unikernel>/<cell label>"
   std::string description;  // one line, at most 140 characters (GitHub's limit)
+  std::string target_url;   // the page it links to ("": none)
 };
+
+/// The dashboard's page of a pipeline under `public_url` (no trailing slash):
+/// "URL/pipeline?id=12".
+std::string PipelinePageUrl(const std::string& public_url, int64_t pipeline_id);
+/// The dashboard's page of a job: "URL/job?pipeline=12&id=34".
+std::string JobPageUrl(const std::string& public_url, const JobRecord& job);
 
 /// GitHub's limit on a status description, in characters.
 inline constexpr size_t kStatusDescriptionLimit = 140;

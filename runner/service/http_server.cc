@@ -276,6 +276,7 @@ void Connection::Dispatch(const HttpRoute& route) {
   in->method = std::string(req.method_string());
   std::string target(req.target());
   in->path = target.substr(0, target.find('?'));
+  if (target.find('?') != std::string::npos) in->query = target.substr(target.find('?') + 1);
   for (const auto& field : req)
     in->headers[Lower(std::string(field.name_string()))] = std::string(field.value());
   in->body = std::move(req.body());
@@ -287,7 +288,9 @@ void Connection::Dispatch(const HttpRoute& route) {
     in.reset();
     reservation.Reset();
     asio::post(self->stream_.get_executor(), [self, reply = std::move(reply), keep_alive] {
-      self->Write(TextResponse(reply.status, reply.content_type, reply.body), !keep_alive);
+      Response res = TextResponse(reply.status, reply.content_type, reply.body);
+      for (const auto& [name, value] : reply.headers) res.set(name, value);
+      self->Write(std::move(res), !keep_alive);
     });
   });
 }

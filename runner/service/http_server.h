@@ -34,6 +34,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -43,6 +44,7 @@ namespace cirun {
 struct IncomingRequest {
   std::string method;
   std::string path;
+  std::string query;                           // after '?', still percent-encoded; "" if none
   std::map<std::string, std::string> headers;  // names in lowercase
   std::string body;                            // raw bytes, exactly as received
   std::string remote;                          // peer address
@@ -55,6 +57,7 @@ struct HttpReply {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers = {};  // more headers (name, value)
 };
 
 using HttpHandler = std::function<HttpReply(const IncomingRequest&)>;

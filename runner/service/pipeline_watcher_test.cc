@@ -144,6 +144,31 @@ TEST_CASE("CommitStatusReporter posts cell and summary statuses of configured re
                                            "ci-run success 1 passed"});
 }
 
+TEST_CASE("CommitStatusReporter links statuses to the dashboard's pages when it has a public URL") {
+  ScratchDir dir;
+  auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
+  std::vector<std::string> posted;
+  CommitStatusReporter reporter(
+      [&](CommitStatus s) { posted.push_back(s.context + " " + s.target_url); },
+      [](const PipelineRecord&) { return true; }, "https://ci.example.org");
+  PipelineWatcher watcher(*store, {&reporter});
+  REQUIRE(watcher.Start().ok());
+  auto id = *store->CreatePipeline(Pipeline(), {Job("hello", "gcc/virtio")});
+  REQUIRE(watcher.Poll().ok());
+  auto jobs = *store->ListJobs(id);
+  const std::string p = std::to_string(id);
+  CHECK(posted == std::vector<std::string>{
+                      "ci-run/hello/gcc/virtio https://ci.example.org/job?pipeline=" + p +
+                          "&id=" + std::to_string(jobs[0].id),
+                      "ci-run https://ci.example.org/pipeline?id=" + p});
+  CommitStatus linked;
+  linked.state = "success";
+  linked.target_url = "https://ci.example.org/pipeline?id=1";
+  CHECK(CommitStatusJson(linked).find(R"("target_url":"https://ci.example.org/pipeline?id=1")") !=
+        std::string::npos);
+  CHECK(CommitStatusJson(CommitStatus{}).find("target_url") == std::string::npos);
+}
+
 TEST_CASE("PipelineWatcher and CommitStatusReporter follow a pipeline waiting for approval") {
   ScratchDir dir;
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();

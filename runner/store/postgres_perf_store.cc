@@ -76,6 +76,26 @@ Result<int64_t> PostgresStore::AddPerfChange(const PerfChangeRecord& c) {
   });
 }
 
+Result<std::vector<SampleQuery>> PostgresStore::ListSampleSeries() {
+  using Out = std::vector<SampleQuery>;
+  return Tx<Out>("list benchmark series", [&](pqxx::work& tx) -> Result<Out> {
+    pqxx::result rows = tx.exec(
+        "SELECT DISTINCT repo, unikernel, cell_key, host, metric FROM samples "
+        "ORDER BY repo, unikernel, cell_key, host, metric");
+    Out out;
+    for (const auto& row : rows) {
+      SampleQuery q;
+      q.repo = Text(row[0]);
+      q.unikernel = Text(row[1]);
+      q.cell_key = Text(row[2]);
+      q.host = Text(row[3]);
+      q.metric = Text(row[4]);
+      out.push_back(std::move(q));
+    }
+    return out;
+  });
+}
+
 Result<std::vector<PerfChangeRecord>> PostgresStore::ListPerfChanges(const std::string& repo,
                                                                      int limit) {
   using Out = std::vector<PerfChangeRecord>;

@@ -88,6 +88,10 @@ constexpr const char* kSchema[] = {
     "CREATE INDEX IF NOT EXISTS manifests_by_source ON manifests(source_tree)",
     // PipelineInfo::untrusted: code from a pull request.
     "ALTER TABLE pipelines ADD COLUMN IF NOT EXISTS untrusted BOOLEAN NOT NULL DEFAULT FALSE",
+    // LiveLog: the output of a running step, one a job.
+    R"sql(CREATE TABLE IF NOT EXISTS live_logs(
+  job_id BIGINT PRIMARY KEY, attempt INTEGER NOT NULL, step TEXT NOT NULL,
+  text TEXT NOT NULL, updated_ms BIGINT NOT NULL))sql",
     // StepRecord::excerpt: the lines that matter of a failed step.
     "ALTER TABLE steps ADD COLUMN IF NOT EXISTS excerpt TEXT NOT NULL DEFAULT ''",
     // Failures (failure_records.h): case runs, bisections, failure signatures.
@@ -443,6 +447,41 @@ Result<std::vector<StepRecord>> PostgresStore::ListSteps(int64_t job_id) {
     for (const auto& row : r) out.push_back(ReadStep(row));
     return out;
   });
+}
+
+Status PostgresStore::SetLiveLog(const LiveLog& log) {
+  return Tx<bool>("set a live log",
+                  [&](pqxx::work& tx) -> Result<bool> {
+                    tx.exec_params(
+                        "INSERT INTO live_logs(job_id, attempt, step, text, updated_ms) "
+                        "VALUES($1, $2, $3, $4, " CIRUN_PG_NOW_MS
+                        ") ON CONFLICT (job_id) DO "
+                        "UPDATE SET attempt = EXCLUDED.attempt, step = EXCLUDED.step, "
+                        "text = EXCLUDED.text, updated_ms = EXCLUDED.updated_ms",
+                        log.job_id, log.attempt, log.step, log.text);
+                    return true;
+                  })
+      .status();
+}
+
+Result<std::optional<LiveLog>> PostgresStore::GetLiveLog(int64_t job_id) {
+  using Out = std::optional<LiveLog>;
+  return Tx<Out>("read a live log", [&](pqxx::work& tx) -> Result<Out> {
+    pqxx::result r = tx.exec_params(
+        "SELECT attempt, step, text, updated_ms FROM live_logs WHERE job_id = $1", job_id);
+    if (r.empty()) return Out();
+    return Out(LiveLog{job_id, static_cast<int>(Int(r[0][0])), Text(r[0][1]), Text(r[0][2]),
+                       Int(r[0][3])});
+  });
+}
+
+Status PostgresStore::ClearLiveLog(int64_t job_id) {
+  return Tx<bool>("clear a live log",
+                  [&](pqxx::work& tx) -> Result<bool> {
+                    tx.exec_params("DELETE FROM live_logs WHERE job_id = $1", job_id);
+                    return true;
+                  })
+      .status();
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> PostgresStore::CountJobsByState() {

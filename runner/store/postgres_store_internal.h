@@ -126,6 +126,9 @@ class PostgresStore final : public Store {
   Status Heartbeat(int64_t job_id, const std::string& worker, int attempt,
                    std::chrono::milliseconds lease) override;
   Status AddStep(const StepRecord& step) override;
+  Status SetLiveLog(const LiveLog& log) override;
+  Result<std::optional<LiveLog>> GetLiveLog(int64_t job_id) override;
+  Status ClearLiveLog(int64_t job_id) override;
   Status FinishJob(int64_t job_id, const std::string& worker, int attempt,
                    const JobResult& result) override;
   Status ReleaseJob(int64_t job_id, const std::string& worker, int attempt) override;
@@ -149,6 +152,7 @@ class PostgresStore final : public Store {
   // ---- Performance tracking (perf_records.h; postgres_perf_store.cc).
   Status AddSamples(const std::vector<SampleRecord>& samples) override;
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& q) override;
+  Result<std::vector<SampleQuery>> ListSampleSeries() override;
   Result<int64_t> AddPerfChange(const PerfChangeRecord& c) override;
   Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo,
                                                         int limit) override;

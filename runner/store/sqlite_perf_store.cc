@@ -65,6 +65,26 @@ Result<std::vector<SampleRecord>> SqliteStore::ListSamples(const SampleQuery& q)
   return out;
 }
 
+Result<std::vector<SampleQuery>> SqliteStore::ListSampleSeries() {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "SELECT DISTINCT repo, unikernel, cell_key, host, metric FROM samples "
+              "ORDER BY repo, unikernel, cell_key, host, metric");
+  std::vector<SampleQuery> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    SampleQuery q;
+    q.repo = s.Text(0);
+    q.unikernel = s.Text(1);
+    q.cell_key = s.Text(2);
+    q.host = s.Text(3);
+    q.metric = s.Text(4);
+    out.push_back(std::move(q));
+  }
+  if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
 Result<int64_t> SqliteStore::AddPerfChange(const PerfChangeRecord& c) {
   std::lock_guard lock(mu_);
   Statement s(db_,

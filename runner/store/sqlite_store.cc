@@ -52,6 +52,9 @@ CREATE TABLE IF NOT EXISTS workers(
   name TEXT PRIMARY KEY, labels TEXT NOT NULL, slots INTEGER NOT NULL,
   running INTEGER NOT NULL, lease_ms INTEGER NOT NULL,
   started_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS live_logs(
+  job_id INTEGER PRIMARY KEY, attempt INTEGER NOT NULL, step TEXT NOT NULL,
+  text TEXT NOT NULL, updated_ms INTEGER NOT NULL);
 )sql";
 
 // Performance tracking: benchmark samples and the changes found in them.
@@ -259,6 +262,33 @@ Status SqliteStore::AddStep(const StepRecord& step) {
   return s.Run();
 }
 
+Status SqliteStore::SetLiveLog(const LiveLog& log) {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "INSERT OR REPLACE INTO live_logs(job_id, attempt, step, text, updated_ms) "
+              "VALUES(?,?,?,?,?)");
+  s.Bind(1, log.job_id).Bind(2, log.attempt).Bind(3, log.step).Bind(4, log.text).Bind(5, NowMs());
+  return s.Run();
+}
+
+Result<std::optional<LiveLog>> SqliteStore::GetLiveLog(int64_t job_id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "SELECT attempt, step, text, updated_ms FROM live_logs WHERE job_id = ?");
+  s.Bind(1, job_id);
+  const int rc = s.Step();
+  if (rc == SQLITE_DONE) return std::optional<LiveLog>();
+  if (rc != SQLITE_ROW) return s.Error();
+  return std::optional<LiveLog>(
+      LiveLog{job_id, static_cast<int>(s.Int(0)), s.Text(1), s.Text(2), s.Int(3)});
+}
+
+Status SqliteStore::ClearLiveLog(int64_t job_id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, "DELETE FROM live_logs WHERE job_id = ?");
+  s.Bind(1, job_id);
+  return s.Run();
+}
+
 Status SqliteStore::FinishJob(int64_t job_id, const std::string& worker, int attempt,
                               const JobResult& result) {
   std::lock_guard lock(mu_);
@@ -385,6 +415,23 @@ Result<std::vector<PipelineRecord>> SqliteStore::ListPipelines(int limit) {
       db_, (std::string("SELECT ") + kPipelineColumns + " FROM pipelines ORDER BY id DESC LIMIT ?")
                .c_str());
   s.Bind(1, limit);
+  std::vector<PipelineRecord> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadPipeline(s));
+  if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
+Result<std::vector<PipelineRecord>> SqliteStore::ListPipelinesPage(const PipelineQuery& q) {
+  std::lock_guard lock(mu_);
+  Statement s(db_, (std::string("SELECT ") + kPipelineColumns +
+                    " FROM pipelines WHERE (? <= 0 OR id < ?) AND (? = '' OR repo_name = ?) "
+                    "AND (? = '' OR state = ?) AND (? = '' OR ref = ? OR ref = ?) "
+                    "ORDER BY id DESC LIMIT ?")
+                       .c_str());
+  s.Bind(1, q.before_id).Bind(2, q.before_id).Bind(3, q.repo_name).Bind(4, q.repo_name);
+  s.Bind(5, q.state).Bind(6, q.state).Bind(7, q.branch).Bind(8, q.branch);
+  s.Bind(9, "refs/heads/" + q.branch).Bind(10, static_cast<int64_t>(q.limit));
   std::vector<PipelineRecord> out;
   int rc;
   while ((rc = s.Step()) == SQLITE_ROW) out.push_back(ReadPipeline(s));

@@ -106,6 +106,9 @@ class SqliteStore final : public Store {
   Status Heartbeat(int64_t job_id, const std::string& worker, int attempt,
                    std::chrono::milliseconds lease) override;
   Status AddStep(const StepRecord& step) override;
+  Status SetLiveLog(const LiveLog& log) override;
+  Result<std::optional<LiveLog>> GetLiveLog(int64_t job_id) override;
+  Status ClearLiveLog(int64_t job_id) override;
   Status FinishJob(int64_t job_id, const std::string& worker, int attempt,
                    const JobResult& result) override;
   Status ReleaseJob(int64_t job_id, const std::string& worker, int attempt) override;
@@ -117,6 +120,7 @@ class SqliteStore final : public Store {
   Result<std::vector<PipelineRecord>> ListWaitingPipelines() override;
   Result<PipelineRecord> GetPipeline(int64_t id) override;
   Result<std::vector<PipelineRecord>> ListPipelines(int limit) override;
+  Result<std::vector<PipelineRecord>> ListPipelinesPage(const PipelineQuery& query) override;
   Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) override;
   Result<std::vector<StepRecord>> ListSteps(int64_t job_id) override;
   Result<std::vector<std::pair<std::string, int64_t>>> CountJobsByState() override;
@@ -148,6 +152,7 @@ class SqliteStore final : public Store {
   // ---- Performance tracking (kPerfSchema; sqlite_perf_store.cc).
   Status AddSamples(const std::vector<SampleRecord>& samples) override;
   Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& q) override;
+  Result<std::vector<SampleQuery>> ListSampleSeries() override;
   Result<int64_t> AddPerfChange(const PerfChangeRecord& c) override;
   Result<std::vector<PerfChangeRecord>> ListPerfChanges(const std::string& repo,
                                                         int limit) override;

@@ -1,5 +1,7 @@
 #include "runner/store/store.h"
 
+#include <limits>
+
 #include <algorithm>
 #include <chrono>
 #include <sstream>
@@ -130,6 +132,39 @@ Result<int64_t> Store::AddPerfChange(const PerfChangeRecord&) {
 }
 Result<std::vector<PerfChangeRecord>> Store::ListPerfChanges(const std::string&, int) {
   return NoPerfTables();
+}
+
+Result<std::vector<SampleQuery>> Store::ListSampleSeries() {
+  return NoPerfTables();
+}
+
+Status Store::SetLiveLog(const LiveLog&) {
+  return Status::Ok();
+}
+Result<std::optional<LiveLog>> Store::GetLiveLog(int64_t) {
+  return std::optional<LiveLog>();
+}
+Status Store::ClearLiveLog(int64_t) {
+  return Status::Ok();
+}
+
+bool PipelineMatches(const PipelineQuery& q, const PipelineRecord& p) {
+  if (q.before_id > 0 && p.id >= q.before_id) return false;
+  if (!q.repo_name.empty() && p.repo_name != q.repo_name) return false;
+  if (!q.state.empty() && p.state != q.state) return false;
+  if (!q.branch.empty() && p.ref != q.branch && p.ref != "refs/heads/" + q.branch) return false;
+  return true;
+}
+
+Result<std::vector<PipelineRecord>> Store::ListPipelinesPage(const PipelineQuery& q) {
+  auto all = ListPipelines(std::numeric_limits<int>::max());
+  if (!all.ok()) return all.status();
+  std::vector<PipelineRecord> out;
+  for (PipelineRecord& p : *all) {
+    if (static_cast<int>(out.size()) >= q.limit) break;
+    if (PipelineMatches(q, p)) out.push_back(std::move(p));
+  }
+  return out;
 }
 
 namespace {

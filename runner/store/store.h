@@ -119,6 +119,16 @@ struct StepRecord {
                             // (harness/failure_excerpt.h); "" if none
 };
 
+/// The output so far of a job's step that is still running (a boot's
+/// console), for the dashboard's live log: one a job, replaced as it grows.
+struct LiveLog {
+  int64_t job_id = 0;
+  int attempt = 0;
+  std::string step;        // the running step's name, e.g. "boot"
+  std::string text;        // its output so far (the caller caps it)
+  int64_t updated_ms = 0;  // set by SetLiveLog (the store's clock)
+};
+
 /// The final result of a job attempt.
 struct JobResult {
   JobState state = JobState::kPassed;
@@ -133,6 +143,16 @@ struct ClaimRequest {
   std::vector<std::string> labels;  // what it can run; a job is eligible if all its labels are here
   std::chrono::milliseconds lease{60'000};
   std::optional<int64_t> pipeline_id;  // only jobs of this pipeline (in-process runs)
+};
+
+/// Which pipelines a page of the list shows (Store::ListPipelinesPage).
+/// Empty filters match everything.
+struct PipelineQuery {
+  std::string repo_name;  // PipelineInfo::repo_name
+  std::string branch;     // "main" matches the refs "main" and "refs/heads/main"
+  std::string state;      // PipelineRecord::state
+  int64_t before_id = 0;  // only ids below it (the next page); 0: from the newest
+  int limit = 50;
 };
 
 struct ClaimedJob {
@@ -243,12 +263,25 @@ class Store {
   virtual Result<PipelineRecord> GetPipeline(int64_t id) = 0;
   /// Newest first.
   virtual Result<std::vector<PipelineRecord>> ListPipelines(int limit) = 0;
+  /// A page of the pipelines matching `query`, newest first. The base
+  /// implementation filters ListPipelines; backends override it with a query.
+  virtual Result<std::vector<PipelineRecord>> ListPipelinesPage(const PipelineQuery& query);
   /// In id order (plan order).
   virtual Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) = 0;
   /// Steps of the job's current attempt, in the order they were added.
   virtual Result<std::vector<StepRecord>> ListSteps(int64_t job_id) = 0;
   /// Counts of jobs by state over the whole store (for /metrics and status).
   virtual Result<std::vector<std::pair<std::string, int64_t>>> CountJobsByState() = 0;
+
+  // ---- Live logs (table `live_logs`). A store without them keeps nothing.
+
+  /// Replaces the live log of `log.job_id` (`updated_ms` is ignored).
+  virtual Status SetLiveLog(const LiveLog& log);
+  /// The live log of `job_id`, or nullopt if none was set since the last
+  /// ClearLiveLog.
+  virtual Result<std::optional<LiveLog>> GetLiveLog(int64_t job_id);
+  /// Removes the live log of `job_id` (its step ended; no-op if none).
+  virtual Status ClearLiveLog(int64_t job_id);
 
   // ---- Performance tracking (perf_records.h). A store without them (not yet
   // ported) returns Unavailable, and benchmarks then run without history.
@@ -257,6 +290,9 @@ class Store {
   virtual Status AddSamples(const std::vector<SampleRecord>& samples);
   /// The samples matching `query`, oldest first.
   virtual Result<std::vector<SampleRecord>> ListSamples(const SampleQuery& query);
+  /// Every series that has samples: (repo, unikernel, cell_key, host, metric)
+  /// as a SampleQuery without commits, ordered by those fields.
+  virtual Result<std::vector<SampleQuery>> ListSampleSeries();
   /// Records a change found by a comparison; returns its id.
   virtual Result<int64_t> AddPerfChange(const PerfChangeRecord& change);
   /// The newest changes of `repo` ("" for every repository), at most `limit`.
@@ -300,6 +336,10 @@ class Store {
   virtual Result<std::vector<FailureSignatureRecord>> ListFailureSignatures(
       const std::string& repo);
 };
+
+/// True if `pipeline` is on the page `query` asks for (its filters and
+/// before_id; not its limit).
+bool PipelineMatches(const PipelineQuery& query, const PipelineRecord& pipeline);
 
 /// Opens the store at `url`: a path or "sqlite:PATH" for SQLite (created with
 /// its schema if missing), "postgresql://..." for PostgreSQL. Returns

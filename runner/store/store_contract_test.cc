@@ -353,6 +353,29 @@ TEST_CASE_TEMPLATE("Store shows the steps of the current attempt only", B, STORE
   CHECK(store->ListSteps(second.job.id)->empty());
 }
 
+TEST_CASE_TEMPLATE("Store keeps one live log a job until it is cleared", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b")});
+  auto a = **store->ClaimJob(Worker("w1"));
+  auto b = **store->ClaimJob(Worker("w1"));
+  CHECK(!store->GetLiveLog(a.job.id)->has_value());
+  REQUIRE(store->SetLiveLog({a.job.id, a.job.attempt, "boot", "line 1\n<b>'x'</b>\n", 0}).ok());
+  REQUIRE(store->SetLiveLog({b.job.id, b.job.attempt, "build", "cc\n", 0}).ok());
+  REQUIRE(store->SetLiveLog({a.job.id, a.job.attempt, "boot", "line 1\nline 2\n", 0}).ok());
+  auto live = store->GetLiveLog(a.job.id);
+  REQUIRE(live.ok());
+  REQUIRE(live->has_value());
+  CHECK((*live)->step == "boot");
+  CHECK((*live)->attempt == a.job.attempt);
+  CHECK((*live)->text == "line 1\nline 2\n");
+  CHECK((*live)->updated_ms > 0);
+  REQUIRE(store->ClearLiveLog(a.job.id).ok());
+  CHECK(!store->GetLiveLog(a.job.id)->has_value());
+  CHECK((*store->GetLiveLog(b.job.id))->text == "cc\n");
+  CHECK(store->ClearLiveLog(a.job.id).ok());
+}
+
 TEST_CASE_TEMPLATE("Store keeps the excerpt of a step, also in a database from before it", B,
                    STORE_BACKENDS) {
   B backend;
@@ -554,6 +577,38 @@ TEST_CASE("RedactDatabaseUrl hides passwords only") {
   CHECK(RedactDatabaseUrl("host=h password=x user=u") == "host=h password=*** user=u");
   CHECK(RedactDatabaseUrl("postgresql://h/d?user=u&password=x") ==
         "postgresql://h/d?user=u&password=***");
+}
+
+TEST_CASE_TEMPLATE("Store pages pipelines newest first with filters", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  for (int i = 0; i < 5; ++i) {
+    PipelineInfo p = Pipeline();
+    p.repo_name = i % 2 ? "odd" : "even";
+    p.ref = i == 4 ? "refs/heads/dev" : "refs/heads/main";
+    REQUIRE(store->CreatePipeline(p, {Job("hello")}).ok());
+  }
+  PipelineQuery q;
+  q.limit = 2;
+  auto first = store->ListPipelinesPage(q);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() == 2);
+  CHECK((*first)[0].id > (*first)[1].id);
+  q.before_id = (*first)[1].id;
+  auto second = store->ListPipelinesPage(q);
+  REQUIRE(second.ok());
+  REQUIRE(second->size() == 2);
+  CHECK((*second)[0].id < (*first)[1].id);
+  PipelineQuery even;
+  even.repo_name = "even";
+  CHECK(store->ListPipelinesPage(even)->size() == 3);
+  even.branch = "main";
+  CHECK(store->ListPipelinesPage(even)->size() == 2);
+  PipelineQuery queued;
+  queued.state = "queued";
+  CHECK(store->ListPipelinesPage(queued)->size() == 5);
+  queued.state = "passed";
+  CHECK(store->ListPipelinesPage(queued)->empty());
 }
 
 }  // namespace

@@ -80,5 +80,23 @@ TEST_CASE_TEMPLATE("Store records performance changes, newest first", B, STORE_B
   CHECK((*all)[0].commit == "c20");
 }
 
+TEST_CASE_TEMPLATE("Store lists each series of samples once", B, STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  REQUIRE(store
+              ->AddSamples({Sample("c1", "boot_ms", 1), Sample("c2", "boot_ms", 2),
+                            Sample("c1", "cpu_ms", 3), Sample("c1", "boot_ms", 4, "h2")})
+              .ok());
+  auto series = store->ListSampleSeries();
+  REQUIRE(series.ok());
+  REQUIRE(series->size() == 3);
+  CHECK((*series)[0].host == "h1");
+  CHECK((*series)[0].metric == "boot_ms");
+  CHECK((*series)[1].metric == "cpu_ms");
+  CHECK((*series)[2].host == "h2");
+  CHECK((*series)[2].unikernel == "bench");
+  CHECK((*series)[2].commits.empty());
+}
+
 }  // namespace
 }  // namespace cirun

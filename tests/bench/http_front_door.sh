@@ -12,8 +12,7 @@
 #   CI_RUN=build/ci-run SOURCE_DIR=. (defaults: the build tree next to this script)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-SOURCE_DIR=${SOURCE_DIR:-$(cd "$here/../.." && pwd)}
-CI_RUN=${CI_RUN:-$SOURCE_DIR/build/ci-run}
+source "$here/lib.sh"
 slow=${1:-64}
 idle=${2:-64}
 flood=${3:-50}
@@ -25,25 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo bench-webhook-secret >"$T/secret"
-cat >"$T/service.yml" <<YML
-listen: 127.0.0.1:0
-database: $T/data/ci.db
-data-dir: $T/data
-cache-dir: $T/cache
-github:
-  webhook-secret-file: $T/secret
-repositories:
-  example/repo:
-    url: file://$T/repo
-worker:
-  in-serve: false
-YML
-"$CI_RUN" serve --config "$T/service.yml" 2>"$T/serve.log" &
-serve_pid=$!
-for _ in $(seq 100); do grep -q "listening on http://" "$T/serve.log" && break; sleep 0.1; done
-port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.log" | head -1)
-[ -n "$port" ] || { cat "$T/serve.log"; echo "serve did not start" >&2; exit 1; }
+start_serve "$T" bench-webhook-secret
 echo "==> $("$CI_RUN" --version 2>/dev/null || echo ci-run) serve on 127.0.0.1:$port (pid $serve_pid)"
 
 python3 - "$port" "$serve_pid" "$slow" "$idle" "$flood" "$(cat "$T/secret")" <<'PY'

@@ -59,3 +59,30 @@ time_ms_any() {
   t1=$(now_ns)
   awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f\n", (b - a) / 1e6}'
 }
+# start_serve DIR SECRET: writes DIR/service.yml (SQLite in DIR/data, mirrors
+# in DIR/cache, the repository example/repo at file://DIR/repo, jobs left to
+# workers, the webhook secret SECRET in DIR/secret), starts `ci-run serve` on
+# a free loopback port with its log in DIR/serve.log, and sets serve_pid and
+# port. Exits 1, showing the log, if serve is not listening within 20 s.
+start_serve() {
+  local dir=$1
+  echo "$2" >"$dir/secret"
+  cat >"$dir/service.yml" <<YML
+listen: 127.0.0.1:0
+database: $dir/data/ci.db
+data-dir: $dir/data
+cache-dir: $dir/cache
+github:
+  webhook-secret-file: $dir/secret
+repositories:
+  example/repo:
+    url: file://$dir/repo
+worker:
+  in-serve: false
+YML
+  "$CI_RUN" serve --config "$dir/service.yml" 2>"$dir/serve.log" &
+  serve_pid=$!
+  for _ in $(seq 200); do grep -q "listening on http://" "$dir/serve.log" && break; sleep 0.1; done
+  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$dir/serve.log" | head -1)
+  [ -n "$port" ] || { cat "$dir/serve.log"; echo "serve did not start" >&2; exit 1; }
+}

@@ -40,7 +40,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                       "authorization": self.headers.get("Authorization"),
                                       "state": doc.get("state"),
                                       "context": doc.get("context"),
-                                      "description": doc.get("description")}) + "\n")
+                                      "description": doc.get("description"),
+                                      "target_url": doc.get("target_url")}) + "\n")
         self.send_response(201)
         self.send_header("Content-Type", "application/json")
         self.end_headers()

@@ -30,6 +30,12 @@ assert 1.20 <= m["cycles"]["hodges_lehmann_ratio"] <= 1.30, m["cycles"]
 assert m["cycles"]["ci"][0] == m["cycles"]["ci"][1] == m["cycles"]["hodges_lehmann_ratio"], m["cycles"]
 assert m["image_bytes"]["verdict"] == "no change", m["image_bytes"]
 assert all(v["verdict"] != "faster" for v in m.values()), m
+# The exact cycles decided the confirmation at its first batch of 10 runs:
+# measuring stopped there, and the host's timings left inconclusive are named.
+assert m["cycles"]["base"]["n"] == m["cycles"]["head"]["n"] == 10, m["cycles"]
+assert sorted(c["undecided"]) == sorted(k for k, v in m.items() if v["verdict"] == "inconclusive"), c
+for name, v in m.items():
+    assert v["ci"][0] <= v["ratio"] <= v["ci"][1], (name, v)  # the estimate of its interval
 PY
 contains "$T/out" "1 change found"
 contains "$T/out" "bench: one more mixing round per item"

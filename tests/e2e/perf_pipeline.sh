@@ -34,6 +34,29 @@ step() { json "$1" "[s for s in d['jobs'][0]['steps'] if s['name']=='bench'][0]$
     fail "cycles, an exact count, is not slower: $(step "$T/p1.json" "['detail']['comparisons']['cycles']")"
 contains "$T/out1" "Warnings:"
 contains "$T/out1" "bench gcc/virtio: bench: slower: "
+# The summary's Benchmarks section: every metric's verdict against the base.
+contains "$T/out1" "Benchmarks:"
+contains "$T/out1" "bench gcc/virtio: vs $(git -C "$T/repo" rev-parse --short=12 perf-regression~1) (stored samples, not interleaved): boot_ms "
+contains "$T/out1" ", cycles slower +25"
+
+# An improvement (a pull request that undoes the slowdown: its base is
+# perf-regression) is shown in the summary too, and recorded as a change.
+expect_exit 0 "$CI_RUN" local "$T/repo" --rev perf-regression~1 --bench-base perf-regression "${sel[@]}" --plain --db "$db" --json "$T/p4.json" >"$T/out4" 2>&1 || { cat "$T/out4"; exit 1; }
+cat "$T/out4"
+[ "$(step "$T/p4.json" "['detail']['comparisons']['cycles']['verdict']")" = faster ] ||
+    fail "cycles is not faster: $(step "$T/p4.json" "['detail']['comparisons']['cycles']")"
+contains "$T/out4" "Benchmarks:"
+contains "$T/out4" ", cycles faster -20"
+# cycles decided at the first batch: the host's timings still inconclusive are named.
+if [ "$(step "$T/p4.json" "['detail']['comparisons']['boot_ms']['verdict']")" = inconclusive ]; then
+    contains "$T/out4" "stopped at 10 runs: cycles decided (exact); left undecided: boot_ms"
+fi
+python3 - "$db" "$(git -C "$T/repo" rev-parse perf-regression~1)" <<'PY'
+import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "select metric, verdict from perf_changes where commit_sha=? and source like 'pipeline %'", (sys.argv[2],)).fetchall()
+assert ("cycles", "faster") in rows, rows
+PY
 
 # fail-on-regression: 10% in the configuration, and a pull request's base:
 # both commits built and run interleaved, the cell fails.

@@ -23,25 +23,7 @@ cleanup() {
 trap cleanup EXIT
 
 "$SOURCE_DIR/fixtures/repos/make-example-repo.sh" "$T/repo" >/dev/null
-echo reliability-webhook-secret >"$T/secret"
-cat >"$T/service.yml" <<YML
-listen: 127.0.0.1:0
-database: $T/data/ci.db
-data-dir: $T/data
-cache-dir: $T/cache
-github:
-  webhook-secret-file: $T/secret
-repositories:
-  example/repo:
-    url: file://$T/repo
-worker:
-  in-serve: false
-YML
-"$CI_RUN" serve --config "$T/service.yml" 2>"$T/serve.log" &
-serve_pid=$!
-for _ in $(seq 200); do grep -q "listening on http://" "$T/serve.log" && break; sleep 0.1; done
-port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.log" | head -1)
-[ -n "$port" ] || { cat "$T/serve.log"; echo "serve did not start" >&2; exit 1; }
+start_serve "$T" reliability-webhook-secret
 commits=$(git -C "$T/repo" rev-list --all | head -20 | tr '\n' ' ')
 echo "==> $deliveries deliveries, $concurrency at once, to serve (pid $serve_pid) on 127.0.0.1:$port"
 
