@@ -6,6 +6,8 @@
 #include <climits>
 #include <map>
 
+#include "base/hex.h"
+
 namespace cirun {
 namespace {
 
@@ -68,7 +70,25 @@ bool IsName(std::string_view s) {
 }
 
 std::string Quote(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
+  std::string out = "\"";
+  size_t keep = std::min(s.size(), kQuoteLimit);
+  if (keep < s.size()) {
+    while (keep > 0 && (static_cast<unsigned char>(s[keep]) & 0xc0) == 0x80) --keep;
+  }
+  for (char c : s.substr(0, keep)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += HexByte(byte, "\\x");
+    } else {
+      out += c;
+    }
+  }
+  if (s.size() > kQuoteLimit) return out + "...\" (" + std::to_string(s.size()) + " bytes)";
+  return out + "\"";
 }
 
 std::string OrList(std::span<const std::string_view> words) {
@@ -85,6 +105,9 @@ std::string DidYouMean(std::string_view word, std::span<const std::string_view> 
   std::string_view best;
   size_t best_distance = limit + 1;
   for (std::string_view c : candidates) {
+    // The distance is at least the difference in length: a long word (a
+    // hostile key) costs nothing here.
+    if (std::max(word.size(), c.size()) - std::min(word.size(), c.size()) > limit) continue;
     const size_t d = EditDistance(word, c);
     if (d < best_distance) {
       best = c;

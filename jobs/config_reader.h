@@ -38,8 +38,12 @@ const YamlEntry* FindEntry(const std::vector<YamlEntry>& entries, std::string_vi
 /// True if `s` is non-empty and only letters, digits, '_', '.' and '-'.
 bool IsName(std::string_view s);
 
-/// `s` in double quotes.
+/// `s` in double quotes, as one line of text for a message: a newline as
+/// \n, a tab as \t, any other control byte as \xNN (bytes from 0x80 as they
+/// are: UTF-8); over kQuoteLimit bytes, the first kQuoteLimit (less the end of
+/// a cut UTF-8 character), "..." and the size: "aaaa..." (5000 bytes).
 std::string Quote(std::string_view s);
+inline constexpr size_t kQuoteLimit = 120;
 
 /// "a", "a or b", "a, b or c".
 std::string OrList(std::span<const std::string_view> words);

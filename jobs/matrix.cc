@@ -70,13 +70,14 @@ bool CanExtend(const Matrix& matrix, const MatrixValues& cell, const MatrixValue
 }
 
 void Assign(const MatrixValues& entry, MatrixValues* cell) {
-  for (const auto& [key, value] : entry) {
-    auto it =
-        std::find_if(cell->begin(), cell->end(), [&](const auto& kv) { return kv.first == key; });
+  for (const auto& kv : entry) {
+    // (Not a structured binding: clang 14 cannot capture one in a lambda.)
+    auto it = std::find_if(cell->begin(), cell->end(),
+                           [&](const auto& other) { return other.first == kv.first; });
     if (it != cell->end()) {
-      it->second = value;
+      it->second = kv.second;
     } else {
-      cell->emplace_back(key, value);
+      cell->emplace_back(kv.first, kv.second);
     }
   }
 }
