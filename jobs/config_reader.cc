@@ -69,13 +69,12 @@ bool IsName(std::string_view s) {
   });
 }
 
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  size_t keep = std::min(s.size(), kQuoteLimit);
-  if (keep < s.size()) {
-    while (keep > 0 && (static_cast<unsigned char>(s[keep]) & 0xc0) == 0x80) --keep;
-  }
-  for (char c : s.substr(0, keep)) {
+std::string OneLine(std::string_view s) {
+  if (std::none_of(s.begin(), s.end(),
+                   [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return std::string(s);
+  std::string out;
+  for (char c : s) {
     const auto byte = static_cast<unsigned char>(c);
     if (c == '\n') {
       out += "\\n";
@@ -87,7 +86,16 @@ std::string Quote(std::string_view s) {
       out += c;
     }
   }
-  if (s.size() > kQuoteLimit) return out + "...\" (" + std::to_string(s.size()) + " bytes)";
+  return out;
+}
+
+std::string Quote(std::string_view s) {
+  size_t keep = std::min(s.size(), kQuoteLimit);
+  if (keep < s.size()) {
+    while (keep > 0 && (static_cast<unsigned char>(s[keep]) & 0xc0) == 0x80) --keep;
+  }
+  const std::string out = "\"" + OneLine(s.substr(0, keep));
+  if (keep < s.size()) return out + "...\" (" + std::to_string(s.size()) + " bytes)";
   return out + "\"";
 }
 
@@ -139,7 +147,7 @@ SourcePos ConfigReader::Pos(const YamlEntry& entry) const {
 }
 
 void ConfigReader::Error(SourcePos pos, std::string message) {
-  diagnostics_.push_back(ConfigDiagnostic{std::move(pos), std::move(message)});
+  diagnostics_.push_back(ConfigDiagnostic{std::move(pos), OneLine(message)});
 }
 
 void ConfigReader::Expected(const YAML::Node& node, SourcePos pos, std::string_view label,

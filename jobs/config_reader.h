@@ -38,9 +38,11 @@ const YamlEntry* FindEntry(const std::vector<YamlEntry>& entries, std::string_vi
 /// True if `s` is non-empty and only letters, digits, '_', '.' and '-'.
 bool IsName(std::string_view s);
 
-/// `s` in double quotes, as one line of text for a message: a newline as
-/// \n, a tab as \t, any other control byte as \xNN (bytes from 0x80 as they
-/// are: UTF-8); over kQuoteLimit bytes, the first kQuoteLimit (less the end of
+/// `s` as one line of text for a message: a newline as \n, a tab as \t, any
+/// other control byte as \xNN (bytes from 0x80 as they are: UTF-8).
+std::string OneLine(std::string_view s);
+
+/// OneLine(s) in double quotes; over kQuoteLimit bytes, the first kQuoteLimit (less the end of
 /// a cut UTF-8 character), "..." and the size: "aaaa..." (5000 bytes).
 std::string Quote(std::string_view s);
 inline constexpr size_t kQuoteLimit = 120;
@@ -67,6 +69,8 @@ class ConfigReader {
   /// (or at 1:1) and yields a null node.
   YAML::Node Load(const std::string& text);
 
+  /// Records a diagnostic at `pos`; `message` is made OneLine (a diagnostic
+  /// is one line, whatever a library's message or a value held).
   void Error(SourcePos pos, std::string message);
   /// Reports "<label>: expected <what>, got <node described>" at `node`.
   void Expected(const YAML::Node& node, SourcePos pos, std::string_view label,

@@ -66,6 +66,12 @@ TEST_CASE("A scalar with a newline in it stays inside its diagnostic's line") {
   CHECK(s.message().find('\n') == std::string::npos);
 }
 
+TEST_CASE("ConfigReader: a message with a control byte in it stays one line") {
+  ConfigReader r("f.yml");
+  r.Error(SourcePos{"f.yml", 2, 3}, "unknown escape character: \n\x01");
+  CHECK(r.TakeStatus().message() == "f.yml:2:3: unknown escape character: \\n\\x01");
+}
+
 TEST_CASE("OrList joins choices the way a message names them") {
   constexpr std::string_view one[] = {"a"};
   constexpr std::string_view two[] = {"rw", "ro"};

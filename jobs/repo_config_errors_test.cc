@@ -54,6 +54,14 @@ TEST_CASE("errors: a YAML syntax error gives yaml-cpp's message and position") {
         Strings{"ci.yml:2:1: YAML syntax error: end of sequence flow not found"});
 }
 
+TEST_CASE("errors: a syntax error about a control byte is still one line") {
+  // Found by the config fuzzer (tests/fuzz): yaml-cpp's message held the raw
+  // byte, which broke the diagnostic over two lines without FILE:LINE:COL.
+  const std::string yaml("unikernels:\n  k: prefix\x01\0\n  p: \"$T\"\n", 32);
+  Strings errors = Errors(yaml);
+  CHECK(errors == Strings{"ci.yml:3:1: YAML syntax error: unknown escape character: \\n"});
+}
+
 TEST_CASE("errors: an unquoted ${variable} in a flow list gets a hint") {
   CHECK(Errors(WithBoot("      args: [--on=${target}]\n")) ==
         Strings{"ci.yml:8:20: YAML syntax error: end of sequence flow not found (inside [...] or "
