@@ -178,6 +178,26 @@ TEST_CASE("errors: too many cells") {
         Strings{"ci.yml:1:1: matrix expands to 272 cells, more than the limit of 256"});
 }
 
+TEST_CASE("errors: an exclude or include list of more than 256 entries") {
+  // Found with the config fuzzer's corpus (tests/fuzz/malformed): every
+  // entry is tried against every combination, and aliases make a long list
+  // cheap to write: 2000 aliases over 65536 combinations took over a minute.
+  for (const std::string list : {"exclude", "include"}) {
+    std::string yaml = "matrix:\n  target: [unix]\n  " + list + ":\n    - &e {target: unix}\n";
+    for (int i = 0; i < 300; ++i) yaml += "    - *e\n";
+    yaml += "unikernels:\n  hello:\n    build: make\n    image: x\n";
+    CHECK(Errors(yaml) ==
+          Strings{"ci.yml:4:5: matrix " + list + ": at most 256 entries (this list has 301)"});
+  }
+}
+
+TEST_CASE("errors: a duplicate axis value, once per repeat") {
+  CHECK(Errors("matrix:\n  target: [unix, xen, unix, unix]\nunikernels:\n  hello:\n"
+               "    build: make\n    image: x\n") ==
+        Strings{"ci.yml:2:23: matrix axis \"target\": duplicate value \"unix\"",
+                "ci.yml:2:29: matrix axis \"target\": duplicate value \"unix\""});
+}
+
 TEST_CASE("errors: a cell without a target") {
   CHECK(Errors("matrix:\n  compiler: [gcc]\nunikernels:\n  hello:\n    build: make\n"
                "    image: x\n") ==
