@@ -164,7 +164,15 @@ std::vector<ConfigDiagnostic> ConfigReader::TakeDiagnostics() {
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
     return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
   });
-  return std::move(diagnostics_);
+  std::vector<ConfigDiagnostic> out = std::move(diagnostics_);
+  diagnostics_.clear();
+  if (out.size() > kMaxDiagnostics) {
+    const size_t more = out.size() - kMaxDiagnostics;
+    out.resize(kMaxDiagnostics + 1);
+    out.back().message = "... and " + std::to_string(more) + " more problem" +
+                         (more == 1 ? "" : "s") + " from here on, not shown";
+  }
+  return out;
 }
 
 Status ConfigReader::TakeStatus() {

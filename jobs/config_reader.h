@@ -78,8 +78,12 @@ class ConfigReader {
   /// Reports "\"name\": expected <what>, got ..." at the entry's value.
   void Expected(const YamlEntry& entry, std::string_view what);
   size_t error_count() const { return diagnostics_.size(); }
-  /// Every diagnostic so far, sorted by position (stable).
+  /// Every diagnostic so far, sorted by position (stable); past
+  /// kMaxDiagnostics, the first kMaxDiagnostics and one more at the next
+  /// one's position: "... and N more problems from here on, not shown" (a
+  /// hostile file cannot make a message of thousands of lines).
   std::vector<ConfigDiagnostic> TakeDiagnostics();
+  static constexpr size_t kMaxDiagnostics = 50;
   /// OK without diagnostics; else kInvalidArgument whose message is every
   /// diagnostic (TakeDiagnostics), one "FILE:LINE:COL: message" a line.
   Status TakeStatus();

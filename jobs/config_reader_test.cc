@@ -72,6 +72,16 @@ TEST_CASE("ConfigReader: a message with a control byte in it stays one line") {
   CHECK(r.TakeStatus().message() == "f.yml:2:3: unknown escape character: \\n\\x01");
 }
 
+TEST_CASE("ConfigReader shows the first 50 diagnostics and counts the rest") {
+  ConfigReader r("f.yml");
+  for (int line = 200; line >= 1; --line) r.Error(SourcePos{"f.yml", line, 1}, "bad");
+  std::vector<ConfigDiagnostic> d = r.TakeDiagnostics();
+  REQUIRE(d.size() == ConfigReader::kMaxDiagnostics + 1);
+  CHECK(d[49].ToString() == "f.yml:50:1: bad");
+  CHECK(d[50].ToString() == "f.yml:51:1: ... and 150 more problems from here on, not shown");
+  CHECK(r.TakeDiagnostics().empty());
+}
+
 TEST_CASE("OrList joins choices the way a message names them") {
   constexpr std::string_view one[] = {"a"};
   constexpr std::string_view two[] = {"rw", "ro"};
