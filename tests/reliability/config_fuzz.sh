@@ -53,7 +53,7 @@ for kind in repo_config host_config service_config; do
   crashes=$(find "$FUZZ_BUILD/artifacts" -name "$kind-*" | wc -l)
   [ "$rc" = 0 ] || [ "$crashes" -gt 0 ] || crashes=1  # failed without an artifact
   record config_fuzz "$kind: inputs parsed in ${secs}s" "${runs:-0}" inputs
-  record config_fuzz "$kind: crashes, sanitizer reports, errors without FILE:LINE:COL" "$crashes" count
+  record config_fuzz "$kind: failures (crash, sanitizer, no FILE:LINE:COL)" "$crashes" count
   record config_fuzz "$kind: corpus (inputs reaching new code)" "$(ls "$corpus" | wc -l)" inputs \
     "$start" "the seeds and malformed files"
   if [ "$crashes" -gt 0 ]; then
