@@ -38,6 +38,9 @@ case "$mode" in test|mirage) packages+=("${mirage_packages[@]}") ;; esac
 # The dashboard's browser test (tests/e2e/web_dashboard.sh) drives Debian's
 # headless Chromium; puppeteer-core and uPlot come from the npm registry.
 case "$mode" in test) packages+=(chromium) ;; esac
+# libFuzzer's runtime (clang only recommends it) for the config parser fuzz
+# targets of the reliability suite (tests/reliability/config_fuzz.sh).
+case "$mode" in test|reliability) packages+=(libclang-rt-14-dev) ;; esac
 # npm fetches the OCaml compiler sources for the test suite (npm pack ocaml@...):
 # Debian's npm, unless this machine already has one (e.g. with Node.js).
 command -v npm >/dev/null 2>&1 || packages+=(npm)

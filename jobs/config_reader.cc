@@ -6,6 +6,8 @@
 #include <climits>
 #include <map>
 
+#include "base/hex.h"
+
 namespace cirun {
 namespace {
 
@@ -67,8 +69,34 @@ bool IsName(std::string_view s) {
   });
 }
 
+std::string OneLine(std::string_view s) {
+  if (std::none_of(s.begin(), s.end(),
+                   [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return std::string(s);
+  std::string out;
+  for (char c : s) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += HexByte(byte, "\\x");
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string Quote(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
+  size_t keep = std::min(s.size(), kQuoteLimit);
+  if (keep < s.size()) {
+    while (keep > 0 && (static_cast<unsigned char>(s[keep]) & 0xc0) == 0x80) --keep;
+  }
+  const std::string out = "\"" + OneLine(s.substr(0, keep));
+  if (keep < s.size()) return out + "...\" (" + std::to_string(s.size()) + " bytes)";
+  return out + "\"";
 }
 
 std::string OrList(std::span<const std::string_view> words) {
@@ -85,6 +113,9 @@ std::string DidYouMean(std::string_view word, std::span<const std::string_view> 
   std::string_view best;
   size_t best_distance = limit + 1;
   for (std::string_view c : candidates) {
+    // The distance is at least the difference in length: a long word (a
+    // hostile key) costs nothing here.
+    if (std::max(word.size(), c.size()) - std::min(word.size(), c.size()) > limit) continue;
     const size_t d = EditDistance(word, c);
     if (d < best_distance) {
       best = c;
@@ -116,7 +147,7 @@ SourcePos ConfigReader::Pos(const YamlEntry& entry) const {
 }
 
 void ConfigReader::Error(SourcePos pos, std::string message) {
-  diagnostics_.push_back(ConfigDiagnostic{std::move(pos), std::move(message)});
+  diagnostics_.push_back(ConfigDiagnostic{std::move(pos), OneLine(message)});
 }
 
 void ConfigReader::Expected(const YAML::Node& node, SourcePos pos, std::string_view label,
@@ -133,7 +164,15 @@ std::vector<ConfigDiagnostic> ConfigReader::TakeDiagnostics() {
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
     return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
   });
-  return std::move(diagnostics_);
+  std::vector<ConfigDiagnostic> out = std::move(diagnostics_);
+  diagnostics_.clear();
+  if (out.size() > kMaxDiagnostics) {
+    const size_t more = out.size() - kMaxDiagnostics;
+    out.resize(kMaxDiagnostics + 1);
+    out.back().message = "... and " + std::to_string(more) + " more problem" +
+                         (more == 1 ? "" : "s") + " from here on, not shown";
+  }
+  return out;
 }
 
 Status ConfigReader::TakeStatus() {

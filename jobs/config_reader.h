@@ -38,8 +38,14 @@ const YamlEntry* FindEntry(const std::vector<YamlEntry>& entries, std::string_vi
 /// True if `s` is non-empty and only letters, digits, '_', '.' and '-'.
 bool IsName(std::string_view s);
 
-/// `s` in double quotes.
+/// `s` as one line of text for a message: a newline as \n, a tab as \t, any
+/// other control byte as \xNN (bytes from 0x80 as they are: UTF-8).
+std::string OneLine(std::string_view s);
+
+/// OneLine(s) in double quotes; over kQuoteLimit bytes, the first kQuoteLimit (less the end of
+/// a cut UTF-8 character), "..." and the size: "aaaa..." (5000 bytes).
 std::string Quote(std::string_view s);
+inline constexpr size_t kQuoteLimit = 120;
 
 /// "a", "a or b", "a, b or c".
 std::string OrList(std::span<const std::string_view> words);
@@ -63,6 +69,8 @@ class ConfigReader {
   /// (or at 1:1) and yields a null node.
   YAML::Node Load(const std::string& text);
 
+  /// Records a diagnostic at `pos`; `message` is made OneLine (a diagnostic
+  /// is one line, whatever a library's message or a value held).
   void Error(SourcePos pos, std::string message);
   /// Reports "<label>: expected <what>, got <node described>" at `node`.
   void Expected(const YAML::Node& node, SourcePos pos, std::string_view label,
@@ -70,8 +78,12 @@ class ConfigReader {
   /// Reports "\"name\": expected <what>, got ..." at the entry's value.
   void Expected(const YamlEntry& entry, std::string_view what);
   size_t error_count() const { return diagnostics_.size(); }
-  /// Every diagnostic so far, sorted by position (stable).
+  /// Every diagnostic so far, sorted by position (stable); past
+  /// kMaxDiagnostics, the first kMaxDiagnostics and one more at the next
+  /// one's position: "... and N more problems from here on, not shown" (a
+  /// hostile file cannot make a message of thousands of lines).
   std::vector<ConfigDiagnostic> TakeDiagnostics();
+  static constexpr size_t kMaxDiagnostics = 50;
   /// OK without diagnostics; else kInvalidArgument whose message is every
   /// diagnostic (TakeDiagnostics), one "FILE:LINE:COL: message" a line.
   Status TakeStatus();

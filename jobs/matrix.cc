@@ -2,6 +2,7 @@
 #include "jobs/matrix.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace cirun {
 namespace {
@@ -38,28 +39,54 @@ size_t ProductSize(const std::vector<MatrixAxis>& axes) {
   return n;
 }
 
-// The cartesian product in axis order, the last axis varying fastest.
-std::vector<MatrixValues> Product(const std::vector<MatrixAxis>& axes) {
-  std::vector<MatrixValues> cells(1);
-  for (const MatrixAxis& axis : axes) {
-    std::vector<MatrixValues> next;
-    next.reserve(cells.size() * axis.values.size());
-    for (const MatrixValues& cell : cells) {
-      for (const std::string& value : axis.values) {
-        next.push_back(cell);
-        next.back().emplace_back(axis.name, value);
-      }
-    }
-    cells = std::move(next);
+// An exclude entry as (axis index, value index) pairs: comparing indices
+// keeps 65536 combinations against 256 entries fast. nullopt if the entry
+// names a value no axis has: it excludes nothing.
+using AxisChoice = std::vector<std::pair<size_t, size_t>>;
+std::optional<AxisChoice> ResolveExclude(const std::vector<MatrixAxis>& axes,
+                                         const MatrixValues& entry) {
+  AxisChoice out;
+  for (const auto& kv : entry) {
+    auto axis = std::find_if(axes.begin(), axes.end(),
+                             [&](const MatrixAxis& a) { return a.name == kv.first; });
+    if (axis == axes.end()) return std::nullopt;
+    auto value = std::find(axis->values.begin(), axis->values.end(), kv.second);
+    if (value == axis->values.end()) return std::nullopt;
+    out.emplace_back(axis - axes.begin(), value - axis->values.begin());
   }
-  return cells;
+  return out;
 }
 
-void RemoveExcluded(const std::vector<MatrixValues>& exclude, std::vector<MatrixValues>* cells) {
-  std::erase_if(*cells, [&](const MatrixValues& cell) {
-    return std::any_of(exclude.begin(), exclude.end(),
-                       [&](const MatrixValues& entry) { return ContainsAll(cell, entry); });
-  });
+// The cartesian product in axis order, the last axis varying fastest,
+// without the combinations an `exclude` entry matches (every key equal).
+std::vector<MatrixValues> Product(const std::vector<MatrixAxis>& axes,
+                                  const std::vector<MatrixValues>& exclude) {
+  std::vector<AxisChoice> excluded;
+  for (const MatrixValues& entry : exclude) {
+    if (auto choice = ResolveExclude(axes, entry)) excluded.push_back(std::move(*choice));
+  }
+  std::vector<MatrixValues> cells;
+  if (std::any_of(axes.begin(), axes.end(), [](const MatrixAxis& a) { return a.values.empty(); }))
+    return cells;
+  std::vector<size_t> index(axes.size(), 0);  // an odometer over the axes' values
+  for (;;) {
+    const bool out = std::any_of(excluded.begin(), excluded.end(), [&](const AxisChoice& e) {
+      return std::all_of(e.begin(), e.end(),
+                         [&](const auto& c) { return index[c.first] == c.second; });
+    });
+    if (!out) {
+      MatrixValues& cell = cells.emplace_back();
+      for (size_t i = 0; i < axes.size(); ++i)
+        cell.emplace_back(axes[i].name, axes[i].values[index[i]]);
+    }
+    size_t i = axes.size();
+    for (;;) {
+      if (i == 0) return cells;
+      --i;
+      if (++index[i] < axes[i].values.size()) break;
+      index[i] = 0;
+    }
+  }
 }
 
 // True if adding `entry` to `cell` changes no original (axis) value.
@@ -70,13 +97,14 @@ bool CanExtend(const Matrix& matrix, const MatrixValues& cell, const MatrixValue
 }
 
 void Assign(const MatrixValues& entry, MatrixValues* cell) {
-  for (const auto& [key, value] : entry) {
-    auto it =
-        std::find_if(cell->begin(), cell->end(), [&](const auto& kv) { return kv.first == key; });
+  for (const auto& kv : entry) {
+    // (Not a structured binding: clang 14 cannot capture one in a lambda.)
+    auto it = std::find_if(cell->begin(), cell->end(),
+                           [&](const auto& other) { return other.first == kv.first; });
     if (it != cell->end()) {
-      it->second = value;
+      it->second = kv.second;
     } else {
-      cell->emplace_back(key, value);
+      cell->emplace_back(kv.first, kv.second);
     }
   }
 }
@@ -129,10 +157,13 @@ Result<std::vector<MatrixCell>> ExpandMatrix(const Matrix& matrix) {
                                    std::to_string(kMaxMatrixCells) + " cells)");
   }
   std::vector<MatrixValues> cells;
-  if (!matrix.axes.empty() || matrix.include.empty()) cells = Product(matrix.axes);
-  RemoveExcluded(matrix.exclude, &cells);
+  if (!matrix.axes.empty() || matrix.include.empty()) cells = Product(matrix.axes, matrix.exclude);
   const size_t originals = cells.size();
-  for (const MatrixValues& entry : matrix.include) ApplyInclude(matrix, entry, originals, &cells);
+  // `include` never removes a cell: past the limit already, it is not tried
+  // (each entry is compared with every original cell).
+  if (originals <= kMaxMatrixCells) {
+    for (const MatrixValues& entry : matrix.include) ApplyInclude(matrix, entry, originals, &cells);
+  }
   if (cells.empty()) {
     return Status::InvalidArgument("matrix expands to no cells (every combination is excluded)");
   }

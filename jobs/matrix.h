@@ -12,6 +12,8 @@ namespace cirun {
 
 /// The most cells one matrix may expand to (GitHub's limit).
 inline constexpr size_t kMaxMatrixCells = 256;
+/// The most entries an `include:` or an `exclude:` list may hold.
+inline constexpr size_t kMaxMatrixEntries = 256;
 
 /// One expanded matrix combination.
 struct MatrixCell {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <set>
 
 #include "jobs/job_plan.h"
 
@@ -37,12 +38,12 @@ std::optional<MatrixAxis> ParseAxis(ConfigReader& r, const YamlEntry& e) {
   }
   MatrixAxis axis{e.name, {}};
   bool ok = CheckKeyName(r, e.key, e.name);
+  std::set<std::string> seen;  // (a list search would be quadratic in a hostile axis)
   for (const YAML::Node& item : e.value) {
     if (!item.IsScalar()) {
       r.Expected(item, r.Pos(item), label, "a scalar value");
       ok = false;
-    } else if (std::find(axis.values.begin(), axis.values.end(), item.Scalar()) !=
-               axis.values.end()) {
+    } else if (!seen.insert(item.Scalar()).second) {
       r.Error(r.Pos(item), label + ": duplicate value " + Quote(item.Scalar()));
       ok = false;
     } else {
@@ -77,6 +78,13 @@ std::optional<MatrixValues> ParseValues(ConfigReader& r, const YAML::Node& node,
 std::optional<std::vector<MatrixValues>> ParseEntryList(ConfigReader& r, const YamlEntry& e) {
   if (!e.value.IsSequence()) {
     r.Expected(e, "a list of maps such as [{target: xen}]");
+    return std::nullopt;
+  }
+  if (e.value.size() > kMaxMatrixEntries) {
+    // Each entry is tried against every combination (up to 65536): a longer
+    // list (aliases make one cheap to write) would stall the planner.
+    r.Error(r.Pos(e), "matrix " + e.name + ": at most " + std::to_string(kMaxMatrixEntries) +
+                          " entries (this list has " + std::to_string(e.value.size()) + ")");
     return std::nullopt;
   }
   std::vector<MatrixValues> list;

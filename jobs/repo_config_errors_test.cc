@@ -54,6 +54,14 @@ TEST_CASE("errors: a YAML syntax error gives yaml-cpp's message and position") {
         Strings{"ci.yml:2:1: YAML syntax error: end of sequence flow not found"});
 }
 
+TEST_CASE("errors: a syntax error about a control byte is still one line") {
+  // Found by the config fuzzer (tests/fuzz): yaml-cpp's message held the raw
+  // byte, which broke the diagnostic over two lines without FILE:LINE:COL.
+  const std::string yaml("unikernels:\n  k: prefix\x01\0\n  p: \"$T\"\n", 32);
+  Strings errors = Errors(yaml);
+  CHECK(errors == Strings{"ci.yml:3:1: YAML syntax error: unknown escape character: \\n"});
+}
+
 TEST_CASE("errors: an unquoted ${variable} in a flow list gets a hint") {
   CHECK(Errors(WithBoot("      args: [--on=${target}]\n")) ==
         Strings{"ci.yml:8:20: YAML syntax error: end of sequence flow not found (inside [...] or "
@@ -168,6 +176,26 @@ TEST_CASE("errors: too many cells") {
                "  n: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]\n"
                "unikernels:\n  hello:\n    build: make\n    image: x\n") ==
         Strings{"ci.yml:1:1: matrix expands to 272 cells, more than the limit of 256"});
+}
+
+TEST_CASE("errors: an exclude or include list of more than 256 entries") {
+  // Found with the config fuzzer's corpus (tests/fuzz/malformed): every
+  // entry is tried against every combination, and aliases make a long list
+  // cheap to write: 2000 aliases over 65536 combinations took over a minute.
+  for (const std::string list : {"exclude", "include"}) {
+    std::string yaml = "matrix:\n  target: [unix]\n  " + list + ":\n    - &e {target: unix}\n";
+    for (int i = 0; i < 300; ++i) yaml += "    - *e\n";
+    yaml += "unikernels:\n  hello:\n    build: make\n    image: x\n";
+    CHECK(Errors(yaml) ==
+          Strings{"ci.yml:4:5: matrix " + list + ": at most 256 entries (this list has 301)"});
+  }
+}
+
+TEST_CASE("errors: a duplicate axis value, once per repeat") {
+  CHECK(Errors("matrix:\n  target: [unix, xen, unix, unix]\nunikernels:\n  hello:\n"
+               "    build: make\n    image: x\n") ==
+        Strings{"ci.yml:2:23: matrix axis \"target\": duplicate value \"unix\"",
+                "ci.yml:2:29: matrix axis \"target\": duplicate value \"unix\""});
 }
 
 TEST_CASE("errors: a cell without a target") {

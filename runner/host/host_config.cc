@@ -7,6 +7,7 @@
 #include <climits>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "jobs/config_reader.h"
@@ -441,11 +442,14 @@ Result<uint64_t> ParseByteSize(const std::string& text) {
   else
     shift = 64;
   uint64_t value = 0;
-  if (digits > 0 && digits <= 12 && shift < 64)
-    value = std::stoull(text.substr(0, digits)) << shift;
+  if (digits > 0 && digits <= 12 && shift < 64) {
+    value = std::stoull(text.substr(0, digits));
+    // 12 digits of terabytes would wrap around: a size that large is refused.
+    value = value > (std::numeric_limits<uint64_t>::max() >> shift) ? 0 : value << shift;
+  }
   if (value == 0)
-    return Status::InvalidArgument("expected a size such as 512MiB, 4GiB or 4G, got \"" + text +
-                                   "\"");
+    return Status::InvalidArgument("expected a size such as 512MiB, 4GiB or 4G, got " +
+                                   Quote(text));
   return value;
 }
 

@@ -206,6 +206,10 @@ TEST_CASE("ParseByteSize") {
   CHECK_FALSE(ParseByteSize("0G").ok());
   CHECK_FALSE(ParseByteSize("12 GB").ok());
   CHECK_FALSE(ParseByteSize("-1G").ok());
+  // Too large for 64 bits: refused, not wrapped around to a small size.
+  CHECK(*ParseByteSize("999999T") == 999999ull << 40);
+  CHECK_FALSE(ParseByteSize("999999999999T").ok());
+  CHECK_FALSE(ParseByteSize("16777216T").ok());
 }
 
 }  // namespace
