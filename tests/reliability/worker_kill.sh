@@ -9,7 +9,9 @@
 # job passed (none lost), every job interrupted by a kill was finished by
 # another worker at a later attempt, no job has two passed boots or two
 # records of one step in one attempt (none doubled), and nothing started by a
-# dead worker (QEMU, build) outlives it (pgrep on its work directory).
+# dead worker (QEMU, build) outlives it (pgrep on its work directory). A bwrap
+# left waiting for its dead parent while it set up a sandbox (no VM in it yet)
+# is counted apart: a known gap (docs/reliability.md).
 #
 #   tests/reliability/worker_kill.sh [ROUNDS]   (default 100)
 set -euo pipefail
@@ -146,29 +148,37 @@ gone() { [ -z "$(survivors "$1")" ]; }
 # ---- the rounds ----
 echo "==> $rounds rounds: push a pipeline, SIGKILL the worker booting bench, start a replacement"
 : >"$T/kills"  # JOB_ID KILL_MS VICTIM per job running on a killed worker
-kills=0 interrupted=0 orphans=0 qemu_gone_max=0
+kills=0 orphans=0 setup_orphans=0 qemu_gone_max=0
 t_start=$(now_ns)
 for round in $(seq "$rounds"); do
   push "$round"
   wait_until 300 find_booting_bench || fail "round $round: no worker booted bench within 300 s"
   qemu=${booting% *} victim=${booting#* }
-  running=$(sql "SELECT id FROM jobs WHERE state = 'running' AND worker = '$victim'")
-  kill_ms=$(date +%s%3N)
+  running=$(sql "SELECT id, attempt FROM jobs WHERE state = 'running' AND worker = '$victim'")
   kill -KILL "${PIDS[$victim]}"
+  kill_ms=$(date +%s%3N)  # (after the kill: nothing the victim stores is later)
   wait "${PIDS[$victim]}" 2>/dev/null || true
   unset "PIDS[$victim]"
   kills=$((kills + 1))
-  for job in $running; do echo "$job $kill_ms $victim" >>"$T/kills"; interrupted=$((interrupted + 1)); done
+  [ -z "$running" ] || echo "$running" | while read -r job attempt; do echo "$job $attempt $kill_ms $victim"; done >>"$T/kills"
   start_worker
   # Everything the dead worker started dies with it (PR_SET_PDEATHSIG, process groups).
   if wait_until 30 gone "$victim"; then
     gone_ms=$(($(date +%s%3N) - kill_ms))
     [ "$gone_ms" -le "$qemu_gone_max" ] || qemu_gone_max=$gone_ms
   else
-    orphans=$((orphans + $(survivors "$victim" | wc -l)))
     for pid in $(survivors "$victim"); do
-      echo "round $round: outlived $victim: pid $pid ($(cat /proc/"$pid"/comm 2>/dev/null)," \
+      comm=$(cat /proc/"$pid"/comm 2>/dev/null || true)
+      echo "round $round: outlived $victim: pid $pid ($comm," \
         "parent $(awk '/^PPid/ {print $2}' /proc/"$pid"/status 2>/dev/null), waiting in $(cat /proc/"$pid"/wchan 2>/dev/null))" >&2
+      # A bwrap with no child, waiting for its dead parent's go-ahead: the
+      # sandbox was being set up when the worker died (a race in bwrap,
+      # docs/reliability.md). Counted apart: no VM, no build runs in it.
+      if [ "$comm" = bwrap ] && [ -z "$(pgrep -P "$pid" || true)" ]; then
+        setup_orphans=$((setup_orphans + 1))
+      else
+        orphans=$((orphans + 1))
+      fi
       kill -KILL "$pid" 2>/dev/null || true
     done
   fi
@@ -194,18 +204,28 @@ refused=$(cat "$T"/w*.log | grep -c ': result not written: ' || true)
 reboots=$(sql "SELECT count(*) FROM steps s JOIN jobs j ON j.id = s.job_id
   WHERE s.name = 'boot' AND s.outcome = 'passed' AND s.attempt < j.attempt")
 doubled_steps=$(sql "SELECT count(*) FROM (SELECT 1 FROM steps GROUP BY job_id, attempt, name HAVING count(*) > 1) d")
-# Every interrupted job: passed, at a later attempt, by a worker still alive after the kill.
-bad_finish=0
+# Every job running on a killed worker: finished at a later attempt by
+# another worker, unless it finished before the kill (its boot ended between
+# the look at the store and the kill: counted apart).
+bad_finish=0 interrupted=0 raced=0
 reclaim_ms=()
-interrupted_jobs=$(awk '{print $1}' "$T/kills" | sort -u | wc -l)
-# (a job killed more than once: its last kill)
-while read -r job kill_ms victim; do
-  read -r state attempt worker started_ms < <(sql "SELECT state, attempt, worker, started_ms FROM jobs WHERE id = $job")
-  if [ "$state" != passed ] || [ "$attempt" -lt 2 ] || [ "$worker" = "$victim" ]; then
-    bad_finish=$((bad_finish + 1))
-    echo "job $job (killed on $victim): $state, attempt $attempt, by $worker" >&2
+while read -r job attempt_then kill_ms victim; do
+  read -r state attempt worker started_ms finished_ms < <(sql "SELECT state, attempt, worker, started_ms, finished_ms FROM jobs WHERE id = $job")
+  if [ "$attempt" = "$attempt_then" ] && [ "$worker" = "$victim" ] && [ "$state" = passed ] && [ "$finished_ms" -le "$kill_ms" ]; then
+    raced=$((raced + 1))
+    continue
   fi
-  [ "$started_ms" -lt "$kill_ms" ] || reclaim_ms+=($((started_ms - kill_ms)))
+  interrupted=$((interrupted + 1))
+  if [ "$state" != passed ] || [ "$attempt" -le "$attempt_then" ] || [ "$worker" = "$victim" ]; then
+    bad_finish=$((bad_finish + 1))
+    echo "job $job (attempt $attempt_then killed on $victim): $state, attempt $attempt, by $worker" >&2
+  fi
+done <"$T/kills"
+interrupted_jobs=$(awk '{print $1}' "$T/kills" | sort -u | wc -l)
+# Kill to claim: the last kill of each job, to its last attempt's start.
+while read -r job attempt_then kill_ms victim; do
+  read -r attempt started_ms < <(sql "SELECT attempt, started_ms FROM jobs WHERE id = $job")
+  [ "$attempt" -le "$attempt_then" ] || reclaim_ms+=($((started_ms - kill_ms)))
 done < <(tac "$T/kills" | sort -s -u -k1,1n)
 passed_boots=$(sql "SELECT count(*) FROM steps WHERE name = 'boot' AND outcome = 'passed'")
 final_boots=$(sql "SELECT count(*) FROM steps s JOIN jobs j ON j.id = s.job_id
@@ -218,7 +238,8 @@ reclaim_max=$(printf '%s\n' "${reclaim_ms[@]:-0}" | sort -n | tail -1)
 echo "  $rounds rounds in $secs s: $pipelines pipelines, $jobs jobs, $passed passed, $reclaimed claimed again"
 table_header
 record worker_kill "workers killed (SIGKILL) while booting a job" "$kills" count
-record worker_kill "kills of a job running on the killed worker" "$interrupted" count
+record worker_kill "jobs running on a killed worker, interrupted (kills x jobs)" "$interrupted" count
+record worker_kill "jobs that finished between the look and the kill" "$raced" count
 record worker_kill "jobs interrupted by a kill (once or more)" "$interrupted_jobs" count
 record worker_kill "jobs passed (of $((2 * rounds)) pushed in $rounds pipelines)" "$passed" count
 record worker_kill "jobs lost (not passed at the end)" "$lost" count
@@ -228,6 +249,7 @@ record worker_kill "results refused (a worker no longer held the job)" "$refused
 record worker_kill "steps recorded twice in one attempt" "$doubled_steps" count
 record worker_kill "boots passed in an attempt whose worker died before finishing" "$reboots" count
 record worker_kill "processes of a dead worker alive 30 s after its kill" "$orphans" count
+record worker_kill "bwrap sandbox set-ups orphaned by a kill (no VM; known gap)" "$setup_orphans" count
 record worker_kill "kill to the last process of the dead worker gone (ms, max)" "$qemu_gone_max" ms
 record worker_kill "kill to the job claimed again (ms, median; lease 2 s)" "$reclaim_median" ms
 record worker_kill "kill to the job claimed again (ms, max)" "$reclaim_max" ms
