@@ -182,7 +182,7 @@ for round in $(seq "$rounds"); do
       kill -KILL "$pid" 2>/dev/null || true
     done
   fi
-  [ $((round % 10)) != 0 ] || echo "  round $round: killed $victim (QEMU $qemu, jobs: $(echo $running))"
+  [ $((round % 10)) != 0 ] || echo "  round $round: killed $victim (QEMU $qemu, jobs: $(echo "$running" | awk '{print $1}' | tr '\n' ' '))"
 done
 
 # ---- every pipeline finishes; then the store is judged ----
