@@ -41,6 +41,12 @@ milliseconds Since(Clock::time_point start) {
   return std::chrono::duration_cast<milliseconds>(Clock::now() - start);
 }
 
+// " after Nms" for a hung boot (spawn to reap), else "".
+std::string HungFor(const BootResult& r) {
+  if (r.outcome != BootOutcome::kHung) return "";
+  return " after " + std::to_string(r.total.count()) + "ms";
+}
+
 // One boot of one input, judged.
 struct FuzzBoot {
   FuzzInput input;
@@ -79,6 +85,8 @@ class Campaign {
   bool InputAt(size_t index, FuzzInput* input);
   // Folds the coverage of input `index` (in input order: later ones wait).
   void Fold(size_t index, const FuzzBoot& boot);
+  // Counts a hung boot and how long it lived past `timeout`.
+  void NoteHang(const BootResult& hung, milliseconds timeout);
   std::vector<FuzzBoot> BootAll(const std::vector<FuzzInput>& inputs, milliseconds timeout);
 
   Status Calibrate();
@@ -205,9 +213,16 @@ FuzzBoot Campaign::BootOne(const FuzzInput& input, milliseconds timeout) {
     boot.result = Boot(request, backend_, runner_, cancel_);  // infra: retried once
   }
   if (config_.shared_slots) config_.shared_slots->Release();
+  if (boot.result.outcome == BootOutcome::kHung && !Cancelled()) NoteHang(boot.result, timeout);
   boot.result.console.clear();  // the tail is enough; hundreds of boots are kept
   boot.verdict = JudgeFuzzBoot(boot.result);
   return boot;
+}
+
+void Campaign::NoteHang(const BootResult& hung, milliseconds timeout) {
+  std::lock_guard lock(mu_);
+  ++result_.hung_boots;
+  result_.hang_overrun_max = std::max(result_.hang_overrun_max, hung.total - timeout);
 }
 
 std::vector<FuzzBoot> Campaign::BootAll(const std::vector<FuzzInput>& inputs,
@@ -427,8 +442,8 @@ void Campaign::Fuzz() {
           ++result_.outcomes[BootOutcomeName(boot.result.outcome)];
           if (boot.result.outcome != BootOutcome::kPassed) {
             result_.log += "input " + std::to_string(index) + " (" + boot.input.origin +
-                           "): " + BootOutcomeName(boot.result.outcome) + ": " +
-                           AbbreviateCommandLine(boot.input.CommandLine(), 60) + ": " +
+                           "): " + BootOutcomeName(boot.result.outcome) + HungFor(boot.result) +
+                           ": " + AbbreviateCommandLine(boot.input.CommandLine(), 60) + ": " +
                            boot.result.cause.substr(0, 200) + "\n";
           }
         }

@@ -106,8 +106,13 @@ struct FuzzCampaignResult {
   int dropped_slow = 0;   // timed out, then ended with the longer timeout: slow boots, not hangs
   std::chrono::milliseconds normal_boot{0};   // median calibration boot
   std::chrono::milliseconds hang_timeout{0};  //
-  std::chrono::milliseconds fuzz_time{0};     // the fuzz boots phase
-  std::chrono::milliseconds total_time{0};    // everything
+  // Hung boots (every phase), and how promptly they were stopped: the longest
+  // a hung boot lived past its timeout, spawn to reap (the stop's TERM, KILL
+  // and the reaping of the VM).
+  int hung_boots = 0;
+  std::chrono::milliseconds hang_overrun_max{0};
+  std::chrono::milliseconds fuzz_time{0};   // the fuzz boots phase
+  std::chrono::milliseconds total_time{0};  // everything
   std::string log;  // what happened, one event per line (every fuzz boot that did not pass)
 
   // Coverage (all zero when it is off).

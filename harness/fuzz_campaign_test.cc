@@ -28,6 +28,7 @@ class BootvarsModel : public ProcessRunner {
   bool slow_zero = false;
   bool slow_bare_zero = false;
   bool valid_args_fail = false;
+  milliseconds hang_overrun{0};  // how long a hung boot lives past its timeout
 
   ProcessExit Run(const ProcessSpec& spec, const OutputCallback& on_output,
                   const CancelToken* cancel) override {
@@ -45,7 +46,7 @@ class BootvarsModel : public ProcessRunner {
     if (exit.code == kHang && (!slow || spec.timeout < milliseconds(1500))) {
       exit.kind = ProcessExit::Kind::kTimedOut;
       exit.timeout = spec.timeout;
-      exit.elapsed = spec.timeout;
+      exit.elapsed = spec.timeout + hang_overrun;
     } else if (exit.code == kHang) {
       out += "slots: 0\nSUCCESS\n";
       exit.code = 0;
@@ -154,6 +155,31 @@ TEST_CASE("campaign: both planted defects found once each, minimised") {
   // once), and the minimised one.
   CHECK(r.confirm_boots >= 2);
   CHECK(r.dropped_slow == 0);
+}
+
+TEST_CASE("campaign: every hung boot is counted with how long it lived past its timeout") {
+  Fixture f;
+  BootvarsModel model;
+  model.hang_overrun = milliseconds(37);
+  const FuzzCampaignResult r = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  INFO(r.log);
+  REQUIRE(r.status.ok());
+  // Fuzz, confirm and minimise boots all count (each confirmation hangs again here).
+  CHECK(r.confirm_boots > 0);
+  CHECK(r.hung_boots > r.outcomes.at("hung") + r.confirm_boots);
+  CHECK(r.hang_overrun_max == milliseconds(37));
+  // The log gives each hung fuzz boot's time.
+  CHECK(r.log.find("hung after 1037ms: ") != std::string::npos);
+}
+
+TEST_CASE("campaign: no hang, no overrun") {
+  Fixture f;
+  BootvarsModel model;
+  model.fixed = true;
+  const FuzzCampaignResult r = RunFuzzCampaign(f.config, *f.backend, model, nullptr);
+  REQUIRE(r.status.ok());
+  CHECK(r.hung_boots == 0);
+  CHECK(r.hang_overrun_max == milliseconds(0));
 }
 
 TEST_CASE("campaign: the same seed gives the same findings, whatever the parallelism") {

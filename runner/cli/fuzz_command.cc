@@ -77,6 +77,10 @@ void PrintCampaign(const JobReport& job, const StepRecord& fuzz) {
          count("jobs"), static_cast<unsigned long long>(d.Unsigned("seed").value_or(0)));
   printf("  hang timeout %lldms (normal boot %lldms); outcomes: %s\n", count("hang_timeout_ms"),
          count("normal_boot_ms"), Outcomes(d.Object("outcomes")).c_str());
+  if (count("hung_boots") > 0) {
+    printf("  hung boots: %lld, each stopped within %lldms of its timeout\n", count("hung_boots"),
+           count("hang_overrun_max_ms"));
+  }
   printf("  minimising: %lld boots, confirming hangs: %lld boots, slow boots dropped: %lld\n",
          count("minimise_boots"), count("confirm_boots"), count("dropped_slow"));
   printf("  %s\n", CoverageLine(d).c_str());

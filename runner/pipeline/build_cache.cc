@@ -34,10 +34,23 @@ Status BuildCache::Save(const std::string& key, const std::string& image) const 
   fs::copy_file(image, tmp, fs::copy_options::overwrite_existing, ec);
   if (!ec) fs::rename(tmp, entry / "image", ec);
   if (ec) {
+    const std::string why = ec.message();  // (remove resets ec)
     fs::remove(tmp, ec);
-    return Status::IoError("cannot cache " + image + ": " + ec.message());
+    const uintmax_t bytes = fs::file_size(image, ec);
+    const fs::space_info space = fs::space(entry, ec);
+    return CacheSaveError(image, why, ec ? 0 : bytes, ec ? UINT64_MAX : space.available);
   }
   return Status::Ok();
+}
+
+Status CacheSaveError(const std::string& image, const std::string& reason, uint64_t image_bytes,
+                      uint64_t available) {
+  if (available < image_bytes) {
+    return Status::IoError("cannot cache " + image + ": the cache's disk is full (" +
+                           std::to_string(available >> 10) + " KiB left, the image is " +
+                           std::to_string(image_bytes >> 10) + " KiB): " + reason);
+  }
+  return Status::IoError("cannot cache " + image + ": " + reason);
 }
 
 }  // namespace cirun

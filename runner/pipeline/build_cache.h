@@ -2,6 +2,7 @@
 // (unikernel, cell) is never rebuilt. Layout: DIR/<key[0:2]>/<key>/image.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "base/status.h"
@@ -27,11 +28,20 @@ class BuildCache {
 
   /// Stores a copy of `image` under `key`. Atomic (copy then rename), so
   /// concurrent Save/Restore of one key from threads or processes is safe.
+  /// On failure nothing is left under `key`; IoError names the cause (a
+  /// full disk as such: see CacheSaveError).
   Status Save(const std::string& key, const std::string& image) const;
 
  private:
   std::string EntryDir(const std::string& key) const;
   std::string dir_;
 };
+
+/// The error of a failed Save of `image` (`image_bytes` long) with the
+/// system's `reason`: when the cache's disk has less room than the image
+/// (`available`, measured once the partial copy is gone), it says so, since
+/// a short copy reports only "Input/output error".
+Status CacheSaveError(const std::string& image, const std::string& reason, uint64_t image_bytes,
+                      uint64_t available);
 
 }  // namespace cirun

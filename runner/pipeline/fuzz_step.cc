@@ -89,6 +89,8 @@ json CampaignJson(const FuzzCampaignResult& r, const FuzzCampaignConfig& c) {
           {"dropped_slow", r.dropped_slow},
           {"normal_boot_ms", r.normal_boot.count()},
           {"hang_timeout_ms", r.hang_timeout.count()},
+          {"hung_boots", r.hung_boots},
+          {"hang_overrun_max_ms", r.hang_overrun_max.count()},
           {"fuzz_ms", r.fuzz_time.count()},
           {"boots_per_s", r.BootsPerSecond()},
           {"coverage", CoverageJson(r)}};

@@ -13,6 +13,7 @@
 #include "runner/pipeline/job_spec_json.h"
 #include "runner/pipeline/reproducer.h"
 #include "runner/pipeline/secret_redaction.h"
+#include "runner/pipeline/workspace_room.h"
 
 namespace cirun {
 namespace {
@@ -306,7 +307,15 @@ JobResult RunJobSteps(const JobEnvironment& env, ProcessRunner& host_runner, Job
     EnvironmentProbe probe(host_runner);
     RecordJobManifest(env, probe, run.claimed, run.plan, {run.workspace, run.build_dir, run.image});
   }
-  if (result.state == JobState::kPassed && !env.keep_workspaces) fs::remove_all(run.workspace, ec);
+  if (result.state == JobState::kPassed) {
+    if (!env.keep_workspaces) fs::remove_all(run.workspace, ec);
+  } else if (const fs::space_info space = fs::space(run.workspace, ec);
+             !ec && !KeepFailedWorkspace(space.available, space.capacity)) {
+    // A failed job's workspace is kept for a look, unless it leaves the disk full.
+    fs::remove_all(run.workspace, ec);
+    env.progress->Message(run.claimed.job.name + ": " +
+                          WorkspaceRemovedNote(space.available, space.capacity));
+  }
   return result;
 }
 

@@ -1,5 +1,7 @@
 #include "runner/service/plan_queue.h"
 
+#include "runner/service/plan_retry.h"
+
 #include <optional>
 
 #include "runner/service/pull_request_approval.h"
@@ -123,10 +125,23 @@ void PlanQueue::Loop() {
 void PlanQueue::Plan(const PipelineRequest& request) {
   Outcome out = PlanAndCreate(store_, context_, request);
   if (!out.status.ok()) {
+    // The delivery was accepted: it waits at the head of the queue for the
+    // store, not dropped (plan_retry.h). Stop() drops it with the others.
+    const std::chrono::milliseconds delay = PlanRetryDelay(++failures_);
     log_.Line("delivery " + request.delivery_id +
-              ": cannot create its pipeline: " + out.status.ToString());
+              ": cannot create its pipeline: " + out.status.ToString() + "; trying again in " +
+              std::to_string(delay.count() / 1000) + "s");
+    std::unique_lock lock(mu_);
+    if (stopping_) {
+      log_.Line("shutdown: delivery " + request.delivery_id +
+                " was not planned; redeliver it from GitHub");
+      return;
+    }
+    waiting_.push_front(request);
+    wake_.wait_for(lock, delay, [this] { return stopping_; });
     return;
   }
+  failures_ = 0;
   log_.Line(DescribePlanned(out.id, out.created, out.planned.info, out.planned.jobs));
   if (out.created && created_) created_(out.id);
 }

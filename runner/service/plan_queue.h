@@ -1,7 +1,9 @@
 // PlanQueue: webhook deliveries waiting to become pipelines. The HTTP handler
 // only queues a request; this queue's thread does the slow part (fetch the
 // repository, read and validate .ci-run.yml, plan the matrix) and creates the
-// pipeline in the store (deduplicated by delivery id). Approvals of pull
+// pipeline in the store (deduplicated by delivery id); while the store does
+// not answer, the delivery waits at the head of the queue and is tried again
+// (plan_retry.h), never dropped. Approvals of pull
 // requests (`/ci-run approve`) go through it too, in delivery order.
 #pragma once
 
@@ -76,6 +78,7 @@ class PlanQueue {
   std::condition_variable wake_;
   std::deque<Delivery> waiting_;  // guarded by mu_
   bool stopping_ = false;         // guarded by mu_
+  int failures_ = 0;              // rounds in a row the store refused a pipeline (queue thread)
   std::thread thread_;
 };
 

@@ -4,6 +4,9 @@
 #   pg-cluster.sh start STATE   creates and starts a cluster; prints its URL and
 #                               writes it to STATE/url (STATE/dir: the cluster)
 #   pg-cluster.sh stop STATE    stops the cluster and removes it
+#   pg-cluster.sh pause STATE   stops the server (fast shutdown: clients are
+#                               disconnected), keeping the cluster
+#   pg-cluster.sh resume STATE  starts a paused server again, on the same port
 #
 # The cluster lives in its own mktemp directory (as root, initdb refuses to
 # run, so the cluster belongs to the `postgres` user), listens on 127.0.0.1 on
@@ -11,8 +14,8 @@
 # fsync is off: nothing here must survive a crash. Exit 77 (ctest's "skip")
 # if PostgreSQL's server programs are not installed.
 set -euo pipefail
-cmd=${1:?usage: pg-cluster.sh start|stop STATE}
-state=${2:?usage: pg-cluster.sh start|stop STATE}
+cmd=${1:?usage: pg-cluster.sh start|stop|pause|resume STATE}
+state=${2:?usage: pg-cluster.sh start|stop|pause|resume STATE}
 
 bindir=${PG_BINDIR:-}
 if [ -z "$bindir" ]; then
@@ -40,9 +43,7 @@ start() {
   local port tries=0
   while :; do
     port=$((20000 + RANDOM % 30000))
-    if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200" \
-      start >/dev/null 2>&1; then
+    if start_server "$dir" "$port"; then
       break
     fi
     tries=$((tries + 1))
@@ -54,6 +55,25 @@ start() {
   done
   echo "postgresql://postgres@127.0.0.1:$port/postgres" >"$state/url"
   cat "$state/url"
+}
+
+# start_server DIR PORT: starts the server of the cluster in DIR on PORT.
+start_server() {
+  as_owner "$bindir/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 \
+    -o "-p $2 -k $1 -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200" \
+    start >/dev/null 2>&1
+}
+
+pause() {
+  as_owner "$bindir/pg_ctl" -D "$(cat "$state/dir")/data" -m fast -w stop >/dev/null
+}
+
+resume() {
+  local url port
+  url=$(cat "$state/url")
+  port=${url##*:}
+  port=${port%%/*}
+  start_server "$(cat "$state/dir")" "$port" || { cat "$(cat "$state/dir")/server.log" >&2; exit 1; }
 }
 
 stop() {
@@ -69,5 +89,7 @@ stop() {
 case "$cmd" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: pg-cluster.sh start|stop STATE" >&2; exit 2 ;;
+  pause) pause ;;
+  resume) resume ;;
+  *) echo "usage: pg-cluster.sh start|stop|pause|resume STATE" >&2; exit 2 ;;
 esac
