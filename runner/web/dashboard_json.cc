@@ -50,16 +50,16 @@ json PipelineObject(const PipelineRecord& p) {
 // What decided a job, for its square: the first step that did not pass
 // (crashed, hung, rejected, failed, infra) when the job failed, "cached"
 // for a passed job whose build came from the cache, else the job's state.
-std::string JobOutcome(const JobRecord& job, const std::vector<StepRecord>& steps) {
+std::string JobOutcome(const JobRecord& job, const std::vector<StepSummary>& steps) {
   const std::string state = JobStateName(job.state);
   if (job.state == JobState::kFailed || job.state == JobState::kInfra) {
-    for (const StepRecord& s : steps) {
-      if (s.outcome != "passed" && s.outcome != "cached" && s.outcome != "skipped")
-        return s.outcome;
+    for (const StepSummary& s : steps) {
+      if (s.step.outcome != "passed" && s.step.outcome != "cached" && s.step.outcome != "skipped")
+        return s.step.outcome;
     }
   }
-  if (job.state == JobState::kPassed && !steps.empty() && steps.front().name == "build" &&
-      steps.front().outcome == "cached")
+  if (job.state == JobState::kPassed && !steps.empty() && steps.front().step.name == "build" &&
+      steps.front().step.outcome == "cached")
     return "cached";
   return state;
 }
@@ -135,7 +135,7 @@ Result<std::string> PipelineJson(Store& store, int64_t pipeline_id) {
   json rows = json::array();
   std::map<std::string, int> counts;
   for (const JobRecord& j : *jobs) {
-    auto steps = store.ListSteps(j.id);
+    auto steps = store.ListStepsWithoutLogs(j.id);
     if (!steps.ok()) return steps.status();
     const std::string outcome = JobOutcome(j, *steps);
     ++counts[outcome];
@@ -162,10 +162,11 @@ Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id) {
   if (job == jobs->end())
     return Status::NotFound("no job " + std::to_string(job_id) + " in pipeline " +
                             std::to_string(pipeline_id));
-  auto steps = store.ListSteps(job_id);
+  auto steps = store.ListStepsWithoutLogs(job_id);
   if (!steps.ok()) return steps.status();
   json rows = json::array();
-  for (const StepRecord& s : *steps) {
+  for (const StepSummary& summary : *steps) {
+    const StepRecord& s = summary.step;
     rows.push_back({{"name", s.name},
                     {"outcome", s.outcome},
                     {"cause", s.cause},
@@ -173,7 +174,7 @@ Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id) {
                     {"first_byte_ms", s.first_byte_ms ? json(*s.first_byte_ms) : json(nullptr)},
                     {"success_ms", s.success_ms ? json(*s.success_ms) : json(nullptr)},
                     {"command", s.command},
-                    {"log_bytes", s.log.size()},
+                    {"log_bytes", summary.log_bytes},
                     {"detail", ParseOrNull(s.detail_json)}});
   }
   // The console of the step that runs now, while the job runs.
@@ -200,7 +201,7 @@ Result<std::string> LogPieceJson(Store& store, int64_t pipeline_id, int64_t job_
   if (job == jobs->end())
     return Status::NotFound("no job " + std::to_string(job_id) + " in pipeline " +
                             std::to_string(pipeline_id));
-  auto steps = store.ListSteps(job_id);
+  auto steps = store.ListStepsWithoutLogs(job_id);
   if (!steps.ok()) return steps.status();
   const bool running = !IsFinal(job->state);
   if (step >= steps->size()) {
@@ -210,13 +211,20 @@ Result<std::string> LogPieceJson(Store& store, int64_t pipeline_id, int64_t job_
                  {"total", 0},
                  {"running", running}});
   }
-  const std::string& log = (*steps)[step].log;
-  const size_t from = std::min(offset, log.size());
-  const size_t end = PieceEnd(log, from, std::clamp<size_t>(limit, 1, kMaxLogPiece));
-  return Dump({{"text", log.substr(from, end - from)},
+  const StepSummary& s = (*steps)[step];
+  const size_t total = static_cast<size_t>(s.log_bytes);
+  const size_t from = std::min(offset, total);
+  const size_t want = std::clamp<size_t>(limit, 1, kMaxLogPiece);
+  // One byte more than the piece: whether it ends inside a UTF-8 sequence.
+  auto read = store.ReadStepLog(s.id, static_cast<int64_t>(from), static_cast<int64_t>(want) + 1);
+  if (!read.ok()) return read.status();
+  std::string piece = std::move(*read);
+  piece.resize(PieceEnd(piece, 0, want));
+  const size_t end = from + piece.size();
+  return Dump({{"text", std::move(piece)},
                {"offset", from},
                {"next_offset", end},
-               {"total", log.size()},
+               {"total", total},
                {"running", running}});
 }
 
