@@ -1,11 +1,13 @@
 // JobPool: N threads that claim jobs from the store and run them.
 //
 // Used in-process by `ci-run local` and `ci-run serve`, and by `ci-run worker`.
-// While a job runs, its lease is renewed every lease/3 (and, in service mode,
-// the worker announces itself as live); if the lease is lost
-// (another worker took the job over), the job is cancelled and its result is
-// not written. Cancelling the pool's token kills every running job's
-// processes and stops claiming.
+// While a job runs, its lease is renewed every lease/3 or 2 s, whichever is
+// shorter (and, in service mode, the worker announces itself as live); if the
+// lease is lost (another worker took the job over), the job is cancelled and
+// its result is not written; if the store says the job is to be cancelled
+// (Store::RequestCancel, the dashboard's cancel), its processes are killed
+// and it ends `cancelled`. Cancelling the pool's token kills every running
+// job's processes and stops claiming.
 #pragma once
 
 #include <chrono>

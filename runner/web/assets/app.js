@@ -117,7 +117,10 @@
         message.textContent = "…";
         try {
           const r = await api(path, { method: "POST" });
-          if (r.cancelled !== undefined) message.textContent = r.cancelled + " job(s) cancelled";
+          if (r.cancelled !== undefined) {
+            message.textContent = r.cancelled + " job(s) cancelled" +
+              (r.cancelling ? ", " + r.cancelling + " running job(s) stopping" : "");
+          }
           else if (r.pipeline) {
             message.replaceChildren("queued ", pipelineLink(r.pipeline, "pipeline " + r.pipeline),
               " (" + r.jobs + " job(s))");
