@@ -250,7 +250,7 @@ class Store {
 
   /// Records that `worker` is alive now (by the store's clock), with its
   /// labels, slots, running jobs and lease; `started_ms` and `seen_ms` are
-  /// set by the store. Workers announce themselves every lease/3.
+  /// set by the store. Workers announce themselves every lease/3 or 2 s.
   virtual Status AnnounceWorker(const WorkerRecord& worker) = 0;
   /// Forgets `name` (a worker that stopped taking jobs). Unknown: no error.
   virtual Status RetireWorker(const std::string& name) = 0;
