@@ -13,12 +13,16 @@
 namespace cirun {
 namespace {
 
+// The longest time between two heartbeats of a running job.
+constexpr std::chrono::milliseconds kMaxHeartbeatPeriod{2000};
+
 // One running job as seen by the lease keeper.
 struct RunningJob {
   int64_t id;
   int attempt;
   std::string unikernel;
   CancelToken cancel;
+  std::atomic<bool> cancel_requested{false};  // the store said so (Store::RequestCancel)
 };
 
 class Pool {
@@ -113,6 +117,10 @@ class Pool {
     // A job cut short by `stop` has no verdict: another worker runs it again.
     // One that reached a verdict before the stop took effect keeps it.
     const bool cut_short = result.state == JobState::kCancelled || result.state == JobState::kInfra;
+    if (running->cancel_requested && cut_short && !stop_.cancelled()) {
+      result.state = JobState::kCancelled;
+      result.cause = "cancelled while it ran (ci-run's cancel action)";
+    }
     if (options_.release_when_stopped && stop_.cancelled() && cut_short) {
       Status released =
           env_.store->ReleaseJob(claimed.job.id, options_.worker, claimed.job.attempt);
@@ -173,10 +181,15 @@ class Pool {
         if (stop_.cancelled()) r->cancel.Cancel();
       }
       if (std::chrono::steady_clock::now() < next_heartbeat) continue;
-      next_heartbeat = std::chrono::steady_clock::now() + options_.lease / 3;
+      // Often enough that a cancel request (Heartbeat says Cancelled) stops
+      // a job within seconds, even with a long lease.
+      next_heartbeat = std::chrono::steady_clock::now() +
+                       std::min<std::chrono::milliseconds>(options_.lease / 3, kMaxHeartbeatPeriod);
       for (auto& r : snapshot) {
         Status s = env_.store->Heartbeat(r->id, options_.worker, r->attempt, options_.lease);
-        if (s.code() == Status::Code::kFailedPrecondition) r->cancel.Cancel();
+        if (s.code() == Status::Code::kCancelled) r->cancel_requested = true;
+        if (s.code() == Status::Code::kFailedPrecondition || s.code() == Status::Code::kCancelled)
+          r->cancel.Cancel();
       }
       if (options_.announce) Announce(static_cast<int>(snapshot.size()));
     }

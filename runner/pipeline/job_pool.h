@@ -1,11 +1,13 @@
 // JobPool: N threads that claim jobs from the store and run them.
 //
 // Used in-process by `ci-run local` and `ci-run serve`, and by `ci-run worker`.
-// While a job runs, its lease is renewed every lease/3 (and, in service mode,
-// the worker announces itself as live); if the lease is lost
-// (another worker took the job over), the job is cancelled and its result is
-// not written. Cancelling the pool's token kills every running job's
-// processes and stops claiming.
+// While a job runs, its lease is renewed every lease/3 or 2 s, whichever is
+// shorter (and, in service mode, the worker announces itself as live); if the
+// lease is lost (another worker took the job over), the job is cancelled and
+// its result is not written; if the store says the job is to be cancelled
+// (Store::RequestCancel, the dashboard's cancel), its processes are killed
+// and it ends `cancelled`. Cancelling the pool's token kills every running
+// job's processes and stops claiming.
 #pragma once
 
 #include <chrono>
@@ -26,7 +28,7 @@ struct JobPoolOptions {
   int slots = 2;                            // jobs run at once
   std::string worker;                       // unique name (host:pid)
   std::vector<std::string> labels;          // what this pool can run
-  std::chrono::milliseconds lease{60'000};  // renewed every lease/3
+  std::chrono::milliseconds lease{60'000};  // renewed every lease/3, at least every 2 s
   std::optional<int64_t> pipeline_id;       // only this pipeline's jobs
   bool stop_when_idle = true;           // return once nothing is claimable and nothing runs here
   std::chrono::milliseconds poll{500};  // idle wait between claims (service mode)
@@ -40,9 +42,9 @@ struct JobPoolOptions {
   // of being recorded; a job that reached a verdict first keeps it.
   bool release_when_stopped = false;
   // Service mode: announce this worker (name, labels, slots, running jobs) in
-  // the store every lease/3 (Store::AnnounceWorker), and retire it once it
-  // stops claiming, so that queued jobs are only timed out when no live
-  // worker offers their labels.
+  // the store every lease/3 or 2 s, whichever is shorter
+  // (Store::AnnounceWorker), and retire it once it stops claiming, so that
+  // queued jobs are only timed out when no live worker offers their labels.
   bool announce = false;
 };
 

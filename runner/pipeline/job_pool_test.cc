@@ -129,6 +129,28 @@ TEST_CASE("JobPool cancels a job whose lease another worker took, and writes no 
   CHECK(job.attempt == 2);
 }
 
+TEST_CASE("JobPool stops a job the store marks for cancellation and writes it cancelled") {
+  PoolFixture f;
+  const int64_t pipeline = *f.store->CreatePipeline(Pipeline(), {Job("a", 0), Job("a", 1)});
+  f.options.slots = 1;
+  f.options.pipeline_id = pipeline;
+  f.options.lease = milliseconds(300);  // renewed every 100 ms
+  bool cancelled = false;
+  auto run = [&](const ClaimedJob& c, const CancelToken* cancel) {
+    if (c.job.name == "a c1") return JobResult{JobState::kPassed, "", "", 1};
+    // The dashboard's cancel: the next heartbeat says so.
+    REQUIRE(f.store->RequestCancel(pipeline).value() == 1);
+    cancelled = WaitFor([&] { return cancel->cancelled(); });
+    return JobResult{JobState::kInfra, "boot: killed", "", 1};  // cut short
+  };
+  CHECK(RunJobPool(f.env, f.options, f.stop, run) == 2);
+  CHECK(cancelled);
+  auto jobs = f.Jobs(pipeline);
+  CHECK(jobs[0].state == JobState::kCancelled);
+  CHECK(jobs[0].cause == "cancelled while it ran (ci-run's cancel action)");
+  CHECK(jobs[1].state == JobState::kPassed);  // not running then: not marked
+}
+
 TEST_CASE("JobPool in service mode announces its worker, hands back a job cut short, retires") {
   PoolFixture f;
   const int64_t pipeline = *f.store->CreatePipeline(Pipeline(), {Job("a", 0)});

@@ -1,5 +1,6 @@
 #include "runner/store/postgres_store.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -94,6 +95,8 @@ constexpr const char* kSchema[] = {
   text TEXT NOT NULL, updated_ms BIGINT NOT NULL))sql",
     // StepRecord::excerpt: the lines that matter of a failed step.
     "ALTER TABLE steps ADD COLUMN IF NOT EXISTS excerpt TEXT NOT NULL DEFAULT ''",
+    // Store::RequestCancel: a running job to stop.
+    "ALTER TABLE jobs ADD COLUMN IF NOT EXISTS cancel_requested BOOLEAN NOT NULL DEFAULT FALSE",
     // Failures (failure_records.h): case runs, bisections, failure signatures.
     R"sql(CREATE TABLE IF NOT EXISTS case_runs(
   id BIGSERIAL PRIMARY KEY,
@@ -273,17 +276,20 @@ Result<std::optional<ClaimedJob>> PostgresStore::ClaimJob(const ClaimRequest& re
 
 Status PostgresStore::Heartbeat(int64_t job_id, const std::string& worker, int attempt,
                                 std::chrono::milliseconds lease) {
-  return Tx<bool>(
-             "heartbeat",
-             [&](pqxx::work& tx) -> Result<bool> {
-               pqxx::result r = tx.exec_params(
-                   "UPDATE jobs SET lease_until_ms = " CIRUN_PG_NOW_MS
-                   " + $1 WHERE id = $2 AND worker = $3 AND attempt = $4 AND state = 'running'",
-                   static_cast<int64_t>(lease.count()), job_id, worker, attempt);
-               if (r.affected_rows() == 0) return LostLease(job_id, worker, attempt);
-               return true;
-             })
-      .status();
+  // Whether the job is to be cancelled; the lease is extended all the same
+  // (an error inside the transaction would roll it back).
+  auto cancel = Tx<bool>("heartbeat", [&](pqxx::work& tx) -> Result<bool> {
+    pqxx::result r =
+        tx.exec_params("UPDATE jobs SET lease_until_ms = " CIRUN_PG_NOW_MS
+                       " + $1 WHERE id = $2 AND worker = $3 AND attempt = $4 AND state = 'running' "
+                       "RETURNING cancel_requested",
+                       static_cast<int64_t>(lease.count()), job_id, worker, attempt);
+    if (r.empty()) return LostLease(job_id, worker, attempt);
+    return r[0][0].as<bool>();
+  });
+  if (!cancel.ok()) return cancel.status();
+  if (*cancel) return Status::Cancelled("job " + std::to_string(job_id) + " is to be cancelled");
+  return Status::Ok();
 }
 
 Status PostgresStore::AddStep(const StepRecord& step) {
@@ -379,6 +385,15 @@ Result<int> PostgresStore::CancelQueued(int64_t pipeline_id, const std::string& 
   });
 }
 
+Result<int> PostgresStore::RequestCancel(int64_t pipeline_id) {
+  return Tx<int>("request a cancel", [&](pqxx::work& tx) -> Result<int> {
+    pqxx::result r = tx.exec_params(
+        "UPDATE jobs SET cancel_requested = TRUE WHERE pipeline_id = $1 AND state = 'running'",
+        pipeline_id);
+    return static_cast<int>(r.affected_rows());
+  });
+}
+
 Result<int> PostgresStore::ApprovePipeline(int64_t pipeline_id) {
   return Tx<int>("approve a pipeline", [&](pqxx::work& tx) -> Result<int> {
     if (tx.exec_params("SELECT id FROM pipelines WHERE id = $1", pipeline_id).empty())
@@ -446,6 +461,34 @@ Result<std::vector<StepRecord>> PostgresStore::ListSteps(int64_t job_id) {
     Out out;
     for (const auto& row : r) out.push_back(ReadStep(row));
     return out;
+  });
+}
+
+Result<std::vector<StepSummary>> PostgresStore::ListStepsWithoutLogs(int64_t job_id) {
+  using Out = std::vector<StepSummary>;
+  return Tx<Out>("list steps", [&](pqxx::work& tx) -> Result<Out> {
+    // octet_length reads a TOASTed log's size without fetching it.
+    pqxx::result r = tx.exec_params(
+        "SELECT s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
+        "s.first_byte_ms, s.success_ms, s.command, '', s.detail_json, s.excerpt, s.id, "
+        "octet_length(s.log) FROM steps s "
+        "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = $1 AND s.attempt = j.attempt "
+        "ORDER BY s.id",
+        job_id);
+    Out out;
+    for (const auto& row : r) out.push_back(StepSummary{ReadStep(row), Int(row[12]), Int(row[13])});
+    return out;
+  });
+}
+
+Result<std::string> PostgresStore::ReadStepLog(int64_t step_id, int64_t offset, int64_t limit) {
+  return Tx<std::string>("read a step's log", [&](pqxx::work& tx) -> Result<std::string> {
+    // Bytes, not characters: the piece is cut from the log's UTF-8 bytes.
+    pqxx::result r = tx.exec_params(
+        "SELECT substring(convert_to(log, 'UTF8') FROM $2 FOR $3) FROM steps WHERE id = $1",
+        step_id, std::max<int64_t>(offset, 0) + 1, std::max<int64_t>(limit, 0));
+    if (r.empty()) return Status::NotFound("no step " + std::to_string(step_id));
+    return pqxx::binarystring(r[0][0]).str();
   });
 }
 

@@ -136,12 +136,15 @@ class PostgresStore final : public Store {
   Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) override;
   Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,
                            const std::string& cause) override;
+  Result<int> RequestCancel(int64_t pipeline_id) override;
   Result<int> ApprovePipeline(int64_t pipeline_id) override;
   Result<std::vector<PipelineRecord>> ListWaitingPipelines() override;
   Result<PipelineRecord> GetPipeline(int64_t id) override;
   Result<std::vector<PipelineRecord>> ListPipelines(int limit) override;
   Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) override;
   Result<std::vector<StepRecord>> ListSteps(int64_t job_id) override;
+  Result<std::vector<StepSummary>> ListStepsWithoutLogs(int64_t job_id) override;
+  Result<std::string> ReadStepLog(int64_t step_id, int64_t offset, int64_t limit) override;
   Result<std::vector<std::pair<std::string, int64_t>>> CountJobsByState() override;
 
   // ---- The worker registry (postgres_workers_store.cc).

@@ -110,6 +110,7 @@ struct AddedColumn {
 constexpr AddedColumn kAddedColumns[] = {
     {"pipelines", "untrusted", "INTEGER NOT NULL DEFAULT 0"},
     {"steps", "excerpt", "TEXT NOT NULL DEFAULT ''"},
+    {"jobs", "cancel_requested", "INTEGER NOT NULL DEFAULT 0"},
 };
 
 constexpr const char* kPipelineColumns =
@@ -241,10 +242,14 @@ Status SqliteStore::Heartbeat(int64_t job_id, const std::string& worker, int att
   std::lock_guard lock(mu_);
   Statement s(db_,
               "UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND worker = ? AND attempt = ? "
-              "AND state = 'running'");
+              "AND state = 'running' RETURNING cancel_requested");
   s.Bind(1, NowMs() + lease.count()).Bind(2, job_id).Bind(3, worker).Bind(4, attempt);
-  CIRUN_RETURN_IF_ERROR(s.Run());
-  if (sqlite3_changes(db_) == 0) return LostLease(job_id, worker, attempt);
+  const int rc = s.Step();
+  if (rc == SQLITE_DONE) return LostLease(job_id, worker, attempt);
+  if (rc != SQLITE_ROW) return s.Error();
+  const bool cancel = s.Int(0) != 0;
+  if (s.Step() != SQLITE_DONE) return s.Error();  // ends the statement: commits
+  if (cancel) return Status::Cancelled("job " + std::to_string(job_id) + " is to be cancelled");
   return Status::Ok();
 }
 
@@ -367,6 +372,15 @@ Result<int> SqliteStore::CancelQueued(int64_t pipeline_id, const std::string& un
   });
 }
 
+Result<int> SqliteStore::RequestCancel(int64_t pipeline_id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "UPDATE jobs SET cancel_requested = 1 WHERE pipeline_id = ? AND state = 'running'");
+  s.Bind(1, pipeline_id);
+  CIRUN_RETURN_IF_ERROR(s.Run());
+  return sqlite3_changes(db_);
+}
+
 Result<int> SqliteStore::ApprovePipeline(int64_t pipeline_id) {
   std::lock_guard lock(mu_);
   return InTransaction<int>([&]() -> Result<int> {
@@ -480,6 +494,75 @@ Result<std::vector<StepRecord>> SqliteStore::ListSteps(int64_t job_id) {
     out.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) return s.Error();
+  return out;
+}
+
+namespace {
+
+// The open log of step `step_id` (incremental blob I/O: its size and pieces
+// are read without loading the whole value); nullptr when there is no such
+// row. Closed by the caller.
+sqlite3_blob* OpenStepLog(sqlite3* db, int64_t step_id) {
+  sqlite3_blob* blob = nullptr;
+  if (sqlite3_blob_open(db, "main", "steps", "log", step_id, 0, &blob) != SQLITE_OK) {
+    sqlite3_blob_close(blob);
+    return nullptr;
+  }
+  return blob;
+}
+
+}  // namespace
+
+Result<std::vector<StepSummary>> SqliteStore::ListStepsWithoutLogs(int64_t job_id) {
+  std::lock_guard lock(mu_);
+  Statement s(db_,
+              "SELECT s.id, s.job_id, s.attempt, s.name, s.outcome, s.cause, s.duration_ms, "
+              "s.first_byte_ms, s.success_ms, s.command, s.detail_json, s.excerpt FROM steps s "
+              "JOIN jobs j ON j.id = s.job_id WHERE s.job_id = ? AND s.attempt = j.attempt "
+              "ORDER BY s.id");
+  s.Bind(1, job_id);
+  std::vector<StepSummary> out;
+  int rc;
+  while ((rc = s.Step()) == SQLITE_ROW) {
+    StepSummary r;
+    r.id = s.Int(0);
+    r.step.job_id = s.Int(1);
+    r.step.attempt = static_cast<int>(s.Int(2));
+    r.step.name = s.Text(3);
+    r.step.outcome = s.Text(4);
+    r.step.cause = s.Text(5);
+    r.step.duration_ms = s.Int(6);
+    r.step.first_byte_ms = s.OptionalInt(7);
+    r.step.success_ms = s.OptionalInt(8);
+    r.step.command = s.Text(9);
+    r.step.detail_json = s.Text(10);
+    r.step.excerpt = s.Text(11);
+    out.push_back(std::move(r));
+  }
+  if (rc != SQLITE_DONE) return s.Error();
+  // length(log) would read a TEXT value whole (it counts characters).
+  for (StepSummary& r : out) {
+    sqlite3_blob* blob = OpenStepLog(db_, r.id);
+    if (!blob) return Status::Internal(std::string("sqlite: ") + sqlite3_errmsg(db_));
+    r.log_bytes = sqlite3_blob_bytes(blob);
+    sqlite3_blob_close(blob);
+  }
+  return out;
+}
+
+Result<std::string> SqliteStore::ReadStepLog(int64_t step_id, int64_t offset, int64_t limit) {
+  std::lock_guard lock(mu_);
+  sqlite3_blob* blob = OpenStepLog(db_, step_id);
+  if (!blob) return Status::NotFound("no step " + std::to_string(step_id));
+  const int64_t size = sqlite3_blob_bytes(blob);
+  const int64_t from = std::clamp<int64_t>(offset, 0, size);
+  const int64_t n = std::clamp<int64_t>(limit, 0, size - from);
+  std::string out(static_cast<size_t>(n), '\0');
+  const int rc =
+      n ? sqlite3_blob_read(blob, out.data(), static_cast<int>(n), static_cast<int>(from))
+        : SQLITE_OK;
+  sqlite3_blob_close(blob);
+  if (rc != SQLITE_OK) return Status::Internal(std::string("sqlite: ") + sqlite3_errstr(rc));
   return out;
 }
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "base/status.h"
-#include "runner/store/manifest_records.h"
 #include "runner/store/failure_records.h"
+#include "runner/store/manifest_records.h"
 #include "runner/store/perf_records.h"
 
 namespace cirun {
@@ -119,6 +119,14 @@ struct StepRecord {
                             // (harness/failure_excerpt.h); "" if none
 };
 
+/// A step without its log (Store::ListStepsWithoutLogs), for readers that
+/// show a log in pieces (ReadStepLog) rather than whole.
+struct StepSummary {
+  StepRecord step;        // everything but `step.log`, which is ""
+  int64_t id = 0;         // the step's row: ReadStepLog's `step_id`
+  int64_t log_bytes = 0;  // the size of its log, in bytes
+};
+
 /// The output so far of a job's step that is still running (a boot's
 /// console), for the dashboard's live log: one a job, replaced as it grows.
 struct LiveLog {
@@ -209,7 +217,9 @@ class Store {
   virtual Result<std::optional<ClaimedJob>> ClaimJob(const ClaimRequest& request) = 0;
 
   /// Extends the lease of `job_id`. Returns FailedPrecondition if `worker`
-  /// (at `attempt`) no longer holds it (it expired and was re-queued).
+  /// (at `attempt`) no longer holds it (it expired and was re-queued), and
+  /// Cancelled (the lease extended all the same) if RequestCancel marked the
+  /// job: its holder then stops it and writes it `cancelled`.
   virtual Status Heartbeat(int64_t job_id, const std::string& worker, int attempt,
                            std::chrono::milliseconds lease) = 0;
 
@@ -240,7 +250,7 @@ class Store {
 
   /// Records that `worker` is alive now (by the store's clock), with its
   /// labels, slots, running jobs and lease; `started_ms` and `seen_ms` are
-  /// set by the store. Workers announce themselves every lease/3.
+  /// set by the store. Workers announce themselves every lease/3 or 2 s.
   virtual Status AnnounceWorker(const WorkerRecord& worker) = 0;
   /// Forgets `name` (a worker that stopped taking jobs). Unknown: no error.
   virtual Status RetireWorker(const std::string& name) = 0;
@@ -251,6 +261,10 @@ class Store {
   /// cancelled with `cause` (fail-fast, Ctrl-C). Returns how many.
   virtual Result<int> CancelQueued(int64_t pipeline_id, const std::string& unikernel,
                                    const std::string& cause) = 0;
+
+  /// Marks every running job of `pipeline_id` for cancellation: its holder
+  /// learns it on its next Heartbeat. Returns how many were marked.
+  virtual Result<int> RequestCancel(int64_t pipeline_id) = 0;
 
   /// Queues every waiting job of `pipeline_id` (its pull request was
   /// approved), clearing their cause, and updates the pipeline's state.
@@ -270,6 +284,14 @@ class Store {
   virtual Result<std::vector<JobRecord>> ListJobs(int64_t pipeline_id) = 0;
   /// Steps of the job's current attempt, in the order they were added.
   virtual Result<std::vector<StepRecord>> ListSteps(int64_t job_id) = 0;
+  /// ListSteps without the logs (each with its log's size and row id):
+  /// what a page about a job needs, however long its logs.
+  virtual Result<std::vector<StepSummary>> ListStepsWithoutLogs(int64_t job_id) = 0;
+  /// At most `limit` bytes of the log of step `step_id` (a StepSummary::id)
+  /// from byte `offset` (0-based; "" past its end), read without loading the
+  /// rest of the log. The piece may end inside a UTF-8 sequence. NotFound
+  /// for an unknown step.
+  virtual Result<std::string> ReadStepLog(int64_t step_id, int64_t offset, int64_t limit) = 0;
   /// Counts of jobs by state over the whole store (for /metrics and status).
   virtual Result<std::vector<std::pair<std::string, int64_t>>> CountJobsByState() = 0;
 

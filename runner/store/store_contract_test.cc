@@ -313,6 +313,39 @@ TEST_CASE_TEMPLATE("Store expires the jobs no worker claimed within the queue ti
   CHECK(store->GetPipeline(*id)->state == "failed");
 }
 
+TEST_CASE_TEMPLATE("Store tells the holder of a running job that it is to be cancelled", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  auto id = store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b")});
+  auto other = store->CreatePipeline(Pipeline(), {Job("hello c")});
+  REQUIRE(id.ok());
+  REQUIRE(other.ok());
+  ClaimRequest only = Worker("w1", std::chrono::milliseconds(60000));
+  only.pipeline_id = *id;
+  auto c = **store->ClaimJob(only);  // "hello b" stays queued
+  ClaimRequest elsewhere = Worker("w2", std::chrono::milliseconds(60000));
+  elsewhere.pipeline_id = *other;
+  auto d = **store->ClaimJob(elsewhere);
+  CHECK(store->Heartbeat(c.job.id, "w1", c.job.attempt, std::chrono::minutes(1)).ok());
+  CHECK(*store->RequestCancel(*id) == 1);  // the running job only
+  const Status told = store->Heartbeat(c.job.id, "w1", c.job.attempt, std::chrono::minutes(1));
+  CHECK(told.code() == Status::Code::kCancelled);
+  // The lease was extended all the same: the holder still writes the result.
+  auto requeued = store->RequeueExpired();
+  REQUIRE(requeued.ok());
+  CHECK(*requeued == 0);
+  CHECK(store->Heartbeat(d.job.id, "w2", d.job.attempt, std::chrono::minutes(1)).ok());
+  CHECK(store->Heartbeat(c.job.id, "w3", c.job.attempt, std::chrono::minutes(1)).code() ==
+        Status::Code::kFailedPrecondition);
+  CHECK(store->FinishJob(c.job.id, "w1", c.job.attempt, {JobState::kCancelled, "cancelled", "", 1})
+            .ok());
+  auto jobs = store->ListJobs(*id);
+  CHECK(jobs->at(0).state == JobState::kCancelled);
+  CHECK(jobs->at(1).state == JobState::kQueued);
+  CHECK(*store->RequestCancel(*id) == 0);  // nothing runs now
+}
+
 TEST_CASE_TEMPLATE("Store hands a released job back to the queue", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
@@ -351,6 +384,61 @@ TEST_CASE_TEMPLATE("Store shows the steps of the current attempt only", B, STORE
   store->RequeueExpired();
   auto second = **store->ClaimJob(Worker("w2"));
   CHECK(store->ListSteps(second.job.id)->empty());
+}
+
+TEST_CASE_TEMPLATE("Store lists steps without their logs and reads a log in pieces", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  auto first = **store->ClaimJob(Worker("w1", std::chrono::milliseconds(1)));
+  StepRecord build;
+  build.job_id = first.job.id;
+  build.attempt = first.job.attempt;
+  build.name = "build";
+  build.outcome = "passed";
+  build.log = "compiled\n";
+  StepRecord boot = build;
+  boot.name = "boot";
+  boot.outcome = "crashed";
+  boot.cause = "it crashed";
+  boot.excerpt = "2: PANIC";
+  boot.detail_json = R"({"exit":3})";
+  // Multi-byte characters: sizes and offsets are in bytes.
+  boot.log = "h\xC3\xA9llo \xE2\x9C\x93 'quoted'\n";
+  for (int i = 0; i < 2000; ++i) boot.log += "line " + std::to_string(i) + "\n";
+  REQUIRE(store->AddStep(build).ok());
+  REQUIRE(store->AddStep(boot).ok());
+  auto steps = store->ListStepsWithoutLogs(first.job.id);
+  REQUIRE(steps.ok());
+  REQUIRE(steps->size() == 2);
+  CHECK(steps->at(0).step.name == "build");
+  CHECK(steps->at(0).log_bytes == static_cast<int64_t>(build.log.size()));
+  const StepSummary& b = steps->at(1);
+  CHECK(b.step.log.empty());
+  CHECK(b.log_bytes == static_cast<int64_t>(boot.log.size()));
+  CHECK(b.step.outcome == "crashed");
+  CHECK(b.step.cause == "it crashed");
+  CHECK(b.step.excerpt == "2: PANIC");
+  CHECK(b.step.detail_json == boot.detail_json);
+  CHECK(b.step.attempt == first.job.attempt);
+  CHECK(b.id != steps->at(0).id);
+  // Pieces, in bytes, including one that cuts a character in two.
+  CHECK(*store->ReadStepLog(b.id, 0, 2) == "h\xC3");
+  CHECK(*store->ReadStepLog(b.id, 1, 2) == "\xC3\xA9");
+  CHECK(*store->ReadStepLog(b.id, 100, 50) == boot.log.substr(100, 50));
+  std::string whole;
+  for (int64_t at = 0; at < b.log_bytes; at += 1000) whole += *store->ReadStepLog(b.id, at, 1000);
+  CHECK(whole == boot.log);
+  CHECK(*store->ReadStepLog(b.id, b.log_bytes - 3, 100) == boot.log.substr(boot.log.size() - 3));
+  CHECK(store->ReadStepLog(b.id, b.log_bytes + 10, 100)->empty());
+  CHECK(store->ReadStepLog(b.id, 0, 0)->empty());
+  CHECK(store->ReadStepLog(b.id + 100, 0, 10).status().code() == Status::Code::kNotFound);
+  // A new attempt starts with no steps, as ListSteps.
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  store->RequeueExpired();
+  auto second = **store->ClaimJob(Worker("w2"));
+  CHECK(store->ListStepsWithoutLogs(second.job.id)->empty());
 }
 
 TEST_CASE_TEMPLATE("Store keeps one live log a job until it is cleared", B, STORE_BACKENDS) {

@@ -159,7 +159,9 @@ class Handlers {
     if (!id) return ErrorReply(400, "expected ?pipeline=PIPELINE");
     auto n = CancelPipeline(store_, *id, "cancelled from the dashboard");
     if (!n.ok()) return ErrorReply(HttpStatusOf(n.status()), n.status().message());
-    return JsonReply(200, json{{"pipeline", *id}, {"cancelled", *n}}.dump());
+    return JsonReply(
+        200,
+        json{{"pipeline", *id}, {"cancelled", n->cancelled}, {"cancelling", n->cancelling}}.dump());
   }
 
  private:

@@ -6,6 +6,10 @@
 #include <set>
 #include <tuple>
 
+#include "runner/pipeline/case_runs.h"
+#include "runner/pipeline/failure_groups.h"
+#include "runner/pipeline/failure_lines.h"
+
 namespace cirun {
 namespace {
 
@@ -50,16 +54,16 @@ json PipelineObject(const PipelineRecord& p) {
 // What decided a job, for its square: the first step that did not pass
 // (crashed, hung, rejected, failed, infra) when the job failed, "cached"
 // for a passed job whose build came from the cache, else the job's state.
-std::string JobOutcome(const JobRecord& job, const std::vector<StepRecord>& steps) {
+std::string JobOutcome(const JobRecord& job, const std::vector<StepSummary>& steps) {
   const std::string state = JobStateName(job.state);
   if (job.state == JobState::kFailed || job.state == JobState::kInfra) {
-    for (const StepRecord& s : steps) {
-      if (s.outcome != "passed" && s.outcome != "cached" && s.outcome != "skipped")
-        return s.outcome;
+    for (const StepSummary& s : steps) {
+      if (s.step.outcome != "passed" && s.step.outcome != "cached" && s.step.outcome != "skipped")
+        return s.step.outcome;
     }
   }
-  if (job.state == JobState::kPassed && !steps.empty() && steps.front().name == "build" &&
-      steps.front().outcome == "cached")
+  if (job.state == JobState::kPassed && !steps.empty() && steps.front().step.name == "build" &&
+      steps.front().step.outcome == "cached")
     return "cached";
   return state;
 }
@@ -102,6 +106,43 @@ double Median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+// The steps of summaries, without their logs.
+std::vector<StepRecord> StepsOf(const std::vector<StepSummary>& summaries) {
+  std::vector<StepRecord> out;
+  for (const StepSummary& s : summaries) out.push_back(s.step);
+  return out;
+}
+
+// What the other reports say about a pipeline's failures, from a report
+// without logs: failure groups (with their stored history), the culprit
+// bisections, and the flaky cases with their pass rate on the branch.
+// A store without failure records gives empty lists.
+json FailureSections(Store& store, PipelineReport report) {
+  report.bisections = PipelineBisections(store, report.pipeline);
+  report.signatures = StoredSignatures(store, report);
+  if (auto runs = store.ListCaseRuns(report.pipeline.repo, report.pipeline.ref); runs.ok())
+    report.case_runs = std::move(*runs);
+  json flaky = json::array();
+  for (const JobReport& j : report.jobs) {
+    for (const StepRecord& s : j.steps) {
+      if (s.outcome != "flaky") continue;
+      const BranchPassRate rate =
+          SumCaseRuns(report.case_runs, j.job.unikernel, j.job.cell_key, s.name);
+      flaky.push_back({{"job_id", j.job.id},
+                       {"job", j.job.name},
+                       {"step", s.name},
+                       {"cause", s.cause},
+                       {"branch", Branch(report.pipeline.ref)},
+                       {"runs", rate.runs},
+                       {"passes", rate.passes},
+                       {"pipelines", rate.jobs}});
+    }
+  }
+  return {{"failure_groups", FailureGroupsJson(report)},
+          {"bisections", BisectionsJson(report)},
+          {"flaky", flaky}};
+}
+
 }  // namespace
 
 Result<std::string> PipelinesJson(Store& store, const PipelineQuery& query) {
@@ -134,9 +175,12 @@ Result<std::string> PipelineJson(Store& store, int64_t pipeline_id) {
   std::vector<std::string> unikernels, cells;
   json rows = json::array();
   std::map<std::string, int> counts;
+  PipelineReport report;
+  report.pipeline = *pipeline;
   for (const JobRecord& j : *jobs) {
-    auto steps = store.ListSteps(j.id);
+    auto steps = store.ListStepsWithoutLogs(j.id);
     if (!steps.ok()) return steps.status();
+    report.jobs.push_back({j, StepsOf(*steps), {}, {}});
     const std::string outcome = JobOutcome(j, *steps);
     ++counts[outcome];
     rows.push_back(JobObject(j, outcome));
@@ -145,11 +189,13 @@ Result<std::string> PipelineJson(Store& store, int64_t pipeline_id) {
     if (std::find(cells.begin(), cells.end(), j.cell_label) == cells.end())
       cells.push_back(j.cell_label);
   }
-  return Dump({{"pipeline", PipelineObject(*pipeline)},
-               {"unikernels", unikernels},
-               {"cells", cells},
-               {"jobs", rows},
-               {"counts", counts}});
+  json out = {{"pipeline", PipelineObject(*pipeline)},
+              {"unikernels", unikernels},
+              {"cells", cells},
+              {"jobs", rows},
+              {"counts", counts}};
+  out.update(FailureSections(store, std::move(report)));
+  return Dump(out);
 }
 
 Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id) {
@@ -162,10 +208,11 @@ Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id) {
   if (job == jobs->end())
     return Status::NotFound("no job " + std::to_string(job_id) + " in pipeline " +
                             std::to_string(pipeline_id));
-  auto steps = store.ListSteps(job_id);
+  auto steps = store.ListStepsWithoutLogs(job_id);
   if (!steps.ok()) return steps.status();
   json rows = json::array();
-  for (const StepRecord& s : *steps) {
+  for (const StepSummary& summary : *steps) {
+    const StepRecord& s = summary.step;
     rows.push_back({{"name", s.name},
                     {"outcome", s.outcome},
                     {"cause", s.cause},
@@ -173,7 +220,8 @@ Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id) {
                     {"first_byte_ms", s.first_byte_ms ? json(*s.first_byte_ms) : json(nullptr)},
                     {"success_ms", s.success_ms ? json(*s.success_ms) : json(nullptr)},
                     {"command", s.command},
-                    {"log_bytes", s.log.size()},
+                    {"excerpt", s.excerpt},
+                    {"log_bytes", summary.log_bytes},
                     {"detail", ParseOrNull(s.detail_json)}});
   }
   // The console of the step that runs now, while the job runs.
@@ -184,10 +232,27 @@ Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id) {
     if (*log && (*log)->attempt == job->attempt)
       live = {{"step", (*log)->step}, {"text", (*log)->text}, {"updated_ms", (*log)->updated_ms}};
   }
+  // Its pass rate on the branch, for each step recorded flaky.
+  std::vector<CaseRunRecord> case_runs;
+  if (auto runs = store.ListCaseRuns(pipeline->repo, pipeline->ref); runs.ok())
+    case_runs = std::move(*runs);
+  for (json& row : rows) {
+    if (row["outcome"] != "flaky") continue;
+    const BranchPassRate rate =
+        SumCaseRuns(case_runs, job->unikernel, job->cell_key, row["name"].get<std::string>());
+    row["branch_runs"] = {{"branch", Branch(pipeline->ref)},
+                          {"runs", rate.runs},
+                          {"passes", rate.passes},
+                          {"pipelines", rate.jobs}};
+  }
+  // The environment it ran in (job_manifest.h); null without one.
+  json manifest = nullptr;
+  if (auto m = store.GetManifest(job_id); m.ok() && *m) manifest = ParseOrNull((*m)->manifest_json);
   return Dump({{"job", JobObject(*job, JobOutcome(*job, *steps))},
                {"pipeline", PipelineObject(*pipeline)},
                {"spec", ParseOrNull(job->spec_json)},
                {"steps", rows},
+               {"manifest", manifest},
                {"live", live}});
 }
 
@@ -200,7 +265,7 @@ Result<std::string> LogPieceJson(Store& store, int64_t pipeline_id, int64_t job_
   if (job == jobs->end())
     return Status::NotFound("no job " + std::to_string(job_id) + " in pipeline " +
                             std::to_string(pipeline_id));
-  auto steps = store.ListSteps(job_id);
+  auto steps = store.ListStepsWithoutLogs(job_id);
   if (!steps.ok()) return steps.status();
   const bool running = !IsFinal(job->state);
   if (step >= steps->size()) {
@@ -210,13 +275,20 @@ Result<std::string> LogPieceJson(Store& store, int64_t pipeline_id, int64_t job_
                  {"total", 0},
                  {"running", running}});
   }
-  const std::string& log = (*steps)[step].log;
-  const size_t from = std::min(offset, log.size());
-  const size_t end = PieceEnd(log, from, std::clamp<size_t>(limit, 1, kMaxLogPiece));
-  return Dump({{"text", log.substr(from, end - from)},
+  const StepSummary& s = (*steps)[step];
+  const size_t total = static_cast<size_t>(s.log_bytes);
+  const size_t from = std::min(offset, total);
+  const size_t want = std::clamp<size_t>(limit, 1, kMaxLogPiece);
+  // One byte more than the piece: whether it ends inside a UTF-8 sequence.
+  auto read = store.ReadStepLog(s.id, static_cast<int64_t>(from), static_cast<int64_t>(want) + 1);
+  if (!read.ok()) return read.status();
+  std::string piece = std::move(*read);
+  piece.resize(PieceEnd(piece, 0, want));
+  const size_t end = from + piece.size();
+  return Dump({{"text", std::move(piece)},
                {"offset", from},
                {"next_offset", end},
-               {"total", log.size()},
+               {"total", total},
                {"running", running}});
 }
 

@@ -149,6 +149,82 @@ TEST_CASE("JobJson and LogPieceJson give steps, spec and the log in pieces") {
   CHECK(past["text"] == "");
 }
 
+TEST_CASE("PipelineJson and JobJson give failure groups, culprits, flaky cases and the manifest") {
+  ScratchDir dir;
+  auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
+  PipelineInfo info = Pipeline(std::string(40, 'e'));
+  auto id = *store->CreatePipeline(info, {Job("hello", "virtio"), Job("hello", "unix")});
+  StepRecord crash = Step("boot", "crashed", "line\nPANIC <img src=x onerror=alert(1)>\n");
+  crash.cause = "crash signature /PANIC/ matched: \"PANIC at 0x1234\"";
+  crash.excerpt = "    1 | line\n>   2 | PANIC <img src=x onerror=alert(1)>";
+  StepRecord flaky = Step("test:net", "flaky");
+  flaky.cause = "passed 2 of 3 runs";
+  Finish(*store, id, JobState::kFailed, {Step("build", "passed"), flaky, crash});
+  const auto jobs = *store->ListJobs(id);
+  for (const JobRecord& j : jobs) {
+    CaseRunRecord run;
+    run.job_id = j.id;
+    run.attempt = j.attempt;
+    run.repo = info.repo;
+    run.branch = info.ref;
+    run.commit = info.commit;
+    run.unikernel = j.unikernel;
+    run.cell_key = j.cell_key;
+    run.case_name = "test:net";
+    run.outcome = "flaky";
+    run.runs = 3;
+    run.passes = 2;
+    REQUIRE(store->AddCaseRun(run).ok());
+  }
+  BisectionRecord b;
+  b.pipeline_id = id;
+  b.repo = info.repo;
+  b.unikernel = "hello";
+  b.cell_key = "target=virtio";
+  b.case_name = "boot";
+  b.good = std::string(40, '1');
+  b.bad = info.commit;
+  b.verdict = "confirmed";
+  b.culprit = std::string(40, '2');
+  b.summary = "1111111: passed\n2222222: crashed";
+  REQUIRE(store->AddBisection(b).ok());
+  ManifestRecord m;
+  m.job_id = jobs[0].id;
+  m.attempt = jobs[0].attempt;
+  m.source_tree = std::string(40, '3');
+  m.manifest_json =
+      R"({"toolchain":{"version":"Debian clang version 14.0.6"},"qemu":"<b>8.0</b>"})";
+  REQUIRE(store->AddManifest(m).ok());
+
+  auto p = json::parse(*PipelineJson(*store, id));
+  REQUIRE(p["failure_groups"].size() == 1);
+  CHECK(p["failure_groups"][0]["outcome"] == "crashed");
+  CHECK(p["failure_groups"][0]["cells"].size() == 2);
+  CHECK(p["failure_groups"][0]["signature"].get<std::string>().find("0x#") != std::string::npos);
+  REQUIRE(p["bisections"].size() == 1);
+  CHECK(p["bisections"][0]["culprit"] == b.culprit);
+  CHECK(p["bisections"][0]["verdict"] == "confirmed");
+  REQUIRE(p["flaky"].size() == 2);
+  CHECK(p["flaky"][0]["step"] == "test:net");
+  CHECK(p["flaky"][0]["runs"] == 3);  // the case's runs on the branch, in its cell
+  CHECK(p["flaky"][0]["passes"] == 2);
+
+  auto j = json::parse(*JobJson(*store, id, jobs[0].id));
+  CHECK(j["steps"][2]["excerpt"] == crash.excerpt);
+  CHECK(j["steps"][0]["excerpt"] == "");
+  CHECK(j["steps"][1]["branch_runs"]["passes"] == 2);
+  CHECK(j["steps"][1]["branch_runs"]["branch"] == "main");
+  CHECK(j["manifest"]["toolchain"]["version"] == "Debian clang version 14.0.6");
+  CHECK(json::parse(*JobJson(*store, id, jobs[1].id))["manifest"].is_null());
+  // A pipeline without failures has empty lists.
+  auto good = *store->CreatePipeline(Pipeline(std::string(40, 'f')), {Job("hello", "unix")});
+  Finish(*store, good, JobState::kPassed, {Step("build", "passed")});
+  auto g = json::parse(*PipelineJson(*store, good));
+  CHECK(g["failure_groups"].empty());
+  CHECK(g["bisections"].empty());
+  CHECK(g["flaky"].empty());
+}
+
 TEST_CASE("JobJson gives the live console of a running job only") {
   ScratchDir dir;
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();

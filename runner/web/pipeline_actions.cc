@@ -54,10 +54,17 @@ Result<RebuildOutcome> QueueRebuild(Store& store, int64_t pipeline_id, bool fail
   return out;
 }
 
-Result<int> CancelPipeline(Store& store, int64_t pipeline_id, const std::string& cause) {
+Result<CancelOutcome> CancelPipeline(Store& store, int64_t pipeline_id, const std::string& cause) {
   auto pipeline = store.GetPipeline(pipeline_id);
   if (!pipeline.ok()) return pipeline.status();
-  return store.CancelQueued(pipeline_id, "", cause);
+  CancelOutcome out;
+  auto queued = store.CancelQueued(pipeline_id, "", cause);
+  if (!queued.ok()) return queued.status();
+  out.cancelled = *queued;
+  auto running = store.RequestCancel(pipeline_id);
+  if (!running.ok()) return running.status();
+  out.cancelling = *running;
+  return out;
 }
 
 }  // namespace cirun

@@ -36,9 +36,16 @@ Result<RebuildOutcome> QueueRebuild(Store& store, int64_t pipeline_id, bool fail
 /// "rebuild_of", trigger "rebuild", no delivery id; trust unchanged.
 PipelineInfo RebuildInfo(const PipelineRecord& pipeline);
 
-/// Cancels every job of `pipeline_id` that has not started (queued or
-/// waiting jobs stay as they are while running; see Store::CancelQueued),
-/// with `cause`. Returns how many.
-Result<int> CancelPipeline(Store& store, int64_t pipeline_id, const std::string& cause);
+/// What CancelPipeline did.
+struct CancelOutcome {
+  int cancelled = 0;   // queued jobs, cancelled with the cause
+  int cancelling = 0;  // running jobs marked: their worker stops them (Store::RequestCancel)
+};
+
+/// Cancels every queued job of `pipeline_id` with `cause` (Store::CancelQueued)
+/// and marks its running jobs for cancellation: the worker holding each kills
+/// it on its next heartbeat, and it ends `cancelled`. NotFound for an
+/// unknown pipeline.
+Result<CancelOutcome> CancelPipeline(Store& store, int64_t pipeline_id, const std::string& cause);
 
 }  // namespace cirun

@@ -51,10 +51,18 @@ TEST_CASE("QueueRebuild refuses unfinished pipelines and copies trust") {
   CHECK(rebuilt.trigger == "rebuild");
   CHECK(rebuilt.options_json.find("\"rebuild_of\":" + std::to_string(id)) != std::string::npos);
   CHECK(store->ListJobs(all->pipeline)->size() == 2);
+  // One job of the rebuild runs: it is marked, the other cancelled at once.
+  ClaimRequest rerun{"w", {}, std::chrono::minutes(1), all->pipeline};
+  auto running = **store->ClaimJob(rerun);
   auto cancelled = CancelPipeline(*store, all->pipeline, "from a test");
   REQUIRE(cancelled.ok());
-  CHECK(*cancelled == 2);
-  CHECK(store->GetPipeline(all->pipeline)->state == "cancelled");
+  CHECK(cancelled->cancelled == 1);
+  CHECK(cancelled->cancelling == 1);
+  CHECK(store->GetPipeline(all->pipeline)->state == "running");
+  CHECK(
+      store->Heartbeat(running.job.id, "w", running.job.attempt, std::chrono::minutes(1)).code() ==
+      Status::Code::kCancelled);
+  CHECK(CancelPipeline(*store, 999, "").status().code() == Status::Code::kNotFound);
 }
 
 }  // namespace

@@ -67,6 +67,8 @@ async function main() {
   const repro = (await texts(page, "#causes code.reproducer")).join("\n");
   check(repro.includes("--only compiler=clang,target=unix"), "the reproducer names the failed cell: " + repro);
   check((await page.$$("#causes button.copy")).length >= 1, "the reproducer has a copy button");
+  const groups = await page.$$eval("#failure-groups tr", (els) => els.map((e) => Number(e.dataset.cells)));
+  check(groups.length === 1 && groups[0] === 1, "one failure group, of the clang cell: " + JSON.stringify(groups));
   await shot(page, "pipeline");
 
   // ---- rebuild failed: refused without the token, queued with it ------------
@@ -100,6 +102,10 @@ async function main() {
   const env = await page.$eval("#environment", (e) => e.textContent);
   check(env.includes("clang version") && env.includes("build.sh"),
     "the environment names the toolchain's version and the build command: " + env);
+  const excerpt = await page.$eval("#excerpts pre.excerpt[data-step='build']", (e) => e.textContent).catch(() => "");
+  check(/error/.test(excerpt), "the build's failure excerpt is shown: " + excerpt);
+  const manifest = await page.$eval("#manifest", (e) => e.textContent);
+  check(/clang/.test(manifest), "the job's manifest is shown: " + manifest.slice(0, 200));
   await shot(page, "job");
 
   // ---- findings: the bootvar-crash defects, minimised ------------------------
@@ -137,6 +143,8 @@ async function main() {
     log: [...document.querySelectorAll("pre.log")].map((p) => p.textContent).join("\n"),
     injected: document.querySelectorAll("pre.log script, pre.log img, pre.log b, main img").length,
     failLines: [...document.querySelectorAll("pre.log .fail-line")].map((e) => e.textContent),
+    excerptMarked: [...document.querySelectorAll("#excerpts .fail-line")].map((e) => e.textContent),
+    excerptInjected: document.querySelectorAll("#excerpts b, #excerpts script, #excerpts img").length,
   }));
   check(hostile.xss === undefined && dialogs === 0 && hostile.title === "ci-run", "no script of the console ran: " + JSON.stringify([hostile.xss, dialogs, hostile.title]));
   check(hostile.injected === 0, "no element was made from the console");
@@ -144,6 +152,9 @@ async function main() {
   check(hostile.log.includes("<img src=x onerror=\"window.__xss=2\">"), "the img tag is shown as text");
   check(hostile.log.includes("\u241b[31mred"), "terminal escapes are shown, not interpreted");
   check(hostile.failLines.length === 1 && hostile.failLines[0].startsWith("PANIC: <b>boom</b>"), "the line that failed it is highlighted: " + hostile.failLines);
+  check(hostile.excerptInjected === 0 && hostile.excerptMarked.length === 1 &&
+    hostile.excerptMarked[0].includes("PANIC: <b>boom</b>"),
+    "the excerpt marks the PANIC line, as text: " + JSON.stringify(hostile.excerptMarked));
   await shot(page, "hostile-console");
 
   // ---- a live job: its steps reach the page without a reload -----------------

@@ -6,10 +6,12 @@
 # fuzz findings), bench's history over main (the perf-regression change
 # point), and a unikernel whose console prints HTML, JavaScript and terminal
 # escapes. `ci-run web` serves it; the browser checks the grid's colours and
-# counts, a rebuild of the failed jobs with and without the token, a job's
-# log and environment, the findings' minimised inputs, the chart's change
-# point, that no console script ran, and a job followed while it runs
-# (its boot's console streaming in before the boot ends).
+# counts and its one failure group, a rebuild of the failed jobs with and
+# without the token, a job's log, failure excerpt, environment and
+# manifest, the findings' minimised inputs, the chart's change point, that
+# no console script ran (nor any of its excerpt, whose PANIC line is
+# marked), and a job followed while it runs (its boot's console streaming
+# in before the boot ends).
 # Screenshots of each page: $WEB_ARTIFACTS (default ./web_dashboard, i.e.
 # build/tests/e2e/web_dashboard under ctest).
 source "$(dirname "$0")/common.inc"

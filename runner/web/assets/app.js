@@ -117,7 +117,10 @@
         message.textContent = "…";
         try {
           const r = await api(path, { method: "POST" });
-          if (r.cancelled !== undefined) message.textContent = r.cancelled + " job(s) cancelled";
+          if (r.cancelled !== undefined) {
+            message.textContent = r.cancelled + " job(s) cancelled" +
+              (r.cancelling ? ", " + r.cancelling + " running job(s) stopping" : "");
+          }
           else if (r.pipeline) {
             message.replaceChildren("queued ", pipelineLink(r.pipeline, "pipeline " + r.pipeline),
               " (" + r.jobs + " job(s))");
@@ -159,8 +162,43 @@
         " · " + duration(p.duration_ms)),
       el("p", { class: "title" }, p.title),
       actionButtons(p.id), legend, grid,
-      notable.length ? [el("h2", {}, "Causes and reproducers"), causes] : "");
+      notable.length ? [el("h2", {}, "Causes and reproducers"), causes] : "",
+      failureSections(data));
     if (["queued", "running", "waiting"].includes(p.state)) setTimeout(() => pipeline().catch(failure), 2000);
+  }
+
+  // What the other reports say of a pipeline's failures: groups by
+  // signature, culprit bisections, flaky cases with their pass rate.
+  function failureSections(data) {
+    const out = [];
+    const groups = data.failure_groups || [], bisections = data.bisections || [], flaky = data.flaky || [];
+    if (groups.length) {
+      out.push(el("h2", {}, "Failures by cause"), el("table", { id: "failure-groups" }, el("tbody", {},
+        groups.map((g) => el("tr", { "data-cells": g.cells.length },
+          el("td", {}, badge(g.outcome)),
+          el("td", {}, el("code", { class: "signature" }, shown(g.signature)),
+            el("div", { class: "muted" }, g.cells.length + " cell(s): " + g.cells.join(", ")),
+            g.first_commit ? el("div", { class: "muted" }, "seen first at " + short(g.first_commit) +
+              ", last at " + short(g.last_commit) + ", " + g.seen_cells + " failed cell(s) in all") : ""))))));
+    }
+    if (bisections.length) {
+      out.push(el("h2", {}, "Culprits"), el("table", { id: "bisections" }, el("tbody", {},
+        bisections.map((b) => el("tr", { "data-verdict": b.verdict },
+          el("td", {}, b.unikernel + " " + b.cell + " " + b.case),
+          el("td", {}, b.verdict === "confirmed" ? ["culprit ", el("code", { class: "culprit" }, short(b.culprit))]
+            : b.verdict),
+          el("td", {}, el("pre", { class: "summary" }, shown(b.summary))))))));
+    }
+    if (flaky.length) {
+      out.push(el("h2", {}, "Flaky"), el("table", { id: "flaky" }, el("tbody", {},
+        flaky.map((f) => el("tr", { "data-job": f.job_id },
+          el("td", {}, el("a", { href: "/job?pipeline=" + data.pipeline.id + "&id=" + f.job_id }, f.job)),
+          el("td", {}, f.step),
+          el("td", { class: "pass-rate" }, f.runs ? "on " + f.branch + ": passed " + f.passes + " of " + f.runs +
+            " runs (" + Math.round(100 * f.passes / f.runs) + "%) in " + f.pipelines + " pipeline(s)" : ""),
+          el("td", { class: "cause" }, f.cause))))));
+    }
+    return out;
   }
 
   // ---- one job -------------------------------------------------------------
@@ -223,6 +261,31 @@
         .map(([k, v]) => [el("dt", {}, k), el("dd", {}, el("code", {}, String(v)))]));
   }
 
+  // The failure excerpts of a job's steps: the lines that matter, the
+  // matching line (marked ">") highlighted.
+  function excerpts(steps) {
+    const withExcerpt = steps.filter((s) => s.excerpt);
+    if (!withExcerpt.length) return el("div", { id: "excerpts" });
+    return el("div", { id: "excerpts" }, el("h2", {}, "What failed"), withExcerpt.map((s) =>
+      el("div", { class: "step" }, el("h3", {}, s.name + " ", badge(s.outcome)),
+        el("pre", { class: "excerpt", "data-step": s.name }, s.excerpt.split("\n").map((l) =>
+          /^\s*>/.test(l) ? el("span", { class: "fail-line" }, shown(l) + "\n")
+            : document.createTextNode(shown(l) + "\n"))))));
+  }
+
+  // The job's manifest (job_manifest.h), flattened to "a.b: value" rows.
+  function manifest(m) {
+    if (!m) return el("div", { id: "manifest" });
+    const rows = [];
+    (function walk(prefix, v) {
+      if (v && typeof v === "object") {
+        for (const [k, x] of Object.entries(v)) walk(prefix ? prefix + "." + k : k, x);
+      } else rows.push([prefix, v === null ? "" : String(v)]);
+    })("", m);
+    return el("div", { id: "manifest" }, el("h2", {}, "Manifest"), el("dl", { class: "env" },
+      rows.map(([k, v]) => [el("dt", {}, k), el("dd", {}, el("code", {}, shown(v)))])));
+  }
+
   async function job() {
     const pipelineId = params.get("pipeline"), jobId = params.get("id");
     const url = "/api/job?pipeline=" + encodeURIComponent(pipelineId) + "&id=" + encodeURIComponent(jobId);
@@ -239,7 +302,11 @@
       stepsTable.replaceChildren(...d.steps.map((s, i) => el("tr", { class: "step-row", "data-step": i },
         el("td", {}, s.name), el("td", {}, badge(s.outcome)), el("td", {}, duration(s.duration_ms)),
         el("td", {}, duration(s.first_byte_ms)), el("td", {}, duration(s.success_ms)),
-        el("td", { class: "cause" }, s.cause))));
+        el("td", { class: "cause" }, s.cause, s.branch_runs && s.branch_runs.runs ? el("div", { class: "pass-rate" },
+          "on " + s.branch_runs.branch + ": passed " + s.branch_runs.passes + " of " + s.branch_runs.runs +
+          " runs in " + s.branch_runs.pipelines + " pipeline(s)") : ""))));
+      document.getElementById("excerpts")?.replaceWith(excerpts(d.steps));
+      document.getElementById("manifest")?.replaceWith(manifest(d.manifest));
       while (views.length < d.steps.length) {
         const i = views.length, s = d.steps[i];
         const v = new LogView(pipelineId, jobId, i, s, d.spec);
@@ -270,7 +337,8 @@
       el("h2", {}, "Steps"),
       el("table", { id: "steps" }, el("thead", {}, el("tr", {}, ["step", "outcome", "duration", "first byte",
         "success line", "cause"].map((h) => el("th", {}, h)))), stepsTable),
-      el("h2", {}, "Environment"), environment(j, data.spec, data.steps),
+      excerpts(data.steps),
+      el("h2", {}, "Environment"), environment(j, data.spec, data.steps), manifest(data.manifest),
       el("h2", {}, "Logs"), logs, liveLog);
     let running = render(data);
     document.body.dataset.ready = "1";
