@@ -86,6 +86,7 @@ int ListWorkers(Store& store) {
     const std::string running = std::to_string(w.running) + "/" + std::to_string(w.slots);
     printf("%-24s %-9s %-10s %-12s %s\n", w.name.c_str(), running.c_str(), Age(w.seen_ms).c_str(),
            Age(w.started_ms).c_str(), JoinLabels(w.labels).c_str());
+    if (!w.unhealthy.empty()) printf("  unhealthy: %s\n", w.unhealthy.c_str());
   }
   return 0;
 }

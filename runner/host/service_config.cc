@@ -32,8 +32,9 @@ constexpr std::string_view kTrustedRoles[] = {"owners",       "members",  "colla
 constexpr std::string_view kTrustedMapKeys[] = {"users"};
 constexpr const char* kTrustedSyntax =
     "owners, members, collaborators, contributors, everyone or users: [LOGIN, ...]";
-constexpr std::string_view kWorkerKeys[] = {"slots", "labels", "lease", "queue-timeout",
-                                            "in-serve"};
+constexpr std::string_view kWorkerKeys[] = {"slots",           "labels",      "lease",
+                                            "queue-timeout",   "in-serve",    "infra-retries",
+                                            "unhealthy-after", "health-check"};
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -266,6 +267,12 @@ class Parser {
         if (auto d = r_.Duration(e, true)) out_->queue_timeout = *d;
       } else if (e.name == "in-serve") {
         if (auto b = r_.Bool(e)) out_->serve_runs_jobs = *b;
+      } else if (e.name == "infra-retries") {
+        if (auto n = r_.Int(e, 0, 100)) out_->infra_retries = static_cast<int>(*n);
+      } else if (e.name == "unhealthy-after") {
+        if (auto n = r_.Int(e, 0, 1000)) out_->unhealthy_after = static_cast<int>(*n);
+      } else if (e.name == "health-check") {
+        if (auto d = r_.Duration(e, false)) out_->health_check = *d;
       }
     }
   }

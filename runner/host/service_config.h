@@ -23,11 +23,14 @@
 //     lease: 60s                         # a dead worker's job is re-queued after this
 //     queue-timeout: 24h                 # a job no worker claimed by then ends "infra" (0: never)
 //     in-serve: true                     # serve runs jobs itself (false: only `ci-run worker`s do)
+//     infra-retries: 2                   # an infra job goes to another worker this many times
+//     unhealthy-after: 3                 # infra jobs in a row that stop a worker (0: never)
+//     health-check: 1m                   # an unhealthy worker's health boot period
 //   nightly: {fuzz-boots: 2000, fuzz-time: 10m, bench: true}   # nightly pipelines' steps
 //   web:                                 # the dashboard on serve's port (docs/dashboard.md)
 //     public-url: https://ci.example.org # commit statuses link to its pages (default: no link)
-//     token-file: /etc/ci-run/web-token  # or token-env: NAME; rebuild/cancel need it (default: no
-//     actions) require-login: false               # true: reading the pages needs the token too
+//     token-file: /etc/ci-run/web-token  # or token-env: NAME; rebuild/cancel need it
+//     require-login: false               # true: reading the pages needs the token too
 //   toolchains: {...}                    # as in --host-config (host_config.h)
 //   targets: {...}
 //
@@ -122,8 +125,11 @@ struct ServiceConfig {
   std::chrono::milliseconds lease{60'000};
   std::chrono::milliseconds queue_timeout{std::chrono::hours(24)};  // 0: jobs wait forever
   bool serve_runs_jobs = true;                                      // worker.in-serve
-  NightlyPipelineOptions nightly;                                   // the `nightly:` section
-  WebConfig web;                                                    // the `web:` section
+  int infra_retries = 2;    // worker.infra-retries: hand an infra job to another worker
+  int unhealthy_after = 3;  // worker.unhealthy-after: infra jobs in a row (0: never unhealthy)
+  std::chrono::milliseconds health_check{60'000};  // worker.health-check
+  NightlyPipelineOptions nightly;                  // the `nightly:` section
+  WebConfig web;                                   // the `web:` section
   HostConfig host;  // built-in toolchains/targets + the file's sections
 
   /// The repository configured under `full_name` (case-insensitive, as GitHub

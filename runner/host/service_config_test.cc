@@ -34,6 +34,9 @@ worker:
   lease: 90s
   queue-timeout: 2h
   in-serve: false
+  infra-retries: 1
+  unhealthy-after: 5
+  health-check: 30s
 nightly:
   fuzz-boots: 2000
   fuzz-time: 10m
@@ -76,6 +79,9 @@ TEST_CASE("ParseServiceConfig reads every section") {
   CHECK(c->lease == std::chrono::seconds(90));
   CHECK(c->queue_timeout == std::chrono::hours(2));
   CHECK(!c->serve_runs_jobs);
+  CHECK(c->infra_retries == 1);
+  CHECK(c->unhealthy_after == 5);
+  CHECK(c->health_check == std::chrono::seconds(30));
   CHECK(!c->OneMachine());
   CHECK(c->nightly.fuzz_boots == 2000);
   CHECK(c->nightly.fuzz_time == std::chrono::minutes(10));
@@ -101,6 +107,9 @@ TEST_CASE("ParseServiceConfig defaults: SQLite in the data directory, jobs in se
   CHECK(c->worker_slots == 2);
   CHECK(c->lease == std::chrono::seconds(60));
   CHECK(c->queue_timeout == std::chrono::hours(24));
+  CHECK(c->infra_retries == 2);
+  CHECK(c->unhealthy_after == 3);
+  CHECK(c->health_check == std::chrono::minutes(1));
   CHECK(!c->nightly.fuzz_boots);
   CHECK(!c->nightly.fuzz_time);
   CHECK(c->nightly.bench);

@@ -182,6 +182,9 @@ CaseResult BootCaseStep(const JobEnvironment& env, JobRun& run, const BootCase& 
     result = Boot(request, backend, *env.runner, run.cancel, live.Observer());
   }
   CaseResult c{result, {}};
+  if (index == 0 && result.outcome == BootOutcome::kPassed && env.boot_passed &&
+      !PipelineUntrusted(run.claimed.pipeline))
+    env.boot_passed(run.plan.target, request);
   if (result.outcome != BootOutcome::kInfra) c.runs.outcomes.push_back(result.outcome);
   if (CaseRuns::WantsRerun(result.outcome)) RerunCase(env, run, request, backend, step_name, c);
   StepRecord step;

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
+#include "harness/boot_request.h"
 #include "harness/process_runner.h"
 #include "runner/common/progress.h"
 #include "runner/host/host_config.h"
@@ -52,6 +54,9 @@ struct JobEnvironment {
   std::vector<std::string> sandbox_hidden;
   // Values of configured secrets: replaced in every stored step and cause.
   std::vector<std::string> secrets;
+  // Called when the main boot of a trusted pipeline's job passes, before its
+  // workspace goes (a worker keeps it as its health boot, worker_health.h).
+  std::function<void(const std::string& target, const BootRequest& request)> boot_passed;
 };
 
 class JobExecutor {

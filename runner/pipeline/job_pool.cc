@@ -3,12 +3,15 @@
 #include <atomic>
 #include <condition_variable>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
 
 #include <nlohmann/json.hpp>
+
+#include "runner/store/store_labels.h"
 
 namespace cirun {
 namespace {
@@ -51,6 +54,11 @@ class Pool {
   void Slot() {
     while (!stop_.cancelled()) {
       if (options_.stop_claiming && options_.stop_claiming->cancelled()) return;
+      if (!Healthy()) {
+        std::unique_lock lock(mu_);
+        wake_.wait_for(lock, options_.poll);
+        continue;
+      }
       auto claimed = Claim();
       if (!claimed) {
         if (options_.stop_when_idle && Idle()) return;
@@ -66,7 +74,8 @@ class Pool {
   // Claims a job this pool may run and registers it as running before the
   // claim lock is released, so that the next claim sees it (max_parallel).
   std::optional<std::pair<ClaimedJob, std::shared_ptr<RunningJob>>> Claim() {
-    ClaimRequest request{options_.worker, options_.labels, options_.lease, options_.pipeline_id};
+    ClaimRequest request{options_.worker, options_.labels, options_.lease, options_.pipeline_id,
+                         Excluded()};
     std::lock_guard claim_lock(claim_mu_);  // one claim at a time: keeps max_parallel exact
     auto claimed = env_.store->ClaimJob(request);
     if (!claimed.ok()) {
@@ -117,11 +126,30 @@ class Pool {
     // A job cut short by `stop` has no verdict: another worker runs it again.
     // One that reached a verdict before the stop took effect keeps it.
     const bool cut_short = result.state == JobState::kCancelled || result.state == JobState::kInfra;
-    if (running->cancel_requested && cut_short && !stop_.cancelled()) {
+    const bool stopped = stop_.cancelled();
+    if (running->cancel_requested && cut_short && !stopped) {
       result.state = JobState::kCancelled;
       result.cause = "cancelled while it ran (ci-run's cancel action)";
     }
-    if (options_.release_when_stopped && stop_.cancelled() && cut_short) {
+    if (result.state == JobState::kInfra && !stopped) CountInfra(claimed, result);
+    if (result.state == JobState::kInfra && !stopped && RetryElsewhere(claimed)) {
+      Status released =
+          env_.store->ReleaseJob(claimed.job.id, options_.worker, claimed.job.attempt);
+      env_.progress->Message("pipeline " + std::to_string(claimed.job.pipeline_id) + " job " +
+                             std::to_string(claimed.job.id) + " " + claimed.job.name + ": infra (" +
+                             result.cause + "), " +
+                             (released.ok()
+                                  ? "handed back to the queue for another worker (attempt " +
+                                        std::to_string(claimed.job.attempt) + " of " +
+                                        std::to_string(options_.infra_retries + 1) + ")"
+                                  : "not handed back: " + released.message()));
+      if (released.ok()) {
+        std::lock_guard lock(mu_);
+        handed_back_[claimed.job.id] = {claimed.job.attempt, claimed.job.labels};
+        // The oldest go first: they were long since run elsewhere.
+        while (handed_back_.size() > kHandedBackKept) handed_back_.erase(handed_back_.begin());
+      }
+    } else if (options_.release_when_stopped && stopped && cut_short) {
       Status released =
           env_.store->ReleaseJob(claimed.job.id, options_.worker, claimed.job.attempt);
       env_.progress->Message(
@@ -132,6 +160,9 @@ class Pool {
                                                       claimed.job.attempt, result);
                written.ok()) {
       ++finished_;
+      if (options_.health && result.state != JobState::kInfra &&
+          result.state != JobState::kCancelled)
+        options_.health->JobEnded(result.state, "");
       JobRecord job = claimed.job;
       job.state = result.state;
       env_.progress->JobFinished(job, result);
@@ -142,6 +173,64 @@ class Pool {
     std::lock_guard lock(mu_);
     running_.remove(running);
     wake_.notify_all();
+  }
+
+  // True unless options_.health says this worker is unhealthy; runs its
+  // health boot when one is due.
+  bool Healthy() {
+    if (!options_.health) return true;
+    if (options_.health->Unhealthy().empty()) return true;
+    if (auto line = options_.health->CheckIfDue())
+      env_.progress->Message("worker " + options_.worker + ": " + *line);
+    return options_.health->Unhealthy().empty();
+  }
+
+  // Counts an infra job towards this worker's health; logs when it turns it
+  // unhealthy.
+  void CountInfra(const ClaimedJob& claimed, const JobResult& result) {
+    if (!options_.health) return;
+    if (!options_.health->JobEnded(JobState::kInfra, claimed.job.name + ": " + result.cause))
+      return;
+    env_.progress->Message("worker " + options_.worker + " is unhealthy (" +
+                           options_.health->Unhealthy() +
+                           "): taking no jobs until it passes a health boot");
+  }
+
+  // True if an infra job `claimed` may be handed to another worker: retries
+  // remain and another live, healthy worker offers its labels.
+  bool RetryElsewhere(const ClaimedJob& claimed) {
+    if (claimed.job.attempt > options_.infra_retries) return false;
+    auto workers = env_.store->ListWorkers();
+    return workers.ok() && OfferedElsewhere(*workers, claimed.job.labels);
+  }
+
+  // True if a live, healthy worker other than this one offers `labels`.
+  bool OfferedElsewhere(const std::vector<WorkerRecord>& workers,
+                        const std::vector<std::string>& labels) const {
+    for (const WorkerRecord& w : workers) {
+      if (w.name != options_.worker && w.unhealthy.empty() && LabelsSatisfied(labels, w.labels))
+        return true;
+    }
+    return false;
+  }
+
+  // The jobs this pool handed back after infra, at the attempt it ran, that
+  // another worker can run. The store hands them back here once another
+  // worker tried them (a later attempt), so two workers that both handed a
+  // job back do not leave it queued forever.
+  std::vector<ExcludedJob> Excluded() {
+    std::map<int64_t, HandedBack> handed_back;
+    {
+      std::lock_guard lock(mu_);
+      handed_back = handed_back_;
+    }
+    if (handed_back.empty()) return {};
+    auto workers = env_.store->ListWorkers();
+    if (!workers.ok()) return {};
+    std::vector<ExcludedJob> out;
+    for (const auto& [id, job] : handed_back)
+      if (OfferedElsewhere(*workers, job.labels)) out.push_back({id, job.attempt});
+    return out;
   }
 
   // True if a failure of `claimed` cancels its unikernel's queued jobs.
@@ -201,8 +290,13 @@ class Pool {
     const bool claiming =
         !stop_.cancelled() && !(options_.stop_claiming && options_.stop_claiming->cancelled());
     if (!claiming) return Retire();
-    WorkerRecord me{options_.worker, options_.labels, std::max(1, options_.slots), running,
-                    options_.lease};
+    WorkerRecord me;
+    me.name = options_.worker;
+    me.labels = options_.labels;
+    me.slots = std::max(1, options_.slots);
+    me.running = running;
+    me.lease = options_.lease;
+    if (options_.health) me.unhealthy = options_.health->Unhealthy();
     Status s = env_.store->AnnounceWorker(me);
     if (!s.ok() && s.message() != announce_error_)
       env_.progress->Message("warning: cannot announce this worker: " + s.ToString());
@@ -223,6 +317,13 @@ class Pool {
   std::condition_variable wake_;
   std::list<std::shared_ptr<RunningJob>> running_;  // guarded by mu_
   bool done_ = false;                               // guarded by mu_
+  // A job handed back after infra: the attempt it had here, and its labels.
+  struct HandedBack {
+    int attempt = 0;
+    std::vector<std::string> labels;
+  };
+  static constexpr size_t kHandedBackKept = 256;
+  std::map<int64_t, HandedBack> handed_back_;  // guarded by mu_: by job id
   std::atomic<int> finished_{0};
   std::string announce_error_;  // the last AnnounceWorker error (keeper thread)
   bool retired_ = false;        // RetireWorker succeeded (keeper thread, then Run)

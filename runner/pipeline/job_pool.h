@@ -20,6 +20,7 @@
 
 #include "harness/process_runner.h"
 #include "runner/pipeline/job_executor.h"
+#include "runner/pipeline/worker_health.h"
 #include "runner/store/store.h"
 
 namespace cirun {
@@ -46,6 +47,16 @@ struct JobPoolOptions {
   // (Store::AnnounceWorker), and retire it once it stops claiming, so that
   // queued jobs are only timed out when no live worker offers their labels.
   bool announce = false;
+  // Service mode: a job that ends `infra` here is handed back to the queue
+  // for another worker, up to this many times (its attempt counts them), when
+  // another live, healthy worker offers its labels; this pool then does not
+  // claim it again while one does, until another worker tried it (a later
+  // attempt). 0, or no such worker: it ends infra.
+  int infra_retries = 0;
+  // Service mode: counts this worker's infra jobs in a row; while it is
+  // unhealthy no slot claims, one runs the health boot when due, and the
+  // worker announces why (WorkerRecord::unhealthy). Null: always healthy.
+  WorkerHealth* health = nullptr;
 };
 
 /// Reads fail_fast and max_parallel from a pipeline's options_json (see

@@ -189,5 +189,53 @@ TEST_CASE("JobPool in service mode announces its worker, hands back a job cut sh
   CHECK(f.store->ListWorkers().value().empty());
 }
 
+TEST_CASE("JobPool in service mode hands infra jobs to another worker, then stops claiming") {
+  PoolFixture f;
+  const int64_t pipeline =
+      *f.store->CreatePipeline(Pipeline(), {Job("a", 0), Job("a", 1), Job("a", 2)});
+  f.options.slots = 1;
+  f.options.lease = milliseconds(3'000);
+  f.options.stop_when_idle = false;
+  f.options.poll = milliseconds(20);
+  f.options.announce = true;
+  f.options.infra_retries = 2;
+  WorkerHealth health({2, milliseconds(60'000)}, f.dir / "health", nullptr);
+  f.options.health = &health;
+  // Another live, healthy worker offers the jobs' labels.
+  REQUIRE(f.store->AnnounceWorker({"w2", {"target:virtio"}, 1, 0, std::chrono::seconds(60)}).ok());
+  std::atomic<int> runs{0};
+  auto run = [&](const ClaimedJob&, const CancelToken*) {
+    ++runs;
+    return JobResult{JobState::kInfra, "boot: infra: qemu-system-x86_64: broken", "", 1};
+  };
+  std::thread pool([&] { RunJobPool(f.env, f.options, f.stop, run); });
+  // Two infra jobs in a row: unhealthy, announced as such, claims nothing more.
+  CHECK(WaitFor([&] {
+    auto workers = f.store->ListWorkers().value();
+    return workers.size() == 2 && !workers[0].unhealthy.empty();
+  }));
+  std::this_thread::sleep_for(milliseconds(200));
+  f.stop.Cancel();
+  pool.join();
+  CHECK(runs == 2);
+  CHECK(health.Unhealthy() ==
+        "2 jobs in a row ended infra, the last: a c1: boot: infra: qemu-system-x86_64: broken");
+  // Both went back to the queue (attempt 1 of 3), for w2; the third was never claimed.
+  for (const JobRecord& job : f.Jobs(pipeline)) CHECK(job.state == JobState::kQueued);
+}
+
+TEST_CASE("JobPool ends an infra job when no other worker can take it or its retries are spent") {
+  PoolFixture f;
+  const int64_t pipeline = *f.store->CreatePipeline(Pipeline(), {Job("a", 0)});
+  f.options.infra_retries = 2;
+  auto run = [&](const ClaimedJob&, const CancelToken*) {
+    return JobResult{JobState::kInfra, "boot: infra: broken", "", 1};
+  };
+  RunJobPool(f.env, f.options, f.stop, run);  // no other worker: ends infra at once
+  auto job = f.Jobs(pipeline).at(0);
+  CHECK(job.state == JobState::kInfra);
+  CHECK(job.attempt == 1);
+}
+
 }  // namespace
 }  // namespace cirun

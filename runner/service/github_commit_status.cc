@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 namespace cirun {
 namespace {
@@ -31,6 +32,11 @@ std::string OneLineDescription(const std::string& text, size_t limit) {
   return line.substr(0, starts[limit - 1]) + "\xE2\x80\xA6";  // "…"
 }
 
+std::string WithoutWorkspacePaths(const std::string& text) {
+  static const std::regex kWorkspace(R"([^\s:"']*/p[0-9]+/j[0-9]+/)");
+  return std::regex_replace(text, kWorkspace, "");
+}
+
 std::string JobStatusContext(const JobRecord& job) {
   return "ci-run/" + job.unikernel + "/" + job.cell_label;
 }
@@ -57,7 +63,7 @@ CommitStatus JobCommitStatus(const PipelineRecord& pipeline, const JobRecord& jo
       break;
     case JobState::kFailed:
       s.state = "failure";
-      s.description = job.cause.empty() ? "failed" : job.cause;
+      s.description = job.cause.empty() ? "failed" : WithoutWorkspacePaths(job.cause);
       break;
     case JobState::kInfra:
       s.state = "error";
@@ -87,7 +93,8 @@ CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline,
   const int total = static_cast<int>(jobs.size());
   const int active = counts[JobState::kQueued] + counts[JobState::kRunning];
   auto job_cause = [](const JobRecord& j) {
-    return j.unikernel.empty() ? j.cause : j.name + ": " + j.cause;
+    const std::string cause = WithoutWorkspacePaths(j.cause);
+    return j.unikernel.empty() ? cause : j.name + ": " + cause;
   };
   if (active == 0 && counts[JobState::kWaiting] > 0) {
     s.description = kWaitingForApproval;

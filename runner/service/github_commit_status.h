@@ -41,6 +41,11 @@ inline constexpr size_t kStatusDescriptionLimit = 140;
 /// points, never splitting one) with "…" at the end when cut.
 std::string OneLineDescription(const std::string& text, size_t limit = kStatusDescriptionLimit);
 
+/// `text` without the job workspace part of its paths ("/srv/ci/work/w1/p2/j7/"):
+/// a compiler's first error, "unikernels/runtime/console.c:18:5: error: ...",
+/// keeps its point within the description's 140 characters.
+std::string WithoutWorkspacePaths(const std::string& text);
+
 /// The context of a job's cell: "ci-run/hello/gcc/virtio".
 std::string JobStatusContext(const JobRecord& job);
 
@@ -51,7 +56,8 @@ inline constexpr const char* kWaitingForApproval =
 
 /// The status of one job in its current state: waiting/queued/running -> pending,
 /// passed/skipped -> success, failed -> failure, infra/cancelled -> error;
-/// the description is the state and its one-line cause.
+/// the description is the state and its one-line cause (for a failure: the
+/// key line of its excerpt, which the cause carries, without workspace paths).
 CommitStatus JobCommitStatus(const PipelineRecord& pipeline, const JobRecord& job);
 
 /// The summary status ("ci-run") of a pipeline with `jobs`: pending while any

@@ -83,6 +83,13 @@ TEST_CASE("Job statuses: context per cell and state per result") {
       Pipeline(), Job(JobState::kFailed, "boot: crashed: PANIC: stack smashing detected\nmore"));
   CHECK(failed.state == "failure");
   CHECK(failed.description == "boot: crashed: PANIC: stack smashing detected");
+  auto build = JobCommitStatus(
+      Pipeline(), Job(JobState::kFailed,
+                      "build: build exited with status 1: /srv/ci/data/work/w1/p2/j17/unikernels/"
+                      "runtime/console.c:18:5: error: function definition is not allowed here"));
+  CHECK(build.description ==
+        "build: build exited with status 1: unikernels/runtime/console.c:18:5: error: function "
+        "definition is not allowed here");
   CHECK(JobCommitStatus(Pipeline(), Job(JobState::kInfra, "qemu missing")).state == "error");
   auto skipped = JobCommitStatus(Pipeline(), Job(JobState::kSkipped, "no toolchain"));
   CHECK(skipped.state == "success");

@@ -57,6 +57,11 @@ struct ServiceMetrics::Families {
                          .Help("Slots of the live workers")
                          .Register(r)
                          .Add({})),
+        workers_unhealthy(prometheus::BuildGauge()
+                              .Name("cirun_workers_unhealthy")
+                              .Help("Live workers taking no jobs until they pass a health boot")
+                              .Register(r)
+                              .Add({})),
         worker_running(prometheus::BuildGauge()
                            .Name("cirun_worker_running")
                            .Help("Jobs the live workers run, as they last announced")
@@ -91,6 +96,7 @@ struct ServiceMetrics::Families {
   Family<Counter>& deliveries;
   Gauge& workers;
   Gauge& worker_slots;
+  Gauge& workers_unhealthy;
   Gauge& worker_running;
   Gauge& plan_queue;
   Family<Counter>& statuses;
@@ -175,11 +181,13 @@ void ServiceMetrics::JobCounts(const std::vector<std::pair<std::string, int64_t>
   auto workers = store_.ListWorkers();  // on error: the last values stay
   std::lock_guard lock(f_->mu);
   if (workers.ok()) {
-    int slots = 0, running = 0;
+    int slots = 0, running = 0, unhealthy = 0;
     for (const WorkerRecord& w : *workers) {
       slots += w.slots;
       running += w.running;
+      unhealthy += !w.unhealthy.empty();
     }
+    f_->workers_unhealthy.Set(unhealthy);
     f_->workers.Set(static_cast<double>(workers->size()));
     f_->worker_slots.Set(slots);
     f_->worker_running.Set(running);

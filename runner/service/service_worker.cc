@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "harness/boot.h"
+#include "harness/boot_backend.h"
 #include "harness/duration_text.h"
 #include "runner/common/paths.h"
 #include "runner/perf/bench_step.h"
@@ -14,6 +16,7 @@
 #include "runner/pipeline/job_placement.h"
 #include "runner/pipeline/job_pool.h"
 #include "runner/pipeline/reproducible_step.h"
+#include "runner/pipeline/worker_health.h"
 #include "runner/pipeline/xen_sweep.h"
 #include "runner/sources/source_checkout.h"
 
@@ -84,8 +87,26 @@ int RunServiceJobs(const ServiceConfig& config, Store& store, ServiceLog& log,
     if (!secret->configured()) continue;
     if (auto value = ReadSecret(*secret, "secret"); value.ok()) env.secrets.push_back(*value);
   }
+  // Health (worker_health.h): the last main boot that passed here, per
+  // target, is this worker's health boot; unboxed, as it is trusted code.
+  WorkerHealth health({config.unhealthy_after, config.health_check}, env.work_root + "/health",
+                      [&config, &runner](const HealthBoot& boot) {
+                        const TargetSpec* target = config.host.FindTarget(boot.target);
+                        if (!target) {
+                          BootResult r;
+                          r.cause = "no target named \"" + boot.target + "\" on this host";
+                          return r;
+                        }
+                        return Boot(boot.request, *MakeBootBackend(*target, runner), runner,
+                                    nullptr, {});
+                      });
+  env.boot_passed = [&health](const std::string& target, const BootRequest& request) {
+    health.BootPassed(target, request);
+  };
   JobPoolOptions pool;
   pool.slots = settings.slots;
+  pool.infra_retries = config.infra_retries;
+  pool.health = &health;
   pool.worker = settings.name;
   pool.labels = settings.labels;
   pool.lease = config.lease;
@@ -117,6 +138,7 @@ LeaseReaper::LeaseReaper(Store& store, ServiceLog& log, std::chrono::millisecond
         log_.Line("re-queued " + std::to_string(*requeued) +
                   " job(s) whose worker stopped renewing its lease");
       }
+      LogWorkerHealth();
       if (queue_timeout.count() > 0) {
         auto expired = store_.ExpireUnclaimed(queue_timeout);
         if (!expired.ok()) {
@@ -130,6 +152,26 @@ LeaseReaper::LeaseReaper(Store& store, ServiceLog& log, std::chrono::millisecond
       lock.lock();
     }
   });
+}
+
+void LeaseReaper::LogWorkerHealth() {
+  auto workers = store_.ListWorkers();
+  if (!workers.ok()) return;
+  std::map<std::string, std::string> now;
+  for (const WorkerRecord& w : *workers)
+    if (!w.unhealthy.empty()) now[w.name] = w.unhealthy;
+  for (const auto& [name, why] : now)
+    if (!unhealthy_.count(name))
+      log_.Line("worker " + name + " is unhealthy (" + why + "): its jobs go to other workers");
+  for (const auto& [name, why] : unhealthy_) {
+    if (now.count(name)) continue;
+    const bool live = std::any_of(workers->begin(), workers->end(),
+                                  [&](const WorkerRecord& w) { return w.name == name; });
+    log_.Line(
+        "worker " + name +
+        (live ? " passed its health boot: it takes jobs again" : " is gone (it was unhealthy)"));
+  }
+  unhealthy_ = std::move(now);
 }
 
 LeaseReaper::~LeaseReaper() {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -48,7 +49,8 @@ int RunServiceJobs(const ServiceConfig& config, Store& store, ServiceLog& log,
 /// the store), and ends as "infra" the jobs no worker claimed within
 /// `queue_timeout` (0: never), every `period`, on its own thread, logging
 /// what it did. Every worker and serve runs one: whichever comes first does
-/// the work.
+/// the work. It also logs when a worker turns unhealthy, and when it is
+/// healthy again (WorkerRecord::unhealthy).
 class LeaseReaper {
  public:
   LeaseReaper(Store& store, ServiceLog& log, std::chrono::milliseconds period,
@@ -56,8 +58,11 @@ class LeaseReaper {
   ~LeaseReaper();  // stops the thread
 
  private:
+  void LogWorkerHealth();  // reaper thread
+
   Store& store_;
   ServiceLog& log_;
+  std::map<std::string, std::string> unhealthy_;  // reaper thread: name -> why
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mu_

@@ -97,6 +97,8 @@ constexpr const char* kSchema[] = {
     "ALTER TABLE steps ADD COLUMN IF NOT EXISTS excerpt TEXT NOT NULL DEFAULT ''",
     // Store::RequestCancel: a running job to stop.
     "ALTER TABLE jobs ADD COLUMN IF NOT EXISTS cancel_requested BOOLEAN NOT NULL DEFAULT FALSE",
+    // WorkerRecord::unhealthy: why a worker takes no jobs.
+    "ALTER TABLE workers ADD COLUMN IF NOT EXISTS unhealthy TEXT NOT NULL DEFAULT ''",
     // Failures (failure_records.h): case runs, bisections, failure signatures.
     R"sql(CREATE TABLE IF NOT EXISTS case_runs(
   id BIGSERIAL PRIMARY KEY,
@@ -187,6 +189,15 @@ StepRecord ReadStep(const pqxx::row& r) {
   return s;
 }
 
+// Jobs at an attempt as a PostgreSQL text array literal ("{7:1,9:2}"), for
+// `id || ':' || attempt = ANY($n::text[])`.
+std::string JobAttemptArray(const std::vector<ExcludedJob>& jobs) {
+  std::string out = "{";
+  for (const ExcludedJob& j : jobs)
+    out += (out.size() > 1 ? "," : "") + std::to_string(j.id) + ":" + std::to_string(j.attempt);
+  return out + "}";
+}
+
 Status LostLease(int64_t job_id, const std::string& worker, int attempt) {
   return Status::FailedPrecondition("job " + std::to_string(job_id) + " attempt " +
                                     std::to_string(attempt) + " is no longer held by " + worker);
@@ -254,13 +265,14 @@ Result<std::optional<ClaimedJob>> PostgresStore::ClaimJob(const ClaimRequest& re
         std::string("WITH candidate AS (SELECT id FROM jobs WHERE state = 'queued' "
                     "AND ($1 = 0 OR pipeline_id = $1) "
                     "AND string_to_array(labels, ' ') <@ string_to_array($2, ' ') "
+                    "AND NOT (id::text || ':' || attempt::text = ANY($5::text[])) "
                     "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) "
                     "UPDATE jobs j SET state = 'running', worker = $3, attempt = attempt + 1, "
                     "lease_until_ms = " CIRUN_PG_NOW_MS " + $4, started_ms = " CIRUN_PG_NOW_MS
                     " FROM candidate WHERE j.id = candidate.id RETURNING ") +
             JobColumns("j."),
         request.pipeline_id.value_or(0), JoinLabels(request.labels), request.worker,
-        static_cast<int64_t>(request.lease.count()));
+        static_cast<int64_t>(request.lease.count()), JobAttemptArray(request.exclude_jobs));
     if (r.empty()) return Claimed();
     ClaimedJob claimed{ReadJob(r[0]), {}};
     tx.exec_params("UPDATE pipelines SET state = 'running' WHERE id = $1 AND state = 'queued'",

@@ -111,6 +111,7 @@ constexpr AddedColumn kAddedColumns[] = {
     {"pipelines", "untrusted", "INTEGER NOT NULL DEFAULT 0"},
     {"steps", "excerpt", "TEXT NOT NULL DEFAULT ''"},
     {"jobs", "cancel_requested", "INTEGER NOT NULL DEFAULT 0"},
+    {"workers", "unhealthy", "TEXT NOT NULL DEFAULT ''"},
 };
 
 constexpr const char* kPipelineColumns =
@@ -629,6 +630,11 @@ Result<std::optional<ClaimedJob>> SqliteStore::ClaimLocked(const ClaimRequest& r
   int rc;
   while (!chosen && (rc = s.Step()) == SQLITE_ROW) {
     JobRecord job = ReadJob(s);
+    const auto& excluded = request.exclude_jobs;
+    if (std::any_of(excluded.begin(), excluded.end(), [&](const ExcludedJob& e) {
+          return e.id == job.id && e.attempt == job.attempt;
+        }))
+      continue;
     if (LabelsSatisfied(job.labels, request.labels)) chosen = std::move(job);
   }
   if (!chosen) return std::optional<ClaimedJob>();

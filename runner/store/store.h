@@ -145,12 +145,21 @@ struct JobResult {
   int64_t duration_ms = 0;
 };
 
+/// A job at one attempt (ClaimRequest::exclude_jobs).
+struct ExcludedJob {
+  int64_t id = 0;
+  int attempt = 0;
+};
+
 /// What a worker asks for when it claims.
 struct ClaimRequest {
   std::string worker;               // unique worker name, e.g. "host:pid"
   std::vector<std::string> labels;  // what it can run; a job is eligible if all its labels are here
   std::chrono::milliseconds lease{60'000};
   std::optional<int64_t> pipeline_id;  // only jobs of this pipeline (in-process runs)
+  // Jobs it handed back after infra: never claimed while their attempt is
+  // still the one it had (once another worker tried one, it may come back).
+  std::vector<ExcludedJob> exclude_jobs;
 };
 
 /// Which pipelines a page of the list shows (Store::ListPipelinesPage).
@@ -200,6 +209,9 @@ struct WorkerRecord {
   std::chrono::milliseconds lease{60'000};  // it counts as live this long after seen_ms
   int64_t started_ms = 0;  // first announcement under this name (the store's clock)
   int64_t seen_ms = 0;     // last announcement (the store's clock)
+  // Why it takes no jobs until it passes a health boot ("" : healthy), e.g.
+  // "3 jobs in a row ended infra: boot: infra: ...".
+  std::string unhealthy;
 };
 
 class Store {
@@ -249,8 +261,8 @@ class Store {
   virtual Result<int> ExpireUnclaimed(std::chrono::milliseconds queued_for) = 0;
 
   /// Records that `worker` is alive now (by the store's clock), with its
-  /// labels, slots, running jobs and lease; `started_ms` and `seen_ms` are
-  /// set by the store. Workers announce themselves every lease/3 or 2 s.
+  /// labels, slots, running jobs, lease and health; `started_ms` and `seen_ms`
+  /// are set by the store. Workers announce themselves every lease/3 or 2 s.
   virtual Status AnnounceWorker(const WorkerRecord& worker) = 0;
   /// Forgets `name` (a worker that stopped taking jobs). Unknown: no error.
   virtual Status RetireWorker(const std::string& name) = 0;

@@ -86,5 +86,55 @@ TEST_CASE_TEMPLATE("Store lets a job wait past the queue timeout while a live wo
   CHECK(store->GetPipeline(*id)->state == "failed");
 }
 
+TEST_CASE_TEMPLATE("Store keeps why a worker is unhealthy until it announces itself healthy", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  WorkerRecord w{"w1", {"target:virtio"}, 1, 0, std::chrono::seconds(60)};
+  REQUIRE(store->AnnounceWorker(w).ok());
+  CHECK(store->ListWorkers()->at(0).unhealthy.empty());
+  w.unhealthy = "3 jobs in a row ended infra";
+  REQUIRE(store->AnnounceWorker(w).ok());
+  CHECK(store->ListWorkers()->at(0).unhealthy == "3 jobs in a row ended infra");
+  w.unhealthy.clear();
+  REQUIRE(store->AnnounceWorker(w).ok());
+  CHECK(store->ListWorkers()->at(0).unhealthy.empty());
+}
+
+TEST_CASE_TEMPLATE("Store never hands a worker a job it excludes until another worker tried it", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  auto id = store->CreatePipeline(Pipeline(), {Job("a"), Job("b")});
+  REQUIRE(id.ok());
+  const auto jobs = *store->ListJobs(*id);
+  // w1 ran job a at attempt 1 and handed it back.
+  auto a = store->ClaimJob({"w1", {"target:virtio"}, std::chrono::seconds(60)});
+  REQUIRE(a.ok());
+  REQUIRE(a->has_value());
+  REQUIRE((*a)->job.id == jobs[0].id);
+  REQUIRE(store->ReleaseJob(jobs[0].id, "w1", 1).ok());
+  ClaimRequest request{
+      "w1", {"target:virtio"}, std::chrono::seconds(60), std::nullopt, {{jobs[0].id, 1}}};
+  auto first = store->ClaimJob(request);
+  REQUIRE(first.ok());
+  REQUIRE(first->has_value());
+  CHECK((*first)->job.id == jobs[1].id);
+  auto none = store->ClaimJob(request);
+  REQUIRE(none.ok());
+  CHECK(!none->has_value());
+  // Another worker takes it, and hands it back too (attempt 2): w1 may take it again.
+  auto other = store->ClaimJob({"w2", {"target:virtio"}, std::chrono::seconds(60)});
+  REQUIRE(other.ok());
+  REQUIRE(other->has_value());
+  CHECK((*other)->job.id == jobs[0].id);
+  REQUIRE(store->ReleaseJob(jobs[0].id, "w2", 2).ok());
+  auto again = store->ClaimJob(request);
+  REQUIRE(again.ok());
+  REQUIRE(again->has_value());
+  CHECK((*again)->job.id == jobs[0].id);
+  CHECK((*again)->job.attempt == 3);
+}
+
 }  // namespace
 }  // namespace cirun
