@@ -17,95 +17,15 @@ source "$here/../bench/lib.sh"
 outage=${1:-10}
 T=$(mktemp -d "${TMPDIR:-/tmp}/ci-run-reliability.XXXXXX")
 SECRET=reliability-store-outage
-declare -A PIDS=()
-PG_STATE=
-cleanup() {
-  local rc=$? name p
-  set +e
-  for name in "${!PIDS[@]}"; do kill -TERM "${PIDS[$name]}" 2>/dev/null; done
-  for name in "${!PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "${PIDS[$name]}" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "${PIDS[$name]}" 2>/dev/null
-    wait "${PIDS[$name]}" 2>/dev/null
-  done
-  for p in $(pgrep -f "$T/data/work/" || true); do kill -KILL "$p" 2>/dev/null; done
-  [ -z "$PG_STATE" ] || bash "$SOURCE_DIR/tests/postgres/pg-cluster.sh" stop "$PG_STATE"
-  if [ $rc -ne 0 ]; then
-    for f in "$T"/*.log; do [ -f "$f" ] && { echo "--- $f (last 15 lines)" >&2; tail -15 "$f" >&2; }; done
-  fi
-  rm -rf "$T"
-  exit $rc
-}
-trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; exit 1; }
-wait_until() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do [ $SECONDS -lt $deadline ] || return 1; sleep 0.1; done
-}
+source "$here/service_lib.sh"
+trap service_cleanup EXIT
 
-"$SOURCE_DIR/fixtures/repos/make-example-repo.sh" "$T/repo" >/dev/null
-git -C "$T/repo" checkout -q -b outage good
-cat >"$T/repo/.ci-run.yml" <<'YML'
-matrix:
-  compiler: [gcc]
-  target: [virtio]
-unikernels:
-  bench:
-    path: unikernels
-    build: ./build.sh bench ${target} ${compiler} _build/${compiler}-${target}
-    image: _build/${compiler}-${target}/bench.${target}
-    boot:
-      args: ["--size=100000000"]
-      expect: ["^METRIC items=100000000 count$", "^SUCCESS$"]
-      timeout: 300s
-  hello:
-    path: unikernels
-    build: ./build.sh hello ${target} ${compiler} _build/${compiler}-${target}
-    image: _build/${compiler}-${target}/hello.${target}
-    boot:
-      expect: ["^SUCCESS$"]
-      timeout: 60s
-YML
-git -C "$T/repo" -c user.name=t -c user.email=t@t commit -qam "a long boot and a short one"
-COMMIT=$(git -C "$T/repo" rev-parse HEAD)
-git -C "$T/repo" checkout -q main
-echo "$SECRET" >"$T/secret"
-
-PG_STATE="$T/pg-state"
-PG_URL=$(bash "$SOURCE_DIR/tests/postgres/pg-cluster.sh" start "$PG_STATE") || {
-  [ $? = 77 ] && { echo "PostgreSQL is not installed: skipped"; PG_STATE=; exit 77; }
-  fail "cannot start PostgreSQL"
-}
-psql "$PG_URL" -qc "CREATE DATABASE ci" >/dev/null
-DB_URL="${PG_URL%/postgres}/ci"
-sql() { psql "$DB_URL" -qAtX -F ' ' -c "$1"; }
-cat >"$T/service.yml" <<YML
-listen: 127.0.0.1:0
-database: $DB_URL
-data-dir: $T/data
-cache-dir: $T/cache
-github:
-  webhook-secret-file: $T/secret
-repositories:
-  example/repo:
-    url: file://$T/repo
-worker:
-  slots: 2
-  lease: 3s
-  in-serve: false
-YML
-"$CI_RUN" serve --config "$T/service.yml" 2>"$T/serve.log" &
-PIDS[serve]=$!
-wait_until 60 grep -q "listening on http://" "$T/serve.log" || fail "serve did not start"
-URL="http://127.0.0.1:$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.log" | head -1)"
+make_two_boot_repo outage 300s
+start_postgres
+start_service 3s
 "$CI_RUN" worker --config "$T/service.yml" --name w1 2>"$T/w1.log" &
 PIDS[w1]=$!
-cat >"$T/push.json" <<JSON
-{"ref": "refs/heads/main", "before": "$(printf '0%.0s' {1..40})", "after": "$COMMIT",
- "deleted": false, "repository": {"full_name": "example/repo", "clone_url": "file://$T/repo"},
- "head_commit": {"id": "$COMMIT", "message": "push"}}
-JSON
+write_push_json "push"
 # push DELIVERY: prints the HTTP status of the delivery.
 push() {
   local r

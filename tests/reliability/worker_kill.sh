@@ -20,93 +20,13 @@ source "$here/../bench/lib.sh"
 rounds=${1:-100}
 T=$(mktemp -d "${TMPDIR:-/tmp}/ci-run-reliability.XXXXXX")
 SECRET=reliability-worker-kill
-declare -A PIDS=()
-PG_STATE=
-cleanup() {
-  local rc=$? name
-  set +e
-  trap - PIPE
-  for name in "${!PIDS[@]}"; do kill -TERM "${PIDS[$name]}" 2>/dev/null; done
-  for name in "${!PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "${PIDS[$name]}" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "${PIDS[$name]}" 2>/dev/null
-    wait "${PIDS[$name]}" 2>/dev/null
-  done
-  # What outlived a killed worker (counted as a failure above) goes too.
-  for pid in $(pgrep -f "$T/data/work/" || true); do kill -KILL "$pid" 2>/dev/null; done
-  [ -z "$PG_STATE" ] || bash "$SOURCE_DIR/tests/postgres/pg-cluster.sh" stop "$PG_STATE"
-  if [ $rc -ne 0 ]; then
-    for f in "$T"/*.log; do [ -f "$f" ] && { echo "--- $f (last 15 lines)" >&2; tail -15 "$f" >&2; }; done
-  fi
-  rm -rf "$T"
-  exit $rc
-}
-trap cleanup EXIT
-fail() { echo "FAILED: $*" >&2; exit 1; }
-# wait_until SECONDS CMD...: until CMD succeeds; 1 when it never did.
-wait_until() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do [ $SECONDS -lt $deadline ] || return 1; sleep 0.05; done
-}
+source "$here/service_lib.sh"
+trap service_cleanup EXIT
 
 # ---- the pieces: a commit of two jobs, PostgreSQL, serve, two workers ----
-"$SOURCE_DIR/fixtures/repos/make-example-repo.sh" "$T/repo" >/dev/null
-git -C "$T/repo" checkout -q -b kill-me good
-cat >"$T/repo/.ci-run.yml" <<'YML'
-matrix:
-  compiler: [gcc]
-  target: [virtio]
-unikernels:
-  bench:
-    path: unikernels
-    build: ./build.sh bench ${target} ${compiler} _build/${compiler}-${target}
-    image: _build/${compiler}-${target}/bench.${target}
-    boot:
-      args: ["--size=100000000"]
-      expect: ["^METRIC items=100000000 count$", "^SUCCESS$"]
-      timeout: 120s
-  hello:
-    path: unikernels
-    build: ./build.sh hello ${target} ${compiler} _build/${compiler}-${target}
-    image: _build/${compiler}-${target}/hello.${target}
-    boot:
-      expect: ["^SUCCESS$"]
-      timeout: 60s
-YML
-git -C "$T/repo" -c user.name=t -c user.email=t@t commit -qam "a long boot and a short one"
-COMMIT=$(git -C "$T/repo" rev-parse HEAD)
-git -C "$T/repo" checkout -q main
-echo "$SECRET" >"$T/secret"
-
-PG_STATE="$T/pg-state"
-PG_URL=$(bash "$SOURCE_DIR/tests/postgres/pg-cluster.sh" start "$PG_STATE") || {
-  rc=$?
-  [ $rc = 77 ] && { echo "PostgreSQL is not installed: skipped"; PG_STATE=; exit 77; }
-  fail "cannot start PostgreSQL"
-}
-psql "$PG_URL" -qc "CREATE DATABASE ci" >/dev/null
-DB_URL="${PG_URL%/postgres}/ci"
-sql() { psql "$DB_URL" -qAtX -F ' ' -c "$1"; }
-cat >"$T/service.yml" <<YML
-listen: 127.0.0.1:0
-database: $DB_URL
-data-dir: $T/data
-cache-dir: $T/cache
-github:
-  webhook-secret-file: $T/secret
-repositories:
-  example/repo:
-    url: file://$T/repo
-worker:
-  slots: 2
-  lease: 2s
-  in-serve: false
-YML
-"$CI_RUN" serve --config "$T/service.yml" 2>"$T/serve.log" &
-PIDS[serve]=$!
-wait_until 60 grep -q "listening on http://" "$T/serve.log" || fail "serve did not start"
-URL="http://127.0.0.1:$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$T/serve.log" | head -1)"
+make_two_boot_repo kill-me 120s
+start_postgres
+start_service 2s
 workers=0
 start_worker() {
   workers=$((workers + 1))
@@ -115,11 +35,7 @@ start_worker() {
 }
 start_worker
 start_worker
-cat >"$T/push.json" <<JSON
-{"ref": "refs/heads/main", "before": "$(printf '0%.0s' {1..40})", "after": "$COMMIT",
- "deleted": false, "repository": {"full_name": "example/repo", "clone_url": "file://$T/repo"},
- "head_commit": {"id": "$COMMIT", "message": "round"}}
-JSON
+write_push_json "round"
 push() {
   local r
   r=$(python3 "$SOURCE_DIR/tests/e2e/send_hook.py" "$URL/hooks/github" push "round-$1" "$T/push.json" "$SECRET" 2>/dev/null)
