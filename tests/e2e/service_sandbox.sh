@@ -17,23 +17,13 @@ E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SECRET=sandbox-e2e-webhook-secret-7f3a
 export CIRUN_E2E_TOKEN=ghp_sandboxE2eTokenValue9d81
 
-declare -A PIDS=()
-stop_all() {
-  local name
-  for name in "${!PIDS[@]}"; do kill -TERM "${PIDS[$name]}" 2>/dev/null || true; done
-  for name in "${!PIDS[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "${PIDS[$name]}" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "${PIDS[$name]}" 2>/dev/null || true
-  done
-  PIDS=()
-}
 on_exit() {
   local rc=$?
   set +e
   if [ $rc -ne 0 ]; then
     for f in "$T"/*.log; do [ -f "$f" ] && { echo "--- $f (last 60 lines)" >&2; tail -60 "$f" >&2; }; done
   fi
-  stop_all
+  stop_processes
   pkill -9 -f 3133.7 2>/dev/null
   (exit $rc)
   cleanup

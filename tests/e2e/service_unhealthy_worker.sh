@@ -11,24 +11,13 @@ source "$(dirname "$0")/common.inc"
 make_repo
 
 # ---- processes this test starts, stopped before common.inc checks leftovers ----
-declare -A PIDS=()
-stop_all() {
-  local name
-  for name in "${!PIDS[@]}"; do kill -TERM "${PIDS[$name]}" 2>/dev/null || true; done
-  for name in "${!PIDS[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "${PIDS[$name]}" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "${PIDS[$name]}" 2>/dev/null || true
-  done
-  PIDS=()
-  [ -z "${PG_STATE:-}" ] || bash "$SOURCE_DIR/tests/postgres/pg-cluster.sh" stop "$PG_STATE" || true
-}
 on_exit() {
   local rc=$?
   set +e
   if [ $rc -ne 0 ]; then
     for f in "$T"/*.log; do [ -f "$f" ] && { echo "--- $f (last 40 lines)" >&2; tail -40 "$f" >&2; }; done
   fi
-  stop_all
+  stop_processes
   (exit $rc)
   cleanup
 }
