@@ -39,44 +39,46 @@ std::vector<std::string> MatrixDirs() {
   return dirs;
 }
 
-std::vector<std::string> InstructionCountPluginPaths() {
+namespace {
+
+// Where a QEMU plugin `file` is looked for: the build tree, then
+// PREFIX/lib/ci-run/ beside an installed ci-run.
+std::vector<std::string> QemuPluginPaths(const std::string& file) {
   std::vector<std::string> paths;
   if (std::string(CIRUN_BINARY_DIR).size() > 0)
-    paths.push_back(std::string(CIRUN_BINARY_DIR) + "/qemu_plugins/instruction_count.so");
+    paths.push_back(std::string(CIRUN_BINARY_DIR) + "/qemu_plugins/" + file);
   fs::path exe = SelfExecutable();
-  paths.push_back((exe.parent_path().parent_path() / "lib/ci-run/instruction_count.so").string());
+  paths.push_back((exe.parent_path().parent_path() / "lib/ci-run" / file).string());
   return paths;
 }
 
-Result<std::string> FindCoveragePlugin() {
-  std::vector<std::string> paths;
-  if (std::string(CIRUN_BINARY_DIR).size() > 0)
-    paths.push_back(std::string(CIRUN_BINARY_DIR) + "/qemu_plugins/coverage.so");
-  paths.push_back(
-      (fs::path(SelfExecutable()).parent_path().parent_path() / "lib/ci-run/coverage.so").string());
+// The first of QemuPluginPaths(file) that exists; NotFound saying `missing`
+// and where it looked.
+Result<std::string> FindQemuPlugin(const std::string& file, const std::string& missing) {
   std::string looked;
   std::error_code ec;
-  for (const std::string& path : paths) {
+  for (const std::string& path : QemuPluginPaths(file)) {
     if (fs::is_regular_file(path, ec)) return path;
     looked += (looked.empty() ? "" : ", ") + path;
   }
-  return Status::NotFound(
-      "the QEMU coverage plugin coverage.so is not built (it needs QEMU's "
-      "qemu-plugin.h: qemu_plugins/fetch-qemu-plugin-header.sh) or "
-      "installed; looked in " +
-      looked);
+  return Status::NotFound(missing + "; looked in " + looked);
+}
+
+}  // namespace
+
+std::vector<std::string> InstructionCountPluginPaths() {
+  return QemuPluginPaths("instruction_count.so");
+}
+
+Result<std::string> FindCoveragePlugin() {
+  return FindQemuPlugin("coverage.so",
+                        "the QEMU coverage plugin coverage.so is not built (it needs QEMU's "
+                        "qemu-plugin.h: qemu_plugins/fetch-qemu-plugin-header.sh) or installed");
 }
 
 Result<std::string> FindInstructionCountPlugin() {
-  std::vector<std::string> paths = InstructionCountPluginPaths();
-  std::string looked;
-  std::error_code ec;
-  for (const std::string& path : paths) {
-    if (fs::is_regular_file(path, ec)) return path;
-    looked += (looked.empty() ? "" : ", ") + path;
-  }
-  return Status::NotFound(
-      "the QEMU plugin instruction_count.so is not built or installed; looked in " + looked);
+  return FindQemuPlugin("instruction_count.so",
+                        "the QEMU plugin instruction_count.so is not built or installed");
 }
 
 std::string SelfCommand() {
