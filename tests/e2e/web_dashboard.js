@@ -1,5 +1,5 @@
 // Drives a real headless Chromium (puppeteer-core over the DevTools
-// protocol) through the dashboard of `ci-run web` (tests/e2e/web_dashboard.sh
+// protocol) through the dashboard of `ci-run serve` (tests/e2e/web_dashboard.sh
 // prepares the store and the server). Every check is on what a user sees
 // in the page; any failed check exits 1. Screenshots go to $ARTIFACTS.
 "use strict";

@@ -5,7 +5,7 @@
 # at `build-break` (clang fails its build), bootvars at `bootvar-crash` (two
 # fuzz findings), bench's history over main (the perf-regression change
 # point), and a unikernel whose console prints HTML, JavaScript and terminal
-# escapes. `ci-run web` serves it; the browser checks the grid's colours and
+# escapes. `ci-run serve` serves it; the browser checks the grid's colours and
 # counts and its one failure group, a rebuild of the failed jobs with and
 # without the token, a job's log, failure excerpt, environment and
 # manifest, the findings' minimised inputs, the chart's change point, that
@@ -109,11 +109,28 @@ print(json.dumps({"breakId": rows[0][0], "fuzzId": rows[1][0], "xssId": rows[-1]
 PY
 )
 
-# ---- the dashboard: ci-run web, a token for the actions --------------------
+# ---- the dashboard: ci-run serve on loopback over the store, a token for
+# the actions (its jobs run by no worker here: a rebuild stays queued) ------
 echo "e2e-dashboard-token" >"$T/token"
-"$CI_RUN" web --db "$DB" --listen 127.0.0.1:0 --token-file "$T/token" >"$T/web.log" 2>&1 &
+echo "e2e-dashboard-webhook-secret" >"$T/secret"
+cat >"$T/service.yml" <<YML
+listen: 127.0.0.1:0
+database: $DB
+data-dir: $T/data
+cache-dir: $T/cache
+github:
+  webhook-secret-file: $T/secret
+repositories:
+  example/repo:
+    url: file://$T/repo
+worker:
+  in-serve: false
+web:
+  token-file: $T/token
+YML
+"$CI_RUN" serve --config "$T/service.yml" >"$T/web.log" 2>&1 &
 WEB_PID=$!
-wait_for 30 "ci-run web to listen" grep -q "listening on http://" "$T/web.log"
+wait_for 30 "ci-run serve to listen" grep -q "listening on http://" "$T/web.log"
 BASE=$(sed -n 's|.*listening on \(http://127.0.0.1:[0-9]*\).*|\1|p' "$T/web.log" | head -1)
 
 BASE=$BASE ARTIFACTS=$ARTIFACTS TOKEN=e2e-dashboard-token IDS=$ids CHROMIUM=$CHROMIUM \
