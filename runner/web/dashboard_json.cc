@@ -143,6 +143,17 @@ json FailureSections(Store& store, PipelineReport report) {
           {"flaky", flaky}};
 }
 
+// Job `job_id` of pipeline `pipeline_id`; NotFound naming both if the
+// pipeline has no such job.
+Result<JobRecord> FindJob(Store& store, int64_t pipeline_id, int64_t job_id) {
+  auto jobs = store.ListJobs(pipeline_id);
+  if (!jobs.ok()) return jobs.status();
+  for (JobRecord& j : *jobs)
+    if (j.id == job_id) return std::move(j);
+  return Status::NotFound("no job " + std::to_string(job_id) + " in pipeline " +
+                          std::to_string(pipeline_id));
+}
+
 }  // namespace
 
 Result<std::string> PipelinesJson(Store& store, const PipelineQuery& query) {
@@ -201,13 +212,8 @@ Result<std::string> PipelineJson(Store& store, int64_t pipeline_id) {
 Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id) {
   auto pipeline = store.GetPipeline(pipeline_id);
   if (!pipeline.ok()) return pipeline.status();
-  auto jobs = store.ListJobs(pipeline_id);
-  if (!jobs.ok()) return jobs.status();
-  auto job =
-      std::find_if(jobs->begin(), jobs->end(), [&](const JobRecord& j) { return j.id == job_id; });
-  if (job == jobs->end())
-    return Status::NotFound("no job " + std::to_string(job_id) + " in pipeline " +
-                            std::to_string(pipeline_id));
+  Result<JobRecord> job = FindJob(store, pipeline_id, job_id);
+  if (!job.ok()) return job.status();
   auto steps = store.ListStepsWithoutLogs(job_id);
   if (!steps.ok()) return steps.status();
   json rows = json::array();
@@ -258,13 +264,8 @@ Result<std::string> JobJson(Store& store, int64_t pipeline_id, int64_t job_id) {
 
 Result<std::string> LogPieceJson(Store& store, int64_t pipeline_id, int64_t job_id, size_t step,
                                  size_t offset, size_t limit) {
-  auto jobs = store.ListJobs(pipeline_id);
-  if (!jobs.ok()) return jobs.status();
-  auto job =
-      std::find_if(jobs->begin(), jobs->end(), [&](const JobRecord& j) { return j.id == job_id; });
-  if (job == jobs->end())
-    return Status::NotFound("no job " + std::to_string(job_id) + " in pipeline " +
-                            std::to_string(pipeline_id));
+  Result<JobRecord> job = FindJob(store, pipeline_id, job_id);
+  if (!job.ok()) return job.status();
   auto steps = store.ListStepsWithoutLogs(job_id);
   if (!steps.ok()) return steps.status();
   const bool running = !IsFinal(job->state);
