@@ -16,7 +16,7 @@ packages=(
   libgit2-dev libboost-dev libboost-filesystem-dev libyaml-cpp-dev doctest-dev
   prometheus-cpp-dev libsqlite3-dev libpqxx-dev libpq-dev nlohmann-json3-dev libcli11-dev
   libssl-dev libcurl4-openssl-dev libcpp-httplib-dev libre2-dev
-  qemu-system-x86 qemu-system-arm
+  qemu-system-x86 qemu-system-arm qemu-user
   gcc clang lld gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   ocaml-nox ocaml-findlib
   postgresql sqlite3 procps python3 bubblewrap

@@ -147,7 +147,28 @@ TEST_CASE("qemu: counting instructions means TCG with -icount, other backends do
   XenBackend fallback(Target("xen"), DetectXenHost("/nonexistent-root"), RealProcessRunner());
   CHECK(fallback.CountsInstructions());
   CHECK(ArgvOf(fallback, request)[16] == "-icount");
-  CHECK_FALSE(ProcessBackend(Target("unix")).CountsInstructions());
+  CHECK_FALSE(ProcessBackend(Target("unix"), "/nonexistent/qemu-x86_64").CountsInstructions());
+}
+
+TEST_CASE("process backend: counting instructions runs the image under QEMU's user mode") {
+  CHECK(ProcessBackend::HostUserModeEmulator().rfind("qemu-", 0) == 0);
+  CHECK(ProcessBackend::HostUserModeEmulator().size() > 5);
+  ProcessBackend counting(Target("unix"), "/bin/sh");  // any executable stands for it
+  CHECK(counting.CountsInstructions());
+  CHECK_FALSE(counting.GuestClockCountsInstructions());
+  BootRequest request = Request();
+  request.instruction_count_plugin = "/p/instruction_count.so";
+  // not counting: the image itself, plugin or not
+  CHECK(ArgvOf(counting, request) == Argv{"/img/hello.virtio", "--greeting=hi there", "-v"});
+  request.count_instructions = true;
+  CHECK(ArgvOf(counting, request) == Argv{"/bin/sh", "-plugin", "/p/instruction_count.so", "-d",
+                                          "plugin", "/img/hello.virtio", "--greeting=hi there",
+                                          "-v"});
+  request.instruction_count_plugin = "";
+  request.image = "hello.unix";
+  CHECK(ArgvOf(counting, request) == Argv{"/bin/sh", "./hello.unix", "--greeting=hi there", "-v"});
+  // QEMU's system backends count with their guest's clock
+  CHECK(QemuBackend(Target("virtio")).GuestClockCountsInstructions());
 }
 
 TEST_CASE("qemu: the instruction count plugin is loaded only when counting, right after -icount") {

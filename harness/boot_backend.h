@@ -67,9 +67,17 @@ class BootBackend {
   /// does not judge it. Default: false.
   virtual bool IsBackendLine(std::string_view /*line*/) const { return false; }
 
-  /// True if Command honours request.count_instructions (QEMU under TCG).
-  /// Default: false (the guest keeps the host's clock).
+  /// True if Command honours request.count_instructions: QEMU under TCG, or
+  /// the unix target under QEMU's user mode (qemu-x86_64) when the host has
+  /// it. Default: false (the guest keeps the host's clock).
   virtual bool CountsInstructions() const { return false; }
+
+  /// True if, under request.count_instructions, the guest's own clocks
+  /// advance one nanosecond per executed instruction (QEMU -icount), so a
+  /// metric the unikernel times itself is exact too. False where only the
+  /// plugin's `instructions` metric is exact (QEMU user mode has no -icount:
+  /// the guest reads the host's clock). Default: CountsInstructions().
+  virtual bool GuestClockCountsInstructions() const { return CountsInstructions(); }
 
   /// True if Command honours request.coverage_plugin (QEMU under TCG: the
   /// qemu, xen-under-QEMU and Solo5 virtio backends). Default: false (unix,

@@ -3,6 +3,8 @@
 #include <csignal>
 
 #include "harness/boot_command_line.h"
+#include "harness/executable_search.h"
+#include "harness/qemu_command.h"
 
 namespace cirun {
 namespace {
@@ -24,8 +26,22 @@ bool IsFaultSignal(int signal) {
 
 }  // namespace
 
+std::string ProcessBackend::HostUserModeEmulator() {
+  return "qemu-" + HostArch();
+}
+
+bool ProcessBackend::CountsInstructions() const {
+  return FindExecutable(user_mode_emulator_).ok();
+}
+
 Result<ProcessSpec> ProcessBackend::Command(const BootRequest& request) const {
   ProcessSpec spec;
+  if (request.count_instructions) {
+    spec.argv.push_back(user_mode_emulator_);
+    if (!request.instruction_count_plugin.empty())
+      spec.argv.insert(spec.argv.end(),
+                       {"-plugin", request.instruction_count_plugin, "-d", "plugin"});
+  }
   const bool has_slash = request.image.find('/') != std::string::npos;
   spec.argv.push_back(has_slash ? request.image : "./" + request.image);
   if (target_.process_argv == ProcessArgv::kMirage) {

@@ -7,7 +7,15 @@ namespace cirun {
 
 class ProcessBackend : public BootBackend {
  public:
-  explicit ProcessBackend(TargetSpec target) : target_(std::move(target)) {}
+  /// `user_mode_emulator`: the QEMU user-mode emulator that runs the image
+  /// when instructions are counted (a name found in PATH, or a path).
+  explicit ProcessBackend(TargetSpec target,
+                          std::string user_mode_emulator = HostUserModeEmulator())
+      : target_(std::move(target)), user_mode_emulator_(std::move(user_mode_emulator)) {}
+
+  /// "qemu-" and the host's architecture (qemu-x86_64 on x86_64, qemu-aarch64
+  /// on arm64): Debian's package qemu-user.
+  static std::string HostUserModeEmulator();
 
   const TargetSpec& target() const override { return target_; }
   /// Always OK: a hosted image needs nothing from the host (Boot checks the image).
@@ -16,7 +24,17 @@ class ProcessBackend : public BootBackend {
   /// a raw command line is split with the MirageOS rules; InvalidArgument if it
   /// does not split). A relative image without '/' gets "./" (never a PATH
   /// lookup). cwd = work_dir, timeout = request.timeout.
+  /// With request.count_instructions the image runs under the user-mode
+  /// emulator, loading the instruction count plugin when one is given:
+  ///   emulator [-plugin PLUGIN -d plugin] image args...
+  /// The plugin prints `METRIC instructions=N count` on stderr as the image
+  /// exits; exit codes and fault signals reach ci-run as without it.
   Result<ProcessSpec> Command(const BootRequest& request) const override;
+  /// True when the user-mode emulator is an executable in PATH (or at its path).
+  bool CountsInstructions() const override;
+  /// False: QEMU's user mode has no -icount; the image reads the host's
+  /// clock, so only the plugin's `instructions` metric is exact.
+  bool GuestClockCountsInstructions() const override { return false; }
   /// Exit code as is; killed by SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE, SIGTRAP
   /// or SIGSYS -> kCrash; by any other signal -> kHostError (not the guest's
   /// doing, e.g. the OOM killer); spawn failure -> kHostError.
@@ -24,6 +42,7 @@ class ProcessBackend : public BootBackend {
 
  private:
   TargetSpec target_;
+  std::string user_mode_emulator_;
 };
 
 }  // namespace cirun

@@ -20,12 +20,6 @@ bool KvmUsable() {
   return true;
 }
 
-std::string HostArch() {
-  utsname names{};
-  if (uname(&names) != 0) return "";
-  return names.machine;
-}
-
 void AppendExitDevice(QemuExitConvention convention, std::vector<std::string>& argv) {
   if (convention == QemuExitConvention::kIsaDebugExit) {
     argv.insert(argv.end(), {"-device", "isa-debug-exit,iobase=0x501,iosize=2"});
@@ -82,6 +76,12 @@ GuestExit DecodeSemihosting(int status, std::string_view console) {
 }
 
 }  // namespace
+
+std::string HostArch() {
+  utsname names{};
+  if (uname(&names) != 0) return "";
+  return names.machine;
+}
 
 std::string ResolveQemuAccel(const std::string& accel, const std::string& arch) {
   if (accel != "auto") return accel;

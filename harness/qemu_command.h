@@ -11,6 +11,10 @@
 
 namespace cirun {
 
+/// The host's architecture as uname(2) names it ("x86_64", "aarch64"); "" if
+/// uname fails.
+std::string HostArch();
+
 /// The accelerator to pass: "auto" becomes "kvm" when /dev/kvm opens read-write
 /// and `arch` is the host's architecture, else "tcg"; any other value is kept.
 std::string ResolveQemuAccel(const std::string& accel, const std::string& arch);

@@ -7,6 +7,7 @@
 
 #include "harness/bench_values.h"
 #include "harness/boot.h"
+#include "harness/process_backend.h"
 #include "runner/common/paths.h"
 
 namespace cirun {
@@ -38,7 +39,9 @@ BootRequest BenchRequest(const BenchSubject& s) {
 std::string MissingPluginNote(const BootRequest& request, const std::vector<std::string>& metrics) {
   if (std::find(metrics.begin(), metrics.end(), kInstructionsMetric) == metrics.end()) return "";
   if (!request.count_instructions)
-    return " (the instructions metric needs `clock: instructions` on a QEMU backend)";
+    return " (the instructions metric needs `clock: instructions` on a QEMU backend, or on the "
+           "unix target with QEMU's user mode, " +
+           ProcessBackend::HostUserModeEmulator() + " from Debian's qemu-user)";
   if (request.instruction_count_plugin.empty())
     return " (" + FindInstructionCountPlugin().status().message() + ")";
   return "";
@@ -79,21 +82,31 @@ std::string SampleHost(const std::string& host, const JobPlan& plan, const BootB
   return CountsInstructions(plan, backend) ? host + "/instructions" : host;
 }
 
+// True if the metrics the unikernel times with its own clock are exact.
+static bool GuestClockCounts(const JobPlan& plan, const BootBackend& backend) {
+  return CountsInstructions(plan, backend) && backend.GuestClockCountsInstructions();
+}
+
 std::vector<std::string> DecidingMetrics(const JobPlan& plan, const BootBackend& backend,
                                          BenchDecide decide) {
   std::vector<std::string> out;
   if (decide != BenchDecide::kExact || !CountsInstructions(plan, backend)) return out;
-  for (const std::string& m : BenchMetricNames(plan))
-    if (m != kBootMsMetric && m != kCpuMsMetric && m != kImageBytesMetric) out.push_back(m);
+  const bool guest_clock = GuestClockCounts(plan, backend);
+  for (const std::string& m : BenchMetricNames(plan)) {
+    const bool exact = guest_clock
+                           ? m != kBootMsMetric && m != kCpuMsMetric && m != kImageBytesMetric
+                           : m == kInstructionsMetric;
+    if (exact) out.push_back(m);
+  }
   return out;
 }
 
 std::vector<std::string> HostClockMetrics(const JobPlan& plan, const BootBackend& backend) {
-  const bool counted = CountsInstructions(plan, backend);
+  const bool guest_clock = GuestClockCounts(plan, backend);
   std::vector<std::string> out;
   for (const std::string& m : BenchMetricNames(plan)) {
     const bool host_timing = m == kBootMsMetric || m == kCpuMsMetric;
-    if (host_timing || (!counted && m != kImageBytesMetric && m != kInstructionsMetric))
+    if (host_timing || (!guest_clock && m != kImageBytesMetric && m != kInstructionsMetric))
       out.push_back(m);
   }
   return out;

@@ -61,14 +61,17 @@ Status RunInterleaved(ProcessRunner& runner, const std::vector<BenchSubject>& su
 /// The metrics whose verdicts end a comparison of `plan`'s subjects booted by
 /// `backend`: with `decide` kExact and CountsInstructions, the metrics the
 /// instruction clock makes exact: every metric but the host's timings
-/// (boot_ms, cpu_ms) and image_bytes (exact, but no timing). Empty (every
-/// metric decides) otherwise, or when no such metric is kept.
+/// (boot_ms, cpu_ms) and image_bytes (exact, but no timing) where the guest's
+/// own clock counts instructions (QEMU -icount), else `instructions` alone
+/// (the unix target under QEMU's user mode). Empty (every metric decides)
+/// otherwise, or when no such metric is kept.
 std::vector<std::string> DecidingMetrics(const JobPlan& plan, const BootBackend& backend,
                                          BenchDecide decide);
 
 /// The metrics of `plan` booted by `backend` that the host's clock times:
-/// boot_ms and cpu_ms; and every metric but image_bytes when the boots do
-/// not count instructions (the guest's clock is then the host's too).
+/// boot_ms and cpu_ms; and every metric but image_bytes and `instructions`
+/// when the guest's own clock does not count instructions (it is then the
+/// host's: no counting at all, or the unix target under QEMU's user mode).
 std::vector<std::string> HostClockMetrics(const JobPlan& plan, const BootBackend& backend);
 
 /// How CompareInterleaved escalates.

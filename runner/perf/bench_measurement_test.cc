@@ -26,7 +26,8 @@ MetricComparison Verdict(PerfVerdict v) {
 
 TEST_CASE("DecidingMetrics: the instruction clock's exact metrics, not the host's timings") {
   QemuBackend qemu(TargetSpec{});
-  ProcessBackend process(TargetSpec{});
+  ProcessBackend process(TargetSpec{}, "/nonexistent/qemu-x86_64");
+  ProcessBackend user_mode(TargetSpec{}, "/bin/sh");  // an emulator in its place
   const std::vector<std::string> all = {"boot_ms", "cpu_ms", "cycles", "image_bytes",
                                         "instructions"};
   const JobPlan counted = PlanWith(all, BenchClock::kInstructions);
@@ -36,6 +37,13 @@ TEST_CASE("DecidingMetrics: the instruction clock's exact metrics, not the host'
   CHECK(DecidingMetrics(counted, qemu, BenchDecide::kAll).empty());
   CHECK(DecidingMetrics(PlanWith(all, BenchClock::kHost), qemu, BenchDecide::kExact).empty());
   CHECK(DecidingMetrics(counted, process, BenchDecide::kExact).empty());
+  // The unix target under QEMU's user mode: only the plugin's count is exact
+  // (the unikernel's own `cycles` reads the host's clock).
+  CHECK(DecidingMetrics(counted, user_mode, BenchDecide::kExact) ==
+        std::vector<std::string>{"instructions"});
+  CHECK(DecidingMetrics(PlanWith({"boot_ms", "cycles"}, BenchClock::kInstructions), user_mode,
+                        BenchDecide::kExact)
+            .empty());
   // No exact metric kept: every metric.
   CHECK(DecidingMetrics(PlanWith({"boot_ms", "image_bytes"}, BenchClock::kInstructions), qemu,
                         BenchDecide::kExact)
@@ -48,6 +56,13 @@ TEST_CASE("HostClockMetrics: the host's timings, and every timing on the host's 
   CHECK(HostClockMetrics(PlanWith(all, BenchClock::kInstructions), qemu) ==
         std::vector<std::string>{"boot_ms", "cpu_ms"});
   CHECK(HostClockMetrics(PlanWith(all, BenchClock::kHost), qemu) ==
+        std::vector<std::string>{"boot_ms", "cpu_ms", "cycles"});
+  // Under QEMU's user mode the unikernel's own clock is the host's; the
+  // plugin's count is not a timing of the host.
+  ProcessBackend user_mode(TargetSpec{}, "/bin/sh");
+  std::vector<std::string> counted = all;
+  counted.push_back("instructions");
+  CHECK(HostClockMetrics(PlanWith(counted, BenchClock::kInstructions), user_mode) ==
         std::vector<std::string>{"boot_ms", "cpu_ms", "cycles"});
 }
 

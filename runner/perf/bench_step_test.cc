@@ -62,9 +62,10 @@ TEST_CASE("BenchStep: a main boot expecting another outcome skips benchmarks, sa
         "unikernel");
 }
 
-TEST_CASE("clock: instructions counts on QEMU only, and files its samples apart") {
+TEST_CASE("clock: instructions counts on QEMU and QEMU user mode, and files its samples apart") {
   QemuBackend qemu(TargetSpec{});
-  ProcessBackend process(TargetSpec{});
+  ProcessBackend process(TargetSpec{}, "/nonexistent/qemu-x86_64");
+  ProcessBackend user_mode(TargetSpec{}, "/bin/sh");  // an emulator in its place
   JobPlan plan;
   CHECK_FALSE(CountsInstructions(plan, qemu));  // no bench: section
   plan.bench = BenchSpec{};
@@ -73,8 +74,10 @@ TEST_CASE("clock: instructions counts on QEMU only, and files its samples apart"
   plan.bench->clock = BenchClock::kInstructions;
   CHECK(CountsInstructions(plan, qemu));
   CHECK(SampleHost("vm", plan, qemu) == "vm/instructions");
-  CHECK_FALSE(CountsInstructions(plan, process));
+  CHECK_FALSE(CountsInstructions(plan, process));  // no user-mode emulator on this host
   CHECK(SampleHost("vm", plan, process) == "vm");
+  CHECK(CountsInstructions(plan, user_mode));
+  CHECK(SampleHost("vm", plan, user_mode) == "vm/instructions");
 }
 
 }  // namespace cirun

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "harness/boot_backend.h"
+#include "harness/process_backend.h"
 #include "jobs/repo_config_parser.h"
 #include "runner/common/interrupt.h"
 #include "runner/common/paths.h"
@@ -340,11 +341,20 @@ CompareOptions PerfSession::CompareOptionsFor(const JobPlan& plan) {
 std::string PerfSession::ClockNote(const JobPlan& plan) {
   if (!plan.bench || plan.bench->clock != BenchClock::kInstructions) return "";
   auto backend = Backend(plan.target);
+  const bool user_mode = backend.ok() && (*backend)->target().backend == BackendKind::kProcess;
+  const std::string emulator = ProcessBackend::HostUserModeEmulator();
   if (backend.ok() && CountsInstructions(plan, **backend)) {
     Result<std::string> plugin = FindInstructionCountPlugin();
-    return "guest clock counts instructions (QEMU -icount)" +
-           (plugin.ok() ? std::string() : "; no instructions metric: " + plugin.status().message());
+    const std::string missing =
+        plugin.ok() ? std::string() : "; no instructions metric: " + plugin.status().message();
+    if (user_mode)
+      return "instructions counted under " + emulator +
+             " (QEMU user mode); the unikernel's own clock stays the host's" + missing;
+    return "guest clock counts instructions (QEMU -icount)" + missing;
   }
+  if (user_mode)
+    return "clock: instructions on the unix target needs " + emulator +
+           " (Debian package qemu-user), not found in PATH; the host's clock is used";
   return "clock: instructions needs a QEMU backend; the host's clock is used";
 }
 

@@ -113,7 +113,9 @@ class PerfSession {
   std::vector<std::string> HostClockMetricsFor(const JobPlan& plan);
   /// How `plan`'s bench boots keep time, for the terminal: "" on the host's
   /// clock as configured, else e.g. "guest clock counts instructions (QEMU
-  /// -icount)", with why there will be no `instructions` metric when the
+  /// -icount)" or, on the unix target, "instructions counted under
+  /// qemu-x86_64 (QEMU user mode); ...", with why there will be no
+  /// `instructions` metric when the
   /// QEMU plugin is missing, or why `clock: instructions` falls back to the
   /// host's clock.
   std::string ClockNote(const JobPlan& plan);
