@@ -4,6 +4,9 @@
 // fail return Status (or Result<T> when they also produce a value). Exceptions
 // thrown by libraries (yaml-cpp, libpqxx, Boost) are caught in the adapter that
 // calls the library and turned into a Status; none crosses a layer boundary.
+//
+// Both are [[nodiscard]]: a result is handled, or dropped on purpose with
+// IgnoreError() (and a comment saying why nothing can be done about it).
 #pragma once
 
 #include <cassert>
@@ -13,7 +16,7 @@
 
 namespace cirun {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk,
@@ -43,6 +46,9 @@ class Status {
   static Status Internal(std::string m) { return Status(Code::kInternal, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }
+  /// Drops this status on purpose: for errors nothing can be done about
+  /// (best-effort cleanup, a warning already logged elsewhere).
+  void IgnoreError() const {}
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
 
@@ -91,7 +97,7 @@ inline std::string Status::ToString() const {
 
 /// Either a value or a non-OK Status. Access value() only when ok().
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design

@@ -48,7 +48,7 @@ int64_t FinishedPipeline(Store& store) {
     auto c = **store.ClaimJob({"w", {"target:virtio"}, std::chrono::seconds(60), id});
     REQUIRE(store.FinishJob(c.job.id, "w", c.job.attempt, {s, "cause", "", 1}).ok());
   }
-  store.CancelQueued(id, "", "fail-fast");
+  REQUIRE(store.CancelQueued(id, "", "fail-fast").ok());
   return id;
 }
 

@@ -58,7 +58,8 @@ class LiveConsole {
  public:
   LiveConsole(const JobEnvironment& env, const JobRecord& job, std::string step)
       : env_(env), job_(job), step_(std::move(step)) {}
-  ~LiveConsole() { env_.store->ClearLiveLog(job_.id); }
+  // Store errors only cost the live view (above).
+  ~LiveConsole() { env_.store->ClearLiveLog(job_.id).IgnoreError(); }
   LiveConsole(const LiveConsole&) = delete;
   LiveConsole& operator=(const LiveConsole&) = delete;
 
@@ -87,7 +88,7 @@ class LiveConsole {
     LiveLog log{job_.id, job_.attempt, step_, Tail(text_, kStoredLogCap), 0};
     if (cut_ > 0) log.text = "[... " + std::to_string(cut_) + " bytes cut ...]\n" + log.text;
     RedactSecrets(env_.secrets, &log.text);
-    env_.store->SetLiveLog(log);
+    env_.store->SetLiveLog(log).IgnoreError();  // only the live view
   }
 
   const JobEnvironment& env_;

@@ -66,7 +66,7 @@ TEST_CASE("PipelineWatcher reports new pipelines, job changes and the end") {
   auto store = std::move(OpenSqliteStore(dir / "ci.db")).value();
   auto old = *store->CreatePipeline(Pipeline(), {Job("old", "a")});
   auto done = **store->ClaimJob(Worker());
-  store->FinishJob(done.job.id, "w1", 1, {JobState::kPassed, "", "", 1});
+  REQUIRE(store->FinishJob(done.job.id, "w1", 1, {JobState::kPassed, "", "", 1}).ok());
   Recorder r;
   PipelineWatcher watcher(*store, {&r});
   REQUIRE(watcher.Start().ok());
@@ -83,8 +83,8 @@ TEST_CASE("PipelineWatcher reports new pipelines, job changes and the end") {
   CHECK(r.Take() == std::vector<std::string>{"job hello a queued->running"});
   REQUIRE(watcher.Poll().ok());
   CHECK(r.Take().empty());
-  store->FinishJob(a.job.id, "w1", 1, {JobState::kFailed, "boom", "", 1});
-  store->CancelQueued(id, "", "fail-fast");
+  REQUIRE(store->FinishJob(a.job.id, "w1", 1, {JobState::kFailed, "boom", "", 1}).ok());
+  REQUIRE(store->CancelQueued(id, "", "fail-fast").ok());
   REQUIRE(watcher.Poll().ok());
   CHECK(r.Take() == std::vector<std::string>{"job hello a running->failed",
                                              "job hello b queued->cancelled", "finished " + sid});
@@ -98,12 +98,12 @@ TEST_CASE("PipelineWatcher reports a requeued job again (new attempt)") {
   Recorder r;
   PipelineWatcher watcher(*store, {&r});
   REQUIRE(watcher.Start().ok());
-  store->CreatePipeline(Pipeline(), {Job("hello", "a")});
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello", "a")}).ok());
   auto first = **store->ClaimJob(Worker());
   REQUIRE(watcher.Poll().ok());
   r.Take();
-  store->ReleaseJob(first.job.id, "w1", 1);
-  store->ClaimJob(Worker());
+  REQUIRE(store->ReleaseJob(first.job.id, "w1", 1).ok());
+  REQUIRE(store->ClaimJob(Worker()).ok());
   REQUIRE(watcher.Poll().ok());
   CHECK(r.Take() == std::vector<std::string>{"job hello a running->running"});
 }
@@ -130,7 +130,7 @@ TEST_CASE("CommitStatusReporter posts cell and summary statuses of configured re
   PipelineWatcher watcher(*store, {&reporter});
   REQUIRE(watcher.Start().ok());
   auto id = *store->CreatePipeline(Pipeline(), {Job("hello", "gcc/virtio")});
-  store->CreatePipeline(Pipeline("other/repo"), {Job("x", "y")});
+  REQUIRE(store->CreatePipeline(Pipeline("other/repo"), {Job("x", "y")}).ok());
   REQUIRE(watcher.Poll().ok());
   CHECK(posted == std::vector<std::string>{"ci-run/hello/gcc/virtio pending queued",
                                            "ci-run pending 0/1 jobs done, 0 running"});
@@ -138,7 +138,7 @@ TEST_CASE("CommitStatusReporter posts cell and summary statuses of configured re
   ClaimRequest only = Worker();
   only.pipeline_id = id;
   auto c = **store->ClaimJob(only);
-  store->FinishJob(c.job.id, "w1", 1, {JobState::kPassed, "", "", 2'000});
+  REQUIRE(store->FinishJob(c.job.id, "w1", 1, {JobState::kPassed, "", "", 2'000}).ok());
   REQUIRE(watcher.Poll().ok());
   CHECK(posted == std::vector<std::string>{"ci-run/hello/gcc/virtio success passed in 2.0s",
                                            "ci-run success 1 passed"});
@@ -219,7 +219,7 @@ TEST_CASE("CommitStatusReporter gives an unplannable pipeline only its failed su
   plan.state = JobState::kFailed;
   plan.cause = ".ci-run.yml:2:3: unknown key \"unikernel\" (did you mean \"unikernels\"?)";
   plan.spec_json = "{}";
-  store->CreatePipeline(Pipeline(), {plan});
+  REQUIRE(store->CreatePipeline(Pipeline(), {plan}).ok());
   REQUIRE(watcher.Poll().ok());
   CHECK(posted == std::vector<std::string>{"ci-run failure " + plan.cause});
 }
@@ -230,7 +230,7 @@ TEST_CASE("ServiceMetrics counts jobs, durations, boots and findings in the text
   ServiceMetrics metrics(*store);
   PipelineWatcher watcher(*store, {&metrics});
   REQUIRE(watcher.Start().ok());
-  store->CreatePipeline(Pipeline(), {Job("hello", "a"), Job("hello", "b")});
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello", "a"), Job("hello", "b")}).ok());
   auto c = **store->ClaimJob(Worker());
   StepRecord boot;
   boot.job_id = c.job.id;
@@ -238,15 +238,16 @@ TEST_CASE("ServiceMetrics counts jobs, durations, boots and findings in the text
   boot.name = "boot";
   boot.outcome = "passed";
   boot.duration_ms = 40;
-  store->AddStep(boot);
+  REQUIRE(store->AddStep(boot).ok());
   StepRecord fuzz = boot;
   fuzz.name = "fuzz";
   fuzz.outcome = "failed";
   fuzz.detail_json = R"({"findings":[{"sig":"a"},{"sig":"b"}]})";
-  store->AddStep(fuzz);
-  store->FinishJob(c.job.id, "w1", 1, {JobState::kFailed, "fuzz: 2 findings", "", 3'000});
-  store->AnnounceWorker({"w1", {"target:virtio"}, 2, 1, std::chrono::seconds(60)});
-  store->AnnounceWorker({"w2", {"target:virtio"}, 3, 0, std::chrono::seconds(60)});
+  REQUIRE(store->AddStep(fuzz).ok());
+  REQUIRE(
+      store->FinishJob(c.job.id, "w1", 1, {JobState::kFailed, "fuzz: 2 findings", "", 3'000}).ok());
+  REQUIRE(store->AnnounceWorker({"w1", {"target:virtio"}, 2, 1, std::chrono::seconds(60)}).ok());
+  REQUIRE(store->AnnounceWorker({"w2", {"target:virtio"}, 3, 0, std::chrono::seconds(60)}).ok());
   REQUIRE(watcher.Poll().ok());
   metrics.WebhookDelivery("push", "queued");
   metrics.WebhookDelivery("push", "queued");

@@ -181,7 +181,9 @@ class SqliteStore final : public Store {
     CIRUN_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
     Result<T> out = body();
     if (!out.ok()) {
-      Exec("ROLLBACK");
+      // The body's error is the one to report; a failed ROLLBACK leaves the
+      // transaction to SQLite, which rolls it back when the connection closes.
+      Exec("ROLLBACK").IgnoreError();
       return out.status();
     }
     CIRUN_RETURN_IF_ERROR(Exec("COMMIT"));

@@ -156,7 +156,7 @@ TEST_CASE_TEMPLATE("Store deduplicates pipelines by delivery id", B, STORE_BACKE
   CHECK(store->GetPipeline(*first)->delivery_id == "d-1");
   // Pipelines without a delivery id are never deduplicated.
   auto third = store->CreatePipeline(Pipeline(), {Job("hello a")});
-  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a")}).ok());
   CHECK(store->ListPipelines(10)->size() == 3);
   // The duplicate used no number: users see pipelines 1, 2, 3.
   REQUIRE(third.ok());
@@ -193,7 +193,7 @@ TEST_CASE_TEMPLATE("Store numbers pipelines created at once on two connections w
 TEST_CASE_TEMPLATE("Store hands each job to one worker only and oldest first", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
-  store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b")});
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b")}).ok());
   auto a = store->ClaimJob(Worker("w1"));
   auto b = store->ClaimJob(Worker("w2"));
   auto none = store->ClaimJob(Worker("w3"));
@@ -212,9 +212,11 @@ TEST_CASE_TEMPLATE("Store hands each job to one worker only and oldest first", B
 TEST_CASE_TEMPLATE("Store only gives a worker jobs whose labels it offers", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
-  store->CreatePipeline(Pipeline(),
-                        {Job("hello xen", {"target:xen"}),
-                         Job("hello both", {"target:virtio", "toolchain:gcc"}), Job("hello v")});
+  REQUIRE(store
+              ->CreatePipeline(Pipeline(), {Job("hello xen", {"target:xen"}),
+                                            Job("hello both", {"target:virtio", "toolchain:gcc"}),
+                                            Job("hello v")})
+              .ok());
   auto claimed = store->ClaimJob(Worker("w1"));
   REQUIRE(claimed->has_value());
   CHECK((*claimed)->job.name == "hello v");
@@ -349,7 +351,7 @@ TEST_CASE_TEMPLATE("Store tells the holder of a running job that it is to be can
 TEST_CASE_TEMPLATE("Store hands a released job back to the queue", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
-  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a")}).ok());
   auto first = **store->ClaimJob(Worker("w1"));
   CHECK(store->ReleaseJob(first.job.id, "w2", first.job.attempt).code() ==
         Status::Code::kFailedPrecondition);
@@ -364,7 +366,7 @@ TEST_CASE_TEMPLATE("Store hands a released job back to the queue", B, STORE_BACK
 TEST_CASE_TEMPLATE("Store shows the steps of the current attempt only", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
-  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a")}).ok());
   auto first = **store->ClaimJob(Worker("w1", std::chrono::milliseconds(1)));
   StepRecord s;
   s.job_id = first.job.id;
@@ -381,7 +383,7 @@ TEST_CASE_TEMPLATE("Store shows the steps of the current attempt only", B, STORE
   CHECK(steps->at(0).log == s.log);
   CHECK(steps->at(0).detail_json == "{}");
   std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  store->RequeueExpired();
+  REQUIRE(store->RequeueExpired().ok());
   auto second = **store->ClaimJob(Worker("w2"));
   CHECK(store->ListSteps(second.job.id)->empty());
 }
@@ -390,7 +392,7 @@ TEST_CASE_TEMPLATE("Store lists steps without their logs and reads a log in piec
                    STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
-  store->CreatePipeline(Pipeline(), {Job("hello a")});
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a")}).ok());
   auto first = **store->ClaimJob(Worker("w1", std::chrono::milliseconds(1)));
   StepRecord build;
   build.job_id = first.job.id;
@@ -436,7 +438,7 @@ TEST_CASE_TEMPLATE("Store lists steps without their logs and reads a log in piec
   CHECK(store->ReadStepLog(b.id + 100, 0, 10).status().code() == Status::Code::kNotFound);
   // A new attempt starts with no steps, as ListSteps.
   std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  store->RequeueExpired();
+  REQUIRE(store->RequeueExpired().ok());
   auto second = **store->ClaimJob(Worker("w2"));
   CHECK(store->ListStepsWithoutLogs(second.job.id)->empty());
 }
@@ -444,7 +446,7 @@ TEST_CASE_TEMPLATE("Store lists steps without their logs and reads a log in piec
 TEST_CASE_TEMPLATE("Store keeps one live log a job until it is cleared", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
-  store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b")});
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b")}).ok());
   auto a = **store->ClaimJob(Worker("w1"));
   auto b = **store->ClaimJob(Worker("w1"));
   CHECK(!store->GetLiveLog(a.job.id)->has_value());
@@ -469,7 +471,7 @@ TEST_CASE_TEMPLATE("Store keeps the excerpt of a step, also in a database from b
   B backend;
   {
     CIRUN_OPEN_STORE(backend, store);
-    store->CreatePipeline(Pipeline(), {Job("hello a")});
+    REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a")}).ok());
   }
   // A database from before the column: drop it, as if never added.
   testing::ExecSql(backend, "ALTER TABLE steps DROP COLUMN excerpt");
@@ -499,7 +501,7 @@ TEST_CASE_TEMPLATE("Store cancels queued jobs of one unikernel and settles the p
   auto id = store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b"), Job("other c")});
   auto c = **store->ClaimJob(Worker("w1"));
   CHECK(*store->CancelQueued(*id, "hello", "fail-fast") == 1);
-  store->FinishJob(c.job.id, "w1", c.job.attempt, {JobState::kFailed, "boom", "", 1});
+  REQUIRE(store->FinishJob(c.job.id, "w1", c.job.attempt, {JobState::kFailed, "boom", "", 1}).ok());
   auto jobs = *store->ListJobs(*id);
   CHECK(jobs[1].state == JobState::kCancelled);
   CHECK(jobs[1].cause == "fail-fast");
@@ -531,8 +533,8 @@ TEST_CASE_TEMPLATE("Store stores skipped and failed jobs as final with their rea
 TEST_CASE_TEMPLATE("Store counts jobs by state", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
-  store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b"), Job("hello c")});
-  store->ClaimJob(Worker("w1"));
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b"), Job("hello c")}).ok());
+  REQUIRE(store->ClaimJob(Worker("w1")).ok());
   auto counts = store->CountJobsByState();
   REQUIRE(counts.ok());
   CHECK(*counts == std::vector<std::pair<std::string, int64_t>>{{"queued", 2}, {"running", 1}});
@@ -545,7 +547,7 @@ TEST_CASE_TEMPLATE("Store survives concurrent claims from many threads and conne
   CIRUN_OPEN_STORE(backend, b);  // a second connection, as a second process would have
   std::vector<JobInfo> jobs;
   for (int i = 0; i < 40; ++i) jobs.push_back(Job("u " + std::to_string(i)));
-  a->CreatePipeline(Pipeline(), jobs);
+  REQUIRE(a->CreatePipeline(Pipeline(), jobs).ok());
   std::mutex mu;
   std::multiset<int64_t> claimed;
   std::vector<std::thread> threads;
@@ -576,10 +578,13 @@ TEST_CASE_TEMPLATE("Store settles a pipeline whose last jobs finish at once on t
     r1.pipeline_id = r2.pipeline_id = *id;
     auto j1 = **a->ClaimJob(r1);
     auto j2 = **b->ClaimJob(r2);
-    std::thread t1([&] { a->FinishJob(j1.job.id, "w1", 1, {JobState::kPassed, "", "", 1}); });
-    std::thread t2([&] { b->FinishJob(j2.job.id, "w2", 1, {JobState::kFailed, "x", "", 1}); });
+    Status f1, f2;
+    std::thread t1([&] { f1 = a->FinishJob(j1.job.id, "w1", 1, {JobState::kPassed, "", "", 1}); });
+    std::thread t2([&] { f2 = b->FinishJob(j2.job.id, "w2", 1, {JobState::kFailed, "x", "", 1}); });
     t1.join();
     t2.join();
+    CHECK(f1.ok());
+    CHECK(f2.ok());
     CHECK(a->GetPipeline(*id)->state == "failed");
   }
 }

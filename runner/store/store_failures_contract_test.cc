@@ -36,7 +36,7 @@ TEST_CASE_TEMPLATE("Store keeps the runs of each case per branch, oldest first",
                    STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
-  store->CreatePipeline(Pipeline(), {Job("flaky a")});
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("flaky a")}).ok());
   auto job = **store->ClaimJob(Worker("w1"));
   REQUIRE(store->AddCaseRun(Run(job.job.id, "refs/heads/main", "flaky", 3, 2)).ok());
   REQUIRE(store->AddCaseRun(Run(job.job.id, "refs/heads/main", "passed", 1, 1)).ok());

@@ -58,7 +58,7 @@ TEST_CASE_TEMPLATE("Store keeps fuzz findings per pipeline, current attempts onl
   CHECK(store->ListFindings(*p2)->empty());
   // A new attempt of the job hides the old attempt's findings.
   std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  store->RequeueExpired();
+  REQUIRE(store->RequeueExpired().ok());
   auto second = **store->ClaimJob(Worker("w2"));
   REQUIRE(second.job.id == first.job.id);
   CHECK(store->ListFindings(*p1)->empty());

@@ -55,7 +55,7 @@ TEST_CASE_TEMPLATE("Store keeps one manifest per job attempt, current attempt on
   CHECK(m.created_ms > 0);
   // A new attempt hides the old attempt's manifest.
   std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  store->RequeueExpired();
+  REQUIRE(store->RequeueExpired().ok());
   auto second = **store->ClaimJob(Worker("w2"));
   REQUIRE(second.job.id == first.job.id);
   CHECK(!store->GetManifest(first.job.id)->has_value());
