@@ -9,6 +9,7 @@
 
 #include "runner/common/exit_code.h"
 #include "runner/common/interrupt.h"
+#include "runner/pipeline/failure_lines.h"
 #include "runner/service/commit_status_reporter.h"
 #include "runner/service/failure_signature_recorder.h"
 #include "runner/service/github_commit_status.h"
@@ -246,11 +247,12 @@ int RunServe(const std::string& config_path) {
   std::unique_ptr<HttpClient> http = MakeCurlHttpClient();
   std::optional<StatusSender> sender;
   if (!token.empty()) StartStatusSender(*http, c, token, metrics, log, &sender);
-  CommitStatusReporter reporter([&](CommitStatus s) { sender->Enqueue(std::move(s)); },
-                                [&](const PipelineRecord& p) {
-                                  return p.trigger != "local" && c.FindRepository(p.repo_name);
-                                },
-                                c.web.public_url);
+  CommitStatusReporter reporter(
+      [&](CommitStatus s) { sender->Enqueue(std::move(s)); },
+      [&](const PipelineRecord& p) {
+        return p.trigger != "local" && c.FindRepository(p.repo_name);
+      },
+      c.web.public_url, [&](const PipelineRecord& p) { return PipelineBisections(**store, p); });
   FailureSignatureRecorder signatures(**store, [&](const std::string& e) { log.Line(e); });
   std::vector<PipelineListener*> listeners = {&metrics, &signatures};
   if (sender) listeners.push_back(&reporter);

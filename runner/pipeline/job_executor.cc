@@ -311,6 +311,10 @@ JobResult RunJobSteps(const JobEnvironment& env, ProcessRunner& host_runner, Job
     EnvironmentProbe probe(host_runner);
     RecordJobManifest(env, probe, run.claimed, run.plan, {run.workspace, run.build_dir, run.image});
   }
+  if (result.state == JobState::kFailed && env.after_failure) {
+    if (auto step = env.after_failure(env, run.claimed, run.workspace + "-bisect", run.cancel))
+      steps.Finish(std::move(*step));
+  }
   if (result.state == JobState::kPassed) {
     if (!env.keep_workspaces) fs::remove_all(run.workspace, ec);
   } else if (const fs::space_info space = fs::space(run.workspace, ec);

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "harness/boot_request.h"
@@ -57,6 +58,13 @@ struct JobEnvironment {
   // Called when the main boot of a trusted pipeline's job passes, before its
   // workspace goes (a worker keeps it as its health boot, worker_health.h).
   std::function<void(const std::string& target, const BootRequest& request)> boot_passed;
+  // Called when a job failed (kFailed: not flaky, infra or cancelled), after
+  // its manifest and before its result is returned, with this environment and
+  // a directory of its own: the step it returns is recorded with the job (the
+  // service's culprit search, culprit_search.h). Unset: nothing.
+  std::function<std::optional<StepRecord>(const JobEnvironment& env, const ClaimedJob& claimed,
+                                          const std::string& work_dir, const CancelToken* cancel)>
+      after_failure;
 };
 
 class JobExecutor {

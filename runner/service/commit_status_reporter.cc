@@ -41,12 +41,21 @@ void CommitStatusReporter::PipelineApproved(const PipelineRecord& pipeline,
 void CommitStatusReporter::PipelineFinished(const PipelineRecord& pipeline,
                                             const std::vector<JobRecord>& jobs) {
   if (!HasCommit(pipeline) || !reported_(pipeline)) return;
-  PostSummary(pipeline, jobs);
+  const std::vector<BisectionRecord> bisections =
+      bisections_ ? bisections_(pipeline) : std::vector<BisectionRecord>{};
+  for (const BisectionRecord& b : bisections) {
+    if (b.verdict != "confirmed" || !IsCommitId(b.culprit)) continue;
+    CommitStatus status = CulpritCommitStatus(pipeline, b);
+    if (!public_url_.empty()) status.target_url = PipelinePageUrl(public_url_, pipeline.id);
+    post_(std::move(status));
+  }
+  PostSummary(pipeline, jobs, bisections);
 }
 
 void CommitStatusReporter::PostSummary(const PipelineRecord& pipeline,
-                                       const std::vector<JobRecord>& jobs) {
-  CommitStatus status = SummaryCommitStatus(pipeline, jobs);
+                                       const std::vector<JobRecord>& jobs,
+                                       const std::vector<BisectionRecord>& bisections) {
+  CommitStatus status = SummaryCommitStatus(pipeline, jobs, bisections);
   if (!public_url_.empty()) status.target_url = PipelinePageUrl(public_url_, pipeline.id);
   post_(std::move(status));
 }

@@ -78,8 +78,18 @@ CommitStatus JobCommitStatus(const PipelineRecord& pipeline, const JobRecord& jo
   return s;
 }
 
-CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline,
-                                 const std::vector<JobRecord>& jobs) {
+CommitStatus CulpritCommitStatus(const PipelineRecord& pipeline, const BisectionRecord& b) {
+  CommitStatus s{pipeline.repo_name, b.culprit, "failure",
+                 "ci-run/culprit/" + b.unikernel + "/" + b.cell_key, ""};
+  s.description = "first commit where " + b.unikernel + " " + b.case_name +
+                  " fails (confirmed); found by pipeline " + std::to_string(pipeline.id) + " at " +
+                  b.bad.substr(0, 12);
+  s.description = OneLineDescription(s.description);
+  return s;
+}
+
+CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline, const std::vector<JobRecord>& jobs,
+                                 const std::vector<BisectionRecord>& bisections) {
   CommitStatus s{pipeline.repo_name, pipeline.commit, "pending", "ci-run", ""};
   std::map<JobState, int> counts;
   const JobRecord* first_failed = nullptr;
@@ -104,10 +114,14 @@ CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline,
   } else if (first_failed) {
     s.state = "failure";
     const int failed = counts[JobState::kFailed];
+    auto culprit = std::find_if(bisections.begin(), bisections.end(),
+                                [](const BisectionRecord& b) { return b.verdict == "confirmed"; });
+    const std::string named =
+        culprit == bisections.end() ? "" : ", culprit " + culprit->culprit.substr(0, 12);
     s.description = first_failed->unikernel.empty()
                         ? first_failed->cause
-                        : std::to_string(failed) + " of " + std::to_string(total) + " failed; " +
-                              job_cause(*first_failed);
+                        : std::to_string(failed) + " of " + std::to_string(total) + " failed" +
+                              named + "; " + job_cause(*first_failed);
   } else if (first_error) {
     s.state = "error";
     s.description = std::to_string(counts[JobState::kInfra] + counts[JobState::kCancelled]) +

@@ -63,8 +63,17 @@ CommitStatus JobCommitStatus(const PipelineRecord& pipeline, const JobRecord& jo
 /// The summary status ("ci-run") of a pipeline with `jobs`: pending while any
 /// job is queued or running, or waiting for approval (kWaitingForApproval), failure when one failed
 /// (naming the first and its cause), error when one hit infra or was cancelled, else success.
-CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline,
-                                 const std::vector<JobRecord>& jobs);
+/// With `bisections` of the pipeline's failures (culprit_search.h), a failed
+/// pipeline's description names the first confirmed culprit:
+/// "1 of 8 failed, culprit 3f2a1b9c5d2e; hello gcc/unix: build: ...".
+CommitStatus SummaryCommitStatus(const PipelineRecord& pipeline, const std::vector<JobRecord>& jobs,
+                                 const std::vector<BisectionRecord>& bisections = {});
+
+/// The status a confirmed culprit gets on its own commit (`b.culprit`):
+/// context "ci-run/culprit/<unikernel>/<cell key>", state failure,
+/// description "first commit where <case> fails (confirmed); found by
+/// pipeline N at <bad, short>". `b` must be confirmed.
+CommitStatus CulpritCommitStatus(const PipelineRecord& pipeline, const BisectionRecord& b);
 
 /// The JSON body GitHub expects for `status`.
 std::string CommitStatusJson(const CommitStatus& status);

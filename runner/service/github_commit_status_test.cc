@@ -136,6 +136,30 @@ TEST_CASE("The summary status counts the jobs and names the first failure") {
   CHECK(unplanned.description == ".ci-run.yml:3:5: unknown key \"bot\"");
 }
 
+TEST_CASE("A confirmed culprit: a status on its commit, and the summary names it") {
+  BisectionRecord b;
+  b.unikernel = "hello";
+  b.cell_key = "compiler=gcc,target=unix";
+  b.case_name = "boot";
+  b.bad = kSha;
+  b.culprit = "fedcba9876543210fedcba9876543210fedcba98";
+  b.verdict = "confirmed";
+  CommitStatus culprit = CulpritCommitStatus(Pipeline(), b);
+  CHECK(culprit.repo == "example/repo");
+  CHECK(culprit.sha == b.culprit);
+  CHECK(culprit.state == "failure");
+  CHECK(culprit.context == "ci-run/culprit/hello/compiler=gcc,target=unix");
+  CHECK(culprit.description ==
+        "first commit where hello boot fails (confirmed); found by pipeline 3 at 0123456789ab");
+  std::vector<JobRecord> jobs = {Job(JobState::kPassed), Job(JobState::kFailed, "boot: crashed")};
+  CHECK(SummaryCommitStatus(Pipeline(), jobs, {b}).description ==
+        "1 of 2 failed, culprit fedcba987654; hello gcc/virtio: boot: crashed");
+  // A bisection that did not confirm names nothing.
+  b.verdict = "not confirmed";
+  CHECK(SummaryCommitStatus(Pipeline(), jobs, {b}).description ==
+        "1 of 2 failed; hello gcc/virtio: boot: crashed");
+}
+
 TEST_CASE("StatusSender posts to the GitHub API with the token") {
   FakeGitHub github({"example/repo/statuses/" + kSha});
   auto http = MakeCurlHttpClient();

@@ -10,6 +10,7 @@
 #include "harness/duration_text.h"
 #include "runner/common/paths.h"
 #include "runner/perf/bench_step.h"
+#include "runner/perf/culprit_search.h"
 #include "runner/perf/history_step.h"
 #include "runner/pipeline/build_cache.h"
 #include "runner/pipeline/fuzz_step.h"
@@ -73,6 +74,9 @@ int RunServiceJobs(const ServiceConfig& config, Store& store, ServiceLog& log,
   const HistoryStep history_step;
   const ReproducibleStep reproducible_step;
   env.after_boot = {&fuzz_step, &bench_step, &history_step, &reproducible_step};
+  // A push or nightly job that fails searches for the commit that broke its
+  // cell before it finishes (culprit_search.h).
+  env.after_failure = SearchCulprit;
   env.store_url = config.database;
   env.cache_dir = config.cache_dir;
   if (std::error_code ec; !config.file.empty())

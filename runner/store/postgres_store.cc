@@ -17,7 +17,10 @@ namespace postgres_internal {
 namespace {
 
 // The schema, one statement per entry, applied in order under an advisory
-// lock (several processes may start at once) each time a store is opened.
+// lock (several processes may start at once) when a store is opened on a
+// database whose recorded schema differs (table schema_version holds a hash
+// of these statements): a current database gets no DDL, whose table locks
+// would deadlock with other processes' claims (8 workers starting at once).
 // Every statement must be idempotent: new tables and indexes are appended
 // with IF NOT EXISTS, new columns with ALTER TABLE ... ADD COLUMN IF NOT
 // EXISTS, so that an existing database is brought up to date.
@@ -122,6 +125,19 @@ constexpr const char* kSchema[] = {
 // Any constant: the advisory lock that serialises schema creation.
 constexpr int64_t kSchemaLock = 0x63692d72756e;  // "ci-run"
 
+// The schema's version: FNV-1a of its statements, the same in every build.
+std::string SchemaVersion() {
+  uint64_t h = 14695981039346656037ull;
+  for (const char* statement : kSchema) {
+    for (const char* c = statement; *c; ++c)
+      h = (h ^ static_cast<unsigned char>(*c)) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;  // between statements
+  }
+  char out[17];
+  snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
 constexpr const char* kPipelineColumns =
     "id, repo, repo_name, commit_sha, ref, trigger, dirty, worktree, title, "
     "COALESCE(delivery_id, ''), options_json, state, created_ms, finished_ms, untrusted";
@@ -206,12 +222,23 @@ Status LostLease(int64_t job_id, const std::string& worker, int attempt) {
 }  // namespace
 
 Status PostgresStore::Init() {
-  return Tx<bool>("create schema",
-                  [](pqxx::work& tx) -> Result<bool> {
-                    tx.exec_params("SELECT pg_advisory_xact_lock($1)", kSchemaLock);
-                    for (const char* statement : kSchema) tx.exec(statement);
-                    return true;
-                  })
+  const std::string version = SchemaVersion();
+  return Tx<bool>(
+             "create schema",
+             [&version](pqxx::work& tx) -> Result<bool> {
+               tx.exec_params("SELECT pg_advisory_xact_lock($1)", kSchemaLock);
+               if (!tx.exec("SELECT to_regclass('schema_version') IS NOT NULL")[0][0].as<bool>()) {
+                 tx.exec("CREATE TABLE schema_version(version TEXT NOT NULL)");
+               } else if (!tx.exec_params("SELECT 1 FROM schema_version WHERE version = $1",
+                                          version)
+                               .empty()) {
+                 return true;  // current: no DDL
+               }
+               for (const char* statement : kSchema) tx.exec(statement);
+               tx.exec("DELETE FROM schema_version");
+               tx.exec_params("INSERT INTO schema_version(version) VALUES ($1)", version);
+               return true;
+             })
       .status();
 }
 

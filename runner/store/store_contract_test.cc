@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -188,6 +189,44 @@ TEST_CASE_TEMPLATE("Store numbers pipelines created at once on two connections w
   // 4 x 5 without a delivery id, and 5 distinct deliveries.
   REQUIRE(ids.size() == 25);
   CHECK(*ids.rbegin() - *ids.begin() == 24);
+}
+
+TEST_CASE_TEMPLATE("Store opens while other connections claim and finish jobs", B, STORE_BACKENDS) {
+  // Workers starting at once: opening a store on a current database must not
+  // take table locks that deadlock with the others' claims (PostgreSQL
+  // reported "deadlock detected" to 1 of 8 benchmark workers).
+  B backend;
+  CIRUN_OPEN_STORE(backend, first);
+  std::vector<JobInfo> jobs;
+  for (int i = 0; i < 400; ++i) jobs.push_back(Job("u " + std::to_string(i)));
+  REQUIRE(first->CreatePipeline(Pipeline(), jobs).ok());
+  std::atomic<int> opened{0}, failed{0}, finished{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      auto store = backend.Open();
+      if (!store.ok()) {
+        ++failed;
+        MESSAGE("open: " << store.status().ToString());
+        return;
+      }
+      ++opened;
+      const std::string worker = "w" + std::to_string(t);
+      for (int i = 0; i < 10; ++i) {
+        auto claimed = (*store)->ClaimJob(Worker(worker));
+        if (!claimed.ok() || !*claimed) break;
+        const ClaimedJob& c = **claimed;
+        if ((*store)
+                ->FinishJob(c.job.id, worker, c.job.attempt, {JobState::kPassed, "", "", 1})
+                .ok())
+          ++finished;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(failed == 0);
+  CHECK(opened == 16);
+  CHECK(finished == 160);
 }
 
 TEST_CASE_TEMPLATE("Store hands each job to one worker only and oldest first", B, STORE_BACKENDS) {

@@ -72,7 +72,10 @@ bool RoundTrips(cirun::Store& store, int count, std::vector<int64_t>* latencies)
     const auto t0 = Clock::now();
     auto workers = store.CountJobsByState();
     const auto t1 = Clock::now();
-    if (!workers.ok()) return false;
+    if (!workers.ok()) {
+      std::fprintf(stderr, "round trip: %s\n", workers.status().ToString().c_str());
+      return false;
+    }
     latencies->push_back(std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count());
   }
   return true;
@@ -89,6 +92,8 @@ bool InProcesses(const std::string& url, int workers, int per_worker_roundtrips,
     if (pid == 0) {
       ::close(fds[0]);
       auto store = cirun::OpenStore(url);
+      if (!store.ok())
+        std::fprintf(stderr, "worker %d: open: %s\n", w, store.status().ToString().c_str());
       std::vector<int64_t> mine;
       bool ok = store.ok() &&
                 (per_worker_roundtrips > 0 ? RoundTrips(**store, per_worker_roundtrips, &mine)
@@ -157,7 +162,8 @@ int main(int argc, char** argv) {
     std::vector<std::thread> threads;
     std::vector<char> oks(workers, 0);
     for (int w = 0; w < workers; ++w)
-      threads.emplace_back([&, w] { oks[w] = Drain(**store, "slot-" + std::to_string(w), &each[w]); });
+      threads.emplace_back(
+          [&, w] { oks[w] = Drain(**store, "slot-" + std::to_string(w), &each[w]); });
     for (auto& t : threads) t.join();
     for (int w = 0; w < workers; ++w) {
       ok = ok && oks[w];
