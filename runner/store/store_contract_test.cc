@@ -82,6 +82,8 @@ TEST_CASE_TEMPLATE("Store adds the untrusted column to an existing database", B,
   }
   // A database from before the column: drop it, as if never added.
   testing::ExecSql(backend, "ALTER TABLE pipelines DROP COLUMN untrusted");
+  // A database from before: no record of the schema it has (PostgreSQL).
+  testing::ExecSql(backend, "DROP TABLE IF EXISTS schema_version");
   CIRUN_OPEN_STORE(backend, again);
   CHECK(!again->GetPipeline(old_id)->untrusted);
   PipelineInfo pr = Pipeline();
@@ -514,6 +516,8 @@ TEST_CASE_TEMPLATE("Store keeps the excerpt of a step, also in a database from b
   }
   // A database from before the column: drop it, as if never added.
   testing::ExecSql(backend, "ALTER TABLE steps DROP COLUMN excerpt");
+  // A database from before: no record of the schema it has (PostgreSQL).
+  testing::ExecSql(backend, "DROP TABLE IF EXISTS schema_version");
   CIRUN_OPEN_STORE(backend, store);
   auto claimed = **store->ClaimJob(Worker("w1"));
   StepRecord s;
