@@ -167,7 +167,7 @@ case "$mode" in
   demo) build ci-run && demo "$@" ;;
   test) build && run_tests "$@" ;;
   build) build ;;
-  bench) build ci-run && run_suite bench "$@" ;;
+  bench) build ci-run store_claims && run_suite bench "$@" ;;
   reliability) build ci-run && run_suite reliability "$@" ;;
   mirage) build ci-run && mirage "$@" ;;
   *) echo "usage: $0 demo|test|build|bench|reliability|mirage" >&2; exit 2 ;;
