@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "runner/common/paths.h"
-#include "runner/common/shell_quote.h"
+#include "runner/perf/self_run.h"
 #include "runner/pipeline/job_executor.h"
 #include "runner/pipeline/pipeline_planner.h"
 
@@ -37,13 +37,7 @@ std::vector<std::string> CulpritSearchArgv(const std::string& self, const JobEnv
                                    "--work-dir",
                                    work_dir,
                                    "--plain"};
-  if (!env.store_url.empty()) argv.insert(argv.end(), {"--db", env.store_url});
-  if (!env.cache_dir.empty()) argv.insert(argv.end(), {"--cache-dir", env.cache_dir});
-  // The service's toolchains: and targets: (it has no --host-config file).
-  if (!env.service_config_file.empty())
-    argv.insert(argv.end(), {"--service-config", env.service_config_file});
-  else if (!env.host_config_file.empty())
-    argv.insert(argv.end(), {"--host-config", env.host_config_file});
+  AppendStateFlags(env, &argv);
   return argv;
 }
 
@@ -56,26 +50,11 @@ std::optional<StepRecord> SearchCulprit(const JobEnvironment& env, const Claimed
   std::vector<std::string> argv = CulpritSearchArgv(SelfExecutable(), env, claimed, work_dir);
   StepRecord step;
   step.name = "bisect";
-  std::vector<std::string> shown = argv;
-  shown[0] = env.self_command;
-  step.command = ShellJoin(shown);
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.timeout = kSearchTimeout;
-  spec.env_set["NO_COLOR"] = "1";
-  spec.unsandboxed = true;  // ci-run itself, against the store; its own builds are boxed
-  std::string log;
-  ProcessExit exit = env.runner->Run(
-      spec,
-      [&log](std::string_view chunk, std::chrono::milliseconds) {
-        log.append(chunk);
-        if (log.size() > 2 * kLogCap) log.erase(0, log.size() - kLogCap);
-        return OutputAction::kContinue;
-      },
-      cancel);
-  if (log.size() > kLogCap) log.erase(0, log.size() - kLogCap);
+  SelfRunResult run = RunSelf(env, argv, kSearchTimeout, kLogCap, cancel);
+  const ProcessExit& exit = run.exit;
+  step.command = run.command;
   fs::remove_all(work_dir, ec);
-  step.log = log;
+  step.log = run.log;
   step.duration_ms = exit.elapsed.count();
   // bisect exits 0 (a culprit, or nothing to bisect) or 1 (not confirmed):
   // either way the search ran and stored what it found.

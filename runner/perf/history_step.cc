@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/common/paths.h"
-#include "runner/common/shell_quote.h"
 #include "runner/perf/bench_step.h"
 #include "runner/perf/perf_report.h"
+#include "runner/perf/self_run.h"
 #include "runner/pipeline/job_executor.h"
 #include "runner/pipeline/pipeline_options.h"
 
@@ -92,35 +92,14 @@ JobStepResult HistoryStep::Run(JobStepContext& ctx) const {
                                    dir + "/work",
                                    "--json",
                                    report};
-  if (!ctx.env.store_url.empty()) argv.insert(argv.end(), {"--db", ctx.env.store_url});
-  if (!ctx.env.cache_dir.empty()) argv.insert(argv.end(), {"--cache-dir", ctx.env.cache_dir});
-  // The service's toolchains: and targets: (it has no --host-config file).
-  if (!ctx.env.service_config_file.empty())
-    argv.insert(argv.end(), {"--service-config", ctx.env.service_config_file});
-  else if (!ctx.env.host_config_file.empty())
-    argv.insert(argv.end(), {"--host-config", ctx.env.host_config_file});
+  AppendStateFlags(ctx.env, &argv);
 
   StepRecord step;
   step.name = "history";
-  std::vector<std::string> shown = argv;
-  shown[0] = ctx.env.self_command;
-  step.command = ShellJoin(shown);
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.timeout = kHistoryTimeout;
-  spec.env_set["NO_COLOR"] = "1";
-  spec.unsandboxed = true;  // ci-run itself, against the store; its own builds are boxed
-  std::string log;
-  ProcessExit exit = ctx.env.runner->Run(
-      spec,
-      [&log](std::string_view chunk, std::chrono::milliseconds) {
-        log.append(chunk);
-        if (log.size() > 2 * kLogCap) log.erase(0, log.size() - kLogCap);
-        return OutputAction::kContinue;
-      },
-      ctx.cancel);
-  if (log.size() > kLogCap) log.erase(0, log.size() - kLogCap);
-  step.log = log;
+  SelfRunResult run = RunSelf(ctx.env, argv, kHistoryTimeout, kLogCap, ctx.cancel);
+  const ProcessExit& exit = run.exit;
+  step.command = run.command;
+  step.log = run.log;
   step.duration_ms = exit.elapsed.count();
 
   if (exit.kind == ProcessExit::Kind::kCancelled) {

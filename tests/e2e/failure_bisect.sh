@@ -55,36 +55,11 @@ PY
 SEED=${SEED:-$(date +%s)}
 echo "seed $SEED"
 h=$T/history
-mkdir -p "$h"
-cp -r "$SOURCE_DIR/fixtures/unikernels" "$h/unikernels"
-printf '_build/\n' >"$h/.gitignore"
-cat >"$h/.ci-run.yml" <<'YML'
-matrix:
-  compiler: [gcc]
-  target: [unix]
-unikernels:
-  hello:
-    path: unikernels
-    build: ./build.sh hello ${target} ${compiler} _build/${compiler}-${target}
-    image: _build/${compiler}-${target}/hello.${target}
-    boot:
-      expect: ["^SUCCESS$"]
-      exit: [0]
-YML
 read -r n planted < <(python3 -c "import random; r = random.Random($SEED); n = r.randint(6, 24); print(n, r.randint(2, n))")
 echo "history of $n commits, the defect planted at commit $planted"
-git -C "$h" init -q -b main
-for i in $(seq 1 "$n"); do
-  echo "change $i" >>"$h/CHANGES"
-  if [ "$i" = "$planted" ]; then
-    sed -i 's/    rt_puts("SUCCESS");/    rt_panic("planted defect");/' "$h/unikernels/apps/hello.c"
-    grep -q 'rt_panic("planted defect")' "$h/unikernels/apps/hello.c" || fail "cannot plant the defect"
-  fi
-  git -C "$h" add -A
-  git -C "$h" -c user.name=t -c user.email=t@t commit -q -m "commit $i"
-done
+make_history "$h" "$n" "$planted"
 expected=$(git -C "$h" rev-list --reverse HEAD | sed -n "${planted}p")
-expect_exit 0 "$CI_RUN" bisect "$h" --good "$(git -C "$h" rev-list --reverse HEAD | head -1)" --bad HEAD \
+expect_exit 0 "$CI_RUN" bisect "$h" --good "$(git -C "$h" rev-list --max-parents=0 HEAD)" --bad HEAD \
     --unikernel hello --only compiler=gcc,target=unix --json "$T/random.json" >"$T/random.out" 2>&1 ||
   { cat "$T/random.out"; exit 1; }
 cat "$T/random.out"

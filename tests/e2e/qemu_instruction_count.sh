@@ -7,19 +7,6 @@
 source "$(dirname "$0")/common.inc"
 source "$(dirname "$0")/mirage_skeleton.inc"
 
-# exact FILE METRIC RUNS: METRIC has RUNS values in FILE's first result, > 0
-# and all equal; prints the value.
-exact() {
-  python3 - "$@" <<'PY' || fail "$2 in $1 is not an exact count over $3 runs"
-import json, sys
-path, metric, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-m = json.load(open(path))["results"][0]["metrics"].get(metric)
-if m is None or len(m["values"]) != runs or m["values"][0] <= 0 or len(set(m["values"])) != 1:
-    sys.exit(f"{path}: {metric}: {m}")
-print(int(m["values"][0]))
-PY
-}
-
 # The C fixture: the example repository's bench, 3 runs, its own cycles
 # metric and the plugin's instructions.
 make_repo

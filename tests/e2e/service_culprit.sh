@@ -30,34 +30,9 @@ trap on_exit EXIT
 SEED=${SEED:-$(date +%s)}
 echo "seed $SEED"
 h=$T/repo
-mkdir -p "$h"
-cp -r "$SOURCE_DIR/fixtures/unikernels" "$h/unikernels"
-printf '_build/\n' >"$h/.gitignore"
-cat >"$h/.ci-run.yml" <<'YML'
-matrix:
-  compiler: [gcc]
-  target: [unix]
-unikernels:
-  hello:
-    path: unikernels
-    build: ./build.sh hello ${target} ${compiler} _build/${compiler}-${target}
-    image: _build/${compiler}-${target}/hello.${target}
-    boot:
-      expect: ["^SUCCESS$"]
-      exit: [0]
-YML
 read -r n planted < <(python3 -c "import random; r = random.Random($SEED); n = r.randint(6, 12); print(n, r.randint(3, n))")
 echo "history of $n commits, the first pushed commit is 1, the defect planted at commit $planted"
-git -C "$h" init -q -b main
-for i in $(seq 1 "$n"); do
-  echo "change $i" >>"$h/CHANGES"
-  if [ "$i" = "$planted" ]; then
-    sed -i 's/    rt_puts("SUCCESS");/    rt_panic("planted defect");/' "$h/unikernels/apps/hello.c"
-    grep -q 'rt_panic("planted defect")' "$h/unikernels/apps/hello.c" || fail "cannot plant the defect"
-  fi
-  git -C "$h" add -A
-  git -C "$h" -c user.name=t -c user.email=t@t commit -q -m "commit $i"
-done
+make_history "$h" "$n" "$planted"
 FIRST=$(git -C "$h" rev-list --max-parents=0 HEAD)
 HEAD_SHA=$(git -C "$h" rev-parse HEAD)
 CULPRIT=$(git -C "$h" rev-list --reverse HEAD | sed -n "${planted}p")
