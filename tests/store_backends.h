@@ -147,5 +147,32 @@ TYPE_TO_STRING_AS("PostgreSQL", cirun::testing::PostgresBackend);
   REQUIRE_MESSAGE(var##_opened.ok(), var##_opened.status().ToString()); \
   std::unique_ptr<::cirun::Store> var = std::move(var##_opened).value()
 
+namespace cirun::testing {
+
+/// The store's test clock (Store::SetClockForTesting), set to a fixed time:
+/// Pass(d) moves it on, where a test would otherwise sleep until a lease
+/// expires. FAILs the test case if the store has no test clock.
+class TestClock {
+ public:
+  explicit TestClock(Store& store, int64_t start_ms = 1'800'000'000'000)
+      : store_(store), now_ms_(start_ms) {
+    Set();
+  }
+  void Pass(std::chrono::milliseconds d) {
+    now_ms_ += d.count();
+    Set();
+  }
+
+ private:
+  void Set() {
+    Status s = store_.SetClockForTesting(now_ms_);
+    REQUIRE_MESSAGE(s.ok(), s.ToString());
+  }
+  Store& store_;
+  int64_t now_ms_;
+};
+
+}  // namespace cirun::testing
+
 /// The backends a TEST_CASE_TEMPLATE of the Store contract runs on.
 #define STORE_BACKENDS ::cirun::testing::SqliteBackend, ::cirun::testing::PostgresBackend

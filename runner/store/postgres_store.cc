@@ -242,6 +242,16 @@ Status PostgresStore::Init() {
       .status();
 }
 
+Status PostgresStore::SetClockForTesting(std::optional<int64_t> now_ms) {
+  const std::string value = now_ms ? std::to_string(*now_ms) : "";
+  return Tx<bool>("set the test clock",
+                  [&value](pqxx::work& tx) -> Result<bool> {
+                    tx.exec_params("SELECT set_config('cirun.now_ms', $1, false)", value);
+                    return true;
+                  })
+      .status();
+}
+
 Result<int64_t> PostgresStore::CreatePipeline(const PipelineInfo& info,
                                               const std::vector<JobInfo>& jobs, bool* created) {
   bool inserted = false;

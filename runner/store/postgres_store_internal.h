@@ -25,8 +25,11 @@
 #include "runner/store/store.h"
 
 // The server's clock in Unix milliseconds: every lease and timestamp uses it,
-// so workers with skewed clocks agree on when a lease expires.
-#define CIRUN_PG_NOW_MS "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT"
+// so workers with skewed clocks agree on when a lease expires. A test clock
+// (SetClockForTesting: the session's setting cirun.now_ms) replaces it.
+#define CIRUN_PG_NOW_MS                                                  \
+  "COALESCE(NULLIF(current_setting('cirun.now_ms', true), '')::BIGINT, " \
+  "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT)"
 
 namespace cirun::postgres_internal {
 
@@ -120,6 +123,7 @@ class PostgresStore final : public Store {
 
   // ---- Opening and the job queue (postgres_store.cc).
   Status Init();
+  Status SetClockForTesting(std::optional<int64_t> now_ms) override;
   Result<int64_t> CreatePipeline(const PipelineInfo& info, const std::vector<JobInfo>& jobs,
                                  bool* created) override;
   Result<std::optional<ClaimedJob>> ClaimJob(const ClaimRequest& request) override;

@@ -40,7 +40,7 @@ Status SqliteStore::AddCaseRun(const CaseRunRecord& r) {
               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
   s.Bind(1, r.job_id).Bind(2, r.attempt).Bind(3, r.repo).Bind(4, r.branch).Bind(5, r.commit);
   s.Bind(6, r.unikernel).Bind(7, r.cell_key).Bind(8, r.case_name).Bind(9, r.outcome);
-  s.Bind(10, r.runs).Bind(11, r.passes).Bind(12, NowMs());
+  s.Bind(10, r.runs).Bind(11, r.passes).Bind(12, Now());
   return s.Run();
 }
 
@@ -81,7 +81,7 @@ Result<int64_t> SqliteStore::AddBisection(const BisectionRecord& b) {
               "bad, verdict, culprit, summary, created_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   s.Bind(1, b.pipeline_id).Bind(2, b.repo).Bind(3, b.unikernel).Bind(4, b.cell_key);
   s.Bind(5, b.case_name).Bind(6, b.good).Bind(7, b.bad).Bind(8, b.verdict).Bind(9, b.culprit);
-  s.Bind(10, b.summary).Bind(11, NowMs());
+  s.Bind(10, b.summary).Bind(11, Now());
   CIRUN_RETURN_IF_ERROR(s.Run());
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
 }
@@ -119,7 +119,7 @@ Result<std::vector<BisectionRecord>> SqliteStore::ListBisections(const std::stri
 Status SqliteStore::NoteFailureSignature(const std::string& repo, const std::string& signature,
                                          const std::string& commit, int64_t cells) {
   std::lock_guard lock(mu_);
-  const int64_t now = NowMs();
+  const int64_t now = Now();
   Statement s(db_,
               "INSERT INTO failure_signatures(repo, signature, first_commit, last_commit, "
               "first_seen_ms, last_seen_ms, cells) VALUES(?,?,?,?,?,?,?) "

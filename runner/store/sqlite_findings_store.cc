@@ -19,7 +19,7 @@ Result<int64_t> SqliteStore::AddFinding(const FindingRecord& f) {
   s.Bind(1, f.job_id).Bind(2, f.attempt).Bind(3, f.repo).Bind(4, f.commit).Bind(5, f.unikernel);
   s.Bind(6, f.cell_key).Bind(7, f.signature).Bind(8, f.outcome).Bind(9, f.cause);
   s.Bind(10, f.command_line).Bind(11, f.original).Bind(12, f.reproducer);
-  s.Bind(13, f.boot_reproducer).Bind(14, f.hits).Bind(15, f.seed).Bind(16, NowMs());
+  s.Bind(13, f.boot_reproducer).Bind(14, f.hits).Bind(15, f.seed).Bind(16, Now());
   CIRUN_RETURN_IF_ERROR(s.Run());
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
 }

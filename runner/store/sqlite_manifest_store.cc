@@ -46,7 +46,7 @@ Status SqliteStore::AddManifest(const ManifestRecord& m) {
               "INSERT OR REPLACE INTO manifests(job_id, attempt, source_tree, image_sha256, "
               "image_size, manifest_json, created_ms) VALUES(?,?,?,?,?,?,?)");
   s.Bind(1, m.job_id).Bind(2, m.attempt).Bind(3, m.source_tree).Bind(4, m.image_sha256);
-  s.Bind(5, m.image_size).Bind(6, m.manifest_json).Bind(7, NowMs());
+  s.Bind(5, m.image_size).Bind(6, m.manifest_json).Bind(7, Now());
   return s.Run();
 }
 

@@ -13,7 +13,7 @@ namespace cirun::sqlite_internal {
 
 Status SqliteStore::AddSamples(const std::vector<SampleRecord>& samples) {
   std::lock_guard lock(mu_);
-  const int64_t now = NowMs();
+  const int64_t now = Now();
   return InTransaction<bool>([&]() -> Result<bool> {
            for (const SampleRecord& r : samples) {
              Statement s(db_,
@@ -97,7 +97,7 @@ Result<int64_t> SqliteStore::AddPerfChange(const PerfChangeRecord& c) {
   s.BindReal(10, c.ci_low).BindReal(11, c.ci_high).BindReal(12, c.p_value);
   s.BindReal(13, c.base_median).BindReal(14, c.head_median).Bind(15, c.base_n);
   s.Bind(16, c.head_n).Bind(17, c.unit).Bind(18, c.source).Bind(19, c.reproducer);
-  s.Bind(20, c.created_ms ? c.created_ms : NowMs());
+  s.Bind(20, c.created_ms ? c.created_ms : Now());
   CIRUN_RETURN_IF_ERROR(s.Run());
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
 }

@@ -244,7 +244,7 @@ Status SqliteStore::Heartbeat(int64_t job_id, const std::string& worker, int att
   Statement s(db_,
               "UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND worker = ? AND attempt = ? "
               "AND state = 'running' RETURNING cancel_requested");
-  s.Bind(1, NowMs() + lease.count()).Bind(2, job_id).Bind(3, worker).Bind(4, attempt);
+  s.Bind(1, Now() + lease.count()).Bind(2, job_id).Bind(3, worker).Bind(4, attempt);
   const int rc = s.Step();
   if (rc == SQLITE_DONE) return LostLease(job_id, worker, attempt);
   if (rc != SQLITE_ROW) return s.Error();
@@ -263,7 +263,7 @@ Status SqliteStore::AddStep(const StepRecord& step) {
   s.Bind(1, step.job_id).Bind(2, step.attempt).Bind(3, step.name).Bind(4, step.outcome);
   s.Bind(5, step.cause).Bind(6, step.duration_ms).BindOptional(7, step.first_byte_ms);
   s.BindOptional(8, step.success_ms).Bind(9, step.command).Bind(10, step.log);
-  s.Bind(11, step.detail_json.empty() ? "{}" : step.detail_json).Bind(12, NowMs());
+  s.Bind(11, step.detail_json.empty() ? "{}" : step.detail_json).Bind(12, Now());
   s.Bind(13, step.excerpt);
   return s.Run();
 }
@@ -273,7 +273,7 @@ Status SqliteStore::SetLiveLog(const LiveLog& log) {
   Statement s(db_,
               "INSERT OR REPLACE INTO live_logs(job_id, attempt, step, text, updated_ms) "
               "VALUES(?,?,?,?,?)");
-  s.Bind(1, log.job_id).Bind(2, log.attempt).Bind(3, log.step).Bind(4, log.text).Bind(5, NowMs());
+  s.Bind(1, log.job_id).Bind(2, log.attempt).Bind(3, log.step).Bind(4, log.text).Bind(5, Now());
   return s.Run();
 }
 
@@ -320,14 +320,14 @@ Result<int> SqliteStore::RequeueExpired() {
   std::lock_guard lock(mu_);
   Statement s(db_,
               "UPDATE jobs SET state = 'queued' WHERE state = 'running' AND lease_until_ms < ?");
-  s.Bind(1, NowMs());
+  s.Bind(1, Now());
   CIRUN_RETURN_IF_ERROR(s.Run());
   return sqlite3_changes(db_);
 }
 
 Result<int> SqliteStore::ExpireUnclaimed(std::chrono::milliseconds queued_for) {
   std::lock_guard lock(mu_);
-  const int64_t now = NowMs();
+  const int64_t now = Now();
   return InTransaction<int>([&]() -> Result<int> {
     auto workers = ListWorkersLocked(now);
     if (!workers.ok()) return workers.status();
@@ -365,7 +365,7 @@ Result<int> SqliteStore::CancelQueued(int64_t pipeline_id, const std::string& un
     Statement s(db_,
                 "UPDATE jobs SET state = 'cancelled', cause = ?, finished_ms = ? WHERE "
                 "pipeline_id = ? AND state = 'queued' AND (? = '' OR unikernel = ?)");
-    s.Bind(1, cause).Bind(2, NowMs()).Bind(3, pipeline_id).Bind(4, unikernel).Bind(5, unikernel);
+    s.Bind(1, cause).Bind(2, Now()).Bind(3, pipeline_id).Bind(4, unikernel).Bind(5, unikernel);
     CIRUN_RETURN_IF_ERROR(s.Run());
     const int changed = sqlite3_changes(db_);
     CIRUN_RETURN_IF_ERROR(UpdatePipelineState(pipeline_id));
@@ -602,7 +602,7 @@ Result<int64_t> SqliteStore::InsertPipeline(const PipelineInfo& info,
   p.Bind(5, info.trigger).Bind(6, info.dirty ? 1 : 0).Bind(7, info.worktree).Bind(8, info.title);
   p.BindNullIfEmpty(9, info.delivery_id)
       .Bind(10, info.options_json.empty() ? "{}" : info.options_json);
-  p.Bind(11, NowMs()).Bind(12, info.untrusted ? 1 : 0);
+  p.Bind(11, Now()).Bind(12, info.untrusted ? 1 : 0);
   CIRUN_RETURN_IF_ERROR(p.Run());
   const int64_t id = sqlite3_last_insert_rowid(db_);
   for (const JobInfo& job : jobs) {
@@ -613,7 +613,7 @@ Result<int64_t> SqliteStore::InsertPipeline(const PipelineInfo& info,
     j.Bind(1, id).Bind(2, job.name).Bind(3, job.unikernel).Bind(4, job.cell_key);
     j.Bind(5, job.cell_label).Bind(6, job.compiler).Bind(7, job.target);
     j.Bind(8, JoinLabels(job.labels)).Bind(9, job.spec_json).Bind(10, JobStateName(job.state));
-    j.Bind(11, job.cause).Bind(12, IsFinal(job.state) ? NowMs() : 0);
+    j.Bind(11, job.cause).Bind(12, IsFinal(job.state) ? Now() : 0);
     CIRUN_RETURN_IF_ERROR(j.Run());
   }
   CIRUN_RETURN_IF_ERROR(UpdatePipelineState(id));
@@ -638,7 +638,7 @@ Result<std::optional<ClaimedJob>> SqliteStore::ClaimLocked(const ClaimRequest& r
     if (LabelsSatisfied(job.labels, request.labels)) chosen = std::move(job);
   }
   if (!chosen) return std::optional<ClaimedJob>();
-  const int64_t now = NowMs();
+  const int64_t now = Now();
   Statement u(db_,
               "UPDATE jobs SET state = 'running', worker = ?, attempt = attempt + 1, "
               "lease_until_ms = ?, started_ms = ? WHERE id = ? AND state = 'queued'");
@@ -667,7 +667,7 @@ Status SqliteStore::FinishLocked(int64_t job_id, const std::string& worker, int 
               "finished_ms = ?, lease_until_ms = 0 WHERE id = ? AND worker = ? AND attempt = ? "
               "AND state = 'running'");
   s.Bind(1, JobStateName(r.state)).Bind(2, r.cause).Bind(3, r.reproducer).Bind(4, r.duration_ms);
-  s.Bind(5, NowMs()).Bind(6, job_id).Bind(7, worker).Bind(8, attempt);
+  s.Bind(5, Now()).Bind(6, job_id).Bind(7, worker).Bind(8, attempt);
   CIRUN_RETURN_IF_ERROR(s.Run());
   if (sqlite3_changes(db_) == 0) return LostLease(job_id, worker, attempt);
   Statement p(db_, "SELECT pipeline_id FROM jobs WHERE id = ?");
@@ -687,7 +687,7 @@ Status SqliteStore::UpdatePipelineState(int64_t pipeline_id) {
   Statement u(db_,
               "UPDATE pipelines SET state = ?, finished_ms = CASE WHEN ? IN "
               "('queued','running','waiting') THEN 0 ELSE ? END WHERE id = ?");
-  u.Bind(1, state).Bind(2, state).Bind(3, NowMs()).Bind(4, pipeline_id);
+  u.Bind(1, state).Bind(2, state).Bind(3, Now()).Bind(4, pipeline_id);
   return u.Run();
 }
 

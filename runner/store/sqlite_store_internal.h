@@ -11,7 +11,9 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -96,6 +98,11 @@ const char* FailuresSchemaSql();
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(sqlite3* db) : db_(db) {}
+
+  Status SetClockForTesting(std::optional<int64_t> now_ms) override {
+    test_now_ms_ = now_ms.value_or(kRealClock);
+    return Status::Ok();
+  }
   ~SqliteStore() override { sqlite3_close_v2(db_); }
 
   // ---- Opening and the job queue (sqlite_store.cc).
@@ -190,8 +197,16 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  // Milliseconds since the epoch: the test clock if one is set, else NowMs().
+  int64_t Now() const {
+    const int64_t test = test_now_ms_.load();
+    return test == kRealClock ? NowMs() : test;
+  }
+
+  static constexpr int64_t kRealClock = INT64_MIN;
   std::mutex mu_;  // serialises use of db_ (transactions span several statements)
   sqlite3* db_;
+  std::atomic<int64_t> test_now_ms_{kRealClock};  // SetClockForTesting
 };
 
 }  // namespace cirun::sqlite_internal

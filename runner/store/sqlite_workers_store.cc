@@ -20,7 +20,7 @@ Status SqliteStore::AnnounceWorker(const WorkerRecord& w) {
               "unhealthy) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) ON CONFLICT(name) DO UPDATE SET "
               "labels = ?2, slots = ?3, running = ?4, lease_ms = ?5, seen_ms = ?6, unhealthy = ?7");
   s.Bind(1, w.name).Bind(2, JoinLabels(w.labels)).Bind(3, w.slots).Bind(4, w.running);
-  s.Bind(5, static_cast<int64_t>(w.lease.count())).Bind(6, NowMs());
+  s.Bind(5, static_cast<int64_t>(w.lease.count())).Bind(6, Now());
   s.Bind(7, w.unhealthy);
   return s.Run();
 }
@@ -34,7 +34,7 @@ Status SqliteStore::RetireWorker(const std::string& name) {
 
 Result<std::vector<WorkerRecord>> SqliteStore::ListWorkers() {
   std::lock_guard lock(mu_);
-  return ListWorkersLocked(NowMs());
+  return ListWorkersLocked(Now());
 }
 
 Result<std::vector<WorkerRecord>> SqliteStore::ListWorkersLocked(int64_t now) {

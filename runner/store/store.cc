@@ -113,6 +113,9 @@ Status Store::AddCaseRun(const CaseRunRecord&) {
 Result<std::vector<CaseRunRecord>> Store::ListCaseRuns(const std::string&, const std::string&) {
   return Status::Unavailable("this store keeps no case runs");
 }
+Status Store::SetClockForTesting(std::optional<int64_t>) {
+  return Status::Unavailable("this store has no test clock");
+}
 Result<int64_t> Store::AddBisection(const BisectionRecord&) {
   return Status::Unavailable("this store keeps no bisections");
 }

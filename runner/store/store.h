@@ -369,6 +369,14 @@ class Store {
   /// The signatures of `repo`, most recently seen first.
   virtual Result<std::vector<FailureSignatureRecord>> ListFailureSignatures(
       const std::string& repo);
+
+  /// Tests only: from now on this store's clock (leases, heartbeats, queue
+  /// timeouts, every time it records) reads `now_ms`, milliseconds since the
+  /// epoch, instead of the real one (the system's for SQLite, the server's
+  /// for PostgreSQL), so that a test moves time on instead of sleeping until
+  /// a lease expires. nullopt: the real clock again. Only this Store object
+  /// (its connection) sees the test clock.
+  virtual Status SetClockForTesting(std::optional<int64_t> now_ms);
 };
 
 /// True if `pipeline` is on the page `query` asks for (its filters and

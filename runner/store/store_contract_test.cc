@@ -98,6 +98,7 @@ TEST_CASE_TEMPLATE("Store adds the untrusted column to an existing database", B,
 TEST_CASE_TEMPLATE("Store holds waiting jobs until their pipeline is approved", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   JobInfo waiting = Job("hello a");
   waiting.state = JobState::kWaiting;
   waiting.cause = "waiting for approval: pull request by mallory (NONE)";
@@ -122,7 +123,7 @@ TEST_CASE_TEMPLATE("Store holds waiting jobs until their pipeline is approved", 
   REQUIRE(other->has_value());
   CHECK((*other)->job.pipeline_id == *trusted);
   CHECK(!store->ClaimJob(Worker("w2"))->has_value());
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  clock.Pass(std::chrono::milliseconds(20));
   CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 0);
   auto counts = *store->CountJobsByState();
   CHECK(std::count(counts.begin(), counts.end(),
@@ -307,9 +308,10 @@ TEST_CASE_TEMPLATE(
     STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   auto id = store->CreatePipeline(Pipeline(), {Job("hello a")});
   auto dead = **store->ClaimJob(Worker("dead", std::chrono::milliseconds(1)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  clock.Pass(std::chrono::milliseconds(20));
   CHECK(*store->RequeueExpired() == 1);
   CHECK(*store->RequeueExpired() == 0);
   auto alive = **store->ClaimJob(Worker("alive"));
@@ -327,16 +329,40 @@ TEST_CASE_TEMPLATE(
   CHECK(store->ListJobs(*id)->at(0).worker == "alive");
 }
 
+TEST_CASE_TEMPLATE("Store's test clock: a minute's lease expires when a minute passes, at once", B,
+                   STORE_BACKENDS) {
+  B backend;
+  CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
+  REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a")}).ok());
+  auto held = **store->ClaimJob(Worker("w1", std::chrono::seconds(60)));
+  clock.Pass(std::chrono::seconds(59));
+  CHECK(*store->RequeueExpired() == 0);
+  CHECK(store->Heartbeat(held.job.id, "w1", held.job.attempt, std::chrono::seconds(60)).ok());
+  clock.Pass(std::chrono::seconds(59));  // 118 s after the claim, 59 s after the heartbeat
+  CHECK(*store->RequeueExpired() == 0);
+  clock.Pass(std::chrono::seconds(2));
+  CHECK(*store->RequeueExpired() == 1);
+  CHECK((**store->ClaimJob(Worker("w2"))).job.started_ms == 1'800'000'000'000 + 120'000);
+  // Back on the real clock: a claim starts now.
+  REQUIRE(store->RequeueExpired().ok());
+  REQUIRE(store->ReleaseJob(held.job.id, "w2", held.job.attempt + 1).ok());
+  REQUIRE(store->SetClockForTesting(std::nullopt).ok());
+  const int64_t started = (**store->ClaimJob(Worker("w3"))).job.started_ms;
+  CHECK(std::abs(started - NowMs()) < 60'000);
+}
+
 TEST_CASE_TEMPLATE("Store expires the jobs no worker claimed within the queue timeout", B,
                    STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   auto id = store->CreatePipeline(Pipeline(), {Job("hello a"), Job("hello b"),
                                                Job("hello xen", {"target:xen", "toolchain:gcc"})});
   REQUIRE(id.ok());
   auto running = **store->ClaimJob(Worker("w1"));
   auto lost = **store->ClaimJob(Worker("dead", std::chrono::milliseconds(1)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  clock.Pass(std::chrono::milliseconds(20));
   REQUIRE(*store->RequeueExpired() == 1);  // "hello b": queued again, but a worker took it once
   CHECK(*store->ExpireUnclaimed(std::chrono::hours(1)) == 0);
   CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 1);
@@ -407,6 +433,7 @@ TEST_CASE_TEMPLATE("Store hands a released job back to the queue", B, STORE_BACK
 TEST_CASE_TEMPLATE("Store shows the steps of the current attempt only", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a")}).ok());
   auto first = **store->ClaimJob(Worker("w1", std::chrono::milliseconds(1)));
   StepRecord s;
@@ -423,7 +450,7 @@ TEST_CASE_TEMPLATE("Store shows the steps of the current attempt only", B, STORE
   CHECK(!steps->at(0).success_ms.has_value());
   CHECK(steps->at(0).log == s.log);
   CHECK(steps->at(0).detail_json == "{}");
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  clock.Pass(std::chrono::milliseconds(10));
   REQUIRE(store->RequeueExpired().ok());
   auto second = **store->ClaimJob(Worker("w2"));
   CHECK(store->ListSteps(second.job.id)->empty());
@@ -433,6 +460,7 @@ TEST_CASE_TEMPLATE("Store lists steps without their logs and reads a log in piec
                    STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   REQUIRE(store->CreatePipeline(Pipeline(), {Job("hello a")}).ok());
   auto first = **store->ClaimJob(Worker("w1", std::chrono::milliseconds(1)));
   StepRecord build;
@@ -478,7 +506,7 @@ TEST_CASE_TEMPLATE("Store lists steps without their logs and reads a log in piec
   CHECK(store->ReadStepLog(b.id, 0, 0)->empty());
   CHECK(store->ReadStepLog(b.id + 100, 0, 10).status().code() == Status::Code::kNotFound);
   // A new attempt starts with no steps, as ListSteps.
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  clock.Pass(std::chrono::milliseconds(10));
   REQUIRE(store->RequeueExpired().ok());
   auto second = **store->ClaimJob(Worker("w2"));
   CHECK(store->ListStepsWithoutLogs(second.job.id)->empty());

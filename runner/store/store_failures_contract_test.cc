@@ -96,10 +96,11 @@ TEST_CASE_TEMPLATE("Store keeps the first and last commit of each failure signat
                    STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   const std::string a(40, 'a'), b(40, 'b');
   REQUIRE(store->NoteFailureSignature("/repo", "crashed: PANIC: #", a, 6).ok());
   REQUIRE(store->NoteFailureSignature("/repo", "hung: ", a, 1).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  clock.Pass(std::chrono::milliseconds(5));
   REQUIRE(store->NoteFailureSignature("/repo", "crashed: PANIC: #", b, 2).ok());
   auto listed = store->ListFailureSignatures("/repo");
   REQUIRE(listed.ok());

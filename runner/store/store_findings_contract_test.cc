@@ -19,6 +19,7 @@ TEST_CASE_TEMPLATE("Store keeps fuzz findings per pipeline, current attempts onl
                    STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   auto p1 = store->CreatePipeline(Pipeline(), {Job("bootvars a")});
   auto p2 = store->CreatePipeline(Pipeline(), {Job("bootvars b")});
   auto first = **store->ClaimJob(Worker("w1", std::chrono::milliseconds(1)));
@@ -57,7 +58,7 @@ TEST_CASE_TEMPLATE("Store keeps fuzz findings per pipeline, current attempts onl
   CHECK(back.created_ms > 0);
   CHECK(store->ListFindings(*p2)->empty());
   // A new attempt of the job hides the old attempt's findings.
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  clock.Pass(std::chrono::milliseconds(10));
   REQUIRE(store->RequeueExpired().ok());
   auto second = **store->ClaimJob(Worker("w2"));
   REQUIRE(second.job.id == first.job.id);

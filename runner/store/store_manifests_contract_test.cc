@@ -30,6 +30,7 @@ TEST_CASE_TEMPLATE("Store keeps one manifest per job attempt, current attempt on
                    STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   auto p = store->CreatePipeline(Pipeline(), {Job("hello a")});
   REQUIRE(p.ok());
   auto first = **store->ClaimJob(Worker("w1", std::chrono::milliseconds(1)));
@@ -54,7 +55,7 @@ TEST_CASE_TEMPLATE("Store keeps one manifest per job attempt, current attempt on
   CHECK(m.job_state == "running");
   CHECK(m.created_ms > 0);
   // A new attempt hides the old attempt's manifest.
-  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  clock.Pass(std::chrono::milliseconds(10));
   REQUIRE(store->RequeueExpired().ok());
   auto second = **store->ClaimJob(Worker("w2"));
   REQUIRE(second.job.id == first.job.id);

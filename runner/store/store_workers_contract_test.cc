@@ -17,12 +17,13 @@ using testing::Pipeline;
 TEST_CASE_TEMPLATE("Store keeps the workers seen within their lease", B, STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   CHECK(store->ListWorkers()->empty());
   WorkerRecord w1{"w1", {"target:virtio", "toolchain:gcc"}, 2, 0, std::chrono::seconds(60)};
   WorkerRecord gone{"gone", {"target:xen"}, 1, 0, std::chrono::milliseconds(1)};
   REQUIRE(store->AnnounceWorker(w1).ok());
   REQUIRE(store->AnnounceWorker(gone).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // "gone" missed its lease
+  clock.Pass(std::chrono::milliseconds(20));  // "gone" missed its lease
   auto live = *store->ListWorkers();
   REQUIRE(live.size() == 1);
   CHECK(live[0].name == "w1");
@@ -55,6 +56,7 @@ TEST_CASE_TEMPLATE("Store lets a job wait past the queue timeout while a live wo
                    STORE_BACKENDS) {
   B backend;
   CIRUN_OPEN_STORE(backend, store);
+  testing::TestClock clock(*store);
   auto id = store->CreatePipeline(
       Pipeline(), {Job("hello gcc", {"target:virtio", "toolchain:gcc"}),
                    Job("hello clang", {"target:virtio", "toolchain:clang"}), Job("any", {})});
@@ -72,7 +74,7 @@ TEST_CASE_TEMPLATE("Store lets a job wait past the queue timeout while a live wo
           ->AnnounceWorker(
               {"dead", {"target:virtio", "toolchain:clang"}, 1, 0, std::chrono::milliseconds(1)})
           .ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  clock.Pass(std::chrono::milliseconds(20));
   CHECK(*store->ExpireUnclaimed(std::chrono::milliseconds(5)) == 1);
   auto jobs = *store->ListJobs(*id);
   CHECK(jobs[0].state == JobState::kQueued);  // "busy" will take it
