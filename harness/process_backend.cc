@@ -3,7 +3,6 @@
 #include <csignal>
 
 #include "harness/boot_command_line.h"
-#include "harness/executable_search.h"
 #include "harness/qemu_command.h"
 
 namespace cirun {
@@ -28,10 +27,6 @@ bool IsFaultSignal(int signal) {
 
 std::string ProcessBackend::HostUserModeEmulator() {
   return "qemu-" + HostArch();
-}
-
-bool ProcessBackend::CountsInstructions() const {
-  return FindExecutable(user_mode_emulator_).ok();
 }
 
 Result<ProcessSpec> ProcessBackend::Command(const BootRequest& request) const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "harness/boot_backend.h"
+#include "harness/executable_search.h"
 
 namespace cirun {
 
@@ -11,7 +12,9 @@ class ProcessBackend : public BootBackend {
   /// when instructions are counted (a name found in PATH, or a path).
   explicit ProcessBackend(TargetSpec target,
                           std::string user_mode_emulator = HostUserModeEmulator())
-      : target_(std::move(target)), user_mode_emulator_(std::move(user_mode_emulator)) {}
+      : target_(std::move(target)),
+        user_mode_emulator_(std::move(user_mode_emulator)),
+        emulator_found_(FindExecutable(user_mode_emulator_).ok()) {}
 
   /// "qemu-" and the host's architecture (qemu-x86_64 on x86_64, qemu-aarch64
   /// on arm64): Debian's package qemu-user.
@@ -30,8 +33,9 @@ class ProcessBackend : public BootBackend {
   /// The plugin prints `METRIC instructions=N count` on stderr as the image
   /// exits; exit codes and fault signals reach ci-run as without it.
   Result<ProcessSpec> Command(const BootRequest& request) const override;
-  /// True when the user-mode emulator is an executable in PATH (or at its path).
-  bool CountsInstructions() const override;
+  /// True when the user-mode emulator was an executable in PATH (or at its
+  /// path) when the backend was made.
+  bool CountsInstructions() const override { return emulator_found_; }
   /// False: QEMU's user mode has no -icount; the image reads the host's
   /// clock, so only the plugin's `instructions` metric is exact.
   bool GuestClockCountsInstructions() const override { return false; }
@@ -43,6 +47,7 @@ class ProcessBackend : public BootBackend {
  private:
   TargetSpec target_;
   std::string user_mode_emulator_;
+  bool emulator_found_;  // looked up once: CountsInstructions is asked per boot
 };
 
 }  // namespace cirun

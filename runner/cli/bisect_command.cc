@@ -62,19 +62,16 @@ int BisectJobFailure(const BisectOptionsCli& o) {
   report->jobs = {failed};
   auto session = PerfSession::Open(o.perf, report->pipeline.commit, /*allow_dirty=*/false);
   if (!session.ok()) return ReportError("ci-run bisect", session.status());
-  auto mirror = (*session)->Mirror();
-  if (!mirror.ok()) return ReportError("ci-run bisect", mirror.status());
-  auto history = mirror->FirstParentHistory(report->pipeline.commit, 10000);
-  if (!history.ok()) return ReportError("ci-run bisect", history.status());
-  std::vector<CellBisectRequest> found = NewFailures((*session)->store(), *report, *history);
-  if (found.empty()) {
+  auto found = NewFailuresOf(**session, *report);
+  if (!found.ok()) return ReportError("ci-run bisect", found.status());
+  if (found->empty()) {
     printf(
         "%s: not a new failure (flaky, or no earlier tested commit of this line where %s "
         "passed): nothing to bisect\n",
         failed.job.name.c_str(), failed.job.cell_key.c_str());
     return kExitPassed;
   }
-  CellBisectRequest request = found.front();
+  CellBisectRequest request = found->front();
   request.confirmations = o.confirm;
   auto result = BisectCell(**session, request);
   if (!result.ok()) return ReportError("ci-run bisect", result.status());

@@ -188,15 +188,21 @@ std::vector<CellBisectRequest> NewFailures(Store& store, const PipelineReport& r
   return out;
 }
 
+Result<std::vector<CellBisectRequest>> NewFailuresOf(PerfSession& session,
+                                                     const PipelineReport& report) {
+  auto mirror = session.Mirror();
+  if (!mirror.ok()) return mirror.status();
+  auto history = mirror->FirstParentHistory(report.pipeline.commit, kMaxRange);
+  if (!history.ok()) return history.status();
+  return NewFailures(session.store(), report, *history);
+}
+
 void BisectNewFailures(PerfSession& session, int64_t pipeline_id, int limit) {
   auto report = LoadPipelineReport(session.store(), pipeline_id);
   if (!report.ok()) return;
-  auto mirror = session.Mirror();
-  if (!mirror.ok()) return;
-  auto history = mirror->FirstParentHistory(report->pipeline.commit, kMaxRange);
-  if (!history.ok()) return;
-  std::vector<CellBisectRequest> failures = NewFailures(session.store(), *report, *history);
-  if (failures.empty()) return;
+  auto found = NewFailuresOf(session, *report);
+  if (!found.ok() || found->empty()) return;
+  const std::vector<CellBisectRequest>& failures = *found;
   printf("\n%zu cell%s passed on an earlier commit and fail%s now: searching for the culprit%s\n",
          failures.size(), failures.size() == 1 ? "" : "s", failures.size() == 1 ? "s" : "",
          failures.size() == 1 ? "" : "s");

@@ -44,6 +44,12 @@ Result<std::string> FailingCaseAt(PerfSession& session, const CellCase& what,
 std::vector<CellBisectRequest> NewFailures(Store& store, const PipelineReport& report,
                                            const std::vector<std::string>& history);
 
+/// NewFailures of `report`, its history read from `session`'s mirror (the
+/// first-parent line of the report's commit, within 10000 commits). Errors:
+/// the mirror or the history cannot be read.
+Result<std::vector<CellBisectRequest>> NewFailuresOf(PerfSession& session,
+                                                     const PipelineReport& report);
+
 /// After a pipeline of `session`'s commit: bisects every NewFailures entry of
 /// pipeline `pipeline_id` (at most `limit`), printing what it does. Failures
 /// of the search itself are printed, never returned.
