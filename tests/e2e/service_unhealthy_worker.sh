@@ -147,6 +147,8 @@ queue
 timeout 900 "$CI_RUN" status --config "$T/service.yml" 3 --wait --json >"$T/p3.json" ||
   fail "pipeline 3 did not pass: $(status 3)"
 [ "$(job_workers "$T/p3.json")" = w1 ] || fail "pipeline 3 ran on $(job_workers "$T/p3.json")"
-http_get "$URL/metrics" | grep -qx "cirun_workers_unhealthy 0" || fail "/metrics still counts w1 unhealthy"
+# Into a file first: `grep -q` on a pipe closes it early (a broken pipe under pipefail).
+http_get "$URL/metrics" >"$T/metrics-after.txt"
+grep -qx "cirun_workers_unhealthy 0" "$T/metrics-after.txt" || fail "/metrics still counts w1 unhealthy"
 grep -E "infra|health" "$T/w1.log" "$T/serve.log"
 echo "w1 unhealthy after 2 infra jobs, its jobs passed on w2, healthy again after its health boot"
